@@ -1,0 +1,39 @@
+# Two commands on a fresh Debian machine: `make run` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := mosquitto fonts-noto-cjk libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 nats-server
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench system-deps feeds clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Debian packages the tests and the screen need; installed only where missing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: system-deps $(STAMP)
+	$(BIN)/ivi run
+
+test: system-deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# Regenerate the bundled scale-1 partner feeds (deterministic: same seed, same bytes).
+feeds: $(STAMP)
+	$(BIN)/ivi-sync feeds --out sync/data/feeds --scale 1 --seed 7
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,21 @@
+"""``ivi``: the head-unit side from the command line. Each subcommand lives in its own module."""
+from __future__ import annotations
+
+import click
+
+from ivi.cli.cache import cache
+from ivi.cli.common import FriendlyGroup
+from ivi.cli.run import run
+
+
+@click.group(cls=FriendlyGroup, invoke_without_command=True)
+@click.version_option(package_name="ivi-charging")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """In-vehicle charging module: partner chargers offline, CAN signals, charging stops."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+main.add_command(cache)
+main.add_command(run)

@@ -1,0 +1,88 @@
+"""What every ``ivi`` subcommand shares: the ``--db`` option, opening the cache, output helpers,
+and turning library errors into one-line messages (the only place they become text)."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from sync.errors import SyncError
+from sync.store import ChargerStore, Filters
+from sync.geo.geometry import parse_latlon
+
+NETWORK_CHOICES = ("NIO", "XPENG", "LI_AUTO")
+
+
+class FriendlyGroup(click.Group):
+    """A click group that shows library errors as ``Error: …`` and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (SyncError, ValueError, OSError) as exc:
+            if isinstance(exc, click.ClickException):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Cache file (default: the user data dir). Created and seeded from the bundled feeds if missing.",
+    )(f)
+
+
+def open_store(db_path: Path | None, *, seed: bool = True) -> ChargerStore:
+    return ChargerStore.open(db_path, seed=seed)
+
+
+def latlon_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        return parse_latlon(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def networks_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[str] | None:
+    if not value:
+        return None
+    nets = frozenset(v.strip().upper().replace("-", "_") for v in value.split(",") if v.strip())
+    unknown = nets - set(NETWORK_CHOICES)
+    if unknown:
+        raise click.BadParameter(f"unknown network(s) {', '.join(sorted(unknown))}; choose from {', '.join(NETWORK_CHOICES)}")
+    return nets
+
+
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")(f)
+    f = click.option("--min-power", "min_power_kw", type=click.FloatRange(0, 2000), default=0.0, help="Minimum charger power, kW.")(f)
+    f = click.option("--connector", "standard", default=None, help="Connector standard, e.g. GBT_DC.")(f)
+    f = click.option("--available", "available_only", is_flag=True, help="Only stations with an available EVSE.")(f)
+    f = click.option("--green", "green_only", is_flag=True, help="Only green-energy stations.")(f)
+    return f
+
+
+def make_filters(networks: frozenset[str] | None, min_power_kw: float, standard: str | None,
+                 available_only: bool, green_only: bool) -> Filters:
+    return Filters(networks, min_power_kw, standard.upper() if standard else None, available_only, green_only)
+
+
+def to_jsonable(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    return obj
+
+
+def emit_json(obj: Any) -> None:
+    json.dump(to_jsonable(obj), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,190 @@
+"""Distances and polylines on the WGS-84 sphere, small enough to need no GIS library.
+
+Distances use the haversine formula; projections onto a route use a local equirectangular
+frame per segment, which is accurate to well under 1 % for segments of tens of kilometres.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import polyline as _polyline
+
+from sync.errors import GeoError
+
+LatLon = tuple[float, float]
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEG_LAT = math.pi * EARTH_RADIUS_KM / 180.0
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A latitude/longitude box (degrees)."""
+
+    min_lat: float
+    min_lon: float
+    max_lat: float
+    max_lon: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+#: Mainland China with Hainan, generous by a few tenths of a degree.
+CHINA_BBOX = BBox(min_lat=18.0, min_lon=73.4, max_lat=53.6, max_lon=135.1)
+
+
+def haversine_km(a: LatLon, b: LatLon) -> float:
+    lat1, lon1 = math.radians(a[0]), math.radians(a[1])
+    lat2, lon2 = math.radians(b[0]), math.radians(b[1])
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def km_per_deg_lon(lat: float) -> float:
+    return KM_PER_DEG_LAT * math.cos(math.radians(lat))
+
+
+def cumulative_km(points: Sequence[LatLon]) -> list[float]:
+    """Distance from the first point to each point along the polyline."""
+    out = [0.0]
+    for a, b in zip(points, points[1:]):
+        out.append(out[-1] + haversine_km(a, b))
+    return out
+
+
+def polyline_length_km(points: Sequence[LatLon]) -> float:
+    return cumulative_km(points)[-1] if points else 0.0
+
+
+def project_on_segment(p: LatLon, a: LatLon, b: LatLon) -> tuple[float, float]:
+    """(distance from p to segment ab in km, fraction 0..1 of the foot along ab)."""
+    kx = km_per_deg_lon((a[0] + b[0]) / 2)
+    ax, ay = a[1] * kx, a[0] * KM_PER_DEG_LAT
+    bx, by = b[1] * kx, b[0] * KM_PER_DEG_LAT
+    px, py = p[1] * kx, p[0] * KM_PER_DEG_LAT
+    dx, dy = bx - ax, by - ay
+    seg2 = dx * dx + dy * dy
+    t = 0.0 if seg2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / seg2))
+    fx, fy = ax + t * dx, ay + t * dy
+    return math.hypot(px - fx, py - fy), t
+
+
+def interpolate(a: LatLon, b: LatLon, t: float) -> LatLon:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def densify(points: Sequence[LatLon], max_step_km: float) -> list[LatLon]:
+    """Insert points so that no segment is longer than ``max_step_km``."""
+    if not points:
+        return []
+    out: list[LatLon] = [points[0]]
+    for a, b in zip(points, points[1:]):
+        n = max(1, math.ceil(haversine_km(a, b) / max_step_km))
+        out.extend(interpolate(a, b, i / n) for i in range(1, n + 1))
+    return out
+
+
+def point_along(points: Sequence[LatLon], cum: Sequence[float], km: float) -> LatLon:
+    """The point ``km`` along the polyline (clamped to its ends)."""
+    if km <= 0:
+        return points[0]
+    if km >= cum[-1]:
+        return points[-1]
+    lo, hi = 0, len(cum) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if cum[mid] <= km:
+            lo = mid
+        else:
+            hi = mid
+    seg = cum[hi] - cum[lo]
+    return interpolate(points[lo], points[hi], 0.0 if seg == 0 else (km - cum[lo]) / seg)
+
+
+def bearing_deg(a: LatLon, b: LatLon) -> float:
+    """Initial compass bearing from a to b, 0 = north, clockwise."""
+    lat1, lat2 = math.radians(a[0]), math.radians(b[0])
+    dlon = math.radians(b[1] - a[1])
+    y = math.sin(dlon) * math.cos(lat2)
+    x = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(dlon)
+    return (math.degrees(math.atan2(y, x)) + 360.0) % 360.0
+
+
+def check_latlon(lat: float, lon: float, *, bbox: BBox = CHINA_BBOX) -> LatLon:
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise GeoError(f"coordinates are not numbers: {lat}, {lon}")
+    if not bbox.contains(lat, lon):
+        raise GeoError(f"coordinates {lat:.5f},{lon:.5f} are outside the map (China)")
+    return (lat, lon)
+
+
+def parse_latlon(text: str) -> LatLon:
+    """Parse ``"LAT,LON"`` (decimal degrees) and check it lies in China."""
+    parts = text.replace(" ", "").split(",")
+    if len(parts) != 2:
+        raise GeoError(f"expected LAT,LON, got {text!r}")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise GeoError(f"expected LAT,LON in decimal degrees, got {text!r}") from None
+    return check_latlon(lat, lon)
+
+
+def parse_polyline(text: str) -> list[LatLon]:
+    """A route polyline from GeoJSON (LineString, Feature or FeatureCollection with one line),
+    a JSON list of ``[lat, lon]`` pairs, or a Google encoded polyline (precision 5)."""
+    text = text.strip()
+    if not text:
+        raise GeoError("empty route")
+    if text[0] in "[{":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GeoError(f"route is not valid JSON: {exc}") from None
+        points = _from_json(doc)
+    else:
+        try:
+            points = [(float(a), float(b)) for a, b in _polyline.decode(text)]
+        except Exception as exc:  # the decoder raises assorted errors on garbage
+            raise GeoError(f"route is not an encoded polyline: {exc}") from None
+    if len(points) < 2:
+        raise GeoError("a route needs at least two points")
+    return [check_latlon(lat, lon) for lat, lon in points]
+
+
+def encode_polyline(points: Iterable[LatLon]) -> str:
+    return _polyline.encode(list(points))
+
+
+def _from_json(doc: object) -> list[LatLon]:
+    if isinstance(doc, dict):
+        kind = doc.get("type")
+        if kind == "FeatureCollection":
+            lines = [f for f in doc.get("features", []) if isinstance(f, dict)]
+            if len(lines) != 1:
+                raise GeoError("a FeatureCollection route must hold exactly one LineString")
+            return _from_json(lines[0])
+        if kind == "Feature":
+            return _from_json(doc.get("geometry"))
+        if kind == "LineString":
+            coords = doc.get("coordinates")
+            if not isinstance(coords, list):
+                raise GeoError("LineString without coordinates")
+            # GeoJSON is lon, lat.
+            return [(_num(c, 1), _num(c, 0)) for c in coords]
+        raise GeoError(f"unsupported GeoJSON type {kind!r} (want a LineString)")
+    if isinstance(doc, list):
+        return [(_num(c, 0), _num(c, 1)) for c in doc]
+    raise GeoError("route JSON must be GeoJSON or a list of [lat, lon]")
+
+
+def _num(pair: object, i: int) -> float:
+    if not isinstance(pair, (list, tuple)) or len(pair) < 2:
+        raise GeoError(f"bad coordinate pair {pair!r}")
+    v = pair[i]
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise GeoError(f"bad coordinate {v!r}")
+    return float(v)

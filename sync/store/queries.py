@@ -1,0 +1,214 @@
+"""Reading the cache: nearest stations, stations along a route corridor, text search, stats.
+
+All spatial work starts in the R*Tree (boxes in degrees) and finishes with exact distances in
+Python over the few candidates, so queries cost milliseconds at a million chargers.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sync.geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon, project_on_segment
+from sync.store.text import fts_phrase, is_cjk, query_terms
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the driver asked to see. ``None``/``0``/``False`` means no restriction."""
+
+    networks: frozenset[str] | None = None
+    min_power_kw: float = 0.0
+    standard: str | None = None
+    available_only: bool = False
+    green_only: bool = False
+
+    def sql(self, alias: str = "l") -> tuple[str, list[Any]]:
+        where, args = [], []
+        if self.networks:
+            where.append(f"{alias}.network IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(sorted(self.networks)))
+        if self.min_power_kw:
+            where.append(f"{alias}.max_power_kw >= ?")
+            args.append(self.min_power_kw)
+        if self.standard:
+            where.append(f"instr({alias}.standards, ?) > 0")
+            args.append(f",{self.standard},")
+        if self.available_only:
+            where.append(f"{alias}.available_count > 0")
+        if self.green_only:
+            where.append(f"{alias}.is_green = 1")
+        return (" AND ".join(where) or "1"), args
+
+
+@dataclass(frozen=True)
+class Station:
+    """A location as the planner and the screen need it (no EVSE detail)."""
+
+    pk: int
+    id: str
+    network: str
+    name: str
+    name_en: str
+    address: str
+    city: str
+    city_en: str
+    lat: float
+    lon: float
+    evse_count: int
+    available_count: int
+    max_power_kw: float
+    standards: tuple[str, ...]
+    is_green: bool
+    status_updated: str
+    tariff_id: str | None
+    twentyfourseven: bool
+
+    @property
+    def latlon(self) -> LatLon:
+        return (self.lat, self.lon)
+
+
+STATION_COLUMNS = ("pk", "id", "network", "name", "name_en", "address", "city", "city_en", "lat", "lon",
+                   "evse_count", "available_count", "max_power_kw", "standards", "is_green",
+                   "status_updated", "tariff_id", "twentyfourseven")
+_SELECT = ", ".join(f"l.{c}" for c in STATION_COLUMNS)
+
+
+def _station(row: Sequence[Any]) -> Station:
+    d = dict(zip(STATION_COLUMNS, row))
+    d["standards"] = tuple(s for s in (d["standards"] or "").split(",") if s)
+    d["is_green"] = bool(d["is_green"])
+    d["twentyfourseven"] = bool(d["twentyfourseven"])
+    d["status_updated"] = d["status_updated"] or ""
+    return Station(**d)
+
+
+@dataclass(frozen=True)
+class Nearby:
+    station: Station
+    distance_km: float
+
+
+@dataclass(frozen=True)
+class AlongRoute:
+    station: Station
+    along_km: float  # distance from the route's start to the point nearest the station
+    off_route_km: float  # straight-line distance from the route to the station
+
+
+def _box_query(filters: Filters) -> tuple[str, list[Any]]:
+    where, args = filters.sql()
+    return (
+        f"SELECT {_SELECT} FROM locations_rtree r JOIN locations l ON l.pk = r.pk "
+        f"WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}",
+        args,
+    )
+
+
+def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
+         max_km: float = 3000.0) -> list[Nearby]:
+    """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first.
+
+    Searches a box that doubles until it holds ``n`` matches inside the inscribed circle."""
+    sql, fargs = _box_query(filters)
+    radius = 5.0
+    while True:
+        dlat = radius / KM_PER_DEG_LAT
+        dlon = radius / max(km_per_deg_lon(point[0]), 1e-6)
+        rows = conn.execute(sql, [point[0] - dlat, point[0] + dlat, point[1] - dlon, point[1] + dlon, *fargs]).fetchall()
+        hits = sorted(
+            (Nearby(s, haversine_km(point, s.latlon)) for s in map(_station, rows)),
+            key=lambda h: (h.distance_km, h.station.id),
+        )
+        inside = [h for h in hits if h.distance_km <= radius]
+        if len(inside) >= n or radius >= max_km:
+            return inside[:n]
+        radius *= 2
+
+
+def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
+                filters: Filters = Filters(), step_km: float = 10.0) -> list[AlongRoute]:
+    """Every station within ``corridor_km`` of the polyline, ordered by distance along it."""
+    if len(points) < 2:
+        return []
+    pts = densify(points, step_km)
+    cum = cumulative_km(pts)
+    best: dict[int, tuple[float, float]] = {}  # pk → (off_km, along_km)
+    probe = "SELECT pk, min_lat, min_lon FROM locations_rtree WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?"
+    for i, (a, b) in enumerate(zip(pts, pts[1:])):
+        dlat = corridor_km / KM_PER_DEG_LAT
+        dlon = corridor_km / km_per_deg_lon(max(abs(a[0]), abs(b[0])))
+        box = (min(a[0], b[0]) - dlat, max(a[0], b[0]) + dlat, min(a[1], b[1]) - dlon, max(a[1], b[1]) + dlon)
+        seg_km = cum[i + 1] - cum[i]
+        for pk, lat, lon in conn.execute(probe, box):
+            off, t = project_on_segment((lat, lon), a, b)
+            if off <= corridor_km and (pk not in best or off < best[pk][0]):
+                best[pk] = (off, cum[i] + t * seg_km)
+    if not best:
+        return []
+    where, fargs = filters.sql()
+    rows = conn.execute(
+        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
+        [json.dumps(list(best)), *fargs],
+    ).fetchall()
+    out = [AlongRoute(s, best[s.pk][1], best[s.pk][0]) for s in map(_station, rows)]
+    out.sort(key=lambda h: (h.along_km, h.station.id))
+    return out
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:
+    """Stations whose name, English name, address or city contain every word of ``text``.
+
+    Words of three characters or more go to the trigram index; two-character Chinese words to
+    the bigram index; anything shorter falls back to a scan (LIKE), which is rare and bounded."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    tri = [t for t in terms if len(t) >= 3]
+    bi = [t for t in terms if len(t) == 2 and is_cjk(t)]
+    short = [t for t in terms if t not in tri and t not in bi]
+    where, args = filters.sql()
+    clauses, cargs = [where], list(args)
+    if tri:
+        clauses.append("l.pk IN (SELECT rowid FROM locations_fts WHERE locations_fts MATCH ?)")
+        cargs.append(" AND ".join(fts_phrase(t) for t in tri))
+    if bi:
+        clauses.append("l.pk IN (SELECT rowid FROM locations_bigrams WHERE locations_bigrams MATCH ?)")
+        cargs.append(" AND ".join(fts_phrase(t) for t in bi))
+    for t in short:
+        clauses.append("(l.name || ' ' || l.name_en || ' ' || l.address || ' ' || l.city || ' ' || l.city_en) LIKE ? ESCAPE '\\'")
+        cargs.append("%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    rows = conn.execute(
+        f"SELECT {_SELECT} FROM locations l WHERE {' AND '.join(clauses)} ORDER BY l.max_power_kw DESC, l.id LIMIT ?",
+        [*cargs, limit],
+    ).fetchall()
+    return [_station(r) for r in rows]
+
+
+def get_stations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Station]:
+    rows = conn.execute(
+        f"SELECT {_SELECT} FROM locations l WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.id",
+        (json.dumps(list(ids)),),
+    ).fetchall()
+    return [_station(r) for r in rows]
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Counts per network, for ``ivi cache stats`` and for checking a sync against its feeds."""
+    per: dict[str, dict[str, int]] = {}
+    for net, locs, evses, avail in conn.execute(
+        "SELECT network, count(*), coalesce(sum(evse_count), 0), coalesce(sum(available_count), 0) "
+        "FROM locations GROUP BY network ORDER BY network"
+    ):
+        per[net] = {"locations": locs, "evses": evses, "available": avail}
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    return {
+        "locations": sum(v["locations"] for v in per.values()),
+        "evses": sum(v["evses"] for v in per.values()),
+        "tariffs": conn.execute("SELECT count(*) FROM tariffs").fetchone()[0],
+        "networks": per,
+        "meta": meta,
+    }
+

@@ -1,0 +1,172 @@
+"""The cache file: opening it safely, its schema, and migrations between schema versions.
+
+A file that is not SQLite, or is SQLite but not ours, or was written by a newer schema, raises
+and is left untouched. Migrations run in one transaction each; ``meta.schema_version`` says where
+a file stands. WAL lets the head-unit UI read while the sync client writes.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from sync.errors import NotACacheError, SchemaTooNewError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x49564943  # "IVIC": marks the file as ours for `file(1)` and for us
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["locations"].create({
+        "pk": int, "id": str, "party_id": str, "network": str, "name": str, "name_en": str,
+        "address": str, "city": str, "city_en": str, "postal_code": str, "lat": float, "lon": float,
+        "twentyfourseven": int, "regular_hours": str, "is_green": int, "energy_sources": str,
+        "time_zone": str, "facilities": str, "last_updated": str,
+        # Aggregates over the EVSEs, kept by the writer so that filters need no join.
+        "evse_count": int, "available_count": int, "max_power_kw": float, "standards": str,
+        "status_updated": str, "tariff_id": str,
+        # Chinese bigrams of name, address and city (see sync.store.text), indexed below.
+        "grams": str,
+    }, pk="pk", not_null={"id", "network", "lat", "lon"})
+    db["locations"].create_index(["id"], unique=True)
+    db["evses"].create({
+        "pk": int, "location_pk": int, "uid": str, "evse_id": str, "status": str,
+        "max_power_kw": float, "last_updated": str,
+    }, pk="pk", foreign_keys=[("location_pk", "locations", "pk")], not_null={"uid", "status"})
+    db["evses"].create_index(["uid"], unique=True)
+    db["evses"].create_index(["location_pk"])
+    db["connectors"].create({
+        "evse_pk": int, "id": str, "standard": str, "format": str, "power_type": str,
+        "max_voltage": int, "max_amperage": int, "max_power_kw": float, "tariff_ids": str,
+        "last_updated": str,
+    }, pk=("evse_pk", "id"), foreign_keys=[("evse_pk", "evses", "pk")])
+    db["tariffs"].create({"id": str, "party_id": str, "currency": str, "last_updated": str}, pk="id")
+    db["tariff_windows"].create({
+        "tariff_id": str, "start": str, "end": str, "energy_cny_per_kwh": float, "service_cny_per_kwh": float,
+    }, foreign_keys=[("tariff_id", "tariffs", "id")])
+    db["tariff_windows"].create_index(["tariff_id"])
+    db.execute("CREATE VIRTUAL TABLE locations_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)")
+    # Trigram full-text search: Chinese and pinyin substrings of three characters or more.
+    db.execute(
+        "CREATE VIRTUAL TABLE locations_fts USING fts5(name, name_en, address, city, city_en,"
+        " content='locations', content_rowid='pk', tokenize='trigram')"
+    )
+    # Chinese bigrams as words, for two-character queries such as 蔚来 or 上海 (see sync.store.text).
+    db.execute(
+        "CREATE VIRTUAL TABLE locations_bigrams USING fts5(grams, content='locations',"
+        " content_rowid='pk', tokenize='unicode61')"
+    )
+    # The spatial and text indexes follow the locations table whatever writes it.
+    fts_cols = "name, name_en, address, city, city_en"
+    new_fts = "new.name, new.name_en, new.address, new.city, new.city_en"
+    old_fts = "old.name, old.name_en, old.address, old.city, old.city_en"
+    _execute_script(db, f"""
+        CREATE TRIGGER locations_ai AFTER INSERT ON locations BEGIN
+          INSERT INTO locations_rtree VALUES (new.pk, new.lat, new.lat, new.lon, new.lon);
+          INSERT INTO locations_fts(rowid, {fts_cols}) VALUES (new.pk, {new_fts});
+          INSERT INTO locations_bigrams(rowid, grams) VALUES (new.pk, new.grams);
+        END;
+        CREATE TRIGGER locations_ad AFTER DELETE ON locations BEGIN
+          DELETE FROM locations_rtree WHERE pk = old.pk;
+          INSERT INTO locations_fts(locations_fts, rowid, {fts_cols}) VALUES ('delete', old.pk, {old_fts});
+          INSERT INTO locations_bigrams(locations_bigrams, rowid, grams) VALUES ('delete', old.pk, old.grams);
+        END;
+        CREATE TRIGGER locations_au AFTER UPDATE OF lat, lon, grams, {fts_cols} ON locations BEGIN
+          UPDATE locations_rtree SET min_lat = new.lat, max_lat = new.lat, min_lon = new.lon, max_lon = new.lon
+            WHERE pk = new.pk;
+          INSERT INTO locations_fts(locations_fts, rowid, {fts_cols}) VALUES ('delete', old.pk, {old_fts});
+          INSERT INTO locations_fts(rowid, {fts_cols}) VALUES (new.pk, {new_fts});
+          INSERT INTO locations_bigrams(locations_bigrams, rowid, grams) VALUES ('delete', old.pk, old.grams);
+          INSERT INTO locations_bigrams(rowid, grams) VALUES (new.pk, new.grams);
+        END;
+    """)
+    # Keep the availability aggregate true whatever writes a status.
+    db.execute("""
+        CREATE TRIGGER evse_status_aggregate AFTER UPDATE OF status ON evses
+        WHEN OLD.status IS NOT NEW.status BEGIN
+          UPDATE locations SET
+            available_count = available_count
+              + (NEW.status = 'AVAILABLE') - (OLD.status = 'AVAILABLE'),
+            status_updated = max(coalesce(status_updated, ''), coalesce(NEW.last_updated, ''))
+          WHERE pk = NEW.location_pk;
+        END""")
+
+
+def _execute_script(db: sqlite_utils.Database, script: str) -> None:
+    # Not conn.executescript(): that commits first and would break the migration's transaction.
+    for part in script.split("END;"):
+        if part.strip():
+            db.execute(part + "END;")
+
+
+#: MIGRATIONS[i] brings a file from schema version i to i + 1.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise NotACacheError(f"{path} is not an SQLite database; refusing to touch it")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the cache at ``path``; ``":memory:"`` for tests."""
+    memory = str(path) == ":memory:"
+    if not memory:
+        path = Path(path)
+        _check_header(path)
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if readonly and not memory:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        db = sqlite_utils.Database(conn)
+        tables = db.table_names()
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise NotACacheError(f"{path} is not a usable SQLite database: {exc}") from None
+    if tables and app_id != APPLICATION_ID:
+        conn.close()
+        raise NotACacheError(f"{path} is an SQLite database but not a charger cache; refusing to touch it")
+    version = schema_version(db)
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise SchemaTooNewError(
+            f"{path} has schema version {version}; this module knows up to {SCHEMA_VERSION}. Upgrade the module."
+        )
+    if readonly:
+        return db
+    if not memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    for v in range(version, SCHEMA_VERSION):
+        # An explicit BEGIN: Python's sqlite3 would run DDL in autocommit otherwise, and a crash
+        # half-way through a migration must leave the previous version intact.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[v](db)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(v + 1),))
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    return db

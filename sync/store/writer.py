@@ -1,0 +1,119 @@
+"""Writing the cache: whole locations (with their EVSEs, connectors and aggregates), tariffs and
+EVSE statuses. Every public function here runs inside the caller's single transaction, so a
+crash leaves the previous state, never half of a batch.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable, Sequence
+
+from sync.models import Location, Tariff
+from sync.store.text import bigrams
+
+LOCATION_COLUMNS = (
+    "id", "party_id", "network", "name", "name_en", "address", "city", "city_en", "postal_code",
+    "lat", "lon", "twentyfourseven", "regular_hours", "is_green", "energy_sources", "time_zone",
+    "facilities", "last_updated", "evse_count", "available_count", "max_power_kw", "standards",
+    "status_updated", "tariff_id", "grams",
+)
+_UPSERT_LOCATION = (
+    f"INSERT INTO locations ({', '.join(LOCATION_COLUMNS)}) VALUES ({', '.join('?' * len(LOCATION_COLUMNS))}) "
+    f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in LOCATION_COLUMNS[1:])}"
+)
+
+
+def location_row(loc: Location) -> tuple[object, ...]:
+    connectors = [c for e in loc.evses for c in e.connectors]
+    standards = sorted({c.standard for c in connectors})
+    tariff = next((t for c in connectors if c.power_type == "DC" for t in c.tariff_ids), None)
+    tariff = tariff or next((t for c in connectors for t in c.tariff_ids), None)
+    return (
+        loc.id, loc.party_id, loc.network, loc.name, loc.name_en, loc.address, loc.city, loc.city_en,
+        loc.postal_code, loc.lat, loc.lon, int(loc.twentyfourseven),
+        json.dumps([[h.weekday, h.period_begin, h.period_end] for h in loc.regular_hours]),
+        int(loc.is_green_energy), json.dumps([list(s) for s in loc.energy_sources]), loc.time_zone,
+        json.dumps(list(loc.facilities)), loc.last_updated,
+        len(loc.evses), sum(e.status == "AVAILABLE" for e in loc.evses), loc.max_power_kw,
+        "," + ",".join(standards) + "," if standards else "",
+        max((e.last_updated for e in loc.evses), default=""), tariff,
+        bigrams(loc.name, loc.address, loc.city),
+    )
+
+
+def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) -> int:
+    """Insert or wholly replace ``locations`` (keyed by OCPI id; the row's pk stays stable)."""
+    if not locations:
+        return 0
+    conn.executemany(_UPSERT_LOCATION, (location_row(l) for l in locations))
+    pks = dict(_pks(conn, [l.id for l in locations]))
+    pk_list = [(pks[l.id],) for l in locations]
+    conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", pk_list)
+    conn.executemany("DELETE FROM evses WHERE location_pk = ?", pk_list)
+    evse_rows = []
+    for loc in locations:
+        for e in loc.evses:
+            evse_rows.append((pks[loc.id], e.uid, e.evse_id, e.status, e.max_power_kw, e.last_updated))
+    conn.executemany(
+        "INSERT INTO evses (location_pk, uid, evse_id, status, max_power_kw, last_updated) VALUES (?, ?, ?, ?, ?, ?)",
+        evse_rows,
+    )
+    uid_pk = dict(conn.execute(
+        "SELECT uid, pk FROM evses WHERE location_pk IN (SELECT value FROM json_each(?))",
+        (json.dumps([p for (p,) in pk_list]),),
+    ).fetchall())
+    conn.executemany(
+        "INSERT INTO connectors (evse_pk, id, standard, format, power_type, max_voltage, max_amperage,"
+        " max_power_kw, tariff_ids, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (uid_pk[e.uid], c.id, c.standard, c.format, c.power_type, c.max_voltage, c.max_amperage,
+             c.power_kw, ",".join(c.tariff_ids), c.last_updated)
+            for loc in locations for e in loc.evses for c in e.connectors
+        ),
+    )
+    return len(locations)
+
+
+def _pks(conn: sqlite3.Connection, ids: list[str]) -> list[tuple[str, int]]:
+    return conn.execute(
+        "SELECT id, pk FROM locations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+    ).fetchall()
+
+
+def delete_locations(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
+    """Remove locations and everything under them (OCPI itself marks EVSEs ``REMOVED`` instead;
+    this is for a location the partner no longer shares at all)."""
+    found = _pks(conn, list(ids))
+    pk_list = [(pk,) for _, pk in found]
+    conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", pk_list)
+    conn.executemany("DELETE FROM evses WHERE location_pk = ?", pk_list)
+    conn.executemany("DELETE FROM locations WHERE pk = ?", pk_list)
+    return len(found)
+
+
+def upsert_tariffs(conn: sqlite3.Connection, tariffs: Sequence[Tariff]) -> int:
+    conn.executemany(
+        "INSERT OR REPLACE INTO tariffs (id, party_id, currency, last_updated) VALUES (?, ?, ?, ?)",
+        ((t.id, t.party_id, t.currency, t.last_updated) for t in tariffs),
+    )
+    conn.executemany("DELETE FROM tariff_windows WHERE tariff_id = ?", ((t.id,) for t in tariffs))
+    conn.executemany(
+        "INSERT INTO tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh)"
+        " VALUES (?, ?, ?, ?, ?)",
+        ((t.id, w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh) for t in tariffs for w in t.windows),
+    )
+    return len(tariffs)
+
+
+def set_evse_statuses(conn: sqlite3.Connection, updates: Iterable[tuple[str, str, str]]) -> int:
+    """Apply ``(uid, status, last_updated)`` triples; returns how many EVSEs changed.
+    The location's availability aggregate follows through the schema's trigger."""
+    cur = conn.executemany(
+        "UPDATE evses SET status = ?, last_updated = ? WHERE uid = ? AND (status IS NOT ? OR last_updated IS NOT ?)",
+        ((status, ts, uid, status, ts) for uid, status, ts in updates),
+    )
+    return cur.rowcount  # sqlite3_changes(): the EVSE rows only, not the trigger's
+
+
+def set_meta(conn: sqlite3.Connection, **values: str) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
