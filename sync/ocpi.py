@@ -9,11 +9,12 @@ which OCPI parties ignore.
 from __future__ import annotations
 
 import gzip
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+import orjson
 
 from sync.errors import FeedError
 from sync.geo.geometry import CHINA_BBOX
@@ -265,17 +266,14 @@ def feed_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _open_text(path: Path) -> str:
+def _open_bytes(path: Path) -> bytes:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
             raise FeedError(f"{path}: broken gzip: {exc}") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"{path}: not UTF-8: {exc}") from None
+    return raw
 
 
 def validate(records: Iterable[Any], tariffs: Iterable[Any] = ()) -> Feed:
@@ -304,13 +302,13 @@ def validate(records: Iterable[Any], tariffs: Iterable[Any] = ()) -> Feed:
     return feed
 
 
-def _json_lines(text: str, path: Path) -> Iterator[tuple[Any, Rejection | None]]:
-    for n, line in enumerate(text.splitlines(), 1):
+def _json_lines(raw: bytes, path: Path) -> Iterator[tuple[Any, Rejection | None]]:
+    for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            yield json.loads(line), None
-        except json.JSONDecodeError as exc:
+            yield orjson.loads(line), None
+        except orjson.JSONDecodeError as exc:
             yield None, Rejection("broken JSON", f"{path.name}:{n}", str(exc))
 
 
@@ -318,12 +316,12 @@ def read_feed_file(path: Path) -> Feed:
     """One feed file. A file that cannot be read at all yields one rejection, not an exception,
     so that the other feeds of an import still go in."""
     try:
-        text = _open_text(path)
+        raw = _open_bytes(path)
     except FeedError as exc:
         return Feed(rejections=[Rejection("unreadable file", path.name, str(exc))])
     if path.name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
         records, tariffs, bad = [], [], []
-        for obj, rej in _json_lines(text, path):
+        for obj, rej in _json_lines(raw, path):
             if rej:
                 bad.append(rej)
             elif isinstance(obj, dict) and "elements" in obj and "currency" in obj:
@@ -334,8 +332,8 @@ def read_feed_file(path: Path) -> Feed:
         feed.rejections[:0] = bad
         return feed
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+        doc = orjson.loads(raw)  # also rejects invalid UTF-8
+    except orjson.JSONDecodeError as exc:
         return Feed(rejections=[Rejection("broken JSON", path.name, str(exc))])
     if isinstance(doc, list):
         return validate(doc)

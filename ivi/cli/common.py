@@ -76,6 +76,8 @@ def make_filters(networks: frozenset[str] | None, min_power_kw: float, standard:
 def to_jsonable(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if hasattr(obj, "_asdict"):  # NamedTuple rows such as sync.store.Station
+        return {k: to_jsonable(v) for k, v in obj._asdict().items()}
     if isinstance(obj, dict):
         return {k: to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set, frozenset)):

@@ -8,12 +8,13 @@ The assumptions behind each number are in ``docs/data.md``. Same seed, same byte
 from __future__ import annotations
 
 import gzip
-import json
 import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import orjson
 
 from sync.geo.cities import City, all_cities
 from sync.geo.corridors import CORRIDORS, corridor_cities
@@ -257,7 +258,7 @@ def write_feeds(out_dir: Path, config: GeneratorConfig = GeneratorConfig(), *, c
     paths = []
     for net, (locations, tariffs) in generate(config).items():
         doc = dump_feed(locations, tariffs, timestamp=_iso(BASE_TIME))
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        data = orjson.dumps(doc)
         path = out_dir / f"{net.lower()}.json{'.gz' if compress else ''}"
         # mtime=0 keeps the gzip bytes deterministic.
         path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if compress else data)

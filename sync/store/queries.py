@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from sync.geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon, project_on_segment
-from sync.store.text import fts_phrase, is_cjk, query_terms
+from sync.store.text import fts_phrase, is_cjk, is_latin, query_terms
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,11 @@ class Filters:
         return (" AND ".join(where) or "1"), args
 
 
-@dataclass(frozen=True)
-class Station:
-    """A location as the planner and the screen need it (no EVSE detail)."""
+class Station(NamedTuple):
+    """A location as the planner and the screen need it (no EVSE detail).
+
+    A NamedTuple rather than a frozen dataclass: corridor queries at a million chargers build
+    thousands of these, and a frozen dataclass's ``__init__`` costs seven times as much."""
 
     pk: int
     id: str
@@ -77,12 +79,11 @@ _SELECT = ", ".join(f"l.{c}" for c in STATION_COLUMNS)
 
 
 def _station(row: Sequence[Any]) -> Station:
-    d = dict(zip(STATION_COLUMNS, row))
-    d["standards"] = tuple(s for s in (d["standards"] or "").split(",") if s)
-    d["is_green"] = bool(d["is_green"])
-    d["twentyfourseven"] = bool(d["twentyfourseven"])
-    d["status_updated"] = d["status_updated"] or ""
-    return Station(**d)
+    (pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count, available_count,
+     max_power_kw, standards, is_green, status_updated, tariff_id, twentyfourseven) = row
+    return Station(pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count,
+                   available_count, max_power_kw, tuple(standards.strip(",").split(",")) if standards else (),
+                   bool(is_green), status_updated or "", tariff_id, bool(twentyfourseven))
 
 
 @dataclass(frozen=True)
@@ -98,34 +99,40 @@ class AlongRoute:
     off_route_km: float  # straight-line distance from the route to the station
 
 
-def _box_query(filters: Filters) -> tuple[str, list[Any]]:
-    where, args = filters.sql()
-    return (
-        f"SELECT {_SELECT} FROM locations_rtree r JOIN locations l ON l.pk = r.pk "
-        f"WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}",
-        args,
-    )
-
-
 def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
          max_km: float = 3000.0) -> list[Nearby]:
     """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first.
 
-    Searches a box that doubles until it holds ``n`` matches inside the inscribed circle."""
-    sql, fargs = _box_query(filters)
+    Searches a box that doubles until it holds ``n`` matches inside the inscribed circle; only
+    the winners are read in full."""
+    where, fargs = filters.sql()
+    sql = (
+        # Exact coordinates from the table: the R*Tree keeps 32-bit floats (boxes rounded outwards).
+        "SELECT r.pk, l.lat, l.lon, l.id FROM locations_rtree r JOIN locations l ON l.pk = r.pk "
+        f"WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}"
+    )
     radius = 5.0
     while True:
         dlat = radius / KM_PER_DEG_LAT
         dlon = radius / max(km_per_deg_lon(point[0]), 1e-6)
         rows = conn.execute(sql, [point[0] - dlat, point[0] + dlat, point[1] - dlon, point[1] + dlon, *fargs]).fetchall()
-        hits = sorted(
-            (Nearby(s, haversine_km(point, s.latlon)) for s in map(_station, rows)),
-            key=lambda h: (h.distance_km, h.station.id),
+        inside = sorted(
+            (d, id_, pk) for pk, lat, lon, id_ in rows if (d := haversine_km(point, (lat, lon))) <= radius
         )
-        inside = [h for h in hits if h.distance_km <= radius]
         if len(inside) >= n or radius >= max_km:
-            return inside[:n]
+            break
         radius *= 2
+    best = {pk: d for d, _, pk in inside[:n]}
+    stations = _stations_by_pk(conn, list(best))
+    return sorted((Nearby(s, best[s.pk]) for s in stations), key=lambda h: (h.distance_km, h.station.id))
+
+
+def _stations_by_pk(conn: sqlite3.Connection, pks: list[int], where: str = "1", args: Sequence[Any] = ()) -> list[Station]:
+    rows = conn.execute(
+        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
+        [json.dumps(pks), *args],
+    ).fetchall()
+    return [_station(r) for r in rows]
 
 
 def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
@@ -136,7 +143,8 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
     pts = densify(points, step_km)
     cum = cumulative_km(pts)
     best: dict[int, tuple[float, float]] = {}  # pk → (off_km, along_km)
-    probe = "SELECT pk, min_lat, min_lon FROM locations_rtree WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?"
+    probe = ("SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
+             " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?")
     for i, (a, b) in enumerate(zip(pts, pts[1:])):
         dlat = corridor_km / KM_PER_DEG_LAT
         dlon = corridor_km / km_per_deg_lon(max(abs(a[0]), abs(b[0])))
@@ -149,34 +157,33 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
     if not best:
         return []
     where, fargs = filters.sql()
-    rows = conn.execute(
-        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
-        [json.dumps(list(best)), *fargs],
-    ).fetchall()
-    out = [AlongRoute(s, best[s.pk][1], best[s.pk][0]) for s in map(_station, rows)]
+    out = [AlongRoute(s, best[s.pk][1], best[s.pk][0]) for s in _stations_by_pk(conn, list(best), where, fargs)]
     out.sort(key=lambda h: (h.along_km, h.station.id))
     return out
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:
-    """Stations whose name, English name, address or city contain every word of ``text``.
+    """Stations whose name, address or city (Chinese) or English/pinyin name contain every word
+    of ``text``.
 
-    Words of three characters or more go to the trigram index; two-character Chinese words to
-    the bigram index; anything shorter falls back to a scan (LIKE), which is rare and bounded."""
+    Chinese words of three characters or more go to the trigram index, two-character ones to the
+    bigram index; English and pinyin words match word prefixes; anything else (one character,
+    mixed scripts) falls back to a scan (LIKE), which is rare and bounded by ``limit``."""
     terms = query_terms(text)
     if not terms:
         return []
-    tri = [t for t in terms if len(t) >= 3]
-    bi = [t for t in terms if len(t) == 2 and is_cjk(t)]
-    short = [t for t in terms if t not in tri and t not in bi]
     where, args = filters.sql()
     clauses, cargs = [where], list(args)
+    tri = [t for t in terms if len(t) >= 3 and is_cjk(t)]
+    words = [fts_phrase(t) for t in terms if len(t) == 2 and is_cjk(t)]
+    words += [fts_phrase(t) + "*" for t in terms if is_latin(t)]
+    short = [t for t in terms if t not in tri and not (len(t) == 2 and is_cjk(t)) and not is_latin(t)]
     if tri:
         clauses.append("l.pk IN (SELECT rowid FROM locations_fts WHERE locations_fts MATCH ?)")
         cargs.append(" AND ".join(fts_phrase(t) for t in tri))
-    if bi:
-        clauses.append("l.pk IN (SELECT rowid FROM locations_bigrams WHERE locations_bigrams MATCH ?)")
-        cargs.append(" AND ".join(fts_phrase(t) for t in bi))
+    if words:
+        clauses.append("l.pk IN (SELECT rowid FROM locations_words WHERE locations_words MATCH ?)")
+        cargs.append(" AND ".join(words))
     for t in short:
         clauses.append("(l.name || ' ' || l.name_en || ' ' || l.address || ' ' || l.city || ' ' || l.city_en) LIKE ? ESCAPE '\\'")
         cargs.append("%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")

@@ -28,7 +28,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         # Aggregates over the EVSEs, kept by the writer so that filters need no join.
         "evse_count": int, "available_count": int, "max_power_kw": float, "standards": str,
         "status_updated": str, "tariff_id": str,
-        # Chinese bigrams of name, address and city (see sync.store.text), indexed below.
+        # Chinese bigrams and English/pinyin words (see sync.store.text), indexed below.
         "grams": str,
     }, pk="pk", not_null={"id", "network", "lat", "lon"})
     db["locations"].create_index(["id"], unique=True)
@@ -49,38 +49,39 @@ def _v1(db: sqlite_utils.Database) -> None:
     }, foreign_keys=[("tariff_id", "tariffs", "id")])
     db["tariff_windows"].create_index(["tariff_id"])
     db.execute("CREATE VIRTUAL TABLE locations_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)")
-    # Trigram full-text search: Chinese and pinyin substrings of three characters or more.
+    # Trigram full-text search over the Chinese fields: substrings of three characters or more.
     db.execute(
-        "CREATE VIRTUAL TABLE locations_fts USING fts5(name, name_en, address, city, city_en,"
+        "CREATE VIRTUAL TABLE locations_fts USING fts5(name, address, city,"
         " content='locations', content_rowid='pk', tokenize='trigram')"
     )
-    # Chinese bigrams as words, for two-character queries such as 蔚来 or 上海 (see sync.store.text).
+    # Words: Chinese bigrams (for two-character queries such as 蔚来 or 上海) and the English and
+    # pinyin words, matched by prefix ("wanda", "hongq*"). See sync.store.text.
     db.execute(
-        "CREATE VIRTUAL TABLE locations_bigrams USING fts5(grams, content='locations',"
-        " content_rowid='pk', tokenize='unicode61')"
+        "CREATE VIRTUAL TABLE locations_words USING fts5(grams, content='locations',"
+        " content_rowid='pk', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )
     # The spatial and text indexes follow the locations table whatever writes it.
-    fts_cols = "name, name_en, address, city, city_en"
-    new_fts = "new.name, new.name_en, new.address, new.city, new.city_en"
-    old_fts = "old.name, old.name_en, old.address, old.city, old.city_en"
+    fts_cols = "name, address, city"
+    new_fts = "new.name, new.address, new.city"
+    old_fts = "old.name, old.address, old.city"
     _execute_script(db, f"""
         CREATE TRIGGER locations_ai AFTER INSERT ON locations BEGIN
           INSERT INTO locations_rtree VALUES (new.pk, new.lat, new.lat, new.lon, new.lon);
           INSERT INTO locations_fts(rowid, {fts_cols}) VALUES (new.pk, {new_fts});
-          INSERT INTO locations_bigrams(rowid, grams) VALUES (new.pk, new.grams);
+          INSERT INTO locations_words(rowid, grams) VALUES (new.pk, new.grams);
         END;
         CREATE TRIGGER locations_ad AFTER DELETE ON locations BEGIN
           DELETE FROM locations_rtree WHERE pk = old.pk;
           INSERT INTO locations_fts(locations_fts, rowid, {fts_cols}) VALUES ('delete', old.pk, {old_fts});
-          INSERT INTO locations_bigrams(locations_bigrams, rowid, grams) VALUES ('delete', old.pk, old.grams);
+          INSERT INTO locations_words(locations_words, rowid, grams) VALUES ('delete', old.pk, old.grams);
         END;
         CREATE TRIGGER locations_au AFTER UPDATE OF lat, lon, grams, {fts_cols} ON locations BEGIN
           UPDATE locations_rtree SET min_lat = new.lat, max_lat = new.lat, min_lon = new.lon, max_lon = new.lon
             WHERE pk = new.pk;
           INSERT INTO locations_fts(locations_fts, rowid, {fts_cols}) VALUES ('delete', old.pk, {old_fts});
           INSERT INTO locations_fts(rowid, {fts_cols}) VALUES (new.pk, {new_fts});
-          INSERT INTO locations_bigrams(locations_bigrams, rowid, grams) VALUES ('delete', old.pk, old.grams);
-          INSERT INTO locations_bigrams(rowid, grams) VALUES (new.pk, new.grams);
+          INSERT INTO locations_words(locations_words, rowid, grams) VALUES ('delete', old.pk, old.grams);
+          INSERT INTO locations_words(rowid, grams) VALUES (new.pk, new.grams);
         END;
     """)
     # Keep the availability aggregate true whatever writes a status.

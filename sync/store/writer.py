@@ -9,7 +9,7 @@ import sqlite3
 from typing import Iterable, Sequence
 
 from sync.models import Location, Tariff
-from sync.store.text import bigrams
+from sync.store.text import search_words
 
 LOCATION_COLUMNS = (
     "id", "party_id", "network", "name", "name_en", "address", "city", "city_en", "postal_code",
@@ -37,7 +37,7 @@ def location_row(loc: Location) -> tuple[object, ...]:
         len(loc.evses), sum(e.status == "AVAILABLE" for e in loc.evses), loc.max_power_kw,
         "," + ",".join(standards) + "," if standards else "",
         max((e.last_updated for e in loc.evses), default=""), tariff,
-        bigrams(loc.name, loc.address, loc.city),
+        search_words((loc.name, loc.address, loc.city), (loc.name_en, loc.city_en)),
     )
 
 
@@ -45,11 +45,14 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
     """Insert or wholly replace ``locations`` (keyed by OCPI id; the row's pk stays stable)."""
     if not locations:
         return 0
+    ids = [l.id for l in locations]
+    existing = [(pk,) for _, pk in _pks(conn, ids)]
+    # Children of replaced locations go first; a fresh import has none and skips the work.
+    conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", existing)
+    conn.executemany("DELETE FROM evses WHERE location_pk = ?", existing)
     conn.executemany(_UPSERT_LOCATION, (location_row(l) for l in locations))
-    pks = dict(_pks(conn, [l.id for l in locations]))
-    pk_list = [(pks[l.id],) for l in locations]
-    conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", pk_list)
-    conn.executemany("DELETE FROM evses WHERE location_pk = ?", pk_list)
+    pks = dict(_pks(conn, ids))
+    pk_list = [(pks[i],) for i in ids]
     evse_rows = []
     for loc in locations:
         for e in loc.evses:
