@@ -50,49 +50,58 @@ def _str(d: dict[str, Any], key: str, *, required: bool = True, reason: str | No
 
 def _int(d: dict[str, Any], key: str, default: int | None = None) -> int:
     v = d.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+    if type(v) is int and v >= 0:
+        return v
+    if type(v) is not float or not math.isfinite(v) or v < 0:
         raise Invalid(f"bad {key}", repr(v)[:60])
     return int(v)
 
 
 def parse_connector(d: Any) -> Connector:
-    if not isinstance(d, dict):
+    # The hot path of an import (one call per charger): checks are inlined, messages as in _str.
+    if type(d) is not dict:
         raise Invalid("bad connector", repr(d)[:60])
-    standard = _str(d, "standard")
+    get = d.get
+    standard = get("standard")
     if standard not in CONNECTOR_STANDARDS:
-        raise Invalid("unknown connector", standard)
-    power_type = _str(d, "power_type")
+        raise Invalid("unknown connector" if standard else "missing standard", str(standard))
+    power_type = get("power_type")
     if power_type not in POWER_TYPES:
-        raise Invalid("unknown power type", power_type)
-    fmt = _str(d, "format", required=False) or "CABLE"
+        raise Invalid("unknown power type" if power_type else "missing power_type", str(power_type))
+    fmt = get("format") or "CABLE"
     if fmt not in CONNECTOR_FORMATS:
-        raise Invalid("unknown connector format", fmt)
+        raise Invalid("unknown connector format", str(fmt))
     volts, amps = _int(d, "max_voltage"), _int(d, "max_amperage")
     power_w = _int(d, "max_electric_power", volts * amps)
-    tariff_ids = d.get("tariff_ids") or []
-    if not isinstance(tariff_ids, list) or not all(isinstance(t, str) for t in tariff_ids):
+    tariff_ids = get("tariff_ids") or []
+    if type(tariff_ids) is not list or not all(type(t) is str for t in tariff_ids):
         raise Invalid("bad tariff_ids")
-    return Connector(
-        id=_str(d, "id", reason="missing connector id"), standard=standard, format=fmt,
-        power_type=power_type, max_voltage=volts, max_amperage=amps, max_electric_power_w=power_w,
-        tariff_ids=tuple(tariff_ids), last_updated=_str(d, "last_updated", required=False),
-    )
+    cid = get("id")
+    if not cid or type(cid) is not str:
+        raise Invalid("missing connector id")
+    updated = get("last_updated") or ""
+    if type(updated) is not str:
+        raise Invalid("bad last_updated", repr(updated)[:60])
+    return Connector(cid, standard, fmt, power_type, volts, amps, power_w, tuple(tariff_ids), updated)
 
 
 def parse_evse(d: Any) -> Evse:
-    if not isinstance(d, dict):
+    if type(d) is not dict:
         raise Invalid("bad evse", repr(d)[:60])
-    status = _str(d, "status", reason="unknown status")
+    get = d.get
+    status = get("status")
     if status not in STATUSES:
-        raise Invalid("unknown status", status)
-    connectors = d.get("connectors")
-    if not isinstance(connectors, list) or not connectors:
-        raise Invalid("evse without connectors", str(d.get("uid")))
-    return Evse(
-        uid=_str(d, "uid", reason="missing evse uid"), status=status,
-        connectors=tuple(parse_connector(c) for c in connectors),
-        evse_id=_str(d, "evse_id", required=False), last_updated=_str(d, "last_updated", required=False),
-    )
+        raise Invalid("unknown status", str(status))
+    connectors = get("connectors")
+    if type(connectors) is not list or not connectors:
+        raise Invalid("evse without connectors", str(get("uid")))
+    uid = get("uid")
+    if not uid or type(uid) is not str:
+        raise Invalid("missing evse uid")
+    evse_id, updated = get("evse_id") or "", get("last_updated") or ""
+    if type(evse_id) is not str or type(updated) is not str:
+        raise Invalid("bad evse", uid)
+    return Evse(uid, status, tuple(parse_connector(c) for c in connectors), evse_id, updated)
 
 
 def _coordinate(coords: Any, key: str) -> float:

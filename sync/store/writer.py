@@ -47,12 +47,14 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
         return 0
     ids = [l.id for l in locations]
     existing = [(pk,) for _, pk in _pks(conn, ids)]
-    # Children of replaced locations go first; a fresh import has none and skips the work.
+    # Children and index entries of replaced locations go first; a fresh import has none.
+    _unindex(conn, [pk for (pk,) in existing])
     conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", existing)
     conn.executemany("DELETE FROM evses WHERE location_pk = ?", existing)
     conn.executemany(_UPSERT_LOCATION, (location_row(l) for l in locations))
     pks = dict(_pks(conn, ids))
     pk_list = [(pks[i],) for i in ids]
+    _index(conn, [pk for (pk,) in pk_list])
     evse_rows = []
     for loc in locations:
         for e in loc.evses:
@@ -77,6 +79,33 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
     return len(locations)
 
 
+_IN_PKS = "IN (SELECT value FROM json_each(?))"
+
+
+def _index(conn: sqlite3.Connection, pks: list[int]) -> None:
+    """Add the R*Tree and full-text entries of these locations (set-based: one statement each)."""
+    if not pks:
+        return
+    arg = (json.dumps(pks),)
+    conn.execute(f"INSERT INTO locations_rtree SELECT pk, lat, lat, lon, lon FROM locations WHERE pk {_IN_PKS}", arg)
+    conn.execute(f"INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations WHERE pk {_IN_PKS}", arg)
+    conn.execute(f"INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
+
+
+def _unindex(conn: sqlite3.Connection, pks: list[int]) -> None:
+    """Remove the index entries of these locations; external-content FTS5 needs the old values."""
+    if not pks:
+        return
+    arg = (json.dumps(pks),)
+    conn.execute(f"DELETE FROM locations_rtree WHERE pk {_IN_PKS}", arg)
+    conn.execute(
+        "INSERT INTO locations_fts(locations_fts, rowid, name, address, city)"
+        f" SELECT 'delete', pk, name, address, city FROM locations WHERE pk {_IN_PKS}", arg)
+    conn.execute(
+        "INSERT INTO locations_words(locations_words, rowid, grams)"
+        f" SELECT 'delete', pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
+
+
 def _pks(conn: sqlite3.Connection, ids: list[str]) -> list[tuple[str, int]]:
     return conn.execute(
         "SELECT id, pk FROM locations WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
@@ -88,6 +117,7 @@ def delete_locations(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
     this is for a location the partner no longer shares at all)."""
     found = _pks(conn, list(ids))
     pk_list = [(pk,) for _, pk in found]
+    _unindex(conn, [pk for _, pk in found])
     conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", pk_list)
     conn.executemany("DELETE FROM evses WHERE location_pk = ?", pk_list)
     conn.executemany("DELETE FROM locations WHERE pk = ?", pk_list)

@@ -1,0 +1,115 @@
+"""Benchmark of the charger cache (issue: foundation).
+
+Import time and file size, nearest-10, a 1,200 km corridor (Beijing–Shanghai, 5 km) and text
+search, at scale 1 (29,000 chargers) and at about a million (scale 35), each against a naive
+baseline measured in the same run: a Python scan over every row held in memory.
+
+    python bench/cache.py [--scales 1,35] [--out bench/out]
+
+The million-charger feeds and cache are generated once and kept under ``--out``.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _table import print_table, timed_ms  # noqa: E402
+
+from sync.feeds import bundled_feed_paths  # noqa: E402
+from sync.feeds.generator import GeneratorConfig, write_feeds  # noqa: E402
+from sync.geo import haversine_km, route_between  # noqa: E402
+from sync.geo.geometry import densify, project_on_segment  # noqa: E402
+from sync.store import ChargerStore  # noqa: E402
+
+
+def feeds_for(scale: float, out: Path) -> list[Path]:
+    if scale == 1:
+        return bundled_feed_paths()
+    d = out / f"feeds-scale{scale:g}"
+    if not (d / "li_auto.json.gz").exists():
+        t = time.perf_counter()
+        write_feeds(d, GeneratorConfig(scale=scale, seed=7))
+        print(f"generated scale {scale:g} feeds in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    return sorted(d.glob("*.json.gz"))
+
+
+def bench_scale(scale: float, out: Path) -> list[list[object]]:
+    feeds = feeds_for(scale, out)
+    db = out / f"cache-scale{scale:g}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    t, cpu = time.perf_counter(), time.process_time()
+    store = ChargerStore.open(db, seed=False)
+    store.import_feeds(feeds)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    import_s, import_cpu_s = time.perf_counter() - t, time.process_time() - cpu
+    size_mb = db.stat().st_size / 1e6
+    evses = store.stats()["evses"]
+
+    rows = store.conn.execute("SELECT id, lat, lon, name, name_en, address, city FROM locations").fetchall()
+    rng = random.Random(1)
+    points = [(rng.uniform(22, 40), rng.uniform(104, 121)) for _ in range(20)]
+    it = iter(points * 1000)
+
+    def naive_near():
+        p = next(it)
+        return sorted(rows, key=lambda r: haversine_km(p, (r[1], r[2])))[:10]
+
+    it2 = iter(points * 1000)
+    near_ms = timed_ms(lambda: store.near(next(it2), 10), repeat=40)
+    naive_near_ms = timed_ms(naive_near, repeat=3)
+
+    route = route_between("Beijing", "Shanghai")
+    dense = densify(route.points, 10)
+
+    def naive_corridor():
+        return [r for r in rows if min(project_on_segment((r[1], r[2]), a, b)[0] for a, b in zip(dense, dense[1:])) <= 5]
+
+    corridor_ms = timed_ms(lambda: store.along_route(route.points, 5.0), repeat=10)
+    n_corridor = len(store.along_route(route.points, 5.0))
+    naive_corridor_ms = timed_ms(naive_corridor, repeat=1) if len(rows) < 20_000 else float("nan")
+
+    queries = ["服务区", "蔚来 上海", "万达广场", "wanda", "德州"]
+    qi = iter(queries * 1000)
+    search_ms = timed_ms(lambda: store.search(next(qi)), repeat=25)
+    qj = iter(queries * 1000)
+
+    def naive_search():
+        q = next(qj).split()
+        return [r for r in rows if all(w.lower() in (r[3] + r[4] + r[5] + r[6]).lower() for w in q)][:20]
+
+    naive_search_ms = timed_ms(naive_search, repeat=5)
+    store.close()
+    label = f"{evses:,} EVSEs"
+    return [
+        [label, "import, wall (s)", round(import_s, 2), "", ""],
+        [label, "import, CPU (s)", round(import_cpu_s, 2), "", ""],
+        [label, "file size (MB)", round(size_mb, 1), "", ""],
+        [label, "nearest-10 (ms)", near_ms, naive_near_ms, f"{naive_near_ms / near_ms:,.0f}×"],
+        [label, f"corridor 1,205 km × 5 km → {n_corridor} stations (ms)", corridor_ms, naive_corridor_ms,
+         f"{naive_corridor_ms / corridor_ms:,.0f}×" if naive_corridor_ms == naive_corridor_ms else "(skipped)"],
+        [label, "text search (ms)", search_ms, naive_search_ms, f"{naive_search_ms / search_ms:,.0f}×"],
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", default="1,35")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows: list[list[object]] = []
+    for s in args.scales.split(","):
+        rows += bench_scale(float(s), args.out)
+    print_table("Charger cache (median; baseline = Python scan over all rows in memory)",
+                ["cache", "measure", "ours", "naive", "ratio"], rows)
+
+
+if __name__ == "__main__":
+    main()
