@@ -98,6 +98,7 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
         new_O: list[float] = []
         new_par: list[int] = []
         new_a: list[float] = []
+        new_d: list[int] = []
         ptr, n_front = k0, len(front)
         best_val, best_lbl, best_a = float("inf"), -1, 0.0
         for d in range(lo, hi + 1, step):
@@ -121,6 +122,7 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
             new_O.append(o_new)
             new_par.append(best_lbl)
             new_a.append(best_a)
+            new_d.append(d)
         if not new_S:
             if nd.pinned:
                 return _partial(p, LP, LN, LA, LD, best_reach, blocked=j)
@@ -143,7 +145,7 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
                     run = new_O[k]
                     lbl = len(LS)
                     LS.append(new_S[k]); LO.append(new_O[k]); LP.append(new_par[k]); LN.append(j)
-                    LA.append(new_a[k]); LD.append(new_S[k] - ex + nd.exit_percent)
+                    LA.append(new_a[k]); LD.append(float(new_d[k]))
                     merged.append(lbl)
                     r = _reach(new_S[k], reserve, c_pct)
                     if (r, -new_O[k]) > best_reach[:2]:
