@@ -5,7 +5,9 @@ import click
 
 from ivi.cli.cache import cache
 from ivi.cli.common import FriendlyGroup
+from ivi.cli.plan import plan
 from ivi.cli.run import run
+from ivi.cli.suggest import suggest
 
 
 @click.group(cls=FriendlyGroup, invoke_without_command=True)
@@ -19,3 +21,5 @@ def main(ctx: click.Context) -> None:
 
 main.add_command(cache)
 main.add_command(run)
+main.add_command(plan)
+main.add_command(suggest)

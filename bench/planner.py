@@ -1,0 +1,155 @@
+"""Benchmark: charging suggestions and optimal trip plans on the scale-1 cache (29,000 chargers)
+and, with ``--million``, on a scale-35 cache (~1,000,000 chargers; built once under bench/out/).
+
+Prints one table: median wall time of the planner core and end to end (cache query included),
+against naive baselines measured in the same run:
+  * suggestions, naive: project every charger in the cache onto the route (brute force);
+  * plans, naive: a pairwise dynamic programme over every (station, departure %) state — no
+    Pareto front, no bound. It returns the same optimum (checked here), much more slowly.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ivi.planner import SuggestRequest, TripRequest, plan_trip, suggest  # noqa: E402
+from ivi.planner.problem import FASTEST, Problem, build_problem, grid_up  # noqa: E402
+from ivi.planner.search import search  # noqa: E402
+from ivi.planner.sources import route_candidates, to_candidate, _Tariffs  # noqa: E402
+from ivi.planner.vehicle import table_at  # noqa: E402
+from ivi.profiles import load_profile  # noqa: E402
+from sync.geo.geometry import cumulative_km, densify, project_on_segment  # noqa: E402
+from sync.geo.routes import route_between  # noqa: E402
+from sync.store import ChargerStore  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+NOW = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
+ROUTES = (("Beijing", "Shanghai"), ("Beijing", "Guangzhou"), ("Shanghai", "Chengdu"))
+SOCS = (90.0, 50.0, 20.0)
+
+
+def timed(fn, repeat: int = 5):  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), result
+
+
+def naive_suggest(store: ChargerStore, points, vehicle, soc: float, route_km: float):  # type: ignore[no-untyped-def]
+    """Every charger in the cache, projected onto every route segment; no spatial index."""
+    points = densify(points, 10.0)
+    cum = cumulative_km(points)
+    rows = store.conn.execute("SELECT id FROM locations").fetchall()
+    stations = store.stations([r[0] for r in rows])
+    tariffs = _Tariffs(store)
+    cands = []
+    for s in stations:
+        best = (1e9, 0.0)
+        for i, (a, b) in enumerate(zip(points, points[1:])):
+            off, t = project_on_segment(s.latlon, a, b)
+            if off < best[0]:
+                best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
+        if best[0] <= 5.0:
+            cands.append(to_candidate(s, best[1], best[0], tariffs, NOW))
+    return suggest(SuggestRequest(vehicle, soc, tuple(cands), route_km=route_km))
+
+
+def naive_plan(p: Problem) -> float:
+    """Pairwise DP over (station, departure %) states: O(stations² × 101)."""
+    c, reserve = p.route_percent_per_km, p.reserve_percent
+    states: list[tuple[float, float, float]] = [(0.0, p.start_soc, 0.0)]  # (x, soc on the road after leaving, objective)
+    for nd in p.nodes:
+        arrivals = []
+        for x, soc, o in states:
+            a = soc - c * (nd.x_km - x) - nd.entry_percent
+            if a >= reserve - 1e-9:
+                arrivals.append((a, o))
+        arrivals.sort()
+        new, k, best_val = [], 0, float("inf")
+        per_pct = nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency * FASTEST.per_cny
+        base = nd.entry_min + nd.exit_min + nd.fixed_min + FASTEST.per_stop
+        for d in range(grid_up(reserve + nd.exit_percent, 1), 101):
+            while k < len(arrivals) and arrivals[k][0] <= d + 1e-9:
+                a, o = arrivals[k]
+                best_val = min(best_val, o - table_at(nd.charge_table_min, a) - per_pct * a)
+                k += 1
+            if best_val < float("inf"):
+                new.append((nd.x_km, d - nd.exit_percent, best_val + nd.charge_table_min[d] + per_pct * d + base))
+        states.extend(new)
+    done = [o for x, soc, o in states if soc - c * (p.length_km - x) >= p.arrive_target_percent - 1e-9]
+    return min(done) + p.route_min_per_km * p.length_km if done else float("inf")
+
+
+def bench(db: Path, label: str, naive: bool) -> list[str]:
+    rows = []
+    vehicle = load_profile("su7-max")
+    with ChargerStore.open(db, readonly=True) as store:
+        n = store.stats()["evses"]
+        route = route_between("Beijing", "Shanghai")
+        q_ms, cands = timed(lambda: route_candidates(store, route.points, NOW))
+        s_ms, hits = timed(lambda: suggest(SuggestRequest(vehicle, 60.0, cands, route_km=route.distance_km)))
+        line = f"| {label} ({n:,} EVSEs) | suggestions, Beijing→Shanghai {route.distance_km:.0f} km, {len(cands)} stations | {s_ms:.1f} | {s_ms + q_ms:.1f}"
+        if naive:
+            nv_ms, nv_hits = timed(lambda: naive_suggest(store, route.points, vehicle, 60.0, route.distance_km), 1)
+            # Same stations up to projection details (the store densifies the route first).
+            assert len({h.location_id for h in nv_hits} & {h.location_id for h in hits}) >= len(hits) // 2
+            line += f" | {nv_ms:.0f} | {nv_ms / (s_ms + q_ms):.0f}× |"
+        else:
+            line += " | – | – |"
+        rows.append(line)
+        for a, b in ROUTES:
+            route = route_between(a, b)
+            cands = route_candidates(store, route.points, NOW)
+            q_ms, _ = timed(lambda: route_candidates(store, route.points, NOW), 3)
+            for soc in SOCS:
+                req = TripRequest(route.distance_km, vehicle, soc, cands)
+                problem = build_problem(req)
+                f_ms, res = timed(lambda: search(problem, FASTEST), 3)
+                all_ms, plan = timed(lambda: plan_trip(req), 1)
+                line = (f"| {label} | plan {a}→{b} {route.distance_km:.0f} km, SoC {soc:.0f} %, {len(problem.nodes)} stations, "
+                        f"{len(plan.stops)} stops, {plan.total_min / 60:.1f} h | {f_ms:.1f} | {q_ms + f_ms:.1f} (+alternatives {all_ms:.0f})")
+                if naive and soc == SOCS[1]:
+                    nv_ms, nv_obj = timed(lambda: naive_plan(problem), 1)
+                    assert abs(nv_obj - res.objective) < 1e-6 * nv_obj, (nv_obj, res.objective)
+                    line += f" | {nv_ms:.0f} | {nv_ms / f_ms:.0f}× |"
+                else:
+                    line += " | – | – |"
+                rows.append(line)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--million", action="store_true", help="also the ~1M-charger cache (built once, slow)")
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    db1 = OUT / "chargers-scale1.db"
+    if not db1.exists():
+        ChargerStore.open(db1).close()
+    rows = bench(db1, "scale 1", naive=True)
+    if args.million:
+        db35 = OUT / "chargers-scale35.db"
+        if not db35.exists():
+            from sync.feeds.generator import GeneratorConfig, write_feeds
+            feeds = OUT / "feeds-scale35"
+            feeds.mkdir(exist_ok=True)
+            write_feeds(feeds, GeneratorConfig(scale=35))
+            with ChargerStore.open(db35.with_suffix(".tmp"), seed=False) as s:
+                s.import_feeds([feeds])
+            db35.with_suffix(".tmp").rename(db35)
+        rows += bench(db35, "scale 35", naive=False)
+    print("| cache | case | planner core ms | end to end ms | naive ms | speed-up |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Charging stops and trip plans for the partner networks, offline and fast.
+
+The stable API (pure functions over frozen dataclasses; no I/O, no clock — time is passed in)::
+
+    from ivi.planner import TripRequest, SuggestRequest, plan_trip, suggest, replan
+    from ivi.planner.sources import route_candidates, nearby_candidates   # the cache adapter
+    from ivi.profiles import load_profile
+
+    cands = route_candidates(store, route.points, now_utc)              # Candidate tuple
+    plan = plan_trip(TripRequest(route.distance_km, load_profile("su7-max"), soc_percent=62,
+                                 candidates=cands, reserve_percent=10, depart_min_of_day=8 * 60))
+    plan.stops, plan.total_min, plan.feasible, plan.message              # fastest plan
+    plan.alternatives["fewest_stops"], plan.alternatives["cheapest"]     # TripPlan each
+    plan.to_json()                                                       # the CLI's JSON
+    new_plan, notes = replan(plan, replace(request, position_km=310, soc_percent=18,
+                                           offline_ids=frozenset({"NIO000123"})))
+    suggest(SuggestRequest(vehicle, soc_percent=40, candidates=cands, route_km=route.distance_km))
+
+``plan_trip`` is optimal (minimum total time: driving + detours + charging + stop overhead) on a
+1 % grid of departure states of charge, never arrives anywhere below the reserve, and returns
+``feasible=False`` with a reason and the best partial plan when the destination is out of reach.
+The UI calls these from a worker thread: they share no state and hold no locks.
+
+Errors: see :mod:`ivi.planner.errors` (``PlannerError`` and its subclasses).
+"""
+from ivi.planner.errors import EmptyCacheError, PlanInputError, PlannerError, ProfileError
+from ivi.planner.model import (
+    Candidate, PlannerSettings, Stop, SuggestRequest, Suggestion, TripPlan, TripRequest,
+)
+from ivi.planner.replan import drift_reason, replan
+from ivi.planner.suggest import suggest
+from ivi.planner.trip import plan_trip
+from ivi.planner.vehicle import VehicleProfile
+
+__all__ = [
+    "plan_trip", "suggest", "replan", "drift_reason",
+    "TripRequest", "SuggestRequest", "PlannerSettings", "Candidate", "TripPlan", "Stop", "Suggestion",
+    "VehicleProfile", "PlannerError", "ProfileError", "PlanInputError", "EmptyCacheError",
+]

@@ -1,0 +1,179 @@
+"""The optimal stop sequence: a label-setting search over stations in route order.
+
+Why it is exact and fast. On the route, every label (a way of being on the road) loses the same
+energy and time per km, so we store labels *normalised to the car's position*:
+``S = soc + route_percent_per_km · x`` and ``O = objective − per_min · route_min_per_km · x``.
+In these coordinates labels never change while driving, and one label dominates another at every
+later point iff it has ``S ≥`` and ``O ≤`` — so a single Pareto front over (S, O) holds every
+label worth extending (Baum et al., "Shortest Feasible Paths with Charging Stops for Battery
+Electric Vehicles", use SoC functions the same way). At each station the front's labels that
+reach it give arrival states of charge ``a``; charging to a grid value ``d ≥ a`` costs
+``g(d) − g(a)`` with ``g`` the station's (monotone) charging function plus price, so the best
+departure for every ``d`` is one prefix-minimum sweep. Labels that can no longer reach the next
+point on the route with the reserve leave the front for good.
+
+Cost per station is O(front + 100); the front stays small because it is a Pareto set.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+
+from ivi.planner.problem import Objective, Problem, grid_up
+from ivi.planner.vehicle import table_at
+
+EPS = 1e-9
+COARSE_STEP = 5
+
+
+@dataclass(frozen=True)
+class ChainStop:
+    node: int  # index into Problem.nodes
+    arrival_soc: float
+    departure_soc: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    feasible: bool
+    chain: tuple[ChainStop, ...]  # the stops, in route order (the best partial plan if infeasible)
+    objective: float  # the minimised weighted sum (infeasible: inf)
+    reach_km: float  # how far the chain gets with the reserve left
+    blocked_by_pin: int | None = None  # a pinned node no label could reach
+
+
+def search(p: Problem, obj: Objective) -> SearchResult:
+    """The optimal chain for ``obj``. On a fine grid a coarse (5 %) search runs first: its plan
+    is feasible on the fine grid too, so its objective bounds the fine search (A*-style pruning
+    with an admissible lower bound on what the rest of the trip must still cost)."""
+    if p.soc_step_percent < COARSE_STEP and len(p.nodes) > 20:
+        coarse = _search(replace(p, soc_step_percent=COARSE_STEP), obj, float("inf"))
+        if coarse.feasible:
+            fine = _search(p, obj, coarse.objective * (1 + 1e-9) + 1e-6)
+            return fine if fine.feasible and fine.objective <= coarse.objective else coarse
+    return _search(p, obj, float("inf"))
+
+
+def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
+    c_pct, reserve, step = p.route_percent_per_km, p.reserve_percent, p.soc_step_percent
+    w_t, w_c, w_s = obj.per_min, obj.per_cny, obj.per_stop
+    # Label table (parallel lists): normalised soc, normalised objective, parent, node, arrival, departure.
+    LS, LO, LP, LN, LA, LD = [p.start_soc], [0.0], [-1], [-1], [0.0], [0.0]
+    front: list[int] = [0]
+    fS: list[float] = [p.start_soc]
+    best_reach = (_reach(p.start_soc, reserve, c_pct), 0.0, 0)  # (km, -O, label)
+    length = p.length_km
+    # Admissible lower bound on the rest of the trip for a label with normalised soc S:
+    # the missing energy charged at the best rate and price anywhere, in the fewest possible stops.
+    need_total = c_pct * length + p.arrive_target_percent
+    ub = upper_bound - w_t * p.route_min_per_km * length
+    if p.nodes and ub < float("inf"):
+        rate = w_t * min(min(b - a for a, b in zip(n.charge_table_min, n.charge_table_min[1:])) for n in p.nodes) \
+            + w_c * min(n.price_cny_per_kwh for n in p.nodes) * p.kwh_per_percent / p.charge_efficiency
+        per_stop = w_t * min(n.fixed_min for n in p.nodes) + w_s
+        span = max(100.0 - reserve, 1.0)
+    else:
+        rate = per_stop = 0.0
+        span = 100.0
+    road_floor = min(reserve, p.arrive_target_percent)  # the destination may be asked for less
+    for j, nd in enumerate(p.nodes):
+        ex = c_pct * nd.x_km
+        cut = bisect_left(fS, ex + road_floor - EPS)
+        if cut:
+            front, fS = front[cut:], fS[cut:]
+        k0 = bisect_left(fS, ex + nd.entry_percent + reserve - EPS)
+        if k0 == len(front):
+            if nd.pinned:
+                return _partial(p, LP, LN, LA, LD, best_reach, blocked=j)
+            continue
+        table = nd.charge_table_min
+        per_pct = w_c * nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency
+        base = w_t * (nd.entry_min + nd.exit_min + nd.fixed_min) + w_s
+        arr_off = ex + nd.entry_percent
+        need = p.arrive_target_percent + c_pct * (length - nd.x_km) + nd.exit_percent
+        hi = 100 if nd.pinned else min(100, grid_up(min(need, 100.0), step))
+        lo = max(grid_up(reserve + nd.exit_percent, step), grid_up(fS[k0] - arr_off, step))
+        new_S: list[float] = []
+        new_O: list[float] = []
+        new_par: list[int] = []
+        new_a: list[float] = []
+        new_d: list[int] = []
+        ptr, n_front = k0, len(front)
+        best_val, best_lbl, best_a = float("inf"), -1, 0.0
+        for d in range(lo, hi + 1, step):
+            while ptr < n_front and fS[ptr] - arr_off <= d + EPS:
+                lbl = front[ptr]
+                a = LS[lbl] - arr_off
+                val = LO[lbl] - w_t * table_at(table, a) - per_pct * a
+                if val < best_val:
+                    best_val, best_lbl, best_a = val, lbl, a
+                ptr += 1
+            if best_lbl < 0:
+                continue
+            o_new = best_val + w_t * table[d] + per_pct * d + base
+            s_new = d + ex - nd.exit_percent
+            deficit = need_total - s_new
+            if o_new > ub and ptr == n_front:
+                break  # o_new only grows with d once every label is in the prefix minimum
+            if o_new + (deficit * rate + math.ceil(deficit / span - 1e-9) * per_stop if deficit > 0 else 0.0) > ub:
+                continue
+            new_S.append(s_new)
+            new_O.append(o_new)
+            new_par.append(best_lbl)
+            new_a.append(best_a)
+            new_d.append(d)
+        if not new_S:
+            if nd.pinned:
+                return _partial(p, LP, LN, LA, LD, best_reach, blocked=j)
+            continue
+        # Merge the new labels into the front (or replace it, at a pinned station): sweep from the
+        # highest S down, keeping a label only if it beats every label with a higher S.
+        old = [] if nd.pinned else front
+        merged: list[int] = []
+        run = float("inf")
+        i, k = len(old) - 1, len(new_S) - 1
+        while i >= 0 or k >= 0:
+            if k < 0 or (i >= 0 and (LS[old[i]] > new_S[k] or (LS[old[i]] == new_S[k] and LO[old[i]] <= new_O[k]))):
+                lbl = old[i]
+                i -= 1
+                if LO[lbl] < run:
+                    run = LO[lbl]
+                    merged.append(lbl)
+            else:
+                if new_O[k] < run:
+                    run = new_O[k]
+                    lbl = len(LS)
+                    LS.append(new_S[k]); LO.append(new_O[k]); LP.append(new_par[k]); LN.append(j)
+                    LA.append(new_a[k]); LD.append(float(new_d[k]))
+                    merged.append(lbl)
+                    r = _reach(new_S[k], reserve, c_pct)
+                    if (r, -new_O[k]) > best_reach[:2]:
+                        best_reach = (r, -new_O[k], lbl)
+                k -= 1
+        merged.reverse()
+        front = merged
+        fS = [LS[x] for x in front]
+    end = c_pct * length + p.arrive_target_percent
+    k = bisect_left(fS, end - EPS)
+    if k == len(front):
+        return _partial(p, LP, LN, LA, LD, best_reach)
+    best = min(front[k:], key=lambda x: (LO[x], -LS[x]))
+    return SearchResult(True, _chain(best, LP, LN, LA, LD), LO[best] + w_t * p.route_min_per_km * length, length)
+
+
+def _reach(S: float, reserve: float, c_pct: float) -> float:
+    return (S - reserve) / c_pct if c_pct > 0 else float("inf")
+
+
+def _chain(lbl: int, LP: list[int], LN: list[int], LA: list[float], LD: list[float]) -> tuple[ChainStop, ...]:
+    out = []
+    while lbl > 0:
+        out.append(ChainStop(LN[lbl], LA[lbl], LD[lbl]))
+        lbl = LP[lbl]
+    return tuple(reversed(out))
+
+
+def _partial(p: Problem, LP, LN, LA, LD, best_reach, blocked: int | None = None) -> SearchResult:  # type: ignore[no-untyped-def]
+    reach = max(0.0, min(best_reach[0], p.length_km))
+    return SearchResult(False, _chain(best_reach[2], LP, LN, LA, LD), float("inf"), reach, blocked)

@@ -1,0 +1,103 @@
+"""The thin adapter between the charger cache and the pure planner: store rows in, plain
+:class:`~ivi.planner.model.Candidate` out. The only planner module that touches ``sync.store``.
+
+``now`` is passed in (UTC), so status freshness is reproducible in tests.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
+from sync.models import Tariff
+from sync.store import ChargerStore, Filters, Station
+
+from ivi.planner.errors import EmptyCacheError, PlanInputError
+from ivi.planner.model import Candidate
+
+DEFAULT_CORRIDOR_KM = 5.0
+
+
+class _Tariffs:
+    """Tariffs are shared by many stations (93 at scale 1): read each once per request."""
+
+    def __init__(self, store: ChargerStore) -> None:
+        self.store = store
+        self.cache: dict[str, Tariff | None] = {}
+
+    def get(self, tariff_id: str | None) -> Tariff | None:
+        if not tariff_id:
+            return None
+        if tariff_id not in self.cache:
+            self.cache[tariff_id] = self.store.tariff(tariff_id)
+        return self.cache[tariff_id]
+
+
+def status_age_min(status_updated: str, now: datetime) -> float | None:
+    if not status_updated:
+        return None
+    try:
+        t = datetime.fromisoformat(status_updated.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return max(0.0, (now - t).total_seconds() / 60.0)
+
+
+def to_candidate(s: Station, along_km: float, off_route_km: float, tariffs: _Tariffs, now: datetime) -> Candidate:
+    return Candidate(
+        location_id=s.id, network=s.network, name=s.name, lat=s.lat, lon=s.lon, along_km=along_km,
+        off_route_km=off_route_km, power_kw=s.max_power_kw, evse_count=s.evse_count,
+        available_count=s.available_count, status_age_min=status_age_min(s.status_updated, now),
+        is_green=s.is_green, tariff=tariffs.get(s.tariff_id),
+    )
+
+
+def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetime, *,
+                     corridor_km: float = DEFAULT_CORRIDOR_KM, filters: Filters = Filters(),
+                     include_ids: Iterable[str] = ()) -> tuple[Candidate, ...]:
+    """Stations within ``corridor_km`` of the route, plus any ``include_ids`` (pinned stations
+    further off the route), placed on the route by projection."""
+    tariffs = _Tariffs(store)
+    hits = store.along_route(points, corridor_km, filters)
+    out = [to_candidate(h.station, h.along_km, h.off_route_km, tariffs, now) for h in hits]
+    have = {c.location_id for c in out}
+    missing = [i for i in include_ids if i not in have]
+    if missing:
+        found = {s.id: s for s in store.stations(missing)}
+        unknown = [i for i in missing if i not in found]
+        if unknown:
+            raise PlanInputError(f"unknown station id(s): {', '.join(unknown)}")
+        cum = cumulative_km(points)
+        for i in missing:
+            along, off = locate_on_route(points, cum, found[i].latlon)
+            out.append(to_candidate(found[i], along, off, tariffs, now))
+    if not out:
+        _check_not_empty(store)
+    return tuple(out)
+
+
+def nearby_candidates(store: ChargerStore, point: LatLon, now: datetime, *, n: int = 50,
+                      filters: Filters = Filters()) -> tuple[Candidate, ...]:
+    """The ``n`` stations nearest the car; ``along_km`` 0 and ``off_route_km`` the distance to each."""
+    tariffs = _Tariffs(store)
+    hits = store.near(point, n, filters)
+    if not hits:
+        _check_not_empty(store)
+    return tuple(to_candidate(h.station, 0.0, h.distance_km, tariffs, now) for h in hits)
+
+
+def locate_on_route(points: Sequence[LatLon], cum: Sequence[float], p: LatLon) -> tuple[float, float]:
+    """(km along the route to the point nearest ``p``, km from the route to ``p``)."""
+    best = (float("inf"), 0.0)
+    for i, (a, b) in enumerate(zip(points, points[1:])):
+        off, t = project_on_segment(p, a, b)
+        if off < best[0]:
+            best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
+    return best[1], best[0]
+
+
+def _check_not_empty(store: ChargerStore) -> None:
+    if store.stats()["locations"] == 0:
+        raise EmptyCacheError(f"the charger cache {store.path} is empty: import or sync the partner feeds first")

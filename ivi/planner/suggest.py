@@ -1,0 +1,78 @@
+"""Charging suggestions: the partner stations the car can reach, ahead on its route or around it,
+with what stopping there costs in time, in money and in state of charge. Pure.
+
+Ranking: by ``time_cost_min`` (detour + stop overhead + expected wait + charging to the target),
+then distance, then id — so the order is stable for equal times.
+"""
+from __future__ import annotations
+
+import math
+
+from ivi.planner.errors import PlanInputError
+from ivi.planner.model import Candidate, SuggestRequest, Suggestion, hhmm
+from ivi.planner.problem import detour_km, route_kwh_per_km, wait_min
+from ivi.planner.vehicle import charge_table_min, table_at
+
+
+def suggest(req: SuggestRequest) -> list[Suggestion]:
+    """Reachable stations (arrival at or above the reserve) that pass the filters, best first."""
+    for label, v in (("state of charge", req.soc_percent), ("reserve", req.reserve_percent)):
+        if not (math.isfinite(v) and 0 <= v <= 100):
+            raise PlanInputError(f"{label} must be between 0 and 100 %, got {v}")
+    s, v = req.settings, req.vehicle
+    target = s.default_target_soc_percent if req.target_soc_percent is None else req.target_soc_percent
+    if not 0 <= target <= 100:
+        raise PlanInputError(f"target state of charge must be between 0 and 100 %, got {target}")
+    cruise = route_kwh_per_km(v, s.cruise_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
+    local = route_kwh_per_km(v, s.detour_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
+    kwh_pct = v.kwh_per_percent
+    tables: dict[float, tuple[float, ...]] = {}
+    out: list[Suggestion] = []
+    for c in req.candidates:
+        if not _passes(c, req):
+            continue
+        if req.route_km is None:  # around the car: drive there, no route to rejoin
+            along = c.off_route_km * s.detour_road_factor
+            extra_km, to_km = 0.0, along
+            used_pct = along * local / kwh_pct
+            drive_min = along / s.detour_kmh * 60.0
+        else:
+            ahead = c.along_km - req.position_km
+            if ahead < 0 or ahead > req.route_km - req.position_km:
+                continue
+            along, extra_km = ahead, detour_km(c, s)
+            to_km = ahead + extra_km / 2
+            used_pct = (ahead * cruise + extra_km / 2 * local) / kwh_pct
+            drive_min = extra_km / s.detour_kmh * 60.0  # only the detour is extra time
+        arrival = req.soc_percent - used_pct
+        if arrival < req.reserve_percent:
+            continue
+        kw = min(c.power_kw, v.max_dc_power_kw)
+        table = tables.get(kw) or tables.setdefault(kw, charge_table_min(v, kw))
+        goal = max(target, arrival)
+        charge = table_at(table, goal) - table_at(table, arrival)
+        wait = wait_min(c, s)
+        eta = req.now_min_of_day + (to_km / s.cruise_kmh * 60.0)
+        cost = (goal - arrival) * kwh_pct / v.charge_efficiency * c.price_cny_per_kwh(hhmm(eta + wait))
+        fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
+        out.append(Suggestion(
+            location_id=c.location_id, network=c.network, name=c.name, lat=c.lat, lon=c.lon, along_km=along,
+            detour_km=extra_km, arrival_soc=arrival, target_soc=goal, charge_min=charge,
+            time_cost_min=drive_min + s.stop_overhead_min + wait + charge, cost_cny=cost, power_kw=c.power_kw,
+            available_count=c.available_count, evse_count=c.evse_count, status_age_min=c.status_age_min,
+            status_fresh=fresh, is_green=c.is_green,
+        ))
+    out.sort(key=lambda x: (round(x.time_cost_min, 6), x.along_km, x.location_id))
+    return out[: req.limit]
+
+
+def _passes(c: Candidate, req: SuggestRequest) -> bool:
+    if req.networks and c.network not in req.networks:
+        return False
+    if c.power_kw < req.min_power_kw:
+        return False
+    if req.available_only and c.available_count <= 0:
+        return False
+    if req.green_only and not c.is_green:
+        return False
+    return True

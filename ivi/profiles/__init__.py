@@ -1,0 +1,122 @@
+"""Vehicle profiles: the shipped Xiaomi SU7 variants and any profile the driver adds.
+
+A profile is a TOML file (see ``su7-max.toml`` for every field). ``load_profile("su7-max")``
+finds a shipped one; ``load_profile("path/to/car.toml")`` reads a file; a file dropped in
+``user_profiles_dir()`` is found by its id like a shipped one. Stdlib ``tomllib`` reads them.
+"""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from ivi.planner.errors import ProfileError
+from ivi.planner.vehicle import VehicleProfile
+
+DEFAULT_PROFILE = "su7-max"
+APP_NAME = "ivi-charging"
+
+
+def user_profiles_dir() -> Path:
+    """Where user-added profiles live (``<user config>/ivi-charging/profiles``)."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "profiles"
+
+
+def shipped_profile_ids() -> list[str]:
+    return sorted(p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".toml"))
+
+
+def available_profile_ids() -> list[str]:
+    user = user_profiles_dir()
+    extra = [p.stem for p in user.glob("*.toml")] if user.is_dir() else []
+    return sorted(set(shipped_profile_ids()) | set(extra))
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> VehicleProfile:
+    """A shipped or user profile by id, or a TOML file by path."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise ProfileError(f"vehicle profile file {path} does not exist")
+        return parse_profile(path.read_bytes().decode("utf-8", "replace"), source=str(path))
+    user_file = user_profiles_dir() / f"{text}.toml"
+    if user_file.is_file():
+        return parse_profile(user_file.read_text("utf-8"), source=str(user_file))
+    shipped = resources.files(__package__) / f"{text}.toml"
+    if shipped.is_file():
+        return parse_profile(shipped.read_text("utf-8"), source=f"{text}.toml")
+    raise ProfileError(f"unknown vehicle {text!r}; known: {', '.join(available_profile_ids())} (or give a .toml path)")
+
+
+def parse_profile(text: str, source: str = "<profile>") -> VehicleProfile:
+    """Check and convert one profile; every problem names the file and the field."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source}: not valid TOML: {exc}") from None
+    cons = _table(doc, "consumption", source)
+    chg = _table(doc, "charging", source)
+    curve = chg.get("curve")
+    if not isinstance(curve, list) or len(curve) < 2:
+        raise ProfileError(f"{source}: charging.curve must list at least two [soc_percent, power_kw] points")
+    points: list[tuple[float, float]] = []
+    for item in curve:
+        if not (isinstance(item, list) and len(item) == 2 and all(_is_num(v) for v in item)):
+            raise ProfileError(f"{source}: charging.curve point {item!r} is not [soc_percent, power_kw]")
+        soc, kw = float(item[0]), float(item[1])
+        if not 0 <= soc <= 100 or kw <= 0:
+            raise ProfileError(f"{source}: charging.curve point {item!r} needs 0 ≤ soc ≤ 100 and power > 0")
+        if points and soc <= points[-1][0]:
+            raise ProfileError(f"{source}: charging.curve must have increasing state of charge")
+        points.append((soc, kw))
+    profile = VehicleProfile(
+        id=_str(doc, "id", source),
+        name=_str(doc, "name", source),
+        usable_battery_kwh=_pos(doc, "usable_battery_kwh", source, 5, 300),
+        voltage_class_v=int(_pos(doc, "voltage_class_v", source, 100, 1500)),
+        max_dc_power_kw=_pos(doc, "max_dc_power_kw", source, 1, 2000),
+        connector=_str(doc, "connector", source),
+        rolling_kwh_per_100km=_pos(cons, "rolling_kwh_per_100km", f"{source}: consumption", 0.5, 60),
+        aero_kwh_per_100km_at_100kmh=_pos(cons, "aero_kwh_per_100km_at_100kmh", f"{source}: consumption", 0.5, 60),
+        charge_curve=tuple(points),
+        charge_efficiency=float(chg.get("efficiency", 0.95)),
+        chemistry=str(doc.get("chemistry", "")),
+        cold_below_c=float(cons.get("cold_below_c", 20.0)),
+        cold_percent_per_c=float(cons.get("cold_percent_per_c", 1.2)),
+        hot_above_c=float(cons.get("hot_above_c", 28.0)),
+        hot_percent_per_c=float(cons.get("hot_percent_per_c", 0.8)),
+    )
+    if not 0.5 <= profile.charge_efficiency <= 1.0:
+        raise ProfileError(f"{source}: charging.efficiency must be between 0.5 and 1.0")
+    return profile
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _table(doc: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    v = doc.get(key)
+    if not isinstance(v, dict):
+        raise ProfileError(f"{source}: missing [{key}] table")
+    return v
+
+
+def _str(doc: dict[str, Any], key: str, source: str) -> str:
+    v = doc.get(key)
+    if not isinstance(v, str) or not v.strip():
+        raise ProfileError(f"{source}: {key} must be a non-empty string")
+    return v.strip()
+
+
+def _pos(doc: dict[str, Any], key: str, source: str, lo: float, hi: float) -> float:
+    v = doc.get(key)
+    if not _is_num(v):
+        raise ProfileError(f"{source}: {key} must be a number")
+    if not lo <= float(v) <= hi:
+        raise ProfileError(f"{source}: {key} = {v} is outside {lo}–{hi}")
+    return float(v)

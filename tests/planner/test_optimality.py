@@ -1,0 +1,60 @@
+"""The search is optimal: it matches an exhaustive oracle on generated small instances, its
+pruning bound never cuts the optimum on larger ones, and every plan it returns is feasible."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from ivi.planner import PlannerSettings, TripRequest
+from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem
+from ivi.planner.search import _search, search
+from tests.planner import oracle
+from tests.planner.conftest import SMALL_CAR_TOML, station
+from ivi.profiles import parse_profile
+
+CAR = parse_profile(SMALL_CAR_TOML)
+POWERS = st.sampled_from([50.0, 60.0, 120.0, 150.0, 250.0])
+
+
+@st.composite
+def instances(draw, max_stations: int = 4, step: int = 10):  # type: ignore[no-untyped-def]
+    length = draw(st.floats(60, 520))
+    n = draw(st.integers(0, max_stations))
+    cands = tuple(
+        station(i, draw(st.floats(0, length)), draw(POWERS), draw(st.floats(0, 6)),
+                price=draw(st.sampled_from([1.0, 1.4, 2.0])), available=draw(st.sampled_from([0, 2])))
+        for i in range(n)
+    )
+    pinned = tuple(c.location_id for c in cands if draw(st.booleans()) and draw(st.booleans()))
+    req = TripRequest(
+        route_km=length, vehicle=CAR, soc_percent=draw(st.floats(5, 100)), candidates=cands,
+        reserve_percent=draw(st.sampled_from([0.0, 5.0, 10.0, 20.0])),
+        arrive_soc_percent=draw(st.sampled_from([None, 15.0, 30.0])), pinned_ids=pinned,
+        settings=PlannerSettings(soc_step_percent=step, trip_min_power_kw=0.0),
+    )
+    return build_problem(req)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+def test_search_matches_the_exhaustive_oracle(problem, objective) -> None:  # type: ignore[no-untyped-def]
+    res = search(problem, objective)
+    expected = oracle.best(problem, objective)
+    if expected == float("inf"):
+        assert not res.feasible
+        return
+    assert res.feasible
+    assert abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))
+    # The chain the search returns really achieves that objective.
+    got = oracle.evaluate(problem, objective, [(s.node, s.departure_soc) for s in res.chain])
+    assert got is not None and abs(got - res.objective) <= 1e-6 * max(1.0, abs(got))
+
+
+@settings(max_examples=15, deadline=None)
+@given(instances(max_stations=40, step=1), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+def test_pruning_bound_never_cuts_the_optimum(problem, objective) -> None:  # type: ignore[no-untyped-def]
+    exact = _search(problem, objective, float("inf"))
+    fast = search(problem, objective)
+    assert fast.feasible == exact.feasible
+    if exact.feasible:
+        assert abs(fast.objective - exact.objective) <= 1e-6 * max(1.0, exact.objective)
+        assert oracle.evaluate(problem, objective, [(s.node, s.departure_soc) for s in fast.chain]) is not None
