@@ -30,10 +30,9 @@ NOW = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")
-def planner_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("planner-cache") / "chargers.db"
-    ChargerStore.open(path).close()
-    return path
+def planner_db(seeded_db: Path) -> Path:
+    """The session's seeded scale-1 cache (tests/conftest.py); the planner only reads it."""
+    return seeded_db
 
 
 @pytest.fixture(scope="session")
