@@ -75,6 +75,7 @@ class _SignalPlan:
     high: float
     choices: dict[int, str] | None
     entries: tuple[MappingEntry, ...]
+    digits: int | None  # decimals of the DBC scale, to drop float noise like 56.400000000000006
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,9 @@ class Decoder:
                 tol = abs(s.scale) / 2
                 low = -math.inf if s.minimum is None else s.minimum - tol
                 high = math.inf if s.maximum is None else s.maximum + tol
-                plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, tuple(entries)))
+                digits = None if float(s.scale).is_integer() and float(s.offset).is_integer() \
+                    else min(12, max(0, -math.floor(math.log10(abs(s.scale)))) + 1)
+                plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, tuple(entries), digits))
             self._plans[frame_id] = _MessagePlan(spec, spec.e2e, tuple(plans))
         self._last_counter: dict[int, int] = {}
 
@@ -148,6 +151,8 @@ class Decoder:
             if not (sp.low <= raw <= sp.high):  # also false for NaN
                 rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw}"))
                 continue
+            if sp.digits is not None:
+                raw = round(raw, sp.digits)
             value: Any = raw
             if sp.choices is not None:
                 value = sp.choices.get(int(raw))

@@ -21,7 +21,7 @@ import random
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ivi.can.dbc import CanDatabase, MessageSpec
 from ivi.can.decoder import Frame
@@ -32,6 +32,9 @@ from ivi.can.physics import (
 )
 from ivi.can.speed_profile import SpeedProfile
 from sync.geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
+
+if TYPE_CHECKING:
+    from ivi.can.sim_runner import RunResult
 
 TICK_S = 0.02
 CONTROL_ID = 0x7F0
@@ -159,6 +162,12 @@ class Simulator:
         self._stop_request = False
         self._counters: dict[int, int] = {}
         self._messages = sorted(self.db.messages.values(), key=lambda m: m.frame_id)
+
+    def run(self, bus: object = None, stop_event: threading.Event | None = None, *, log: str | None = None,
+            **kwargs: object) -> "RunResult":
+        """Emit the drive onto a python-can ``bus`` (paced by ``speedup``) and/or a ``log`` file."""
+        from ivi.can.sim_runner import run_simulator
+        return run_simulator(self, bus, log=log, stop_event=stop_event, **kwargs)  # type: ignore[arg-type]
 
     # --- control channel -------------------------------------------------------------------
     def charge_to(self, soc_percent: float) -> None:
