@@ -55,7 +55,7 @@ class VehicleSnapshot:
         v = self.value(path)
         if v is None:
             return "--"
-        return fmt.format(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+        return fmt.format(v) if isinstance(v, float) else str(v)
 
     @property
     def soc_percent(self) -> float | None:
