@@ -62,7 +62,7 @@ def shutdown(bus: can.BusABC) -> None:
     try:
         bus.shutdown()
     except Exception:  # shutting down a broken bus must not mask the error that broke it
-        pass
+        bus._is_shutdown = True  # and python-can must not retry (and fail noisily) when it is collected
 
 
 def read_log(path: str | Path) -> Iterator[Frame]:
@@ -94,6 +94,10 @@ def read_log(path: str | Path) -> Iterator[Frame]:
         stop = getattr(reader, "stop", None)
         if stop:
             stop()
+    expected_size = getattr(reader, "file_size", None)   # BLF headers record the file's size
+    if isinstance(expected_size, int) and expected_size > 0 and path.stat().st_size < expected_size:
+        raise LogFileError(f"CAN log {path} is truncated: {path.stat().st_size} of {expected_size} bytes "
+                           f"({count} frames before the cut were read)")
     if count == 0:
         raise LogFileError(f"CAN log {path} holds no CAN frames (is it a {path.suffix} log?)")
 
