@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 
 from ivi.cli.cache import cache
+from ivi.cli.can_dump import can_dump
+from ivi.cli.can_sim import can_sim
 from ivi.cli.common import FriendlyGroup
 from ivi.cli.plan import plan
 from ivi.cli.run import run
@@ -23,3 +25,5 @@ main.add_command(cache)
 main.add_command(run)
 main.add_command(plan)
 main.add_command(suggest)
+main.add_command(can_sim)
+main.add_command(can_dump)

@@ -1,0 +1,73 @@
+"""Fixtures for the CAN tests: real DBCs, real python-can buses and log files, a real
+python-can-remote server on a free loopback port."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ivi.can import CanDatabase, Decoder, Simulator, load_mapping
+
+DATA = Path(__file__).parent / "data"
+#: ~3 km in Beijing: urban start, a short fast middle, urban end. A few seconds of CPU to simulate.
+SHORT_ROUTE = [(39.900, 116.400), (39.910, 116.410), (39.920, 116.420)]
+
+
+@pytest.fixture(scope="session")
+def database() -> CanDatabase:
+    return CanDatabase.load()
+
+
+@pytest.fixture(scope="session")
+def mapping(database):  # type: ignore[no-untyped-def]
+    return load_mapping(database)
+
+
+@pytest.fixture()
+def decoder(database, mapping) -> Decoder:  # type: ignore[no-untyped-def]
+    return Decoder(database, mapping)
+
+
+@pytest.fixture(scope="session")
+def drive_asc(tmp_path_factory) -> tuple[Path, Simulator]:  # type: ignore[no-untyped-def]
+    """One simulated drive written to an .asc log (shared: the simulation is the slow part)."""
+    path = tmp_path_factory.mktemp("drive") / "drive.asc"
+    sim = Simulator(SHORT_ROUTE, start_soc_percent=70.0, outside_temp_c=5.0, seed=3)
+    sim.run(None, log=str(path))
+    return path, sim
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def remote_bus_server():  # type: ignore[no-untyped-def]
+    """A python-can-remote server serving a virtual bus on loopback; yields its ws:// URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", f"srv{port}",
+                             "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("python-can-remote server did not start")
+    yield f"ws://127.0.0.1:{port}/", proc, port
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture(scope="session")
+def short_route() -> list[tuple[float, float]]:
+    return list(SHORT_ROUTE)

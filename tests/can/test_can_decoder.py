@@ -1,0 +1,94 @@
+from hypothesis import given, settings, strategies as st
+
+from ivi.can import Decoder, Frame, RejectReason
+
+SOC_ID, SPEED_ID, GEAR_ID, GNSS_ID = 0x2F0, 0x120, 0x131, 0x5A0
+
+
+def encode(db, frame_id, counter=1, **values):
+    m = db.messages[frame_id]
+    full = {s.name: 0 for s in m.signals} | values
+    if m.e2e.counter_signal:
+        full[m.e2e.counter_signal] = counter
+    return m.e2e.seal(frame_id, db.encode(frame_id, full))
+
+
+def test_soc_frame_becomes_vss_updates(database, decoder):
+    data = encode(database, SOC_ID, BMS_SOC_Displayed=55.5, BMS_SOC_Actual=55.17, BMS_RemainingEnergy=52.3)
+    updates, rejections = decoder.decode(Frame(SOC_ID, data, 12.0))
+    got = {u.path: (u.value, u.unit, u.timestamp_s) for u in updates}
+    assert rejections == []
+    assert got["Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"] == (55.5, "percent", 12.0)
+    assert got["Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"] == (55.17, "percent", 12.0)
+    assert got["Vehicle.Powertrain.TractionBattery.StateOfCharge.CurrentEnergy"] == (52.3, "kWh", 12.0)
+
+
+def test_transforms_from_the_mapping_apply(database, decoder):
+    updates, _ = decoder.decode(Frame(0x1F0, encode(database, 0x1F0, BMS_PackVoltage=780.0, BMS_PackCurrent=120.5), 1.0))
+    by_path = {u.path: u.value for u in updates}
+    assert by_path["Vehicle.Powertrain.TractionBattery.CurrentCurrent"] == -120.5   # discharging is negative in VSS
+    updates, _ = decoder.decode(Frame(GEAR_ID, encode(database, GEAR_ID, VCU_GearPosition=1), 1.0))
+    assert updates[0].path == "Vehicle.Powertrain.Transmission.SelectedGear" and updates[0].value == -1
+
+
+def test_each_bad_frame_is_rejected_with_its_reason(database, decoder):
+    good = encode(database, SPEED_ID, counter=4, VCU_VehicleSpeed=88.0)
+    cases = [
+        (Frame(0x7AB, good, 1.0), RejectReason.UNKNOWN_ID),
+        (Frame(SPEED_ID, good, 1.0, is_extended=True), RejectReason.UNKNOWN_ID),
+        (Frame(SPEED_ID, good[:5], 1.0), RejectReason.WRONG_DLC),
+        (Frame(SPEED_ID, bytes([good[0] ^ 0x10]) + good[1:], 1.0), RejectReason.BAD_CHECKSUM),
+        (Frame(SPEED_ID, b"", 1.0, is_error=True), RejectReason.NOT_DATA),
+        (Frame(SPEED_ID, good, 1.0, is_remote=True), RejectReason.NOT_DATA),
+    ]
+    for frame, reason in cases:
+        updates, rejections = decoder.decode(frame)
+        assert updates == [] and [r.reason for r in rejections] == [reason], frame
+
+
+def test_stuck_counter_is_rejected_then_recovers(database, decoder):
+    a = encode(database, SPEED_ID, counter=7, VCU_VehicleSpeed=50.0)
+    assert decoder.decode(Frame(SPEED_ID, a, 1.0))[0]
+    updates, rejections = decoder.decode(Frame(SPEED_ID, a, 1.02))
+    assert updates == [] and rejections[0].reason is RejectReason.BAD_COUNTER
+    b = encode(database, SPEED_ID, counter=8, VCU_VehicleSpeed=51.0)
+    assert decoder.decode(Frame(SPEED_ID, b, 1.04))[0][0].value == 51.0
+
+
+def test_out_of_range_signal_never_reaches_state(database, decoder):
+    m = database.messages[SOC_ID]
+    raw = bytearray(encode(database, SOC_ID, BMS_SOC_Actual=40.0, BMS_RemainingEnergy=30.0))
+    raw[0], raw[1] = 0xFF, raw[1] | 0x03          # displayed SoC raw 1023 → 102.3 % (the "invalid" pattern)
+    data = m.e2e.seal(SOC_ID, bytes(raw))
+    updates, rejections = decoder.decode(Frame(SOC_ID, data, 1.0))
+    assert "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed" not in {u.path for u in updates}
+    assert [r.reason for r in rejections] == [RejectReason.OUT_OF_RANGE]
+    assert len(updates) == 2      # the plausible signals of the same frame still count
+
+
+def test_undefined_value_table_entry_is_rejected(database, decoder):
+    updates, rejections = decoder.decode(Frame(GEAR_ID, encode(database, GEAR_ID, VCU_GearPosition=6), 1.0))
+    assert updates == [] and rejections[0].reason is RejectReason.OUT_OF_RANGE
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from([0x120, 0x131, 0x1F0, 0x2F0, 0x3F0, 0x3F2]), st.binary(min_size=8, max_size=8))
+def test_garbage_in_protected_frames_is_never_decoded(database, mapping, frame_id, data):
+    decoder = Decoder(database, mapping)
+    updates, rejections = decoder.decode(Frame(frame_id, data, 1.0))
+    crc_ok = database.messages[frame_id].e2e.checksum_ok(frame_id, data)
+    assert bool(updates) <= crc_ok
+    assert updates or rejections
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 0x7FF), st.binary(max_size=8), st.booleans())
+def test_any_frame_decodes_or_is_rejected_never_raises(database, mapping, frame_id, data, ext):
+    updates, rejections = Decoder(database, mapping).decode(Frame(frame_id, data, 0.0, is_extended=ext))
+    assert updates or rejections
+
+
+def test_filters_pass_exactly_the_mapped_ids(decoder):
+    ids = {f["can_id"] for f in decoder.can_filters()}
+    assert ids == {0x120, 0x131, 0x1F0, 0x2F0, 0x3A0, 0x3F0, 0x3F2, 0x4A0, 0x5A0, 0x5A1}
+    assert all(f["can_mask"] == 0x7FF and f["extended"] is False for f in decoder.can_filters())
