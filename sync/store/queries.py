@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Sequence
 
-from sync.geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon, project_on_segment
+from sync.geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon
 from sync.store.text import fts_phrase, is_cjk, is_latin, query_terms
 
 
@@ -136,8 +136,12 @@ def _stations_by_pk(conn: sqlite3.Connection, pks: list[int], where: str = "1", 
 
 
 def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
-                filters: Filters = Filters(), step_km: float = 10.0) -> list[AlongRoute]:
-    """Every station within ``corridor_km`` of the polyline, ordered by distance along it."""
+                filters: Filters = Filters(), step_km: float = 25.0) -> list[AlongRoute]:
+    """Every station within ``corridor_km`` of the polyline, ordered by distance along it.
+
+    The polyline is cut into pieces of about ``step_km``; each piece's box (grown by the corridor)
+    is one R*Tree probe, and each candidate is projected onto that piece in a local flat frame.
+    The hot loop is inlined: at a million chargers it runs for tens of thousands of candidates."""
     if len(points) < 2:
         return []
     pts = densify(points, step_km)
@@ -145,19 +149,31 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
     best: dict[int, tuple[float, float]] = {}  # pk → (off_km, along_km)
     probe = ("SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
              " WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?")
-    for i, (a, b) in enumerate(zip(pts, pts[1:])):
-        dlat = corridor_km / KM_PER_DEG_LAT
-        dlon = corridor_km / km_per_deg_lon(max(abs(a[0]), abs(b[0])))
-        box = (min(a[0], b[0]) - dlat, max(a[0], b[0]) + dlat, min(a[1], b[1]) - dlon, max(a[1], b[1]) + dlon)
-        seg_km = cum[i + 1] - cum[i]
+    dlat = corridor_km / KM_PER_DEG_LAT
+    limit2 = corridor_km * corridor_km
+    for i in range(len(pts) - 1):
+        (alat, alon), (blat, blon) = pts[i], pts[i + 1]
+        kx = km_per_deg_lon((alat + blat) / 2)
+        dlon = corridor_km / km_per_deg_lon(max(abs(alat), abs(blat)))
+        box = (min(alat, blat) - dlat, max(alat, blat) + dlat, min(alon, blon) - dlon, max(alon, blon) + dlon)
+        # Segment a→b in km, with a at the origin.
+        dx, dy = (blon - alon) * kx, (blat - alat) * KM_PER_DEG_LAT
+        seg2 = dx * dx + dy * dy or 1e-12
+        start_km, seg_km = cum[i], cum[i + 1] - cum[i]
         for pk, lat, lon in conn.execute(probe, box):
-            off, t = project_on_segment((lat, lon), a, b)
-            if off <= corridor_km and (pk not in best or off < best[pk][0]):
-                best[pk] = (off, cum[i] + t * seg_km)
+            px, py = (lon - alon) * kx, (lat - alat) * KM_PER_DEG_LAT
+            t = (px * dx + py * dy) / seg2
+            t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
+            ex, ey = px - t * dx, py - t * dy
+            off2 = ex * ex + ey * ey
+            if off2 <= limit2:
+                old = best.get(pk)
+                if old is None or off2 < old[0]:
+                    best[pk] = (off2, start_km + t * seg_km)
     if not best:
         return []
     where, fargs = filters.sql()
-    out = [AlongRoute(s, best[s.pk][1], best[s.pk][0]) for s in _stations_by_pk(conn, list(best), where, fargs)]
+    out = [AlongRoute(s, best[s.pk][1], best[s.pk][0] ** 0.5) for s in _stations_by_pk(conn, list(best), where, fargs)]
     out.sort(key=lambda h: (h.along_km, h.station.id))
     return out
 
