@@ -14,8 +14,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync.geo.geometry import parse_polyline
-from sync.geo.routes import Route, route_between, resolve_place
+from sync.geo.geometry import haversine_km, parse_polyline
+from sync.geo.cities import find_city
+from sync.geo.routes import Place, Route, route_between, resolve_place
 from sync.store import ChargerStore
 from ivi.ui.controller import Services, TripSpec
 from ivi.ui.services.greedy_planner import GreedyPlanner
@@ -27,6 +28,7 @@ from ivi.ui.services.route_suggestions import RouteSuggestions
 from ivi.ui.services.sim_vehicle import SimulatedDrive
 
 log = logging.getLogger(__name__)
+MIN_LABEL_GAP_KM = 90.0
 
 
 @dataclass
@@ -61,15 +63,23 @@ def make_trip(config: AppConfig) -> TripSpec:
         return TripSpec(route.points, route.distance_km, "start", Path(config.route_file).stem)
     route = route_between(config.origin, config.destination)
     origin, dest = resolve_place(config.origin), resolve_place(config.destination)
-    from sync.geo.cities import find_city
+    zh = config.language == "zh_CN"
 
-    via = []
-    for name in route.via:
+    def label(place: Place) -> str:
+        return place.city.name_zh if zh and place.city is not None and place.city.name_zh else place.label
+
+    via: list[tuple[str, tuple[float, float]]] = []
+    for name in route.via:  # label the cities passed, leaving out those crowding a neighbour or the ends
         try:
-            via.append((name, find_city(name).latlon))
+            city = find_city(name)
         except ValueError:
             continue
-    return TripSpec(route.points, route.distance_km, origin.label, dest.label, tuple(via))
+        p = city.latlon
+        ends = (route.points[0], route.points[-1])
+        if all(haversine_km(p, q) > MIN_LABEL_GAP_KM for q in [*(q for _, q in via), *ends]):
+            via.append(((city.name_zh or name) if zh else name, p))
+    via = [(label(origin), route.points[0]), *via, (label(dest), route.points[-1])]
+    return TripSpec(route.points, route.distance_km, label(origin), label(dest), tuple(via))
 
 
 def make_vehicle(config: AppConfig, trip: TripSpec, profile: VehicleProfile) -> tuple[VehicleSource | None, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6 import QtQuick  # noqa: F401 — must be imported before taking the root window
 from PySide6.QtQml import QQmlApplicationEngine
@@ -116,9 +116,11 @@ class Screen(QObject):
         return bool(image.save(str(path)))
 
     def close(self) -> None:
-        self.controller.stop()
+        """Tear the QML down before the stores it binds to, then stop the services."""
         self.window.close()
         self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.controller.stop()
 
 
 def describe(c: Controller) -> str:

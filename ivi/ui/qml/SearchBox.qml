@@ -34,7 +34,7 @@ Rectangle {
         Text {
             anchors { left: parent.left; leftMargin: 24 * sb.u; verticalCenter: parent.verticalCenter }
             visible: input.text === ""
-            text: sb.locked ? qsTr("🔒 Search is available when parked") : qsTr("Search stations (name, 拼音, English)")
+            text: sb.locked ? qsTr("Search is available when parked") : qsTr("Search stations (name, 拼音, English)")
             color: sb.theme.colors.textDim; font.family: sb.theme.fontFamily; font.pixelSize: 22 * sb.u
         }
     }

@@ -20,7 +20,8 @@ Rectangle {
         Row {
             spacing: 14 * sd.u
             Text { text: Labels.network(sd.station.network); color: sd.net; font.family: sd.theme.fontFamily; font.pixelSize: 24 * sd.u; font.weight: Font.Bold }
-            Text { visible: sd.station.green; text: "🌿 " + qsTr("Green energy") + (sd.station.energyMix !== "" ? " (" + sd.station.energyMix + ")" : ""); color: sd.theme.colors.good; font.family: sd.theme.fontFamily; font.pixelSize: 22 * sd.u }
+            Leaf { visible: sd.station.green; size: 22 * sd.u; color: sd.theme.colors.good; anchors.verticalCenter: parent.verticalCenter }
+            Text { visible: sd.station.green; text: qsTr("Green energy") + (sd.station.energyMix !== "" ? " (" + sd.station.energyMix + ")" : ""); color: sd.theme.colors.good; font.family: sd.theme.fontFamily; font.pixelSize: 22 * sd.u }
         }
         Text { width: parent.width; elide: Text.ElideRight; text: sd.station.name; color: sd.theme.colors.text; font.family: sd.theme.fontFamily; font.pixelSize: 38 * sd.u; font.weight: Font.DemiBold }
         Text { width: parent.width; elide: Text.ElideRight; text: (sd.station.nameEn !== "" ? sd.station.nameEn + " · " : "") + sd.station.address; color: sd.theme.colors.textDim; font.family: sd.theme.fontFamily; font.pixelSize: 21 * sd.u }

@@ -23,7 +23,7 @@ Rectangle {
         Row {
             spacing: 12 * card.u
             Text { text: Labels.network(card.row.network); color: card.net; font.family: card.theme.fontFamily; font.pixelSize: 22 * card.u; font.weight: Font.Bold }
-            Text { text: "🌿"; visible: card.row.green; font.pixelSize: 20 * card.u; color: card.theme.colors.good }
+            Leaf { visible: card.row.green; size: 20 * card.u; color: card.theme.colors.good; anchors.verticalCenter: parent.verticalCenter }
             Text {
                 text: qsTr("%1 km ahead").arg(Math.round(card.row.aheadKm)) + (card.row.detourKm >= 1 ? qsTr(" · +%1 km detour").arg(Math.round(card.row.detourKm)) : "")
                 color: card.theme.colors.textDim; font.family: card.theme.fontFamily; font.pixelSize: 21 * card.u
@@ -32,7 +32,7 @@ Rectangle {
         Text {
             width: parent.width; elide: Text.ElideRight
             text: card.english && card.row.nameEn !== "" ? card.row.nameEn : card.row.name
-            color: card.theme.colors.text; font.family: card.theme.fontFamily; font.pixelSize: 30 * card.u; font.weight: Font.DemiBold
+            color: card.theme.colors.text; font.family: card.theme.fontFamily; font.pixelSize: 28 * card.u; font.weight: Font.DemiBold
         }
         Text {
             text: qsTr("%1/%2 free").arg(card.row.available).arg(card.row.total) + " · " + Labels.age(card.row.statusAgeMin)

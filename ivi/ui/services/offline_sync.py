@@ -11,7 +11,7 @@ from ivi.ui.services.ports import SyncStatus
 
 
 class OfflineSync:
-    def __init__(self, state: str = "offline", detail: str = "no broker configured", last_contact: float | None = None) -> None:
+    def __init__(self, state: str = "offline", detail: str = "", last_contact: float | None = None) -> None:
         self.status = SyncStatus(state, 0.0, "", last_contact, detail)
 
     def start(self, on_status: Callable[[SyncStatus], None],

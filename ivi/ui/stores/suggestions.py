@@ -20,6 +20,7 @@ ROW_KEYS = ("stationId", "network", "name", "nameEn", "city", "aheadKm", "detour
 ROWS_MOVING = 3
 ROWS_PARKED = 6
 LOW_SOC_PERCENT = 20.0
+FAST_KW = 60.0
 
 
 def status_age_min(iso_utc: str, now_epoch: float) -> int:
@@ -46,6 +47,14 @@ def stop_row(s: Suggestion, now_epoch: float) -> dict[str, Any]:
         "price": -1.0 if s.price_cny_per_kwh is None else round(s.price_cny_per_kwh, 2),
         "green": st.is_green, "lat": st.lat, "lon": st.lon, "alongKm": round(s.along_km, 1),
     }
+
+
+def best_stop(suggestions: Sequence[Suggestion], fast_kw: float = FAST_KW) -> Suggestion | None:
+    """The stop to offer in one tap: the nearest reachable fast charger with a free EVSE, else
+    the nearest reachable one."""
+    reachable = [s for s in suggestions if s.reachable]
+    fast = [s for s in reachable if s.station.max_power_kw >= fast_kw and s.station.available_count > 0]
+    return (fast or reachable or [None])[0]
 
 
 def evaluate_alert(soc_percent: float | None, range_km: float, remaining_km: float, was_reachable: bool,
@@ -99,7 +108,7 @@ class SuggestionsStore(Store):
     def set_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         self.suggestions = list(suggestions)
         self._publish()
-        best = next((s for s in self.suggestions if s.reachable), None)
+        best = best_stop(self.suggestions)
         self.update(state="ready" if self.suggestions else "empty", detail="",
                     bestName=best.station.name if best else "", bestId=best.station.id if best else "",
                     bestAheadKm=round(best.ahead_km, 1) if best else 0.0,
@@ -113,7 +122,7 @@ class SuggestionsStore(Store):
         self.update(state="error", detail=detail)
 
     def assess(self, soc_percent: float | None, range_km: float, remaining_km: float) -> None:
-        best = next((s for s in self.suggestions if s.reachable), self.suggestions[0] if self.suggestions else None)
+        best = best_stop(self.suggestions) or (self.suggestions[0] if self.suggestions else None)
         kind = evaluate_alert(soc_percent, range_km, remaining_km, self._destination_was_reachable, best)
         if soc_percent is not None:
             self._destination_was_reachable = range_km >= remaining_km
