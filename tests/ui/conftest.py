@@ -76,7 +76,7 @@ def trip():  # type: ignore[no-untyped-def]
     return make_trip(AppConfig())
 
 
-def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en", vehicle=None, sync=None,  # type: ignore[no-untyped-def]
+def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en", vehicle="push", sync=None,  # type: ignore[no-untyped-def]
                  open_cache: Callable[[], ChargerStore] | None = None, size=(1920, 720), wait_ready: bool = True):
     from ivi.ui.controller import Controller, Services
     from ivi.ui.runtime import Screen, ScreenOptions, app_instance
@@ -86,7 +86,7 @@ def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en
         open_cache=open_cache or (lambda: ChargerStore.open(db, seed=False)),
         make_suggestions=lambda c: RouteSuggestions(c),
         make_planner=lambda c, p: GreedyPlanner(p),
-        vehicle=vehicle if vehicle is not None else PushVehicle(),
+        vehicle=PushVehicle() if vehicle == "push" else vehicle,
         sync=sync or PushSync(),
         navigation=PrintNavigation(io.StringIO()),
     )

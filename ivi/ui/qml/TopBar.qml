@@ -23,16 +23,13 @@ Rectangle {
             color: bar.theme.colors.textDim; font.family: bar.theme.fontFamily; font.pixelSize: 24 * bar.u
             anchors.verticalCenter: parent.verticalCenter
         }
-        Repeater {
-            model: [{ key: "home", label: qsTr("Chargers") }, { key: "trip", label: qsTr("Trip plan") }]
-            delegate: TouchButton {
-                required property var modelData
-                theme: bar.theme
-                text: modelData.label
-                objectName: "tab_" + modelData.key
-                selected: bar.system.page === modelData.key
-                onClicked: bar.system.showPage(modelData.key)
-            }
+        TouchButton {
+            objectName: "tab_home"; theme: bar.theme; text: qsTr("Chargers")
+            selected: bar.system.page === "home"; onClicked: bar.system.showPage("home")
+        }
+        TouchButton {
+            objectName: "tab_trip"; theme: bar.theme; text: qsTr("Trip plan")
+            selected: bar.system.page === "trip"; onClicked: bar.system.showPage("trip")
         }
     }
 
