@@ -1,7 +1,7 @@
 """The one thread the screen does its I/O on (cache queries, planning), and the way back.
 
 Jobs run on a single background thread; their results come back to the GUI thread through a
-queued Qt signal, so no store is ever touched from another thread. ``submit_latest`` coalesces:
+GUI-thread mailbox, so no store is ever touched from another thread. ``submit_latest`` coalesces:
 a moving car asks for suggestions ten times a second, and only the newest question matters.
 """
 from __future__ import annotations
@@ -11,22 +11,52 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal
+import queue
+
+from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
 
-class _Delivery(QObject):
-    """Lives on the GUI thread; emitting from the worker queues the call there."""
+class Mailbox(QObject):
+    """Lives on the GUI thread; any thread may :meth:`post` a call that it runs there.
 
-    deliver = Signal(object, object)
+    A thread-safe queue drained by a 5 ms GUI-thread timer, rather than a queued Qt signal
+    emitted from a Python thread: with PySide6 6.12 such emissions corrupted reference counts
+    (``Fatal Python error: bool_dealloc`` / ``none_dealloc`` within seconds at 10 Hz)."""
 
-    def __init__(self) -> None:
+    def __init__(self, interval_ms: int = 5) -> None:
         super().__init__()
-        self.deliver.connect(self._call)
+        self._queue: queue.SimpleQueue[tuple[Callable[[Any], None], Any]] = queue.SimpleQueue()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.drain)
+        self._timer.start()
 
-    def _call(self, callback: Callable[[Any], None], value: Any) -> None:
-        callback(value)
+    def post(self, callback: Callable[[Any], None], value: Any) -> None:
+        self._queue.put((callback, value))
+
+    def drain(self) -> None:
+        while True:
+            try:
+                callback, value = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                callback(value)
+            except Exception:  # noqa: BLE001 — one bad delivery must not stop the others
+                log.exception("GUI-thread delivery failed")
+
+
+_MAILBOX: Mailbox | None = None
+
+
+def gui_mailbox() -> Mailbox:
+    """The one mailbox (create it on the GUI thread, after the Qt application)."""
+    global _MAILBOX
+    if _MAILBOX is None:
+        _MAILBOX = Mailbox()
+    return _MAILBOX
 
 
 def _log_error(exc: BaseException) -> None:
@@ -38,14 +68,14 @@ class IoWorker:
 
     def __init__(self, name: str = "ivi-io") -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self._delivery = _Delivery()
+        self._mailbox = gui_mailbox()
         self._latest: dict[str, Callable[[], Any]] = {}
         self._lock = threading.Lock()
         self._closed = False
 
     def post(self, value_callback: Callable[[Any], None], value: Any) -> None:
         """Deliver ``value`` to ``value_callback`` on the GUI thread (safe from any thread)."""
-        self._delivery.deliver.emit(value_callback, value)
+        self._mailbox.post(value_callback, value)
 
     def submit(self, job: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] = _log_error) -> None:

@@ -7,11 +7,11 @@ from PySide6.QtCore import QObject, Signal
 
 from ivi.ui.services.ports import SYNC_STATES, SyncStatus
 from ivi.ui.stores.base import Store, prop
+from ivi.ui.worker import gui_mailbox
 
 
 class SyncStore(Store):
     changed = Signal()
-    _incoming = Signal(object)
 
     _defaults = {"state": "offline", "progress": 0.0, "version": "", "lastUpdate": "", "detail": ""}
     state = prop(str, "state", changed)
@@ -22,11 +22,11 @@ class SyncStore(Store):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._incoming.connect(self.apply)
+        self._mailbox = gui_mailbox()
 
     def deliver(self, status: SyncStatus) -> None:
         """Thread-safe entry point for the sync service."""
-        self._incoming.emit(status)
+        self._mailbox.post(self.apply, status)
 
     def apply(self, status: SyncStatus) -> None:
         state = status.state if status.state in SYNC_STATES else "error"

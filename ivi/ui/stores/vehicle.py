@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ivi.ui.services.ports import VehicleProfile, VehicleSample
 from ivi.ui.stores.base import Store, prop
+from ivi.ui.worker import gui_mailbox
 
 
 class VehicleStore(Store):
     changed = Signal()
     sampleApplied = Signal()  # for the controller (Python side), after the properties changed
-    _incoming = Signal(object)
 
     _defaults = {
         "socPercent": -1.0, "socText": "--", "socStale": True, "rangeKm": -1, "reserveKm": 0,
@@ -41,7 +41,7 @@ class VehicleStore(Store):
         self.stale_after_s = stale_after_s
         self.last_sample: VehicleSample | None = None
         self._soc_at = 0.0
-        self._incoming.connect(self.apply)
+        self._mailbox = gui_mailbox()
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.check_stale)
@@ -50,7 +50,7 @@ class VehicleStore(Store):
 
     def deliver(self, sample: VehicleSample) -> None:
         """Thread-safe entry point for vehicle sources."""
-        self._incoming.emit(sample)
+        self._mailbox.post(self.apply, sample)
 
     def apply(self, sample: VehicleSample) -> None:
         self.last_sample = sample
