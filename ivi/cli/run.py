@@ -1,7 +1,9 @@
-"""``ivi run``: the main job on the embedded defaults.
+"""``ivi run`` (also plain ``ivi``): the head-unit screen wired to CAN, the cache, planning and sync.
 
-Until the head-unit screen lands this is headless: a simulated drive along the route that prints,
-every 100 km, the state of charge and the next partner stations ahead.
+With a display it runs until the window is closed. With no display (no ``DISPLAY`` /
+``WAYLAND_DISPLAY``) it renders offscreen and — so that ``make run`` on a server terminates —
+saves a screenshot after ``--after`` seconds (default ``ivi-screen.png``), prints what the
+screen shows and exits. ``--screenshot FILE`` does the same with a display.
 """
 from __future__ import annotations
 
@@ -9,31 +11,75 @@ from pathlib import Path
 
 import click
 
-from ivi.cli.common import db_option, open_store
-from sync.geo.routes import route_between
+from ivi.cli.common import db_option
 
-KWH_PER_KM = 0.16
-BATTERY_KWH = 94.3
+DEFAULT_HEADLESS_SCREENSHOT = Path("ivi-screen.png")
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in value.lower().split("x"))
+        if w < 320 or h < 240:
+            raise ValueError
+        return w, h
+    except ValueError:
+        raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1920x720") from None
 
 
 @click.command("run")
-@click.option("--from", "origin", default="Beijing", show_default=True)
-@click.option("--to", "destination", default="Shanghai", show_default=True)
-@click.option("--soc", "soc_percent", type=click.FloatRange(0, 100), default=80.0, show_default=True)
 @db_option
-def run(origin: str, destination: str, soc_percent: float, db_path: Path | None) -> None:
-    """Run the module (headless: a simulated drive printing the stations ahead)."""
-    route = route_between(origin, destination)
-    with open_store(db_path) as store:
-        stations = store.along_route(route.points, 5.0)
-        click.echo(f"{origin} → {destination}: {route.distance_km:.0f} km, {len(stations)} partner stations on the way")
-        km = 0.0
-        while km <= route.distance_km:
-            soc = soc_percent - km * KWH_PER_KM / BATTERY_KWH * 100
-            ahead = [s for s in stations if km <= s.along_km <= km + 100][:3]
-            click.echo(f"km {km:6.0f}  SoC {max(soc, 0):5.1f} %")
-            for s in ahead:
-                st = s.station
-                click.echo(f"    +{s.along_km - km:5.1f} km  {st.network:8} {st.max_power_kw:4.0f} kW  "
-                           f"{st.available_count}/{st.evse_count}  {st.name}")
-            km += 100
+@click.option("--from", "origin", default="Beijing", show_default=True, help="City name or LAT,LON.")
+@click.option("--to", "destination", default="Shanghai", show_default=True, help="City name or LAT,LON.")
+@click.option("--route", "route_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Route polyline file (GeoJSON LineString, [[lat,lon],…] or encoded); overrides --from/--to.")
+@click.option("--vehicle", default="su7-pro", show_default=True, help="Profile name (su7, su7-pro, su7-max, yu7) or TOML file.")
+@click.option("--lang", "language", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True)
+@click.option("--theme", type=click.Choice(["night", "day"]), default="night", show_default=True)
+@click.option("--fullscreen", is_flag=True)
+@click.option("--size", default="1920x720", show_default=True, callback=_size, help="Window size WIDTHxHEIGHT.")
+@click.option("--page", type=click.Choice(["home", "trip"]), default="home", show_default=True, help="Screen to start on.")
+@click.option("--can-interface", help="python-can interface to read (e.g. virtual, remote); default: built-in simulation.")
+@click.option("--can-channel", help="python-can channel.")
+@click.option("--can-log", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Replay a CAN log file.")
+@click.option("--broker", help="MQTT broker URL for charger sync (default: none, offline).")
+@click.option("--pubkey", help="Publisher's Ed25519 public key (with --broker).")
+@click.option("--soc", "start_soc_percent", type=click.FloatRange(0, 100), default=80.0, show_default=True,
+              help="Simulated drive: state of charge at the start.")
+@click.option("--start-km", type=click.FloatRange(0, None), default=0.0, help="Simulated drive: start this far along the route.")
+@click.option("--speedup", type=click.FloatRange(0.1, 1000), default=1.0, show_default=True, help="Simulated drive: time compression.")
+@click.option("--config-dir", type=click.Path(file_okay=False, path_type=Path), help="Where filters are remembered (default: user config dir; env IVI_CONFIG_DIR).")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save what the screen shows to FILE and exit.")
+@click.option("--after", "after_s", type=click.FloatRange(0, 3600), default=4.0, show_default=True, help="Seconds after the first frame to take the screenshot.")
+def run(db_path, origin, destination, route_file, vehicle, language, theme, fullscreen, size, page, can_interface,  # type: ignore[no-untyped-def]
+        can_channel, can_log, broker, pubkey, start_soc_percent, start_km, speedup, config_dir, screenshot, after_s) -> None:
+    """Run the module: the head-unit screen on a simulated drive (embedded default)."""
+    if broker and not pubkey:
+        raise click.UsageError("--broker needs --pubkey (the publisher's key that signs charger updates)")
+    from ivi.app import AppConfig, build_services, make_trip, profile_for
+    from ivi.ui.controller import Controller
+    from ivi.ui.runtime import ScreenOptions, app_instance, ensure_platform, run_screen
+
+    config = AppConfig(db_path=db_path, origin=origin, destination=destination, route_file=route_file, vehicle=vehicle,
+                       language=language, theme=theme, fullscreen=fullscreen, can_interface=can_interface,
+                       can_channel=can_channel, can_log=can_log, broker=broker, pubkey=pubkey,
+                       start_soc_percent=start_soc_percent, start_km=start_km, sim_speedup=speedup, config_dir=config_dir)
+    try:
+        profile = profile_for(config)
+        trip = make_trip(config)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    platform = ensure_platform()
+    if screenshot is None and platform == "offscreen":
+        screenshot = DEFAULT_HEADLESS_SCREENSHOT
+        click.echo(f"no display: rendering offscreen; will save {screenshot} after {after_s:g} s and exit", err=True)
+    app_instance()  # the Qt application exists before any store (timers need its event loop)
+    controller = Controller(build_services(config, trip, profile), trip, profile,
+                            str(config_dir) if config_dir else None)
+    options = ScreenOptions(language=language, night=theme == "night", fullscreen=fullscreen, size=size, page=page)
+    try:
+        code = run_screen(controller, options, screenshot=screenshot, after_s=after_s, echo=click.echo)
+    except RuntimeError as exc:
+        controller.stop()
+        raise click.ClickException(str(exc)) from None
+    if code:
+        raise SystemExit(code)

@@ -1,0 +1,267 @@
+"""The screen's controller: connects the stores to the injected services.
+
+It owns the I/O worker; every cache read, planning run and navigation hand-off happens there,
+and results come back to the stores on the GUI thread. It decides *when* to ask (the car moved,
+the filters or the cache changed), never *what* the answer is — that is the providers' job.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QObject, QTimer
+
+from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
+from sync.store import ChargerStore
+from ivi.ui.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
+                                   SyncStatus, TripPlanner, VehicleProfile, VehicleSource)
+from ivi.ui.stores.filters import FiltersStore
+from ivi.ui.stores.map import MapStore
+from ivi.ui.stores.station import StationStore
+from ivi.ui.stores.suggestions import SuggestionsStore
+from ivi.ui.stores.sync import SyncStore
+from ivi.ui.stores.system import SystemStore
+from ivi.ui.stores.trip import TripStore
+from ivi.ui.stores.vehicle import VehicleStore
+from ivi.ui.worker import IoWorker
+
+log = logging.getLogger(__name__)
+
+REFRESH_EVERY_KM = 0.5
+REFRESH_EVERY_S = 5.0
+REPLAN_EVERY_KM = 10.0
+
+
+@dataclass(frozen=True)
+class TripSpec:
+    """The active route: a polyline from the navigation app or the corridor graph."""
+
+    points: tuple[LatLon, ...]
+    distance_km: float
+    origin: str
+    destination: str
+    via: tuple[tuple[str, LatLon], ...] = ()
+
+
+@dataclass
+class Services:
+    """What the composition root injects. Factories run on the I/O worker thread."""
+
+    open_cache: Callable[[], ChargerStore]
+    make_suggestions: Callable[[ChargerStore], SuggestionProvider]
+    make_planner: Callable[[ChargerStore, SuggestionProvider], TripPlanner]
+    vehicle: VehicleSource | None
+    sync: SyncService
+    navigation: NavigationSink
+    vehicle_label: str = ""
+    on_stop: list[Callable[[], None]] = field(default_factory=list)
+
+
+def locate_on_route(points: Sequence[LatLon], cum: Sequence[float], p: LatLon) -> float:
+    """Distance along the route of the point nearest ``p`` (for sources that only know GPS)."""
+    best = (float("inf"), 0.0)
+    for i, (a, b) in enumerate(zip(points, points[1:])):
+        off, t = project_on_segment(p, a, b)
+        if off < best[0]:
+            best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
+    return best[1]
+
+
+def local_hhmm() -> str:
+    return datetime.now().strftime("%H:%M")
+
+
+class Controller(QObject):
+    def __init__(self, services: Services, trip: TripSpec, profile: VehicleProfile,
+                 config_dir: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.trip, self.profile = services, trip, profile
+        self.cum = cumulative_km(trip.points)
+        self.worker = IoWorker()
+        self.cache: ChargerStore | None = None
+        self.provider: SuggestionProvider | None = None
+        self.planner: TripPlanner | None = None
+        self.vehicle = VehicleStore(profile, parent=self)
+        self.suggestions = SuggestionsStore(self)
+        self.filters = FiltersStore(config_dir, self)
+        self.sync = SyncStore(self)
+        self.trip_store = TripStore(trip.destination, self)
+        self.station = StationStore(self._navigate, self)
+        self.map = MapStore(self)
+        self.system = SystemStore(self)
+        self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
+        self._asked_at = (-1e9, -1e9, 0.0)  # (km, soc, monotonic)
+        self._planned_at_km = -1e9
+        self._planned_rows: list[dict] = []
+        self.vehicle.sampleApplied.connect(self._on_sample)
+        self.vehicle.changed.connect(self._on_vehicle_changed)
+        self.filters.filtersChanged.connect(self.refresh_all)
+        self.station.requestOpen.connect(self._load_station)
+        self.station.requestSearch.connect(self._search)
+        self.suggestions.openStation.connect(self.station.show)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(lambda: self.system.update(clock=datetime.now().strftime("%H:%M")))
+        self._clock.start(1000)
+        self.system.update(clock=datetime.now().strftime("%H:%M"), vehicleSource=services.vehicle_label)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        if self.services.vehicle is not None:
+            self.services.vehicle.start(self.vehicle.deliver)
+        else:
+            self.vehicle.mark_no_source()
+        self.services.sync.start(self.sync.deliver, self.cache_changed)
+        self.worker.submit(self._open_cache, self._cache_ready, self._cache_failed)
+
+    def stop(self) -> None:
+        if self.services.vehicle is not None:
+            self.services.vehicle.stop()
+        self.services.sync.stop()
+        for fn in self.services.on_stop:
+            fn()
+        self.worker.close()
+        if self.cache is not None:
+            self.cache.close()
+
+    def _open_cache(self) -> tuple[ChargerStore, int]:
+        cache = self.services.open_cache()
+        provider = self.services.make_suggestions(cache)
+        self.provider, self.planner = provider, self.services.make_planner(cache, provider)
+        return cache, int(cache.stats()["locations"])
+
+    def _cache_ready(self, result: tuple[ChargerStore, int]) -> None:
+        self.cache, count = result
+        self.system.update(cacheState="ready" if count else "empty", stationCount=count, cacheDetail="")
+        self.refresh_all()
+
+    def _cache_failed(self, exc: BaseException) -> None:
+        log.error("charger cache unusable: %s", exc)
+        self.system.update(cacheState="error", cacheDetail=str(exc))
+        self.suggestions.set_error(str(exc))
+        self.trip_store.set_error(str(exc))
+
+    # ------------------------------------------------------------ vehicle → questions
+
+    def position_km(self) -> float:
+        s = self.vehicle.last_sample
+        if s is None:
+            return 0.0
+        if s.route_km is not None:
+            return s.route_km
+        return locate_on_route(self.trip.points, self.cum, s.position) if s.position else 0.0
+
+    def _on_vehicle_changed(self) -> None:
+        moving = self.vehicle.value("moving")
+        self.suggestions.set_moving(moving)
+        self.station.set_moving(moving)
+
+    def _on_sample(self) -> None:
+        s = self.vehicle.last_sample
+        km = self.position_km()
+        if s is not None:
+            self.map.set_car(s.position, s.heading_deg or 0.0, km)
+        soc = self.vehicle.value("socPercent")
+        last_km, last_soc, last_t = self._asked_at
+        if abs(km - last_km) >= REFRESH_EVERY_KM or abs(soc - last_soc) >= 0.5 or time.monotonic() - last_t > REFRESH_EVERY_S:
+            self.refresh_suggestions()
+        if abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
+            self.replan()
+
+    def _query(self) -> SuggestionQuery | None:
+        if self.vehicle.value("socStale"):
+            return None
+        return SuggestionQuery(self.trip.points, self.position_km(), self.vehicle.value("socPercent"), self.profile,
+                               self.filters.filters(), local_hhmm(), limit=8)
+
+    def refresh_all(self) -> None:
+        self.refresh_suggestions()
+        self.replan()
+
+    def refresh_suggestions(self) -> None:
+        q = self._query()
+        if q is None or self.provider is None:
+            return
+        self._asked_at = (q.position_km, q.soc_percent, time.monotonic())
+        provider = self.provider
+        self.worker.submit_latest("suggest", lambda: provider.suggest(q), self._suggestions_ready,
+                                  lambda e: self.suggestions.set_error(str(e)))
+
+    def _suggestions_ready(self, suggestions: list) -> None:
+        self.suggestions.set_suggestions(suggestions)
+        self.map.set_stops(self.suggestions.model.rows()[:3], self._planned_rows)
+        self._assess()
+
+    def _assess(self) -> None:
+        stale = self.vehicle.value("socStale")
+        remaining = max(0.0, self.trip.distance_km - self.position_km())
+        self.suggestions.assess(None if stale else self.vehicle.value("socPercent"),
+                                self.vehicle.value("rangeKm"), remaining)
+
+    def replan(self) -> None:
+        q = self._query()
+        if q is None or self.planner is None or self.cache is None:
+            return
+        self._planned_at_km = q.position_km
+        planner, cache, dest = self.planner, self.cache, self.trip.distance_km
+        old_ids = [s.station.id for s in (self.trip_store.current().stops if self.trip_store.current() else ())]
+
+        def job():  # type: ignore[no-untyped-def]
+            plans = planner.plan(q, dest)
+            gone = {s.id for s in cache.stations(old_ids) if s.available_count == 0} if old_ids else set()
+            return plans, dest - q.position_km, gone
+
+        self.worker.submit_latest("plan", job, self._plans_ready, lambda e: self.trip_store.set_error(str(e)))
+
+    def _plans_ready(self, result: tuple) -> None:
+        plans, remaining, gone = result
+        self.trip_store.set_plans(plans, remaining, gone)
+        plan = self.trip_store.current()
+        self._planned_rows = [{"lat": s.station.lat, "lon": s.station.lon, "network": s.station.network,
+                               "stationId": s.station.id, "alongKm": s.along_km} for s in (plan.stops if plan else ())]
+        self.map.set_stops(self.suggestions.model.rows()[:3], self._planned_rows)
+
+    # ------------------------------------------------------------ sync, station, search
+
+    def cache_changed(self, location_ids: Sequence[str] | None = None) -> None:
+        """Thread-safe: the sync service wrote to the cache. Drop cached answers and ask again."""
+        self.worker.post(self._after_cache_change, location_ids)
+
+    def _after_cache_change(self, location_ids: Sequence[str] | None) -> None:
+        if self.provider is None:
+            return
+        provider = self.provider
+        self.worker.submit(provider.invalidate, lambda _: self.refresh_all())
+        sid = self.station.value("stationId")
+        if self.station.value("open") and (location_ids is None or sid in location_ids):
+            self._load_station(sid)
+
+    def _load_station(self, station_id: str) -> None:
+        cache = self.cache
+        if cache is None:
+            return
+        hhmm = local_hhmm()
+
+        def job():  # type: ignore[no-untyped-def]
+            loc = cache.location(station_id)
+            tid = next((t for e in loc.evses for c in e.connectors for t in c.tariff_ids), None) if loc else None
+            return loc, cache.tariff(tid) if tid else None
+
+        self.worker.submit(job, lambda r: self.station.set_location(r[0], r[1], hhmm))
+
+    def _search(self, text: str) -> None:
+        cache = self.cache
+        if cache is None:
+            return
+        filters = self.filters.filters()
+        self.worker.submit_latest("search", lambda: cache.search(text, 20, filters), self.station.set_results)
+
+    def _navigate(self, target: NavTarget) -> None:
+        nav = self.services.navigation
+        self.worker.submit(lambda: nav.navigate_to(target), lambda _: self.system.update(navSent=target.name))
+
+    def deliver_sync_status(self, status: SyncStatus) -> None:
+        self.sync.deliver(status)

@@ -1,0 +1,79 @@
+"""Chinese (zh_CN) translations of the screen's English source strings.
+
+Maintainer tool, not imported at run time: ``python ivi/ui/i18n/zh_CN.py`` runs
+``pyside6-lupdate`` over the QML, fills ``ivi_zh_CN.ts`` from this table and compiles
+``ivi_zh_CN.qm`` with ``pyside6-lrelease``. Both files are committed so a fresh machine needs no
+compile step. A string missing here stays English on screen (and is listed by the tool).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ZH_CN = {
+    " · +%1 km detour": " · 绕行 %1 公里", "%1 d ago": "%1 天前", "%1 h %2 min": "%1 小时 %2 分",
+    "%1 h ago": "%1 小时前", "%1 is no longer reachable without charging": "不充电已无法到达%1",
+    "%1 kW": "%1 千瓦", "%1 km": "%1 公里", "%1 km ahead": "前方 %1 公里", "%1 km/h": "%1 公里/时",
+    "%1 min": "%1 分钟", "%1 min ago": "%1 分钟前", "%1% on arrival": "到达时 %1%",
+    "%1% → %2% · %3 min · %4 kW": "%1% → %2% · %3 分钟 · %4 千瓦", "%1/%2 free": "空闲 %1/%2",
+    "%1/%2 free · up to %3 kW · open %4": "空闲 %1/%2 · 最高 %3 千瓦 · 营业 %4", "%n stop(s)": "%n 站",
+    "-- km": "-- 公里", "Any power": "不限功率", "Available": "空闲", "Back": "返回", "Battery": "电量",
+    "Battery low": "电量低", "Best stop: %1 · %2 km · %3 kW": "推荐充电站：%1 · %2 公里 · %3 千瓦",
+    "Blocked": "被占用", "Charger data is empty": "充电站数据为空", "Charger data unreadable: %1": "充电站数据无法读取：%1",
+    "Charger list unavailable": "充电站列表不可用", "Chargers": "充电站", "Charging": "充电中", "Cheapest": "最省钱",
+    "Day": "日间", "Fastest": "最快", "Fewest stops": "最少停站", "Green": "绿电", "Green energy": "绿色能源",
+    "In use": "使用中", "Inoperative": "停用", "Li Auto": "理想", "Looking for chargers…": "正在查找充电站…",
+    "NIO": "蔚来", "Navigate": "导航", "Next chargers on your route": "沿途下一个充电站", "Night": "夜间",
+    "No CAN data: battery level unknown": "无 CAN 数据：电量未知", "No charger ahead matches the filters": "前方没有符合筛选条件的充电站",
+    "No charger in range": "续航范围内没有充电站", "No charging needed to reach %1": "无需充电即可到达%1",
+    "No plan reaches %1": "没有方案能到达%1", "No vehicle data source": "没有车辆数据源", "Offline": "离线",
+    "Out of order": "故障", "Parked": "已停车", "Plan changed: %1 has no free charger any more": "方案已更新：%1 已无空闲充电桩",
+    "Plan changed: a better stop replaces %1": "方案已更新：更优的充电站替换了 %1",
+    "Plan changed: the destination can no longer be reached with these chargers": "方案已更新：这些充电站已无法到达目的地",
+    "Planned": "规划中", "Planning…": "正在规划…", "Preparing charger data…": "正在准备充电站数据…",
+    "Price per kWh (energy + service)": "每千瓦时价格（电费 + 服务费）", "Removed": "已拆除", "Reserved": "已预约",
+    "Search is available when parked": "停车后可搜索", "Search stations (name, 拼音, English)": "搜索充电站（名称、拼音、英文）",
+    "Sent to navigation": "已发送到导航", "Sync error": "同步出错", "Syncing %1%": "正在同步 %1%",
+    "To %1 · %2 km": "前往%1 · %2 公里",
+    "To %1: %2 km · %3 total · %4 charging · ¥%5 · %6% on arrival": "前往%1：%2 公里 · 共 %3 · 充电 %4 · ¥%5 · 到达时 %6%",
+    "Trip plan": "行程规划", "Unknown": "未知", "Up to date": "已是最新", "Waiting for CAN data…": "等待 CAN 数据…",
+    "Xpeng": "小鹏", "cached data": "缓存数据", "does not reach": "无法到达", "just now": "刚刚", "km %1": "%1 公里处",
+    "now": "当前", "out of range": "超出续航", "range, keeping %1 km reserve": "续航（保留 %1 公里余量）",
+    "status unknown": "状态未知", "updated %1": "更新于 %1", "¥%1/kWh": "¥%1/千瓦时", "≥ %1 kW": "≥ %1 千瓦",
+}
+
+
+def main() -> int:
+    here = Path(__file__).parent
+    qml = sorted((here.parent / "qml").glob("*.qml"))
+    ts, qm = here / "ivi_zh_CN.ts", here / "ivi_zh_CN.qm"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "pyside6-lupdate"), *map(str, qml), "-ts", str(ts), "-no-obsolete"], check=True)
+    tree = ET.parse(ts)
+    missing = []
+    for msg in tree.iter("message"):
+        src = msg.findtext("source") or ""
+        tr = msg.find("translation")
+        text = ZH_CN.get(src)
+        if text is None:
+            missing.append(src)
+            continue
+        tr.attrib.pop("type", None)
+        if msg.get("numerus") == "yes":
+            tr.text = None
+            for child in list(tr):
+                tr.remove(child)
+            ET.SubElement(tr, "numerusform").text = text
+        else:
+            tr.text = text
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    subprocess.run([str(bin_dir / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True)
+    for m in missing:
+        print(f"untranslated: {m!r}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

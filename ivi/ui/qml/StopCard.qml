@@ -1,0 +1,61 @@
+// One suggested stop: network and name, distance/detour, arrival SoC, power, availability with
+// the age of that status, price, green leaf. The whole card is one large touch target.
+import QtQuick
+
+Rectangle {
+    id: card
+    required property var theme
+    required property var row
+    property bool english: false
+    signal tapped(string stationId)
+    readonly property real u: theme.unit
+    readonly property color net: theme.networkColor(row.network)
+    height: 112 * u
+    radius: 16 * u
+    color: theme.colors.surface
+    opacity: row.reachable ? 1 : 0.55
+
+    Rectangle { width: 8 * card.u; radius: 4 * card.u; color: card.net; anchors { left: parent.left; top: parent.top; bottom: parent.bottom; margins: 14 * card.u } }
+
+    Column {
+        anchors { left: parent.left; leftMargin: 36 * card.u; right: right.left; rightMargin: 12 * card.u; verticalCenter: parent.verticalCenter }
+        spacing: 6 * card.u
+        Row {
+            spacing: 12 * card.u
+            Text { text: Labels.network(card.row.network); color: card.net; font.family: card.theme.fontFamily; font.pixelSize: 22 * card.u; font.weight: Font.Bold }
+            Leaf { visible: card.row.green; size: 20 * card.u; color: card.theme.colors.good; anchors.verticalCenter: parent.verticalCenter }
+            Text {
+                text: qsTr("%1 km ahead").arg(Math.round(card.row.aheadKm)) + (card.row.detourKm >= 1 ? qsTr(" · +%1 km detour").arg(Math.round(card.row.detourKm)) : "")
+                color: card.theme.colors.textDim; font.family: card.theme.fontFamily; font.pixelSize: 21 * card.u
+            }
+        }
+        Text {
+            width: parent.width; elide: Text.ElideRight
+            text: card.english && card.row.nameEn !== "" ? card.row.nameEn : card.row.name
+            color: card.theme.colors.text; font.family: card.theme.fontFamily; font.pixelSize: 28 * card.u; font.weight: Font.DemiBold
+        }
+        Text {
+            text: qsTr("%1/%2 free").arg(card.row.available).arg(card.row.total) + " · " + Labels.age(card.row.statusAgeMin)
+                  + (card.row.price >= 0 ? " · " + qsTr("¥%1/kWh").arg(card.row.price.toFixed(2)) : "")
+            color: card.row.available > 0 ? card.theme.colors.textDim : card.theme.colors.danger
+            font.family: card.theme.fontFamily; font.pixelSize: 20 * card.u
+        }
+    }
+    Column {
+        id: right
+        anchors { right: parent.right; rightMargin: 24 * card.u; verticalCenter: parent.verticalCenter }
+        spacing: 2 * card.u
+        Text {
+            anchors.right: parent.right
+            text: card.row.reachable ? qsTr("%1% on arrival").arg(card.row.arrivalSoc) : qsTr("out of range")
+            color: !card.row.reachable || card.row.arrivalSoc < 10 ? card.theme.colors.warning : card.theme.colors.text
+            font.family: card.theme.fontFamily; font.pixelSize: 26 * card.u; font.weight: Font.DemiBold
+        }
+        Text {
+            anchors.right: parent.right
+            text: qsTr("%1 kW").arg(card.row.powerKw)
+            color: card.theme.colors.textDim; font.family: card.theme.fontFamily; font.pixelSize: 22 * card.u
+        }
+    }
+    MouseArea { anchors.fill: parent; onClicked: card.tapped(card.row.stationId) }
+}

@@ -1,0 +1,181 @@
+"""Hosting the screen: the Qt application, fonts, translations, the QML engine, the first frame,
+screenshots, and a text description of what the screen shows (for headless runs and logs).
+
+Offscreen when there is no display (``QT_QPA_PLATFORM=offscreen``): then, unless told to keep
+running, the run saves a screenshot after a few seconds, prints what the screen shows and exits.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6 import QtQuick  # noqa: F401 — must be imported before taking the root window
+from PySide6.QtQml import QQmlApplicationEngine
+
+from ivi.ui.controller import Controller
+from ivi.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+QML_DIR = Path(__file__).parent / "qml"
+I18N_DIR = Path(__file__).parent / "i18n"
+LANGUAGES = ("en", "zh_CN")
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def ensure_platform() -> str:
+    """Pick offscreen rendering when there is no display and nobody chose a platform."""
+    if not os.environ.get("QT_QPA_PLATFORM") and not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return os.environ.get("QT_QPA_PLATFORM", "")
+
+
+def app_instance() -> QGuiApplication:
+    ensure_platform()
+    app = QGuiApplication.instance()
+    return app if app is not None else QGuiApplication(sys.argv[:1])  # type: ignore[return-value]
+
+
+def load_translator(app: QGuiApplication, language: str) -> tuple[QTranslator | None, str]:
+    """Install the translator for ``language``; ("", problem) when it cannot be loaded.
+    English is the source language and needs no file."""
+    if language == "en":
+        return None, ""
+    tr = QTranslator(app)
+    if not tr.load(str(I18N_DIR / f"ivi_{language}.qm")):
+        return None, f"ivi_{language}.qm"
+    app.installTranslator(tr)
+    return tr, ""
+
+
+@dataclass
+class ScreenOptions:
+    language: str = "en"
+    night: bool = True
+    fullscreen: bool = False
+    size: tuple[int, int] = (1920, 720)
+    page: str = "home"
+
+
+class Screen(QObject):
+    """The loaded screen: engine, window and the controller whose stores it shows."""
+
+    def __init__(self, controller: Controller, options: ScreenOptions) -> None:
+        super().__init__()
+        self.t0 = time.perf_counter()
+        self.app = app_instance()
+        self.controller = controller
+        self.options = options
+        self.first_frame_s: float | None = None
+        self._frame_waiters: list[Callable[[], None]] = []
+        self.translator, missing = load_translator(self.app, options.language)
+        self.theme = Theme(night=options.night, parent=self)
+        c = controller
+        c.system.update(language=options.language if not missing else "en", translationMissing=missing,
+                        fontMissing=bool(self.theme.cjkFontMissing),
+                        page=options.page)
+        self.engine = QQmlApplicationEngine()
+        self.engine.addImportPath(str(QML_DIR))
+        self.engine.setInitialProperties({
+            "theme": self.theme, "vehicle": c.vehicle, "suggestions": c.suggestions, "syncStatus": c.sync,
+            "filters": c.filters, "trip": c.trip_store, "station": c.station, "mapStore": c.map, "system": c.system,
+        })
+        self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
+        roots = self.engine.rootObjects()
+        if not roots:
+            raise RuntimeError("the QML screen failed to load (see the messages above)")
+        self.window: QtQuick.QQuickWindow = roots[0]  # type: ignore[assignment]
+        self.window.resize(*options.size)
+        self.window.frameSwapped.connect(self._on_frame)
+        if options.fullscreen:
+            self.window.showFullScreen()
+
+    def _on_frame(self) -> None:
+        if self.first_frame_s is None:
+            self.first_frame_s = time.perf_counter() - self.t0
+        waiters, self._frame_waiters = self._frame_waiters, []
+        for fn in waiters:
+            fn()
+
+    def after_next_frame(self, fn: Callable[[], None]) -> None:
+        self._frame_waiters.append(fn)
+        self.window.update()
+
+    def grab(self, path: Path | str) -> bool:
+        image = self.window.grabWindow()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return bool(image.save(str(path)))
+
+    def close(self) -> None:
+        """Tear the QML down before the stores it binds to, then stop the services."""
+        self.window.close()
+        self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.controller.stop()
+
+
+def describe(c: Controller) -> str:
+    """What the screen shows, as text (printed by headless runs)."""
+    v, s, sy, t = c.vehicle, c.suggestions, c.sync, c.trip_store
+    rng = "--" if v.value("rangeKm") < 0 else f"{v.value('rangeKm')} km"
+    lines = [
+        f"SoC {v.value('socText')} %   range {rng} (reserve {v.value('reserveKm')} km)   "
+        f"{'%.0f km/h' % v.value('speedKmh') if v.value('moving') else 'parked'}   CAN {v.value('canState')}",
+        f"route {c.trip.origin} → {c.trip.destination}: {c.position_km():.1f} km driven of {c.trip.distance_km:.0f} km",
+        f"sync {sy.value('state')}{' ' + sy.value('detail') if sy.value('detail') else ''}   "
+        f"cache {c.system.value('cacheState')} ({c.system.value('stationCount')} stations)",
+    ]
+    if s.value("alert"):
+        lines.append(f"ALERT {s.value('alert')}: best stop {s.value('bestName')} in {s.value('bestAheadKm'):.0f} km")
+    lines.append(f"next chargers ({s.value('state')}):")
+    for r in s.model.rows():
+        price = f"¥{r['price']:.2f}/kWh" if r["price"] >= 0 else "no tariff"
+        lines.append(f"  {r['aheadKm']:6.1f} km  {r['network']:8} {r['powerKw']:>4} kW  {r['available']}/{r['total']} free  "
+                     f"arrive {r['arrivalSoc']:>3}%  {price}  {'green ' if r['green'] else ''}{r['name']}")
+    plan = t.current()
+    if plan is not None:
+        lines.append(f"trip plan ({plan.kind}): {len(plan.stops)} stops, {plan.total_min:.0f} min, ¥{plan.cost_cny:.0f}, "
+                     f"{plan.arrival_soc_percent:.0f}% on arrival")
+    return "\n".join(lines)
+
+
+def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Path | None, after_s: float,
+               echo: Callable[[str], None] = print) -> int:
+    """Show the screen until the window closes — or, with ``screenshot``, until ``after_s`` seconds
+    after the first frame: then save it, print what the screen shows and exit."""
+    app = app_instance()
+    screen = Screen(controller, options)
+    controller.start()
+
+    def finish() -> None:
+        def save() -> None:
+            ok = screen.grab(screenshot) if screenshot else False
+            echo(describe(controller))
+            if screenshot:
+                echo(f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"
+                     f" (first frame after {screen.first_frame_s or 0:.2f} s)")
+            app.exit(0 if ok or not screenshot else 1)
+
+        screen.after_next_frame(save)
+
+    if screenshot is not None:
+        def arm() -> None:
+            QTimer.singleShot(int(after_s * 1000), finish)
+
+        screen.after_next_frame(arm)
+    code = app.exec()
+    screen.close()
+    return code
+
+
+def system_language() -> str:
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
