@@ -102,6 +102,7 @@ class VehicleClient:
         self._status = self.sync.status()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        self.requests_sent = 0
         self.transport = MqttTransport(
             broker_url, client_id, on_message=self._on_message, on_connect=self._on_connect,
             on_disconnect=self._on_disconnect, mqtt5=mqtt5, session_expiry_s=session_expiry_s,
@@ -184,6 +185,7 @@ class VehicleClient:
                     self.transport.unsubscribe(a.topic)
                 elif isinstance(a, SendRequest):
                     self.transport.publish(a.topic, a.request.to_json(), response_topic=a.request.reply_to)
+                    self.requests_sent += 1
                 elif isinstance(a, StateChanged):
                     self._status = a.status
                     for cb in self._observers:

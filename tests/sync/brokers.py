@@ -2,6 +2,7 @@
 with configs written here. Started and killed by the fixtures in ``conftest.py``."""
 from __future__ import annotations
 
+import getpass
 import shutil
 import socket
 import subprocess
@@ -46,6 +47,7 @@ class Mosquitto:
         lines = [
             self.listener or f"listener {self.port} 127.0.0.1",
             "allow_anonymous true",
+            f"user {getpass.getuser()}",  # as root, Mosquitto would drop to 'mosquitto' and lose the tmp dir
             "persistence true",
             f"persistence_location {self.workdir / 'data'}/",
             "log_dest stderr",
