@@ -42,6 +42,7 @@ class PublishReport:
     messages: int = 0
     bytes: int = 0
     locations: int = 0
+    update_bytes: int = 0  # what a car that is not taking the snapshot downloads: deltas + manifest
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -146,7 +147,8 @@ class Publisher:
             msgs = self.operator.publish_dataset(locations, tariffs, time.time() if now is None else now)
             self._save()
         sent = self._send(msgs)
-        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations))
+        update = sum(len(m.payload) for m in msgs if "/snapshot/" not in m.topic)
+        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update)
 
     def publish_statuses(self, changes: Iterable[StatusChange], wait: bool = False) -> int:
         with self._lock:
