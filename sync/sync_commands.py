@@ -30,6 +30,13 @@ def _state_option(f):  # type: ignore[no-untyped-def]
                         show_default="user state dir", help="Where the publisher remembers what it published.")(f)
 
 
+def _connection_options(f):  # type: ignore[no-untyped-def]
+    """What every publisher-side command needs to reach the broker and its state."""
+    for opt in (_mqtt, _password, _user, _cafile, _dataset, _state_option):
+        f = opt(f)
+    return f
+
+
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -52,12 +59,7 @@ def keygen(prefix: Path, force: bool) -> None:
 @click.option("--once/--watch", default=True, help="Publish once and exit, or keep watching the feeds.")
 @click.option("--interval", "interval_s", type=click.FloatRange(0.5, 86400), default=10.0, show_default=True,
               help="--watch: seconds between looks at the feeds (also the manifest heartbeat).")
-@_state_option
-@_dataset
-@_cafile
-@_user
-@_password
-@_mqtt
+@_connection_options
 @click.option("--json", "as_json", is_flag=True)
 @click.option("-v", "--verbose", is_flag=True)
 def publish(broker, feeds_dir, key_path, once, interval_s, state_dir, dataset, cafile, username, password,  # type: ignore[no-untyped-def]
@@ -98,12 +100,7 @@ def publish(broker, feeds_dir, key_path, once, interval_s, state_dir, dataset, c
               help="Status changes per second (default: realistic, one per EVSE every 20 minutes).")
 @click.option("--count", type=click.IntRange(1), default=None, help="Stop after this many changes.")
 @click.option("--seed", type=int, default=1, show_default=True)
-@_state_option
-@_dataset
-@_cafile
-@_user
-@_password
-@_mqtt
+@_connection_options
 @click.option("-v", "--verbose", is_flag=True)
 def status_feed(broker, key_path, rate_per_s, count, seed, state_dir, dataset, cafile, username, password,  # type: ignore[no-untyped-def]
                 mqtt_version, verbose) -> None:
