@@ -33,3 +33,9 @@ def feeds(out_dir: Path, scale: float, seed: int, no_gzip: bool) -> None:
     """Write one realistic OCPI Locations feed per partner network (deterministic)."""
     for p in write_feeds(out_dir, GeneratorConfig(scale=scale, seed=seed), compress=not no_gzip):
         click.echo(str(p))
+
+
+from sync.sync_commands import follow, keygen, publish, status_feed  # noqa: E402  (registration)
+
+for _cmd in (keygen, publish, status_feed, follow):
+    main.add_command(_cmd)

@@ -8,7 +8,9 @@
      ├── StoreError                     the cache file
      │    ├── NotACacheError            not an SQLite file, or not ours
      │    └── SchemaTooNewError         written by a newer version of this module
-     └── ProtocolError (ValueError)     a sync message that is rejected (see ``sync.protocol``)
+     ├── ProtocolError (ValueError)     a sync message that is rejected (see ``sync.protocol``)
+     ├── KeyFileError (ValueError)      an operator key file that is not an Ed25519 key
+     └── TransportError (ConnectionError)  the MQTT broker cannot be reached or refuses us
 
 Errors become messages only in the CLIs and the UI.
 """
@@ -41,3 +43,11 @@ class SchemaTooNewError(StoreError):
 
 class ProtocolError(SyncError, ValueError):
     """A sync message that is refused (bad signature, rollback, malformed payload, ...)."""
+
+
+class KeyFileError(SyncError, ValueError):
+    """A key file that cannot be read as an Ed25519 key, or one that would be overwritten."""
+
+
+class TransportError(SyncError, ConnectionError):
+    """The MQTT broker cannot be reached, refuses the connection, or refuses a publish."""

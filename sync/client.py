@@ -1,0 +1,203 @@
+"""The vehicle client: :class:`VehicleSync` (pure) + :class:`MqttTransport` + the cache.
+
+Used by the head unit (``VehicleClient(...).start()``; observe :class:`SyncStatus` through
+``add_observer``) and by ``ivi-sync follow``. Every message is handled on the transport's
+thread under one lock: decoded and judged by the state machine, then its actions are carried
+out, each cache write in one transaction that also records the new position, before the
+message is acknowledged. A crash at any point therefore leaves a cache that is true for the
+position it records, and the broker's persistent session redelivers the rest.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable, Sequence
+
+from sync.protocol.bodies import DEFAULT_DATASET, Topics, parse_chunk
+from sync.protocol.messages import VerifierLike, decode
+from sync.protocol.vehicle import (
+    Action, ApplyDelta, ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, SendRequest, StageChunk,
+    StateChanged, Subscribe, SyncStatus, Unsubscribe, VehicleSync,
+)
+from sync.store import ChargerStore
+from sync.store import syncstate
+from sync.transport import DEFAULT_SESSION_EXPIRY_S, MqttTransport
+
+log = logging.getLogger("sync.client")
+TICK_S = 0.2
+
+__all__ = ["VehicleClient", "CacheApplier", "SyncStatus"]
+
+
+class CacheApplier:
+    """Carries out the cache actions of :class:`VehicleSync` on a :class:`ChargerStore`."""
+
+    def __init__(self, store: ChargerStore, verifier: VerifierLike, dataset: str = DEFAULT_DATASET) -> None:
+        self.store = store
+        self.verifier = verifier
+        self.dataset = dataset
+        with store.transaction() as conn:
+            syncstate.ensure_tables(conn)
+        self.rejections: list[Reject] = []
+
+    def new_sync(self, client_id: str) -> VehicleSync:
+        """A state machine that starts where the cache stands."""
+        with self.store._lock:
+            version, status_seq, staged = syncstate.sync_position(self.store.conn)
+        return VehicleSync(self.verifier, client_id, dataset=self.dataset, version=version,
+                           status_seq=status_seq, staged=staged)
+
+    def apply(self, action: Action) -> bool:
+        """Run one cache action; False if it is not a cache action."""
+        if isinstance(action, ApplyStatuses):
+            with self.store.transaction() as conn:
+                syncstate.set_statuses_if_newer(conn, action.changes)
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_status_seq', ?)",
+                             (str(action.status_seq),))
+        elif isinstance(action, ApplyDelta):
+            d = action.delta
+            with self.store.transaction() as conn:
+                syncstate.apply_delta(conn, d.version, action.status_seq, d.upsert_locations, d.remove_locations,
+                                      d.upsert_tariffs, d.remove_tariffs)
+        elif isinstance(action, BeginSnapshot):
+            with self.store.transaction() as conn:
+                syncstate.begin_snapshot(conn)
+        elif isinstance(action, StageChunk):
+            with self.store.transaction() as conn:
+                syncstate.stage_chunk(conn, action.version, action.index, action.payload)
+        elif isinstance(action, CommitSnapshot):
+            with self.store.transaction() as conn:
+                payloads = list(syncstate.staged_payloads(conn, action.version))
+                if len(payloads) != action.chunks:
+                    raise RuntimeError(f"snapshot {action.version}: {len(payloads)} of {action.chunks} chunks staged")
+                batches = (parse_chunk(decode(p, self.verifier, self.dataset).body) for p in payloads)
+                syncstate.replace_all(conn, batches, action.version, action.status_seq)
+        elif isinstance(action, Reject):
+            self.rejections.append(action)
+            log.warning("rejected message on %s: %s%s", action.topic, action.reason,
+                        f" ({action.detail})" if action.detail else "")
+        else:
+            return False
+        return True
+
+
+class VehicleClient:
+    """Keeps a cache in step with the publisher over MQTT. ``start()`` returns once connected
+    (or raises); the work happens on the transport's thread and a ticker thread."""
+
+    def __init__(self, store: ChargerStore, verifier: VerifierLike, broker_url: str, client_id: str, *,
+                 dataset: str = DEFAULT_DATASET, mqtt5: bool = True,
+                 session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S, ca_file: str | None = None,
+                 username: str | None = None, password: str | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.applier = CacheApplier(store, verifier, dataset)
+        self.client_id = client_id
+        self.topics = Topics(dataset)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._observers: list[Callable[[SyncStatus], None]] = []
+        self._synced = threading.Condition(self._lock)
+        self.sync = self.applier.new_sync(client_id)
+        self._status = self.sync.status()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        self.requests_sent = 0
+        self.transport = MqttTransport(
+            broker_url, client_id, on_message=self._on_message, on_connect=self._on_connect,
+            on_disconnect=self._on_disconnect, mqtt5=mqtt5, session_expiry_s=session_expiry_s,
+            ca_file=ca_file, username=username, password=password,
+        )
+
+    # ------------------------------------------------------------ public API
+
+    def add_observer(self, callback: Callable[[SyncStatus], None]) -> None:
+        """``callback(status)`` on every state change, from a background thread: a UI must hop
+        to its own thread (a Qt store does it with a Signal)."""
+        self._observers.append(callback)
+        callback(self._status)
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    @property
+    def rejections(self) -> list[Reject]:
+        return self.applier.rejections
+
+    def start(self, timeout_s: float = 10.0) -> "VehicleClient":
+        self._stop.clear()
+        self.transport.connect(timeout_s)
+        self._ticker = threading.Thread(target=self._tick_loop, name="sync-tick", daemon=True)
+        self._ticker.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._ticker:
+            self._ticker.join(2)
+        self.transport.close()
+        with self._lock:
+            self._run(self.sync.disconnected(self._clock()))
+
+    def wait_synced(self, timeout_s: float) -> bool:
+        """Block until the cache holds the manifest's version and status sequence."""
+        deadline = time.monotonic() + timeout_s
+        with self._synced:
+            while not self.sync.synced:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._synced.wait(min(left, 0.5))
+        return True
+
+    # ------------------------------------------------------------ transport callbacks
+
+    def _on_connect(self) -> None:
+        with self._lock:
+            for t in (self.topics.manifest, self.topics.delta, self.topics.status, Topics.response(self.client_id)):
+                self.transport.subscribe(t)
+            self._run(self.sync.connected(self._clock()))
+
+    def _on_disconnect(self) -> None:
+        with self._lock:
+            self._run(self.sync.disconnected(self._clock()))
+
+    def _on_message(self, topic: str, payload: bytes, response_topic: str | None) -> None:
+        with self._lock:
+            self._run(self.sync.receive(topic, payload, self._clock()))
+
+    def _tick_loop(self) -> None:
+        while not self._stop.wait(TICK_S):
+            with self._lock:
+                self._run(self.sync.tick(self._clock()))
+
+    # ------------------------------------------------------------ actions
+
+    def _run(self, actions: Sequence[Action]) -> None:
+        try:
+            for a in actions:
+                if self.applier.apply(a):
+                    continue
+                if isinstance(a, Subscribe):
+                    self.transport.subscribe(a.topic, resubscribe=a.resubscribe)
+                elif isinstance(a, Unsubscribe):
+                    self.transport.unsubscribe(a.topic)
+                elif isinstance(a, SendRequest):
+                    self.transport.publish(a.topic, a.request.to_json(), response_topic=a.request.reply_to)
+                    self.requests_sent += 1
+                elif isinstance(a, StateChanged):
+                    self._status = a.status
+                    for cb in self._observers:
+                        cb(a.status)
+        except Exception:
+            # The state machine ran ahead of a write that failed: start again from the cache.
+            log.exception("applying a sync action failed; restarting from the cache's position")
+            online = self.sync.online
+            self.sync = self.applier.new_sync(self.client_id)
+            if online:
+                self.sync.online = True
+                self.transport.subscribe(self.topics.manifest, resubscribe=True)  # plan again from it
+            raise
+        finally:
+            self._synced.notify_all()

@@ -1,0 +1,186 @@
+"""The MQTT adapter: the only module that imports paho-mqtt.
+
+:class:`MqttTransport` is one broker connection with what the sync needs and nothing else:
+a persistent session (fixed client id, clean start off, a session expiry; MQTT 5, or 3.1.1 with
+``clean_session=False`` for brokers that speak only that), QoS 1, automatic reconnects,
+request/response properties, TLS and username/password. Incoming messages are handed to
+``on_message(topic, payload, response_topic)`` on paho's network thread and acknowledged only
+after it returns without raising, so a crash before the cache commit means redelivery.
+"""
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from sync.errors import TransportError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SESSION_EXPIRY_S = 30 * 24 * 3600  # a car may sleep in a garage for weeks
+MessageHandler = Callable[[str, bytes, "str | None"], None]
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    host: str
+    port: int
+    tls: bool = False
+
+    @classmethod
+    def parse(cls, url: str) -> "BrokerAddress":
+        """``mqtt://host:1883``, ``mqtts://host:8883`` or ``host:port``."""
+        u = urlparse(url if "://" in url else f"mqtt://{url}")
+        if u.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not u.hostname:
+            raise TransportError(f"not a broker URL: {url!r} (expected mqtt://host:port or mqtts://host:port)")
+        tls = u.scheme in ("mqtts", "ssl")
+        try:
+            port = u.port or (8883 if tls else 1883)
+        except ValueError:
+            raise TransportError(f"bad port in broker URL {url!r}") from None
+        return cls(u.hostname, port, tls)
+
+
+class MqttTransport:
+    """One persistent-session connection. ``connect()`` blocks until the broker accepts us."""
+
+    def __init__(self, url: str, client_id: str, *, on_message: MessageHandler,
+                 on_connect: Callable[[], None] | None = None, on_disconnect: Callable[[], None] | None = None,
+                 mqtt5: bool = True, persistent: bool = True, session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S,
+                 ca_file: str | None = None, username: str | None = None, password: str | None = None,
+                 keepalive_s: int = 15) -> None:
+        self.address = BrokerAddress.parse(url)
+        self.client_id = client_id
+        self.mqtt5 = mqtt5
+        self._on_message_cb = on_message
+        self._on_connect_cb = on_connect
+        self._on_disconnect_cb = on_disconnect
+        self._persistent = persistent
+        self._session_expiry_s = session_expiry_s
+        self._keepalive_s = keepalive_s
+        self._connected = threading.Event()
+        self._refused: str | None = None
+        self._acks: dict[int, int] = {}  # mid → PUBACK reason code value (MQTT 5)
+        self._lock = threading.Lock()
+        if mqtt5:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+        else:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311,
+                            clean_session=not persistent)
+        c.manual_ack_set(True)
+        c.reconnect_delay_set(min_delay=1, max_delay=8)
+        c.max_inflight_messages_set(50)
+        if self.address.tls:
+            c.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        if username:
+            c.username_pw_set(username, password)
+        c.on_connect = self._handle_connect
+        c.on_disconnect = self._handle_disconnect
+        c.on_message = self._handle_message
+        c.on_publish = self._handle_publish
+        self._client = c
+
+    # ------------------------------------------------------------ lifecycle
+
+    def connect(self, timeout_s: float = 10.0) -> None:
+        props = None
+        kwargs: dict[str, object] = {}
+        if self.mqtt5:
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = self._session_expiry_s if self._persistent else 0
+            kwargs = {"clean_start": not self._persistent, "properties": props}
+        try:
+            self._client.connect(self.address.host, self.address.port, keepalive=self._keepalive_s, **kwargs)  # type: ignore[arg-type]
+        except (OSError, ssl.SSLError) as exc:
+            raise TransportError(f"cannot reach broker {self.address.host}:{self.address.port}: {exc}") from None
+        self._client.loop_start()
+        if not self._connected.wait(timeout_s):
+            self.close()
+            raise TransportError(self._refused or f"broker {self.address.host}:{self.address.port} did not accept us in {timeout_s} s")
+
+    def close(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout_s: float) -> bool:
+        return self._connected.wait(timeout_s)
+
+    # ------------------------------------------------------------ messages
+
+    def subscribe(self, topic: str, *, resubscribe: bool = False) -> None:
+        """QoS 1. ``resubscribe`` first drops the subscription, so that the broker sends the
+        retained messages again (both MQTT 5 and 3.1.1 send them on every SUBSCRIBE)."""
+        if resubscribe:
+            self._client.unsubscribe(topic)
+        self._client.subscribe(topic, qos=1)
+
+    def unsubscribe(self, topic: str) -> None:
+        self._client.unsubscribe(topic)
+
+    def publish(self, topic: str, payload: bytes, *, retain: bool = False, qos: int = 1,
+                response_topic: str | None = None, wait_s: float | None = None) -> None:
+        """Queue one message. With ``wait_s`` block until the broker acknowledged it and raise
+        :class:`TransportError` if it refused (MQTT 5 reports ACL denials in the PUBACK).
+        Never wait from inside ``on_message``: that thread is the one that reads the PUBACK."""
+        props = None
+        if response_topic and self.mqtt5:
+            props = Properties(PacketTypes.PUBLISH)
+            props.ResponseTopic = response_topic
+        info = self._client.publish(topic, payload, qos=qos, retain=retain, properties=props)
+        if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
+            raise TransportError(f"publish to {topic} failed: {mqtt.error_string(info.rc)}")
+        if wait_s is None:
+            return
+        try:
+            info.wait_for_publish(wait_s)
+        except (RuntimeError, ValueError) as exc:
+            raise TransportError(f"publish to {topic} failed: {exc}") from None
+        if not info.is_published():
+            raise TransportError(f"publish to {topic} not acknowledged within {wait_s} s")
+        with self._lock:
+            code = self._acks.pop(info.mid, 0)
+        if code >= 0x80:
+            raise TransportError(f"broker refused publish to {topic}: reason code {code:#x}")
+
+    # ------------------------------------------------------------ paho callbacks (network thread)
+
+    def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        if reason_code.is_failure:
+            self._refused = f"broker refused the connection: {reason_code}"
+            log.warning("%s", self._refused)
+            return
+        self._connected.set()
+        if self._on_connect_cb:
+            self._on_connect_cb()
+
+    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        self._connected.clear()
+        if self._on_disconnect_cb:
+            self._on_disconnect_cb()
+
+    def _handle_publish(self, client, userdata, mid, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        with self._lock:
+            self._acks[mid] = reason_code.value if self.mqtt5 else 0
+            if len(self._acks) > 10_000:
+                self._acks.clear()
+
+    def _handle_message(self, client, userdata, msg) -> None:  # type: ignore[no-untyped-def]
+        response_topic = getattr(msg.properties, "ResponseTopic", None) if msg.properties else None
+        try:
+            self._on_message_cb(msg.topic, bytes(msg.payload), response_topic)
+        except Exception:  # not acknowledged: the broker delivers it again after a reconnect
+            log.exception("handling a message on %s failed; it stays unacknowledged", msg.topic)
+            return
+        if msg.qos:
+            client.ack(msg.mid, msg.qos)

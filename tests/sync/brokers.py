@@ -1,0 +1,104 @@
+"""Real brokers for the sync tests: Mosquitto (and NATS for MQTT 3.1.1) on free loopback ports,
+with configs written here. Started and killed by the fixtures in ``conftest.py``."""
+from __future__ import annotations
+
+import getpass
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+@dataclass
+class Mosquitto:
+    """A private Mosquitto. ``extra`` lines go into the config (ACLs, queue limits, TLS)."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    extra: tuple[str, ...] = ()
+    listener: str = ""
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def write_config(self) -> Path:
+        (self.workdir / "data").mkdir(parents=True, exist_ok=True)
+        lines = [
+            self.listener or f"listener {self.port} 127.0.0.1",
+            "allow_anonymous true",
+            f"user {getpass.getuser()}",  # as root, Mosquitto would drop to 'mosquitto' and lose the tmp dir
+            "persistence true",
+            f"persistence_location {self.workdir / 'data'}/",
+            "log_dest stderr",
+            "log_type error",
+            *self.extra,
+        ]
+        conf = self.workdir / "mosquitto.conf"
+        conf.write_text("\n".join(lines) + "\n")
+        return conf
+
+    def start(self) -> "Mosquitto":
+        conf = self.write_config()
+        self.proc = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
+                                     stdout=subprocess.DEVNULL, stderr=open(self.workdir / "mosquitto.log", "ab"))
+        wait_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM: Mosquitto writes its persistence file (retained messages, sessions) on exit."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.proc = None
+
+
+@dataclass
+class Nats:
+    """NATS server with its MQTT 3.1.1 listener (persistent sessions need JetStream)."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    mqtt_port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.mqtt_port}"
+
+    def start(self) -> "Nats":
+        conf = self.workdir / "nats.conf"
+        conf.write_text(
+            f'server_name: "ivi-test"\nlisten: 127.0.0.1:{self.port}\n'
+            f'jetstream {{ store_dir: "{self.workdir / "js"}" }}\n'
+            f"mqtt {{ listen: 127.0.0.1:{self.mqtt_port} }}\n"
+        )
+        self.proc = subprocess.Popen([shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
+                                     stdout=subprocess.DEVNULL, stderr=open(self.workdir / "nats.log", "ab"))
+        wait_port(self.mqtt_port)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)

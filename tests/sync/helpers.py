@@ -1,0 +1,37 @@
+"""Shared by the sync tests: the publisher's truth as a cache, and waiting for convergence."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from sync.protocol.operator import Operator
+from sync.store import ChargerStore
+from sync.store.syncstate import dump_rows
+
+
+def reference_rows(op: Operator) -> dict:
+    """Every row a cache must hold to equal what ``op`` has published (statuses included)."""
+    ref = ChargerStore.open(":memory:", seed=False)
+    ref.upsert(list(op.effective_locations().values()), list(op.state.tariffs.values()))
+    rows = dump_rows(ref.conn)
+    ref.close()
+    return rows
+
+
+def assert_same_rows(store: ChargerStore, op: Operator) -> None:
+    with store._lock:
+        got = dump_rows(store.conn)
+    want = reference_rows(op)
+    for table in want:
+        assert len(got[table]) == len(want[table]), table
+        diff = [(a, b) for a, b in zip(got[table], want[table]) if a != b]
+        assert not diff, f"{table}: {len(diff)} rows differ, e.g. {diff[:2]}"
+
+
+def wait_for(cond: Callable[[], bool], timeout_s: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return cond()
