@@ -103,11 +103,7 @@ def replace_all(conn: sqlite3.Connection, batches: Iterable[tuple[Sequence[Locat
     """Swap the whole dataset for ``batches``, inside the caller's transaction; returns the
     number of locations. Newer statuses the cache held survive; the shadow is cleared."""
     kept = _statuses_of(conn, None)
-    conn.execute("DELETE FROM connectors")
-    conn.execute("DELETE FROM evses")
-    conn.execute("DELETE FROM locations")
-    conn.execute("DELETE FROM tariff_windows")
-    conn.execute("DELETE FROM tariffs")
+    writer.delete_all(conn)
     n = 0
     for locations, tariffs in batches:
         writer.upsert_tariffs(conn, tariffs)

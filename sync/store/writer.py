@@ -124,6 +124,15 @@ def delete_locations(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
     return len(found)
 
 
+def delete_all(conn: sqlite3.Connection) -> None:
+    """Empty the dataset (locations, EVSEs, connectors, tariffs) and its indexes, for a snapshot
+    that replaces everything inside the caller's transaction."""
+    for table in ("connectors", "evses", "locations", "tariff_windows", "tariffs", "locations_rtree"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("INSERT INTO locations_fts(locations_fts) VALUES ('delete-all')")
+    conn.execute("INSERT INTO locations_words(locations_words) VALUES ('delete-all')")
+
+
 def upsert_tariffs(conn: sqlite3.Connection, tariffs: Sequence[Tariff]) -> int:
     conn.executemany(
         "INSERT OR REPLACE INTO tariffs (id, party_id, currency, last_updated) VALUES (?, ?, ?, ?)",
