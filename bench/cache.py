@@ -73,7 +73,7 @@ def bench_scale(scale: float, out: Path) -> list[list[object]]:
 
     corridor_ms = timed_ms(lambda: store.along_route(route.points, 5.0), repeat=10)
     n_corridor = len(store.along_route(route.points, 5.0))
-    naive_corridor_ms = timed_ms(naive_corridor, repeat=1) if len(rows) < 20_000 else float("nan")
+    naive_corridor_ms = timed_ms(naive_corridor, repeat=1)
 
     queries = ["服务区", "蔚来 上海", "万达广场", "wanda", "德州"]
     qi = iter(queries * 1000)
@@ -92,8 +92,8 @@ def bench_scale(scale: float, out: Path) -> list[list[object]]:
         [label, "import, CPU (s)", round(import_cpu_s, 2), "", ""],
         [label, "file size (MB)", round(size_mb, 1), "", ""],
         [label, "nearest-10 (ms)", near_ms, naive_near_ms, f"{naive_near_ms / near_ms:,.0f}×"],
-        [label, f"corridor 1,205 km × 5 km → {n_corridor} stations (ms)", corridor_ms, naive_corridor_ms,
-         f"{naive_corridor_ms / corridor_ms:,.0f}×" if naive_corridor_ms == naive_corridor_ms else "(skipped)"],
+        [label, f"corridor 1,205 km × 5 km → {n_corridor:,} stations (ms)", corridor_ms, naive_corridor_ms,
+         f"{naive_corridor_ms / corridor_ms:,.0f}×"],
         [label, "text search (ms)", search_ms, naive_search_ms, f"{naive_search_ms / search_ms:,.0f}×"],
     ]
 
