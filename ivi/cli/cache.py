@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, make_filters, open_store
+from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 from sync.geo.geometry import parse_polyline
 from sync.geo.routes import route_between
 
@@ -64,11 +64,10 @@ def _station_line(s, extra: str) -> str:  # type: ignore[no-untyped-def]
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def near(latlon, limit, networks, min_power_kw, standard, available_only, green_only, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def near(latlon, limit, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
     """The nearest stations to LAT,LON."""
-    f = make_filters(networks, min_power_kw, standard, available_only, green_only)
     with open_store(db_path) as store:
-        hits = store.near(latlon, limit, f)
+        hits = store.near(latlon, limit, filters)
     if as_json:
         emit_json([{"distance_km": round(h.distance_km, 3), **_station_dict(h.station)} for h in hits])
         return
@@ -85,7 +84,7 @@ def near(latlon, limit, networks, min_power_kw, standard, available_only, green_
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def route(origin, destination, route_file, corridor_km, networks, min_power_kw, standard, available_only, green_only, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def route(origin, destination, route_file, corridor_km, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
     """Every station within a corridor of a route, by distance along it."""
     if route_file:
         points = parse_polyline(route_file.read_text())
@@ -93,9 +92,8 @@ def route(origin, destination, route_file, corridor_km, networks, min_power_kw, 
         points = list(route_between(origin, destination).points)
     else:
         raise click.UsageError("give --from and --to, or --route FILE")
-    f = make_filters(networks, min_power_kw, standard, available_only, green_only)
     with open_store(db_path) as store:
-        hits = store.along_route(points, corridor_km, f)
+        hits = store.along_route(points, corridor_km, filters)
     if as_json:
         emit_json([{"along_km": round(h.along_km, 2), "off_route_km": round(h.off_route_km, 3), **_station_dict(h.station)} for h in hits])
         return
@@ -109,11 +107,10 @@ def route(origin, destination, route_file, corridor_km, networks, min_power_kw, 
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def search(text, limit, networks, min_power_kw, standard, available_only, green_only, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def search(text, limit, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
     """Stations whose name, address or city contain TEXT (Chinese, pinyin or English)."""
-    f = make_filters(networks, min_power_kw, standard, available_only, green_only)
     with open_store(db_path) as store:
-        hits = store.search(text, limit, f)
+        hits = store.search(text, limit, filters)
     if as_json:
         emit_json([_station_dict(s) for s in hits])
         return

@@ -2,6 +2,7 @@
 and turning library errors into one-line messages (the only place they become text)."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import asdict, is_dataclass
@@ -60,17 +61,21 @@ def networks_arg(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")(f)
-    f = click.option("--min-power", "min_power_kw", type=click.FloatRange(0, 2000), default=0.0, help="Minimum charger power, kW.")(f)
-    f = click.option("--connector", "standard", default=None, help="Connector standard, e.g. GBT_DC.")(f)
-    f = click.option("--available", "available_only", is_flag=True, help="Only stations with an available EVSE.")(f)
-    f = click.option("--green", "green_only", is_flag=True, help="Only green-energy stations.")(f)
-    return f
+    """The driver's filters as options; the command receives one ``filters: Filters`` argument."""
 
+    @functools.wraps(f)
+    def wrapper(*args: Any, networks: frozenset[str] | None, min_power_kw: float, standard: str | None,
+                available_only: bool, green_only: bool, **kwargs: Any) -> Any:
+        filters = Filters(networks, min_power_kw, standard.upper() if standard else None, available_only, green_only)
+        return f(*args, filters=filters, **kwargs)
 
-def make_filters(networks: frozenset[str] | None, min_power_kw: float, standard: str | None,
-                 available_only: bool, green_only: bool) -> Filters:
-    return Filters(networks, min_power_kw, standard.upper() if standard else None, available_only, green_only)
+    w: Callable[..., Any] = wrapper
+    w = click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")(w)
+    w = click.option("--min-power", "min_power_kw", type=click.FloatRange(0, 2000), default=0.0, help="Minimum charger power, kW.")(w)
+    w = click.option("--connector", "standard", default=None, help="Connector standard, e.g. GBT_DC.")(w)
+    w = click.option("--available", "available_only", is_flag=True, help="Only stations with an available EVSE.")(w)
+    w = click.option("--green", "green_only", is_flag=True, help="Only green-energy stations.")(w)
+    return w
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, make_filters, open_store
+from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 from ivi.cli.plan import STALE_SOC_AFTER_S, clock_arg, now_min_of_day
 from ivi.planner import PlannerError, SuggestRequest, suggest as suggest_stations
 from ivi.planner.sources import locate_on_route, nearby_candidates, route_candidates
@@ -32,9 +32,8 @@ from sync.geo.routes import route_between
 @db_option
 @click.option("--json", "as_json", is_flag=True)
 def suggest(at, soc_percent, soc_age_s, route_file, destination, vehicle, reserve_percent, target_soc, temp_c,  # type: ignore[no-untyped-def]
-            time_min, limit, networks, min_power_kw, standard, available_only, green_only, db_path, as_json) -> None:
+            time_min, limit, filters, db_path, as_json) -> None:
     """Reachable partner chargers ranked by the time a stop costs."""
-    f = make_filters(networks, min_power_kw, standard, available_only, green_only)
     now = datetime.now(timezone.utc)
     try:
         profile = load_profile(vehicle)
@@ -45,19 +44,19 @@ def suggest(at, soc_percent, soc_age_s, route_file, destination, vehicle, reserv
             points = list(route_between(f"{at[0]},{at[1]}", destination).points)
         with open_store(db_path) as store:
             if points:
-                cands = route_candidates(store, points, now, filters=f)
+                cands = route_candidates(store, points, now, filters=filters)
                 cum = cumulative_km(points)
                 position, _ = locate_on_route(points, cum, at)
                 route_km = cum[-1]
             else:
-                cands = nearby_candidates(store, at, now, n=max(50, limit * 3), filters=f)
+                cands = nearby_candidates(store, at, now, n=max(50, limit * 3), filters=filters)
                 position, route_km = 0.0, None
         req = SuggestRequest(
             vehicle=profile, soc_percent=soc_percent, candidates=cands, route_km=route_km, position_km=position,
             reserve_percent=reserve_percent, target_soc_percent=target_soc,
             now_min_of_day=now_min_of_day() if time_min is None else time_min, outside_temp_c=temp_c,
-            soc_stale=soc_age_s > STALE_SOC_AFTER_S, networks=networks, min_power_kw=min_power_kw,
-            available_only=available_only, green_only=green_only, limit=limit,
+            soc_stale=soc_age_s > STALE_SOC_AFTER_S, networks=filters.networks, min_power_kw=filters.min_power_kw,
+            available_only=filters.available_only, green_only=filters.green_only, limit=limit,
         )
         hits = suggest_stations(req)
     except PlannerError as exc:
