@@ -25,6 +25,8 @@ from ivi.can.mapping import MappingEntry, VssMapping
 from ivi.can.transform import UNMAPPED
 from ivi.can.unpack import Unpacker, compile_unpacker
 
+isfinite = math.isfinite
+
 
 class RejectReason(str, Enum):
     UNKNOWN_ID = "unknown_id"
@@ -87,6 +89,7 @@ class _EntryPlan:
     minimum: float | None
     maximum: float | None
     datatype: str
+    plain_float: bool   # no transform, float/double output: the common case, handled inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +137,8 @@ class Decoder:
                 high = math.inf if s.maximum is None else s.maximum + tol
                 digits = None if float(s.scale).is_integer() and float(s.offset).is_integer() \
                     else min(12, max(0, -math.floor(math.log10(abs(s.scale)))) + 1)
-                eplans = tuple(_EntryPlan(e.path, e.unit, e.transform, _is_lookup(e), e.minimum, e.maximum, e.datatype)
+                eplans = tuple(_EntryPlan(e.path, e.unit, e.transform, _is_lookup(e), e.minimum, e.maximum, e.datatype,
+                                          e.transform is None and e.datatype in ("float", "double"))
                                for e in entries)
                 plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, eplans, digits))
             e2e = spec.e2e
@@ -221,6 +225,13 @@ class Decoder:
                     rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw} not in value table"))
                     continue
             for entry in sp.entries:
+                if entry.plain_float and type(value) is float:   # same checks as _vss_value, inlined
+                    lo, hi = entry.minimum, entry.maximum
+                    if (lo is not None and value < lo) or (hi is not None and value > hi) or not isfinite(value):
+                        rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={value}"))
+                    else:
+                        updates.append(SignalUpdate(entry.path, value, entry.unit, ts, sender_s))
+                    continue
                 out = _vss_value(entry, value, raw, fid, ts, rejections)
                 if out is not UNMAPPED:
                     updates.append(SignalUpdate(entry.path, out, entry.unit, ts, sender_s))
