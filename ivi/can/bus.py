@@ -8,12 +8,13 @@ Every python-can failure leaves this module as a :class:`~ivi.can.errors.BusErro
 from __future__ import annotations
 
 import struct
+import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 import can
 
-from ivi.can.decoder import Frame
+from ivi.can.decoder import Frame, RawFrame
 from ivi.can.errors import BusError, LogFileError
 
 LOG_SUFFIXES = (".asc", ".blf", ".log", ".trc", ".csv")
@@ -38,9 +39,21 @@ def to_message(frame: Frame) -> can.Message:
                        is_error_frame=frame.is_error, dlc=len(frame.data), check=False)
 
 
+def filters_in_software(bus: can.BusABC) -> bool:
+    """True when ``bus`` applies ``can_filters`` in Python (``virtual``, ...) instead of in the driver,
+    kernel or a remote server: there a set lookup on the ID is cheaper than python-can's filter loop."""
+    cls = type(bus)
+    return cls._apply_filters is can.BusABC._apply_filters and cls.recv is can.BusABC.recv
+
+
+def raw_frame(msg: can.Message) -> RawFrame:
+    data = msg.data
+    return (msg.arbitration_id, bytes(data[:msg.dlc]) if data is not None else b"", msg.timestamp,
+            msg.is_extended_id, msg.is_remote_frame, msg.is_error_frame)
+
+
 def to_frame(msg: can.Message) -> Frame:
-    return Frame(msg.arbitration_id, bytes(msg.data[:msg.dlc]) if msg.data is not None else b"", msg.timestamp,
-                 msg.is_extended_id, msg.is_remote_frame, msg.is_error_frame)
+    return Frame(*raw_frame(msg))
 
 
 def send(bus: can.BusABC, frame: Frame) -> None:
@@ -71,6 +84,13 @@ def read_log(path: str | Path) -> Iterator[Frame]:
     Raises ``LogFileError`` for a missing file, an unknown format, a file that holds no frames,
     or one that breaks off in the middle (after yielding the frames before the damage).
     """
+    for batch in read_log_batches(path):
+        for raw in batch:
+            yield Frame(*raw)
+
+
+def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[RawFrame]]:
+    """:func:`read_log` as lists of plain tuples (no per-frame objects beyond python-can's own)."""
     path = Path(path)
     if not path.is_file():
         raise LogFileError(f"CAN log {path} does not exist")
@@ -81,25 +101,47 @@ def read_log(path: str | Path) -> Iterator[Frame]:
         reader = can.LogReader(str(path))
     except Exception as exc:
         raise LogFileError(f"CAN log {path} cannot be opened: {exc}") from None
+    batch: list[RawFrame] = []
     try:
         for msg in reader:
-            count += 1
-            yield to_frame(msg)
+            batch.append(raw_frame(msg))
+            if len(batch) >= batch_size:
+                count += len(batch)
+                yield batch
+                batch = []
     except (ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError, OSError,
             can.CanError) as exc:
-        raise LogFileError(f"CAN log {path} is damaged after {count} frames: {exc or type(exc).__name__}") from None
+        if batch:
+            yield batch
+        raise LogFileError(f"CAN log {path} is damaged after {count + len(batch)} frames: "
+                           f"{exc or type(exc).__name__}") from None
     except Exception as exc:  # e.g. BLFParseError, zlib errors in a truncated BLF
-        raise LogFileError(f"CAN log {path} is damaged after {count} frames: {exc or type(exc).__name__}") from None
+        if batch:
+            yield batch
+        raise LogFileError(f"CAN log {path} is damaged after {count + len(batch)} frames: "
+                           f"{exc or type(exc).__name__}") from None
     finally:
         stop = getattr(reader, "stop", None)
         if stop:
             stop()
+    if batch:
+        count += len(batch)
+        yield batch
     expected_size = getattr(reader, "file_size", None)   # BLF headers record the file's size
     if isinstance(expected_size, int) and expected_size > 0 and path.stat().st_size < expected_size:
         raise LogFileError(f"CAN log {path} is truncated: {path.stat().st_size} of {expected_size} bytes "
                            f"({count} frames before the cut were read)")
     if count == 0:
         raise LogFileError(f"CAN log {path} holds no CAN frames (is it a {path.suffix} log?)")
+
+
+def count_log_messages(path: str | Path) -> int:
+    """How many messages python-can's own reader yields for a log (the parser's cost alone, for benchmarks)."""
+    reader = can.LogReader(str(path))
+    try:
+        return sum(1 for _ in reader)
+    finally:
+        reader.stop()
 
 
 class LogWriter:
@@ -148,3 +190,43 @@ class FrameNotifier:
 
     def stop(self, timeout_s: float = 1.0) -> None:
         self._notifier.stop(timeout_s)
+
+
+class BatchReceiver:
+    """Receives one bus on its own thread and hands frames over in batches: after each wake-up it drains
+    what is already queued (up to ``max_batch``) and calls ``on_batch`` once, so locks, callbacks and
+    state updates are paid per batch rather than per frame. ``accept_ids`` (keys ``id | extended << 29``)
+    drops foreign frames with one set lookup, for buses that would otherwise filter in Python."""
+
+    def __init__(self, bus: can.BusABC, on_batch: Callable[[list[RawFrame]], None],
+                 on_error: Callable[[Exception], None], *, accept_ids: Collection[int] | None = None,
+                 timeout_s: float = 0.1, max_batch: int = 256) -> None:
+        self._bus, self._on_batch, self._on_error = bus, on_batch, on_error
+        self._accept = frozenset(accept_ids) if accept_ids is not None else None
+        self._timeout_s, self._max_batch = timeout_s, max_batch
+        self._running = True
+        self._thread = threading.Thread(target=self._run, name="ivi-can-rx", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        recv, accept, max_batch = self._bus.recv, self._accept, self._max_batch
+        try:
+            while self._running:
+                msg = recv(self._timeout_s)
+                batch: list[RawFrame] = []
+                while msg is not None:
+                    if accept is None or (msg.arbitration_id | (msg.is_extended_id << 29)) in accept:
+                        batch.append(raw_frame(msg))
+                        if len(batch) >= max_batch:
+                            break
+                    msg = recv(0.0)
+                if batch:
+                    self._on_batch(batch)
+        except Exception as exc:  # a failing bus or interface: the reader reconnects
+            if self._running:
+                self._on_error(exc)
+
+    def stop(self, timeout_s: float = 1.0) -> None:
+        self._running = False
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout_s)

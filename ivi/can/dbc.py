@@ -31,6 +31,23 @@ class SignalSpec:
     offset: float
     choices: Mapping[int, str] | None = None
     comment: str = ""
+    layout: "BitLayout | None" = None
+
+
+@dataclass(frozen=True)
+class BitLayout:
+    """Where a signal sits in the payload and how raw bits become a number, exactly as cantools does it
+    (``raw * scale + offset`` with cantools' own int/float scale and offset), so a precompiled decoder
+    can skip cantools on the hot path and still produce identical values."""
+
+    start_bit: int
+    length_bits: int
+    little_endian: bool
+    signed: bool
+    is_float: bool
+    multiplexed: bool
+    scale: int | float
+    offset: int | float
 
 
 @dataclass(frozen=True)
@@ -132,11 +149,19 @@ def _message_spec(m: Any, path: Path) -> MessageSpec:
     signals = tuple(
         SignalSpec(s.name, s.unit or "", s.minimum, s.maximum, float(s.scale), float(s.offset),
                    {int(k): str(v) for k, v in s.choices.items()} if s.choices else None,
-                   _comment(s.comment))
+                   _comment(s.comment), _layout(m, s))
         for s in m.signals
     )
     return MessageSpec(m.frame_id, m.name, m.length, bool(m.is_extended_frame), m.cycle_time or None,
                        tuple(m.senders or ()), signals, _e2e(m, path), _comment(m.comment))
+
+
+def _layout(m: Any, s: Any) -> BitLayout:
+    conv = s.conversion
+    scale, offset = getattr(conv, "scale", 1), getattr(conv, "offset", 0)
+    multiplexed = bool(m.is_multiplexed() or s.multiplexer_ids or s.is_multiplexer)
+    return BitLayout(s.start, s.length, s.byte_order == "little_endian", bool(s.is_signed), bool(s.is_float),
+                     multiplexed, scale, offset)
 
 
 def _comment(c: Any) -> str:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from ivi.can.dbc import CanDatabase, MessageSpec
-from ivi.can.e2e import E2EProfile
 from ivi.can.mapping import MappingEntry, VssMapping
 from ivi.can.transform import UNMAPPED
+from ivi.can.unpack import Unpacker, compile_unpacker
+
+isfinite = math.isfinite
 
 
 class RejectReason(str, Enum):
@@ -54,10 +56,15 @@ class Frame:
 
 @dataclass(frozen=True, slots=True)
 class SignalUpdate:
+    """A decoded VSS value. ``sender_time_s`` is the sending ECU's own clock for this message, counted
+    from its alive counter × cycle time (``None`` for messages without a counter): unlike the receive
+    time it does not depend on when or how fast frames reached us (log replay, simulator speed-up)."""
+
     path: str
     value: Any
     unit: str
     timestamp_s: float
+    sender_time_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +75,46 @@ class Rejection:
     detail: str = ""
 
 
+#: A frame as a plain tuple ``(arbitration_id, data, timestamp_s, is_extended, is_remote, is_error)``:
+#: what the bus adapter hands over in batches, without allocating a :class:`Frame` per frame.
+RawFrame = tuple[int, bytes, float, bool, bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryPlan:
+    path: str
+    unit: str
+    transform: Callable[[Any], Any] | None
+    lookup: bool
+    minimum: float | None
+    maximum: float | None
+    datatype: str
+    plain_float: bool   # no transform, float/double output: the common case, handled inline
+
+
 @dataclass(frozen=True, slots=True)
 class _SignalPlan:
     name: str
     low: float
     high: float
     choices: dict[int, str] | None
-    entries: tuple[MappingEntry, ...]
+    entries: tuple[_EntryPlan, ...]
     digits: int | None  # decimals of the DBC scale, to drop float noise like 56.400000000000006
 
 
 @dataclass(frozen=True, slots=True)
 class _MessagePlan:
+    """Everything needed to decode one frame ID, computed once: the hot path only looks things up."""
+
     spec: MessageSpec
-    e2e: E2EProfile
+    name: str
+    length: int
+    is_extended: bool
     signals: tuple[_SignalPlan, ...]
+    crc_ok: Callable[[bytes], bool] | None
+    unpack: Unpacker              # values of ``signals`` in order, then the counter (if any)
+    counter_modulo: int | None
+    cycle_s: float | None
 
 
 class Decoder:
@@ -105,9 +137,18 @@ class Decoder:
                 high = math.inf if s.maximum is None else s.maximum + tol
                 digits = None if float(s.scale).is_integer() and float(s.offset).is_integer() \
                     else min(12, max(0, -math.floor(math.log10(abs(s.scale)))) + 1)
-                plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, tuple(entries), digits))
-            self._plans[frame_id] = _MessagePlan(spec, spec.e2e, tuple(plans))
+                eplans = tuple(_EntryPlan(e.path, e.unit, e.transform, _is_lookup(e), e.minimum, e.maximum, e.datatype,
+                                          e.transform is None and e.datatype in ("float", "double"))
+                               for e in entries)
+                plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, eplans, digits))
+            e2e = spec.e2e
+            names = [p.name for p in plans] + ([e2e.counter_signal] if e2e.counter_signal else [])
+            self._plans[frame_id] = _MessagePlan(
+                spec, spec.name, spec.length, spec.is_extended, tuple(plans), e2e.checker(frame_id),
+                compile_unpacker(database, spec, names), e2e.counter_modulo if e2e.counter_signal else None,
+                spec.cycle_time_ms / 1000.0 if spec.cycle_time_ms else None)
         self._last_counter: dict[int, int] = {}
+        self._sender_s: dict[int, float] = {}
 
     @property
     def frame_ids(self) -> frozenset[int]:
@@ -117,7 +158,7 @@ class Decoder:
         """python-can filters that pass exactly the frames this decoder uses (hardware where possible)."""
         out = []
         for fid, plan in sorted(self._plans.items()):
-            ext = plan.spec.is_extended
+            ext = plan.is_extended
             out.append({"can_id": fid, "can_mask": 0x1FFFFFFF if ext else 0x7FF, "extended": ext})
         return out
 
@@ -126,28 +167,52 @@ class Decoder:
         return ms / 1000.0 if ms else None
 
     def decode(self, frame: Frame) -> tuple[list[SignalUpdate], list[Rejection]]:
-        ts, fid = frame.timestamp_s, frame.arbitration_id
-        plan = self._plans.get(fid)
-        if frame.is_error or frame.is_remote:
-            return [], [Rejection(RejectReason.NOT_DATA, fid, ts, "error frame" if frame.is_error else "remote frame")]
-        if plan is None or plan.spec.is_extended != frame.is_extended:
-            return [], [Rejection(RejectReason.UNKNOWN_ID, fid, ts)]
-        data = frame.data
-        if len(data) != plan.spec.length:
-            return [], [Rejection(RejectReason.WRONG_DLC, fid, ts, f"{len(data)} bytes, {plan.spec.name} has {plan.spec.length}")]
-        e2e = plan.e2e
-        if e2e.checksum_byte is not None and not e2e.checksum_ok(fid, data):
-            return [], [Rejection(RejectReason.BAD_CHECKSUM, fid, ts, plan.spec.name)]
-        values = self.database.decode(fid, data)
-        if e2e.counter_signal is not None:
-            counter = values[e2e.counter_signal]
-            if self._last_counter.get(fid) == counter:
-                return [], [Rejection(RejectReason.BAD_COUNTER, fid, ts, f"{plan.spec.name} counter stuck at {counter}")]
-            self._last_counter[fid] = counter
+        return self.decode_fields(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended,
+                                  frame.is_remote, frame.is_error)
+
+    def decode_batch(self, frames: Iterable[RawFrame]) -> tuple[list[SignalUpdate], list[Rejection], int]:
+        """Decode many frames; returns all updates, all rejections and how many frames were fully accepted
+        (updates and no rejection), the numbers :class:`~ivi.can.state.VehicleState` keeps."""
         updates: list[SignalUpdate] = []
         rejections: list[Rejection] = []
-        for sp in plan.signals:
-            raw = values[sp.name]
+        accepted = 0
+        decode = self.decode_fields
+        for fid, data, ts, ext, remote, error in frames:
+            ups, rej = decode(fid, data, ts, ext, remote, error)
+            if rej:
+                rejections += rej
+            elif ups:
+                accepted += 1
+            if ups:
+                updates += ups
+        return updates, rejections, accepted
+
+    def decode_fields(self, fid: int, data: bytes, ts: float, is_extended: bool = False, is_remote: bool = False,
+                      is_error: bool = False) -> tuple[list[SignalUpdate], list[Rejection]]:
+        """:meth:`decode` without a :class:`Frame`: the hot path used by the reader."""
+        if is_error or is_remote:
+            return [], [Rejection(RejectReason.NOT_DATA, fid, ts, "error frame" if is_error else "remote frame")]
+        plan = self._plans.get(fid)
+        if plan is None or plan.is_extended != is_extended:
+            return [], [Rejection(RejectReason.UNKNOWN_ID, fid, ts)]
+        if len(data) != plan.length:
+            return [], [Rejection(RejectReason.WRONG_DLC, fid, ts, f"{len(data)} bytes, {plan.name} has {plan.length}")]
+        if plan.crc_ok is not None and not plan.crc_ok(data):
+            return [], [Rejection(RejectReason.BAD_CHECKSUM, fid, ts, plan.name)]
+        values = plan.unpack(data)
+        sender_s = None
+        if plan.counter_modulo is not None:
+            counter = values[-1]
+            last = self._last_counter.get(fid)
+            if last == counter:
+                return [], [Rejection(RejectReason.BAD_COUNTER, fid, ts, f"{plan.name} counter stuck at {counter}")]
+            self._last_counter[fid] = counter
+            if plan.cycle_s is not None:
+                steps = 0 if last is None else (counter - last) % plan.counter_modulo
+                sender_s = self._sender_s[fid] = self._sender_s.get(fid, 0.0) + steps * plan.cycle_s
+        updates: list[SignalUpdate] = []
+        rejections: list[Rejection] = []
+        for sp, raw in zip(plan.signals, values):
             if not (sp.low <= raw <= sp.high):  # also false for NaN
                 rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw}"))
                 continue
@@ -160,32 +225,38 @@ class Decoder:
                     rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw} not in value table"))
                     continue
             for entry in sp.entries:
-                out = self._vss_value(entry, value, raw, fid, ts, rejections)
+                if entry.plain_float and type(value) is float:   # same checks as _vss_value, inlined
+                    lo, hi = entry.minimum, entry.maximum
+                    if (lo is not None and value < lo) or (hi is not None and value > hi) or not isfinite(value):
+                        rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={value}"))
+                    else:
+                        updates.append(SignalUpdate(entry.path, value, entry.unit, ts, sender_s))
+                    continue
+                out = _vss_value(entry, value, raw, fid, ts, rejections)
                 if out is not UNMAPPED:
-                    updates.append(SignalUpdate(entry.path, out, entry.unit, ts))
+                    updates.append(SignalUpdate(entry.path, out, entry.unit, ts, sender_s))
         return updates, rejections
 
-    @staticmethod
-    def _vss_value(entry: MappingEntry, value: Any, raw: Any, fid: int, ts: float,
-                   rejections: list[Rejection]) -> Any:
-        if entry.transform is not None:
-            try:
-                # Value-table signals: lookups see the name, arithmetic sees the number.
-                out = entry.transform(raw if isinstance(value, str) and not _is_lookup(entry) else value)
-            except (ArithmeticError, ValueError, TypeError) as exc:
-                rejections.append(Rejection(RejectReason.TRANSFORM_FAILED, fid, ts, f"{entry.path}: {exc}"))
-                return UNMAPPED
-            if out is UNMAPPED:
-                rejections.append(Rejection(RejectReason.UNMAPPED_VALUE, fid, ts, f"{entry.path}: {value!r}"))
-                return UNMAPPED
-        else:
-            out = value
-        if isinstance(out, (int, float)) and not isinstance(out, bool):
-            if (entry.minimum is not None and out < entry.minimum) or (entry.maximum is not None and out > entry.maximum) \
-                    or (isinstance(out, float) and not math.isfinite(out)):
-                rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={out}"))
-                return UNMAPPED
-        return _coerce(entry.datatype, out)
+
+def _vss_value(entry: _EntryPlan, value: Any, raw: Any, fid: int, ts: float, rejections: list[Rejection]) -> Any:
+    if entry.transform is not None:
+        try:
+            # Value-table signals: lookups see the name, arithmetic sees the number.
+            out = entry.transform(raw if isinstance(value, str) and not entry.lookup else value)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            rejections.append(Rejection(RejectReason.TRANSFORM_FAILED, fid, ts, f"{entry.path}: {exc}"))
+            return UNMAPPED
+        if out is UNMAPPED:
+            rejections.append(Rejection(RejectReason.UNMAPPED_VALUE, fid, ts, f"{entry.path}: {value!r}"))
+            return UNMAPPED
+    else:
+        out = value
+    if isinstance(out, (int, float)) and not isinstance(out, bool):
+        if (entry.minimum is not None and out < entry.minimum) or (entry.maximum is not None and out > entry.maximum) \
+                or (isinstance(out, float) and not math.isfinite(out)):
+            rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={out}"))
+            return UNMAPPED
+    return _coerce(entry.datatype, out)
 
 
 def _is_lookup(entry: MappingEntry) -> bool:

@@ -12,6 +12,7 @@ except the checksum byte itself. Pure code, no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 SUPPORTED_ALGORITHMS = ("CRC8_SAE_J1850",)
 
@@ -60,6 +61,23 @@ class E2EProfile:
         if self.checksum_byte is None:
             return True
         return data[self.checksum_byte] == self.checksum(frame_id, data)
+
+    def checker(self, frame_id: int) -> Callable[[bytes], bool] | None:
+        """A precompiled ``checksum_ok`` for one frame ID (``None`` when unprotected): the CRC state after
+        the constant data ID is computed once, and nothing is concatenated per frame."""
+        if self.checksum_byte is None:
+            return None
+        table, i = _CRC8_TABLE, self.checksum_byte
+        start = table[table[0xFF ^ (frame_id & 0xFF)] ^ ((frame_id >> 8) & 0xFF)]
+
+        def ok(data: bytes) -> bool:
+            crc = start
+            for b in data[:i]:
+                crc = table[crc ^ b]
+            for b in data[i + 1:]:
+                crc = table[crc ^ b]
+            return data[i] == crc ^ 0xFF
+        return ok
 
     def seal(self, frame_id: int, data: bytes) -> bytes:
         """The payload with its checksum byte filled in (what a sender does last)."""

@@ -7,8 +7,9 @@
     snap = reader.snapshot()          # any thread; VehicleSnapshot at time.time()
     reader.stop()
 
-A bus is read by a python-can Notifier thread with hardware filters for exactly the IDs the
-mapping decodes. When the bus fails, a supervisor thread closes it and reopens it with
+A bus is read on a receiver thread with hardware filters for exactly the IDs the mapping decodes
+(on buses that filter in Python, like ``virtual``, a set lookup on the ID replaces them); frames
+are handed over in batches, one per wake-up, so the lock and callbacks are paid per batch. When the bus fails, a supervisor thread closes it and reopens it with
 exponential backoff (``backoff_s`` doubling up to ``max_backoff_s``); meanwhile signals go stale
 on their own. A log file is replayed as fast as it can be read, on one thread; timestamps are
 the log's, so ``snapshot()`` is taken at the last frame's time.
@@ -26,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ivi.can.bus import FrameNotifier, open_bus, read_log, shutdown
+from ivi.can.bus import BatchReceiver, filters_in_software, open_bus, read_log_batches, shutdown
 from ivi.can.dbc import CanDatabase
-from ivi.can.decoder import Decoder, Frame, Rejection, SignalUpdate
+from ivi.can.decoder import Decoder, Frame, RawFrame, Rejection, SignalUpdate
 from ivi.can.errors import BusError, CanError
 from ivi.can.mapping import load_mapping
 from ivi.can.state import VehicleSnapshot, VehicleState
@@ -122,15 +123,22 @@ class CanReader:
             return self.state.snapshot(now_s)
 
     def feed(self, frame: Frame) -> list[SignalUpdate]:
-        """Decode one frame into the state (what the reader thread does for every frame)."""
-        updates, rejections = self.decoder.decode(frame)
+        """Decode one frame into the state (tests and tools; the reader threads use :meth:`feed_batch`)."""
+        return self.feed_batch([(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended,
+                                 frame.is_remote, frame.is_error)])
+
+    def feed_batch(self, frames: list[RawFrame]) -> list[SignalUpdate]:
+        """Decode frames into the state under one lock acquisition; consumers hear once per batch."""
+        if not frames:
+            return []
+        updates, rejections, accepted = self.decoder.decode_batch(frames)
         with self._lock:
-            self.status.frames_in += 1
-            self._last_ts = frame.timestamp_s
+            self.status.frames_in += len(frames)
+            self._last_ts = frames[-1][2]
             notify = self.state.apply(updates) if updates else updates
             if rejections:
                 self.state.reject(rejections)
-            self.state.count_frame(bool(updates) and not rejections)
+            self.state.frames_accepted += accepted
         if notify:
             if self.updates is not None:
                 for u in notify:
@@ -145,10 +153,10 @@ class CanReader:
     def _replay_log(self) -> None:
         assert isinstance(self.source, LogSource)
         try:
-            for frame in read_log(self.source.path):
+            for batch in read_log_batches(self.source.path):
                 if self._stop.is_set():
                     break
-                self.feed(frame)
+                self.feed_batch(batch)
         except CanError as exc:
             self.status.last_error = str(exc)
         finally:
@@ -160,6 +168,13 @@ class CanReader:
         assert isinstance(src, BusSource)
         filters = self.decoder.can_filters() if src.use_filters else None
         return open_bus(src.interface, src.channel, can_filters=filters, **src.options)
+
+    def _receiver(self, bus: Any) -> BatchReceiver:
+        accept = None
+        if self.source.use_filters and filters_in_software(bus):  # type: ignore[union-attr]
+            bus.set_filters(None)        # python-can would loop over every filter for every frame
+            accept = {f["can_id"] | (f["extended"] << 29) for f in self.decoder.can_filters()}
+        return BatchReceiver(bus, self.feed_batch, self._bus_failed, accept_ids=accept)
 
     def _supervise(self, bus: Any) -> None:
         delay = self._backoff_s
@@ -174,7 +189,7 @@ class CanReader:
                     continue
                 self.status.reconnects += 1
             self._failed.clear()
-            notifier = FrameNotifier(bus, self.feed, self._bus_failed)
+            notifier = self._receiver(bus)
             self.status.connected = True
             self._failed.wait()
             self.status.connected = False

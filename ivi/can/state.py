@@ -74,12 +74,22 @@ class VehicleSnapshot:
 
 
 class ConsumptionLearner:
-    """Learns kWh/km from pack voltage × current integrated against speed, over a rolling window.
+    """Learns kWh/km from pack voltage × current and speed, integrated over the BMS's own clock.
 
-    Energy is counted only while the car moves (parked HVAC is not consumption per km) and only
-    across gaps shorter than ``max_gap_s`` (a silent bus must not be integrated as a straight line).
+    Each pack-current sample adds ``-V × I × Δt`` (energy) and ``speed × Δt`` (distance) over the
+    same ``Δt``, so the ratio is consistent. ``Δt`` comes from the BMS message's alive counter ×
+    its cycle time (``SignalUpdate.sender_time_s``), which is what the sending ECU's clock did: it is
+    right whether frames arrive live, from a log, or from a simulator running 20× faster than real
+    time, and a dropped frame shows as a counter step of 2. Only a car whose DBC gives the current
+    message no counter falls back to receive times (correct live and from logs, not under speed-up).
+
+    Energy and distance are counted only while the car moves (parked HVAC is not consumption per
+    km) and only across gaps shorter than ``max_gap_s`` on both clocks (a silent bus must not be
+    integrated as a straight line; the counter wraps after 16 cycles, so the receive gap guards it).
     Regeneration counts negative, as it does for the real battery.
     """
+
+    PATHS = frozenset({PACK_VOLTAGE, SPEED, PACK_CURRENT})
 
     def __init__(self, window_km: float = 100.0, bin_km: float = 1.0, min_km: float = 0.5,
                  max_gap_s: float = 1.0) -> None:
@@ -89,28 +99,27 @@ class ConsumptionLearner:
         self._cur_km = self._cur_kwh = 0.0
         self._voltage: tuple[float, float] | None = None
         self._speed: tuple[float, float] | None = None
-        self._power_ts: float | None = None
+        self._power_ts: float | None = None       # receive time of the last current sample
+        self._power_clock: float | None = None    # sender time (or receive time) of the same sample
 
-    def observe(self, path: str, value: float, ts: float) -> None:
+    def observe(self, path: str, value: float, ts: float, sender_s: float | None = None) -> None:
         if path == PACK_VOLTAGE:
             self._voltage = (float(value), ts)
         elif path == SPEED:
-            if self._speed is not None:
-                v0, t0 = self._speed
-                dt = ts - t0
-                if 0 < dt <= self.max_gap_s and v0 > 0.5:
-                    self._add(km=v0 * dt / 3600.0, kwh=0.0)
             self._speed = (float(value), ts)
         elif path == PACK_CURRENT:
-            last, self._power_ts = self._power_ts, ts
-            if last is None or self._voltage is None or self._speed is None:
+            clock = ts if sender_s is None else sender_s
+            last_ts, last_clock = self._power_ts, self._power_clock
+            self._power_ts, self._power_clock = ts, clock
+            if last_ts is None or last_clock is None or self._voltage is None or self._speed is None:
                 return
-            dt = ts - last
-            if not (0 < dt <= self.max_gap_s) or ts - self._voltage[1] > self.max_gap_s \
-                    or ts - self._speed[1] > self.max_gap_s or self._speed[0] <= 0.5:
+            dt, gap = clock - last_clock, self.max_gap_s
+            speed_kmh = self._speed[0]
+            if not (0 < dt <= gap) or ts - last_ts > gap or ts - self._voltage[1] > gap \
+                    or ts - self._speed[1] > gap or speed_kmh <= 0.5:
                 return
             # VSS: positive current flows into the battery, so the car uses -V*I.
-            self._add(km=0.0, kwh=-self._voltage[0] * float(value) * dt / 3.6e6)
+            self._add(km=speed_kmh * dt / 3600.0, kwh=-self._voltage[0] * float(value) * dt / 3.6e6)
 
     def _add(self, km: float, kwh: float) -> None:
         self._cur_km += km
@@ -167,6 +176,7 @@ class VehicleState:
         """Store updates; return those consumers should hear about (KUKSA ``interval_ms``/``on_change``)."""
         notify = []
         learner = self.learner
+        learned = learner.PATHS
         for u in updates:
             slot = self._slots.get(u.path)
             interval_ms, on_change = self._rules.get(u.path, (0, False))
@@ -179,8 +189,8 @@ class VehicleState:
             if (changed or not on_change) and (u.timestamp_s - slot.notified_s) * 1000.0 >= interval_ms:
                 slot.notified_s = u.timestamp_s
                 notify.append(u)
-            if isinstance(u.value, float):
-                learner.observe(u.path, u.value, u.timestamp_s)
+            if u.path in learned and isinstance(u.value, float):
+                learner.observe(u.path, u.value, u.timestamp_s, u.sender_time_s)
         return notify
 
     def count_frame(self, accepted: bool) -> None:

@@ -108,3 +108,22 @@ def test_stop_event_ends_a_paced_run(short_route):
     finally:
         shutdown(bus)
     assert result.stopped and not result.arrived and time.monotonic() - t0 < 2.0
+
+
+@pytest.mark.parametrize("speedup", [20.0])
+def test_learned_consumption_is_right_under_speedup_on_a_virtual_bus(short_route, speedup):
+    """Time steps come from the BMS alive counter × cycle time, not from receive times."""
+    channel = f"ivi-speedup-{time.monotonic_ns()}"
+    reader = CanReader(BusSource("virtual", channel)).start()
+    bus = open_bus("virtual", channel)
+    sim = Simulator(short_route[:2], start_soc_percent=75.0, speedup=speedup, seed=4)
+    try:
+        result = sim.run(bus)
+    finally:
+        shutdown(bus)
+    time.sleep(0.3)
+    reader.stop()
+    snap = reader.snapshot()
+    assert result.arrived and reader.status.frames_in == result.frames and snap.rejected_total == 0
+    assert snap.distance_learned_km == pytest.approx(sim.car.moving_km, rel=0.03)
+    assert snap.consumption_kwh_per_km == pytest.approx(sim.true_consumption_kwh_per_km, rel=0.05)
