@@ -47,7 +47,7 @@ def _child(kind: str, db: str) -> dict:
     from ivi.app import AppConfig, build_services, make_trip
     from ivi.ui.controller import Controller
     from ivi.ui.runtime import Screen, ScreenOptions
-    from ivi.ui.services.profiles import PROFILES
+    from ivi.services.profiles import PROFILES
     from PySide6.QtCore import QObject, QTimer
 
     cfg = AppConfig(db_path=Path(db), sim_speedup=30.0 if kind == "drive" else 1.0, config_dir=Path(tempfile.mkdtemp()))
@@ -86,7 +86,7 @@ def _child(kind: str, db: str) -> dict:
         out["km"] = c.position_km()
         out["rss_mb"] = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
         return out
-    from ivi.ui.services.ports import VehicleSample
+    from ivi.services.ports import VehicleSample
     import threading
 
     soc_item = screen.window.findChild(QObject, "socText")

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
 from sync.store import ChargerStore
-from ivi.ui.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
+from ivi.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
                                    SyncStatus, TripPlanner, VehicleProfile, VehicleSource)
 from ivi.ui.stores.filters import FiltersStore
 from ivi.ui.stores.map import MapStore
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 REFRESH_EVERY_KM = 0.5
 REFRESH_EVERY_S = 5.0
-REPLAN_EVERY_KM = 10.0
+REPLAN_EVERY_KM = 50.0  # besides drift, a sync change or new filters
+DRIFT_CHECK_EVERY_KM = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Controller(QObject):
         self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
         self._asked_at = (-1e9, -1e9, 0.0)  # (km, soc, monotonic)
         self._planned_at_km = -1e9
+        self._drift_checked_km = -1e9
         self._planned_rows: list[dict] = []
         self.vehicle.sampleApplied.connect(self._on_sample)
         self.vehicle.changed.connect(self._on_vehicle_changed)
@@ -170,12 +172,23 @@ class Controller(QObject):
             self.refresh_suggestions()
         if abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
             self.replan()
+        elif abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM and self.planner is not None \
+                and not self.vehicle.value("socStale"):
+            self._drift_checked_km = km
+            reason = self.planner.drift(km, self.vehicle.value("socPercent"))  # pure, microseconds
+            if reason:
+                log.info("re-planning: %s", reason)
+                self.replan()
 
     def _query(self) -> SuggestionQuery | None:
-        if self.vehicle.value("socStale"):
+        """The question for the planner; a stale SoC is sent as the last known value, flagged."""
+        v = self.vehicle
+        soc = v.last_soc_percent
+        if soc is None:
             return None
-        return SuggestionQuery(self.trip.points, self.position_km(), self.vehicle.value("socPercent"), self.profile,
-                               self.filters.filters(), local_hhmm(), limit=8)
+        return SuggestionQuery(self.trip.points, self.position_km(), soc, self.profile, self.filters.filters(),
+                               local_hhmm(), limit=8, soc_stale=bool(v.value("socStale")),
+                               learned_kwh_per_km=v.learned_kwh_per_km, outside_temp_c=v.outside_temp_c)
 
     def refresh_all(self) -> None:
         self.refresh_suggestions()
@@ -205,20 +218,17 @@ class Controller(QObject):
         q = self._query()
         if q is None or self.planner is None or self.cache is None:
             return
-        self._planned_at_km = q.position_km
-        planner, cache, dest = self.planner, self.cache, self.trip.distance_km
-        old_ids = [s.station.id for s in (self.trip_store.current().stops if self.trip_store.current() else ())]
+        self._planned_at_km = self._drift_checked_km = q.position_km
+        planner, dest = self.planner, self.trip.distance_km
 
         def job():  # type: ignore[no-untyped-def]
-            plans = planner.plan(q, dest)
-            gone = {s.id for s in cache.stations(old_ids) if s.available_count == 0} if old_ids else set()
-            return plans, dest - q.position_km, gone
+            return planner.plan(q, dest), dest - q.position_km
 
         self.worker.submit_latest("plan", job, self._plans_ready, lambda e: self.trip_store.set_error(str(e)))
 
     def _plans_ready(self, result: tuple) -> None:
-        plans, remaining, gone = result
-        self.trip_store.set_plans(plans, remaining, gone)
+        plans, remaining = result
+        self.trip_store.set_plans(plans, remaining, set(plans.unavailable_ids))
         plan = self.trip_store.current()
         self._planned_rows = [{"lat": s.station.lat, "lon": s.station.lon, "network": s.station.network,
                                "stationId": s.station.id, "alongKm": s.along_km} for s in (plan.stops if plan else ())]

@@ -154,7 +154,7 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
     after the first frame: then save it, print what the screen shows and exit."""
     app = app_instance()
     screen = Screen(controller, options)
-    controller.start()
+    screen.after_next_frame(controller.start)  # the window first; cache, CAN and planning after it
 
     def finish() -> None:
         def save() -> None:
