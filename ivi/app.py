@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from sync.geo.geometry import haversine_km, parse_polyline
 from sync.geo.cities import find_city
@@ -28,9 +29,8 @@ from ivi.profiles import load_profile
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
 from ivi.services.planning import PlannerService, screen_profile
-from ivi.services.ports import SyncService, VehicleProfile, VehicleSource
+from ivi.services.ports import SyncService, VehicleProfile, VehicleSample, VehicleSource
 from ivi.ui.controller import Services, TripSpec
-from ivi.vehicle_source import bus_source, log_source, simulated_source
 
 log = logging.getLogger(__name__)
 MIN_LABEL_GAP_KM = 90.0
@@ -89,16 +89,45 @@ def make_trip(config: AppConfig) -> TripSpec:
     return TripSpec(route.points, route.distance_km, label(origin), label(dest), tuple(via))
 
 
-def make_vehicle(config: AppConfig, trip: TripSpec) -> tuple[VehicleSource, str]:
-    """The CAN side: a log replay, a real bus, or (default) the simulator on a private virtual bus."""
+class DeferredVehicle:
+    """A ``VehicleSource`` built when started: importing cantools/python-can and parsing the DBC
+    take ~1 s, which the screen's first frame should not wait for (the controller starts the
+    vehicle on its I/O worker after that frame)."""
+
+    def __init__(self, build: Callable[[], VehicleSource]) -> None:
+        self._build = build
+        self.source: VehicleSource | None = None
+
+    def start(self, deliver: Callable[[VehicleSample], None]) -> None:
+        self.source = self._build()
+        self.source.start(deliver)
+
+    def stop(self) -> None:
+        if self.source is not None:
+            self.source.stop()
+
+
+def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tuple[VehicleSource, str]:
+    """The CAN side: a log replay, a real bus, or (default) the simulator on a private virtual bus.
+    Built when started, with the trip known by then (``current_trip``)."""
+    def build() -> VehicleSource:
+        from ivi.vehicle_source import bus_source, log_source, simulated_source
+
+        trip = current_trip()
+        if config.can_log:
+            return log_source(trip.points, config.can_log)
+        if config.can_interface:
+            return bus_source(trip.points, config.can_interface, config.can_channel or "can0")
+        return simulated_source(trip.points, start_km=config.start_km, start_soc_percent=config.start_soc_percent,
+                                speedup=config.sim_speedup)
+
     if config.can_log:
-        src = log_source(trip.points, config.can_log)
+        label = f"CAN log {Path(config.can_log).name}"
     elif config.can_interface:
-        src = bus_source(trip.points, config.can_interface, config.can_channel or "can0")
+        label = f"CAN {config.can_interface}:{config.can_channel or 'can0'}"
     else:
-        src = simulated_source(trip.points, start_km=config.start_km, start_soc_percent=config.start_soc_percent,
-                               speedup=config.sim_speedup)
-    return src, src.label
+        label = "CAN simulator"
+    return DeferredVehicle(build), label
 
 
 def make_sync(config: AppConfig) -> SyncService:
@@ -112,8 +141,9 @@ def make_sync(config: AppConfig) -> SyncService:
     return OfflineSync()
 
 
-def build_services(config: AppConfig, trip: TripSpec, vehicle: PlannerProfile) -> Services:
-    source, label = make_vehicle(config, trip)
+def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: PlannerProfile) -> Services:
+    """``current_trip`` gives the trip when the vehicle starts (it is computed after the first frame)."""
+    source, label = make_vehicle(config, current_trip)
     db_path = config.db_path
 
     def open_cache() -> ChargerStore:

@@ -61,7 +61,7 @@ def run(db_path, origin, destination, route_file, vehicle, language, theme, full
     if broker and not pubkey:
         raise click.UsageError("--broker needs --pubkey (the publisher's key that signs charger updates)")
     from ivi.app import AppConfig, build_services, make_trip, profile_for
-    from ivi.ui.controller import Controller
+    from ivi.ui.controller import Controller, TripSpec
     from ivi.ui.runtime import ScreenOptions, app_instance, ensure_platform, run_screen
 
     config = AppConfig(db_path=db_path, origin=origin, destination=destination, route_file=route_file, vehicle=vehicle,
@@ -70,7 +70,6 @@ def run(db_path, origin, destination, route_file, vehicle, language, theme, full
                        start_soc_percent=start_soc_percent, start_km=start_km, sim_speedup=speedup, config_dir=config_dir)
     try:
         vehicle_profile, profile = profile_for(config)
-        trip = make_trip(config)
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     platform = ensure_platform()
@@ -78,11 +77,13 @@ def run(db_path, origin, destination, route_file, vehicle, language, theme, full
         screenshot = DEFAULT_HEADLESS_SCREENSHOT
         click.echo(f"no display: rendering offscreen; will save {screenshot} after {after_s:g} s and exit", err=True)
     app_instance()  # the Qt application exists before any store (timers need its event loop)
-    controller = Controller(build_services(config, trip, vehicle_profile), trip, profile,
+    pending = TripSpec.pending(origin if not route_file else "start", destination if not route_file else route_file.stem)
+    controller = Controller(build_services(config, lambda: controller.trip, vehicle_profile), pending, profile,
                             str(config_dir) if config_dir else None)
     options = ScreenOptions(language=language, night=theme == "night", fullscreen=fullscreen, size=size, page=page)
     try:
-        code = run_screen(controller, options, screenshot=screenshot, after_s=after_s, echo=click.echo)
+        code = run_screen(controller, options, screenshot=screenshot, after_s=after_s, echo=click.echo,
+                          prepare=lambda: make_trip(config))  # the route is computed after the first frame
     except RuntimeError as exc:
         controller.stop()
         raise click.ClickException(str(exc)) from None

@@ -6,6 +6,7 @@ the filters or the cache changed), never *what* the answer is — that is the pr
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ class TripSpec:
     origin: str
     destination: str
     via: tuple[tuple[str, LatLon], ...] = ()
+
+    @classmethod
+    def pending(cls, origin: str, destination: str) -> "TripSpec":
+        """The trip before its route is computed (after the first frame, on the worker)."""
+        return cls((), 0.0, origin, destination)
 
 
 @dataclass
@@ -93,7 +99,8 @@ class Controller(QObject):
         self.station = StationStore(self._navigate, self)
         self.map = MapStore(self)
         self.system = SystemStore(self)
-        self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
+        if trip.points:
+            self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
         self._asked_at = (-1e9, -1e9, 0.0)  # (km, soc, monotonic)
         self._planned_at_km = -1e9
         self._drift_checked_km = -1e9
@@ -111,21 +118,29 @@ class Controller(QObject):
 
     # ------------------------------------------------------------ lifecycle
 
+    def set_trip(self, trip: TripSpec) -> None:
+        """The route, once computed (``TripSpec.pending`` until then); call before :meth:`start`."""
+        self.trip, self.cum = trip, cumulative_km(trip.points)
+        self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
+        self.trip_store.update(destination=trip.destination)
+
     def start(self) -> None:
-        if self.services.vehicle is not None:
-            self.services.vehicle.start(self.vehicle.deliver)
+        if self.services.vehicle is not None:  # may open a bus: on the worker, like every other I/O
+            vehicle, deliver = self.services.vehicle, self.vehicle.deliver
+            self.worker.submit(lambda: vehicle.start(deliver), lambda _: None,
+                               lambda e: self.vehicle.mark_no_source())
         else:
             self.vehicle.mark_no_source()
         self.services.sync.start(self.sync.deliver, self.cache_changed)
         self.worker.submit(self._open_cache, self._cache_ready, self._cache_failed)
 
     def stop(self) -> None:
+        self.worker.close()  # first: a vehicle start still running on it finishes before the stop
         if self.services.vehicle is not None:
             self.services.vehicle.stop()
         self.services.sync.stop()
         for fn in self.services.on_stop:
             fn()
-        self.worker.close()
         if self.cache is not None:
             self.cache.close()
 
@@ -137,6 +152,10 @@ class Controller(QObject):
 
     def _cache_ready(self, result: tuple[ChargerStore, int]) -> None:
         self.cache, count = result
+        # Start-up made most of the objects this process will keep (QML, route, DBC, planner
+        # tables): move them out of the collector's sight so later collections stay short.
+        gc.collect()
+        gc.freeze()
         self.system.update(cacheState="ready" if count else "empty", stationCount=count, cacheDetail="")
         self.refresh_all()
 
@@ -154,7 +173,7 @@ class Controller(QObject):
             return 0.0
         if s.route_km is not None:
             return s.route_km
-        return locate_on_route(self.trip.points, self.cum, s.position) if s.position else 0.0
+        return locate_on_route(self.trip.points, self.cum, s.position) if s.position and len(self.cum) > 1 else 0.0
 
     def _on_vehicle_changed(self) -> None:
         moving = self.vehicle.value("moving")
@@ -196,7 +215,7 @@ class Controller(QObject):
 
     def refresh_suggestions(self) -> None:
         q = self._query()
-        if q is None or self.provider is None:
+        if q is None or self.provider is None or not self.trip.points:
             return
         self._asked_at = (q.position_km, q.soc_percent, time.monotonic())
         provider = self.provider
@@ -216,7 +235,7 @@ class Controller(QObject):
 
     def replan(self) -> None:
         q = self._query()
-        if q is None or self.planner is None or self.cache is None:
+        if q is None or self.planner is None or self.cache is None or not self.trip.points:
             return
         self._planned_at_km = self._drift_checked_km = q.position_km
         planner, dest = self.planner, self.trip.distance_km
