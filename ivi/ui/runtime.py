@@ -149,7 +149,8 @@ def describe(c: Controller) -> str:
 
 
 def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | None,
-                            on_error: Callable[[BaseException], None]) -> None:
+                            on_error: Callable[[BaseException], None],
+                            on_started: Callable[[], None] = lambda: None) -> None:
     """The window first; then, on the I/O worker, ``prepare`` (computing the route), and then the
     controller (CAN, cache, planning). Keeps slow start-up work out of the first frame."""
     c = screen.controller
@@ -157,11 +158,13 @@ def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | No
     def begin() -> None:
         if prepare is None:
             c.start()
+            on_started()
             return
 
         def ready(trip: TripSpec) -> None:
             c.set_trip(trip)
             c.start()
+            on_started()
 
         c.worker.submit(prepare, ready, on_error)
 
@@ -185,7 +188,6 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
         failed.append(exc)
         app.exit(2)
 
-    start_after_first_frame(screen, prepare, fail)
 
     def finish() -> None:
         def save() -> None:
@@ -198,11 +200,11 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
 
         screen.after_next_frame(save)
 
-    if screenshot is not None:
-        def arm() -> None:
+    def arm() -> None:  # ``after_s`` counts from when the screen is live (route known, CAN started)
+        if screenshot is not None:
             QTimer.singleShot(int(after_s * 1000), finish)
 
-        screen.after_next_frame(arm)
+    start_after_first_frame(screen, prepare, fail, arm)
     code = app.exec()
     screen.close()
     if failed:
