@@ -3,7 +3,7 @@
     python bench/ui.py            # prints a table; each measurement runs in a fresh process
 
 * cold start → first frame with the scale-1 cache, against a bare QML window in the same run;
-* RSS after 10 minutes of simulated driving (30× time compression, samples at 10 Hz);
+* RSS after 10 minutes of simulated driving (the CAN simulator at 10× on its virtual bus, read by the CanReader);
 * latency from a SoC sample delivered on a background thread (as the CAN reader does) to the
   new text on screen (the next swapped frame);
 * the longest GUI-thread stall while a full snapshot (5,279 locations, 29,000 EVSEs) is written
@@ -21,8 +21,10 @@ import time
 from pathlib import Path
 
 T0 = time.perf_counter()
+SPEEDUP = 10.0  # simulated drive: 10 simulated minutes in 60 s
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# bench/can.py would shadow python-can (``import can``) for a script run from bench/: drop bench/.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -44,20 +46,19 @@ def _child(kind: str, db: str) -> dict:
         return out
 
     from sync.store import ChargerStore
-    from ivi.app import AppConfig, build_services, make_trip
-    from ivi.ui.controller import Controller
-    from ivi.ui.runtime import Screen, ScreenOptions
-    from ivi.ui.services.profiles import PROFILES
+    from ivi.app import AppConfig, build_services, make_trip, profile_for
+    from ivi.ui.controller import Controller, TripSpec
+    from ivi.ui.runtime import Screen, ScreenOptions, start_after_first_frame
     from PySide6.QtCore import QObject, QTimer
 
-    cfg = AppConfig(db_path=Path(db), sim_speedup=30.0 if kind == "drive" else 1.0, config_dir=Path(tempfile.mkdtemp()))
-    trip = make_trip(cfg)
-    services = build_services(cfg, trip, PROFILES["su7-pro"])
-    if kind in ("latency", "stall"):
-        services.vehicle = None
-    c = Controller(services, trip, PROFILES["su7-pro"], str(cfg.config_dir))
+    cfg = AppConfig(db_path=Path(db), sim_speedup=SPEEDUP if kind == "drive" else 1.0, config_dir=Path(tempfile.mkdtemp()))
+    if kind in ("latency", "stall"):  # the bench is the car: it sends the frames on this channel
+        cfg.can_interface, cfg.can_channel = "virtual", f"bench-{os.getpid()}"
+    vehicle, profile = profile_for(cfg)
+    c = Controller(build_services(cfg, lambda: c.trip, vehicle), TripSpec.pending(cfg.origin, cfg.destination),
+                   profile, str(cfg.config_dir))
     screen = Screen(c, ScreenOptions())
-    c.start()
+    start_after_first_frame(screen, lambda: make_trip(cfg), print)  # as ``ivi run``: the window first
     out = {}
 
     def wait(pred, timeout_s=30.0):  # type: ignore[no-untyped-def]
@@ -76,18 +77,33 @@ def _child(kind: str, db: str) -> dict:
         poll.stop()
 
     wait(lambda: screen.first_frame_s is not None)
-    out["first_frame_s"] = time.perf_counter() - T0
+    out["first_frame_s"] = screen.t0 - T0 + screen.first_frame_s  # stamped in the frameSwapped handler
     wait(lambda: c.system.value("cacheState") != "loading")
+    trip = c.trip
     if kind == "start":
         return out
     if kind == "drive":
-        end = time.perf_counter() + 20.0  # 20 s × 30 = 10 simulated minutes
-        wait(lambda: time.perf_counter() > end, 25.0)
+        end = time.perf_counter() + 600.0 / SPEEDUP  # 10 simulated minutes
+        wait(lambda: time.perf_counter() > end, 600.0 / SPEEDUP + 5)
         out["km"] = c.position_km()
         out["rss_mb"] = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
         return out
-    from ivi.ui.services.ports import VehicleSample
     import threading
+    from ivi.can import CanDatabase, Frame
+    from ivi.can.bus import open_bus, send
+
+    dbc = CanDatabase.load()
+    bus = open_bus("virtual", cfg.can_channel)
+    counter = [0]
+
+    def can_frame(frame_id: int, **values: float) -> None:
+        """A DBC-encoded, counter- and CRC-sealed frame on the bus, as the ECU sends it."""
+        m = dbc.messages[frame_id]
+        full = {x.name: 0 for x in m.signals} | values
+        counter[0] += 1
+        if m.e2e.counter_signal:
+            full[m.e2e.counter_signal] = counter[0] % m.e2e.counter_modulo
+        send(bus, Frame(frame_id, m.e2e.seal(frame_id, dbc.encode(frame_id, full)), 0.0, m.is_extended))
 
     soc_item = screen.window.findChild(QObject, "socText")
     if kind == "latency":
@@ -96,7 +112,7 @@ def _child(kind: str, db: str) -> dict:
             soc = 50.0 + (i % 2) * 10 + i * 0.01
             want = f"{soc:.0f}"
             t = time.perf_counter()
-            threading.Thread(target=lambda s=soc: c.vehicle.deliver(VehicleSample(time.monotonic(), s, 0.0, None, None, 10.0))).start()
+            can_frame(0x2F0, BMS_SOC_Displayed=soc, BMS_SOC_Actual=soc)  # SoC frame on the bus
             wait(lambda: soc_item.property("text") == want, 2.0)
             swapped = []
             screen.after_next_frame(lambda: swapped.append(time.perf_counter()))
@@ -106,7 +122,17 @@ def _child(kind: str, db: str) -> dict:
     # stall: a full snapshot written by a background thread (the sync client's job), then a refresh
     from sync.feeds.bundled import bundled_feed_paths
 
-    c.vehicle.deliver(VehicleSample(time.monotonic(), 70.0, 100.0, None, None, 50.0))
+    lat0, lon0 = trip.points[0]
+    car_stop = threading.Event()
+
+    def car() -> None:  # the car keeps driving at 100 km/h while the snapshot syncs
+        while not car_stop.wait(0.05):
+            can_frame(0x2F0, BMS_SOC_Displayed=70.0, BMS_SOC_Actual=70.0)
+            can_frame(0x120, VCU_VehicleSpeed=100.0, VCU_VehicleSpeedValid=1)
+            can_frame(0x5A0, TBOX_Latitude=lat0, TBOX_Longitude=lon0)
+
+    threading.Thread(target=car, daemon=True).start()
+    wait(lambda: soc_item.property("text") == "70", 5.0)
     gaps, last = [0.0], [time.perf_counter()]
 
     def tick() -> None:
@@ -121,7 +147,13 @@ def _child(kind: str, db: str) -> dict:
     done = threading.Event()
 
     def sync_job() -> None:
-        writer.import_feeds(bundled_feed_paths(), source="bench-snapshot")
+        if kind == "stall":  # how a sync client must apply a snapshot: in its own process (own GIL)
+            subprocess.run([sys.executable, "-c", "import sys; from sync.store import ChargerStore; "
+                            "from sync.feeds.bundled import bundled_feed_paths; "
+                            "ChargerStore.open(sys.argv[1], seed=False).import_feeds(bundled_feed_paths(), source='bench')",
+                            db], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        else:  # "stall-thread": parsed and written on a thread of the app's process
+            writer.import_feeds(bundled_feed_paths(), source="bench-snapshot")
         c.cache_changed(None)
         done.set()
 
@@ -132,6 +164,8 @@ def _child(kind: str, db: str) -> dict:
     wait(lambda: time.perf_counter() > end)
     out["snapshot_s"] = time.perf_counter() - t - 1.0
     out["max_stall_ms"] = (max(gaps) - 0.005) * 1000
+    if kind == "stall-thread":
+        return out
     last[0] = time.perf_counter()
     gaps[:] = [0.0]
     t = time.perf_counter()
@@ -161,13 +195,17 @@ def main() -> None:
     drive = run_child("drive", str(db))
     lat = run_child("latency", str(db))
     stall = run_child("stall", str(db))
+    stall_thread = run_child("stall-thread", str(db))
     b, a = statistics.median(bare), statistics.median(app)
     rows = [
         ("cold start → first frame (scale-1 cache)", f"{a:.2f} s", "< 1.5 s", f"bare QML window {b:.2f} s ({a / b:.1f}×)"),
         ("RSS after 10 min simulated driving", f"{drive['rss_mb']:.0f} MB", "< 300 MB", f"{drive['km']:.1f} km driven"),
         ("SoC sample → new value on screen", f"{lat['latency_ms_median']:.1f} ms", "< 100 ms", f"max {lat['latency_ms_max']:.1f} ms over 60"),
         ("longest GUI stall, full snapshot sync", f"{stall['max_stall_ms']:.0f} ms", "< 50 ms",
-         f"naive (on GUI thread) {stall['naive_stall_ms']:.0f} ms ({stall['naive_stall_ms'] / max(stall['max_stall_ms'], 1):.0f}×); snapshot {stall['snapshot_s']:.1f} s"),
+         f"naive (on GUI thread) {stall['naive_stall_ms']:.0f} ms ({stall['naive_stall_ms'] / max(stall['max_stall_ms'], 1):.0f}×); "
+         f"apply in a subprocess, snapshot {stall['snapshot_s']:.1f} s"),
+        ("  same, applied on a thread of the app", f"{stall_thread['max_stall_ms']:.0f} ms", "< 50 ms",
+         "json parsing holds the GIL: why the sync client must apply in its own process"),
     ]
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':{w}}  {'value':>9}  {'target':>9}  baseline / notes")

@@ -1,34 +1,41 @@
 """The composition root of the ``ivi`` app: which implementation sits behind each port.
 
-The screen (``ivi.ui``) only knows the ports in ``ivi.ui.services.ports``. This module picks:
+The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This module picks:
 
-* vehicle: the built-in simulated drive (stand-in for the CAN simulator + reader on a python-can
-  ``virtual`` bus — wire ``ivi.can`` here), or nothing (the screen says "no vehicle data");
-* suggestions and trip plans: the stand-ins over the cache (wire ``ivi.planner`` here);
-* sync: offline without ``--broker`` (wire ``sync.client`` here);
+* vehicle: ``ivi.can`` — by default the CAN simulator drives the route on a python-can
+  ``virtual`` bus of its own and a ``CanReader`` reads it; ``--can-interface/--can-channel``
+  reads a real bus only; ``--can-log`` replays a log (``ivi.vehicle_source``);
+* suggestions and trip plans: ``ivi.planner`` over the cache (``ivi.services.planning``), the
+  vehicle from ``ivi.profiles``;
+* sync: offline without ``--broker``; ``make_sync`` is where ``sync.client`` (MQTT) plugs in;
 * navigation: one JSON line on stdout.
+
+Nothing here runs I/O on the GUI thread: the cache is opened, and every query and plan runs,
+on the screen's I/O worker; the CAN reader and simulator have their own threads.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from sync.geo.geometry import haversine_km, parse_polyline
 from sync.geo.cities import find_city
 from sync.geo.routes import Place, Route, route_between, resolve_place
 from sync.store import ChargerStore
+from ivi.planner.vehicle import VehicleProfile as PlannerProfile
+from ivi.profiles import load_profile
+from ivi.services.navigation import PrintNavigation
+from ivi.services.offline_sync import OfflineSync
+from ivi.services.planning import PlannerService, screen_profile
+from ivi.services.ports import SyncService, VehicleProfile, VehicleSample, VehicleSource
 from ivi.ui.controller import Services, TripSpec
-from ivi.ui.services.greedy_planner import GreedyPlanner
-from ivi.ui.services.navigation import PrintNavigation
-from ivi.ui.services.offline_sync import OfflineSync
-from ivi.ui.services.ports import SyncService, VehicleProfile, VehicleSource
-from ivi.ui.services.profiles import DEFAULT_PROFILE, load_profile
-from ivi.ui.services.route_suggestions import RouteSuggestions
-from ivi.ui.services.sim_vehicle import SimulatedDrive
 
 log = logging.getLogger(__name__)
 MIN_LABEL_GAP_KM = 90.0
+DEFAULT_VEHICLE = "su7-pro"
+RESERVE_PERCENT = 10.0
 
 
 @dataclass
@@ -39,7 +46,7 @@ class AppConfig:
     origin: str = "Beijing"
     destination: str = "Shanghai"
     route_file: Path | None = None
-    vehicle: str = DEFAULT_PROFILE
+    vehicle: str = DEFAULT_VEHICLE
     language: str = "en"
     theme: str = "night"
     fullscreen: bool = False
@@ -82,39 +89,82 @@ def make_trip(config: AppConfig) -> TripSpec:
     return TripSpec(route.points, route.distance_km, label(origin), label(dest), tuple(via))
 
 
-def make_vehicle(config: AppConfig, trip: TripSpec, profile: VehicleProfile) -> tuple[VehicleSource | None, str]:
-    if config.can_interface or config.can_log:
-        # TODO(lead): wire ivi.can's reader here (python-can bus or log replay) when it lands.
-        log.warning("CAN reader not available in this build: no vehicle data")
-        return None, "CAN reader not wired"
-    return SimulatedDrive(trip.points, profile, start_soc_percent=config.start_soc_percent,
-                          start_km=config.start_km, speedup=config.sim_speedup), "simulated drive"
+class DeferredVehicle:
+    """A ``VehicleSource`` built when started: importing cantools/python-can and parsing the DBC
+    take ~1 s, which the screen's first frame should not wait for (the controller starts the
+    vehicle on its I/O worker after that frame)."""
+
+    def __init__(self, build: Callable[[], VehicleSource]) -> None:
+        self._build = build
+        self.source: VehicleSource | None = None
+
+    def start(self, deliver: Callable[[VehicleSample], None]) -> None:
+        self.source = self._build()
+        self.source.start(deliver)
+
+    def stop(self) -> None:
+        if self.source is not None:
+            self.source.stop()
+
+
+def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tuple[VehicleSource, str]:
+    """The CAN side: a log replay, a real bus, or (default) the simulator on a private virtual bus.
+    Built when started, with the trip known by then (``current_trip``)."""
+    def build() -> VehicleSource:
+        from ivi.vehicle_source import bus_source, log_source, simulated_source
+
+        trip = current_trip()
+        if config.can_log:
+            return log_source(trip.points, config.can_log)
+        if config.can_interface:
+            return bus_source(trip.points, config.can_interface, config.can_channel or "can0")
+        return simulated_source(trip.points, start_km=config.start_km, start_soc_percent=config.start_soc_percent,
+                                speedup=config.sim_speedup)
+
+    if config.can_log:
+        label = f"CAN log {Path(config.can_log).name}"
+    elif config.can_interface:
+        label = f"CAN {config.can_interface}:{config.can_channel or 'can0'}"
+    else:
+        label = "CAN simulator"
+    return DeferredVehicle(build), label
 
 
 def make_sync(config: AppConfig) -> SyncService:
+    """The charger-data sync. WIRING POINT for ``sync.client``: with ``--broker URL --pubkey KEY``
+    build the MQTT client here; it must satisfy ``ivi.services.ports.SyncService`` — ``start(on_status,
+    on_changed)`` reporting ``SyncStatus(state in offline|syncing|up_to_date|error, progress 0..1,
+    version, last_contact epoch s, detail)`` and, after each committed cache write, the changed
+    location ids (``None`` = possibly all) — and write the cache from its own thread/process."""
     if config.broker:
-        # TODO(lead): wire sync.client (MQTT) here; it reports SyncStatus and changed location ids.
         return OfflineSync("error", f"sync client not available in this build ({config.broker})")
     return OfflineSync()
 
 
-def build_services(config: AppConfig, trip: TripSpec, profile: VehicleProfile) -> Services:
-    vehicle, label = make_vehicle(config, trip, profile)
+def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: PlannerProfile) -> Services:
+    """``current_trip`` gives the trip when the vehicle starts (it is computed after the first frame)."""
+    source, label = make_vehicle(config, current_trip)
     db_path = config.db_path
 
     def open_cache() -> ChargerStore:
         return ChargerStore.open(db_path, seed=True)
 
+    def make_planning(cache: ChargerStore) -> PlannerService:
+        return PlannerService(cache, vehicle, reserve_percent=RESERVE_PERCENT)
+
     return Services(
         open_cache=open_cache,
-        make_suggestions=lambda cache: RouteSuggestions(cache),
-        make_planner=lambda cache, provider: GreedyPlanner(provider),  # type: ignore[arg-type]
-        vehicle=vehicle,
+        make_suggestions=make_planning,
+        make_planner=lambda cache, provider: provider,  # type: ignore[return-value] — one object, both ports
+        vehicle=source,
         sync=make_sync(config),
         navigation=PrintNavigation(),
         vehicle_label=label,
     )
 
 
-def profile_for(config: AppConfig) -> VehicleProfile:
-    return load_profile(config.vehicle)
+def profile_for(config: AppConfig) -> tuple[PlannerProfile, VehicleProfile]:
+    """The planner's vehicle profile (``ivi.profiles``) and the screen's summary of it.
+    Raises ``ivi.planner.ProfileError`` (a ``ValueError``-like message) for an unknown or bad profile."""
+    vehicle = load_profile(config.vehicle)
+    return vehicle, screen_profile(vehicle, RESERVE_PERCENT)

@@ -6,6 +6,7 @@ the filters or the cache changed), never *what* the answer is — that is the pr
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
 from sync.store import ChargerStore
-from ivi.ui.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
+from ivi.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
                                    SyncStatus, TripPlanner, VehicleProfile, VehicleSource)
 from ivi.ui.stores.filters import FiltersStore
 from ivi.ui.stores.map import MapStore
@@ -32,7 +33,8 @@ log = logging.getLogger(__name__)
 
 REFRESH_EVERY_KM = 0.5
 REFRESH_EVERY_S = 5.0
-REPLAN_EVERY_KM = 10.0
+REPLAN_EVERY_KM = 50.0  # besides drift, a sync change or new filters
+DRIFT_CHECK_EVERY_KM = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ class TripSpec:
     origin: str
     destination: str
     via: tuple[tuple[str, LatLon], ...] = ()
+
+    @classmethod
+    def pending(cls, origin: str, destination: str) -> "TripSpec":
+        """The trip before its route is computed (after the first frame, on the worker)."""
+        return cls((), 0.0, origin, destination)
 
 
 @dataclass
@@ -92,9 +99,11 @@ class Controller(QObject):
         self.station = StationStore(self._navigate, self)
         self.map = MapStore(self)
         self.system = SystemStore(self)
-        self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
+        if trip.points:
+            self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
         self._asked_at = (-1e9, -1e9, 0.0)  # (km, soc, monotonic)
         self._planned_at_km = -1e9
+        self._drift_checked_km = -1e9
         self._planned_rows: list[dict] = []
         self.vehicle.sampleApplied.connect(self._on_sample)
         self.vehicle.changed.connect(self._on_vehicle_changed)
@@ -109,21 +118,29 @@ class Controller(QObject):
 
     # ------------------------------------------------------------ lifecycle
 
+    def set_trip(self, trip: TripSpec) -> None:
+        """The route, once computed (``TripSpec.pending`` until then); call before :meth:`start`."""
+        self.trip, self.cum = trip, cumulative_km(trip.points)
+        self.map.set_route(trip.points, trip.distance_km, trip.origin, trip.destination, trip.via)
+        self.trip_store.update(destination=trip.destination)
+
     def start(self) -> None:
-        if self.services.vehicle is not None:
-            self.services.vehicle.start(self.vehicle.deliver)
+        if self.services.vehicle is not None:  # may open a bus: on the worker, like every other I/O
+            vehicle, deliver = self.services.vehicle, self.vehicle.deliver
+            self.worker.submit(lambda: vehicle.start(deliver), lambda _: None,
+                               lambda e: self.vehicle.mark_no_source())
         else:
             self.vehicle.mark_no_source()
         self.services.sync.start(self.sync.deliver, self.cache_changed)
         self.worker.submit(self._open_cache, self._cache_ready, self._cache_failed)
 
     def stop(self) -> None:
+        self.worker.close()  # first: a vehicle start still running on it finishes before the stop
         if self.services.vehicle is not None:
             self.services.vehicle.stop()
         self.services.sync.stop()
         for fn in self.services.on_stop:
             fn()
-        self.worker.close()
         if self.cache is not None:
             self.cache.close()
 
@@ -135,6 +152,10 @@ class Controller(QObject):
 
     def _cache_ready(self, result: tuple[ChargerStore, int]) -> None:
         self.cache, count = result
+        # Start-up made most of the objects this process will keep (QML, route, DBC, planner
+        # tables): move them out of the collector's sight so later collections stay short.
+        gc.collect()
+        gc.freeze()
         self.system.update(cacheState="ready" if count else "empty", stationCount=count, cacheDetail="")
         self.refresh_all()
 
@@ -152,7 +173,7 @@ class Controller(QObject):
             return 0.0
         if s.route_km is not None:
             return s.route_km
-        return locate_on_route(self.trip.points, self.cum, s.position) if s.position else 0.0
+        return locate_on_route(self.trip.points, self.cum, s.position) if s.position and len(self.cum) > 1 else 0.0
 
     def _on_vehicle_changed(self) -> None:
         moving = self.vehicle.value("moving")
@@ -170,12 +191,23 @@ class Controller(QObject):
             self.refresh_suggestions()
         if abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
             self.replan()
+        elif abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM and self.planner is not None \
+                and not self.vehicle.value("socStale"):
+            self._drift_checked_km = km
+            reason = self.planner.drift(km, self.vehicle.value("socPercent"))  # pure, microseconds
+            if reason:
+                log.info("re-planning: %s", reason)
+                self.replan()
 
     def _query(self) -> SuggestionQuery | None:
-        if self.vehicle.value("socStale"):
+        """The question for the planner; a stale SoC is sent as the last known value, flagged."""
+        v = self.vehicle
+        soc = v.last_soc_percent
+        if soc is None:
             return None
-        return SuggestionQuery(self.trip.points, self.position_km(), self.vehicle.value("socPercent"), self.profile,
-                               self.filters.filters(), local_hhmm(), limit=8)
+        return SuggestionQuery(self.trip.points, self.position_km(), soc, self.profile, self.filters.filters(),
+                               local_hhmm(), limit=8, soc_stale=bool(v.value("socStale")),
+                               learned_kwh_per_km=v.learned_kwh_per_km, outside_temp_c=v.outside_temp_c)
 
     def refresh_all(self) -> None:
         self.refresh_suggestions()
@@ -183,7 +215,7 @@ class Controller(QObject):
 
     def refresh_suggestions(self) -> None:
         q = self._query()
-        if q is None or self.provider is None:
+        if q is None or self.provider is None or not self.trip.points:
             return
         self._asked_at = (q.position_km, q.soc_percent, time.monotonic())
         provider = self.provider
@@ -203,22 +235,19 @@ class Controller(QObject):
 
     def replan(self) -> None:
         q = self._query()
-        if q is None or self.planner is None or self.cache is None:
+        if q is None or self.planner is None or self.cache is None or not self.trip.points:
             return
-        self._planned_at_km = q.position_km
-        planner, cache, dest = self.planner, self.cache, self.trip.distance_km
-        old_ids = [s.station.id for s in (self.trip_store.current().stops if self.trip_store.current() else ())]
+        self._planned_at_km = self._drift_checked_km = q.position_km
+        planner, dest = self.planner, self.trip.distance_km
 
         def job():  # type: ignore[no-untyped-def]
-            plans = planner.plan(q, dest)
-            gone = {s.id for s in cache.stations(old_ids) if s.available_count == 0} if old_ids else set()
-            return plans, dest - q.position_km, gone
+            return planner.plan(q, dest), dest - q.position_km
 
         self.worker.submit_latest("plan", job, self._plans_ready, lambda e: self.trip_store.set_error(str(e)))
 
     def _plans_ready(self, result: tuple) -> None:
-        plans, remaining, gone = result
-        self.trip_store.set_plans(plans, remaining, gone)
+        plans, remaining = result
+        self.trip_store.set_plans(plans, remaining, set(plans.unavailable_ids))
         plan = self.trip_store.current()
         self._planned_rows = [{"lat": s.station.lat, "lon": s.station.lon, "network": s.station.network,
                                "stationId": s.station.id, "alongKm": s.along_km} for s in (plan.stops if plan else ())]

@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6 import QtQuick  # noqa: F401 — must be imported before taking the root window
 from PySide6.QtQml import QQmlApplicationEngine
 
-from ivi.ui.controller import Controller
+from ivi.ui.controller import Controller, TripSpec
 from ivi.ui.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -148,13 +148,46 @@ def describe(c: Controller) -> str:
     return "\n".join(lines)
 
 
+def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | None,
+                            on_error: Callable[[BaseException], None],
+                            on_started: Callable[[], None] = lambda: None) -> None:
+    """The window first; then, on the I/O worker, ``prepare`` (computing the route), and then the
+    controller (CAN, cache, planning). Keeps slow start-up work out of the first frame."""
+    c = screen.controller
+
+    def begin() -> None:
+        if prepare is None:
+            c.start()
+            on_started()
+            return
+
+        def ready(trip: TripSpec) -> None:
+            c.set_trip(trip)
+            c.start()
+            on_started()
+
+        c.worker.submit(prepare, ready, on_error)
+
+    screen.after_next_frame(begin)
+
+
+class StartError(RuntimeError):
+    """Start-up work after the first frame failed (e.g. the route could not be found)."""
+
+
 def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Path | None, after_s: float,
-               echo: Callable[[str], None] = print) -> int:
+               echo: Callable[[str], None] = print, prepare: Callable[[], TripSpec] | None = None) -> int:
     """Show the screen until the window closes — or, with ``screenshot``, until ``after_s`` seconds
-    after the first frame: then save it, print what the screen shows and exit."""
+    after the first frame: then save it, print what the screen shows and exit. ``prepare`` computes
+    the trip after the first frame; its failure closes the screen and raises :class:`StartError`."""
     app = app_instance()
     screen = Screen(controller, options)
-    controller.start()
+    failed: list[BaseException] = []
+
+    def fail(exc: BaseException) -> None:
+        failed.append(exc)
+        app.exit(2)
+
 
     def finish() -> None:
         def save() -> None:
@@ -167,13 +200,15 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
 
         screen.after_next_frame(save)
 
-    if screenshot is not None:
-        def arm() -> None:
+    def arm() -> None:  # ``after_s`` counts from when the screen is live (route known, CAN started)
+        if screenshot is not None:
             QTimer.singleShot(int(after_s * 1000), finish)
 
-        screen.after_next_frame(arm)
+    start_after_first_frame(screen, prepare, fail, arm)
     code = app.exec()
     screen.close()
+    if failed:
+        raise StartError(str(failed[0]))
     return code
 
 

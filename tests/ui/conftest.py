@@ -1,7 +1,6 @@
-"""Fixtures for the screen: real Qt offscreen, a real scale-1 SQLite cache, real threads.
-
-The vehicle source here is a real thread-backed source the test drives (``PushVehicle``); the CAN
-reader on a python-can ``virtual`` bus replaces it once ``ivi.can`` is wired in ``ivi.app``.
+"""Fixtures for the screen: real Qt offscreen, a real scale-1 SQLite cache, the real planner,
+and the real CAN reader on a python-can ``virtual`` bus fed by :class:`CanCar`, which sends
+DBC-encoded frames (with alive counters and CRCs) like the car's ECUs do.
 """
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ import io
 import os
 import shutil
 import threading
+import uuid
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -16,37 +16,74 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from sync.geo.routes import route_between
+from sync.geo.geometry import cumulative_km, point_along
 from sync.store import ChargerStore
 from ivi.app import AppConfig, make_trip
-from ivi.ui.services.greedy_planner import GreedyPlanner
-from ivi.ui.services.navigation import PrintNavigation
-from ivi.ui.services.offline_sync import OfflineSync
-from ivi.ui.services.ports import SyncStatus, VehicleSample
-from ivi.ui.services.profiles import PROFILES
-from ivi.ui.services.route_suggestions import RouteSuggestions
+from ivi.can import BusSource, CanDatabase, Frame
+from ivi.can.bus import open_bus, send, shutdown
+from ivi.profiles import load_profile
+from ivi.services.navigation import PrintNavigation
+from ivi.services.offline_sync import OfflineSync
+from ivi.services.planning import PlannerService, screen_profile
+from ivi.services.ports import SyncStatus
+from ivi.vehicle_source import CanVehicleSource
+
+SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
+VEHICLE = load_profile("su7-pro")
+SCREEN_PROFILE = screen_profile(VEHICLE)
+_DB = CanDatabase.load()
 
 
-class PushVehicle:
-    """A vehicle source whose samples the test sends; delivered from a background thread like a bus reader."""
+def encode_frame(frame_id: int, counter: int, **values: float) -> Frame:
+    """One frame of the reference DBC, counter and CRC sealed as the ECU would."""
+    m = _DB.messages[frame_id]
+    full = {s.name: 0 for s in m.signals} | values
+    if m.e2e.counter_signal:
+        full[m.e2e.counter_signal] = counter % m.e2e.counter_modulo
+    return Frame(frame_id, m.e2e.seal(frame_id, _DB.encode(frame_id, full)), 0.0, m.is_extended)
 
-    def __init__(self) -> None:
-        self.deliver: Callable[[VehicleSample], None] | None = None
 
-    def start(self, deliver: Callable[[VehicleSample], None]) -> None:
-        self.deliver = deliver
+class CanCar:
+    """The car's ECUs on a python-can ``virtual`` channel: SoC, speed and GNSS frames every 50 ms
+    (their cycle times are 100 ms / 20 ms / 1 s; the reader marks them stale after 3 cycles)."""
 
-    def stop(self) -> None:
-        self.deliver = None
+    def __init__(self, route_points: Sequence[tuple[float, float]]) -> None:
+        self.channel = f"ui-test-{uuid.uuid4().hex[:10]}"
+        self.points, self.cum = tuple(route_points), cumulative_km(route_points)
+        self.bus = open_bus("virtual", self.channel)
+        self.state: dict[str, float | None] = {"soc": None, "speed": None, "km": None}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._n = 0
+        self._thread = threading.Thread(target=self._run, name="can-car", daemon=True)
+        self._thread.start()
 
-    def send(self, soc_percent: float | None, speed_kmh: float = 0.0, route_km: float = 0.0,
-             position: tuple[float, float] | None = None) -> None:
-        import time
+    def set(self, soc: float | None = None, speed_kmh: float | None = 0.0, route_km: float | None = 0.0) -> None:
+        """From now on send these (``None``: that ECU falls silent)."""
+        with self._lock:
+            self.state = {"soc": soc, "speed": speed_kmh, "km": route_km}
+        self.send_now()
 
-        sample = VehicleSample(time.monotonic(), soc_percent, speed_kmh, position, 180.0, route_km)
-        t = threading.Thread(target=lambda: self.deliver and self.deliver(sample))
-        t.start()
-        t.join()
+    def send_now(self) -> None:
+        with self._lock:
+            st, self._n = dict(self.state), self._n + 1
+        n = self._n
+        if st["soc"] is not None:
+            send(self.bus, encode_frame(SOC_ID, n, BMS_SOC_Displayed=st["soc"], BMS_SOC_Actual=st["soc"]))
+        if st["speed"] is not None:
+            send(self.bus, encode_frame(SPEED_ID, n, VCU_VehicleSpeed=st["speed"], VCU_VehicleSpeedValid=1))
+        if st["km"] is not None:
+            lat, lon = point_along(self.points, self.cum, st["km"])
+            send(self.bus, encode_frame(GNSS_ID, n, TBOX_Latitude=lat, TBOX_Longitude=lon))
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.send_now()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        shutdown(self.bus)
 
 
 class PushSync(OfflineSync):
@@ -76,22 +113,27 @@ def trip():  # type: ignore[no-untyped-def]
     return make_trip(AppConfig())
 
 
-def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en", vehicle="push", sync=None,  # type: ignore[no-untyped-def]
+def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en", vehicle="can", sync=None,  # type: ignore[no-untyped-def]
                  open_cache: Callable[[], ChargerStore] | None = None, size=(1920, 720), wait_ready: bool = True):
+    """The real screen with the real parts; ``screen.car`` is the :class:`CanCar` on its bus."""
     from ivi.ui.controller import Controller, Services
     from ivi.ui.runtime import Screen, ScreenOptions, app_instance
 
     app_instance()
+    car = CanCar(trip.points) if vehicle == "can" else None
     services = Services(
         open_cache=open_cache or (lambda: ChargerStore.open(db, seed=False)),
-        make_suggestions=lambda c: RouteSuggestions(c),
-        make_planner=lambda c, p: GreedyPlanner(p),
-        vehicle=PushVehicle() if vehicle == "push" else vehicle,
+        make_suggestions=lambda c: PlannerService(c, VEHICLE),
+        make_planner=lambda c, p: p,
+        vehicle=CanVehicleSource(BusSource("virtual", car.channel), trip.points) if car else vehicle,
         sync=sync or PushSync(),
         navigation=PrintNavigation(io.StringIO()),
     )
-    controller = Controller(services, trip, PROFILES["su7-pro"], str(config_dir))
+    controller = Controller(services, trip, SCREEN_PROFILE, str(config_dir))
     screen = Screen(controller, ScreenOptions(language=language, size=size))
+    screen.car = car
+    if car is not None:
+        controller.services.on_stop.append(car.close)
     controller.start()
     qtbot.waitUntil(lambda: screen.first_frame_s is not None, timeout=5000)
     if wait_ready:

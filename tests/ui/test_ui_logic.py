@@ -1,26 +1,28 @@
-"""The pure parts behind the screen: the simulated drive, ranking, alerts, re-plan reasons,
-remembered filters, and the headless ``ivi run``."""
+"""The pure parts behind the screen: CAN snapshot → sample (projection onto the route), the
+simulator's drive read back through the decoder, alerts, re-plan reasons, remembered filters,
+and the headless ``ivi run``."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from itertools import islice
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from sync.store import AlongRoute
-from ivi.ui.services.greedy_planner import charge_minutes
-from ivi.ui.services.ports import PlannedStop, Suggestion, TripPlan
-from ivi.ui.services.profiles import PROFILES, load_profile
-from ivi.ui.services.route_suggestions import rank_ahead
-from ivi.ui.services.sim_vehicle import CHARGE_BELOW_PERCENT, DriveState, step
+from sync.geo.geometry import cumulative_km, point_along
+from ivi.can import CanDatabase, Decoder, Simulator, VehicleState, load_mapping
+from ivi.services.ports import PlannedStop, Suggestion, TripPlan
+from ivi.services.planning import minute_of_day
 from ivi.ui.stores.filters import FilterChoice, load_choice, save_choice
 from ivi.ui.stores.suggestions import evaluate_alert, status_age_min
 from ivi.ui.stores.trip import explain_change
 from ivi.ui.stores.map import Projection
+from ivi.vehicle_source import project_on_route, route_from_km, sample_from_snapshot
 
-P = PROFILES["su7-pro"]
+ROUTE = [(39.9, 116.4), (39.1, 117.2), (37.4, 116.3), (36.6, 117.0), (34.3, 117.2), (32.0, 118.8), (31.2, 121.5)]
+CUM = cumulative_km(ROUTE)
 
 
 def _station(i: int, available: int = 2, kw: float = 250.0):  # type: ignore[no-untyped-def]
@@ -30,32 +32,38 @@ def _station(i: int, available: int = 2, kw: float = 250.0):  # type: ignore[no-
                    False, "2026-11-25T10:00:00Z", None, True)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.floats(20, 100), st.lists(st.floats(0.05, 5.0), min_size=1, max_size=40))
-def test_simulated_drive_moves_forward_and_spends_charge(soc, steps):
-    s = DriveState(0.0, 0.0, soc, 100.0)
-    for dt in steps:
-        n = step(s, dt, 1200.0, P)
-        assert n.km >= s.km and n.t_s > s.t_s
-        if not s.charging:
-            assert n.soc_percent <= s.soc_percent + 1e-9
-        s = n
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0, 1.0), st.booleans())
+def test_a_fix_on_the_route_projects_back_to_its_km(frac, with_hint):
+    km = frac * CUM[-1]
+    p = point_along(ROUTE, CUM, km)
+    hint = project_on_route(ROUTE, CUM, point_along(ROUTE, CUM, max(0.0, km - 5))) if with_hint else None
+    where = project_on_route(ROUTE, CUM, p, hint)
+    assert abs(where.km - km) < 0.5 and where.off_km < 0.5
+    far = project_on_route(ROUTE, CUM, ROUTE[-1], project_on_route(ROUTE, CUM, ROUTE[0]))  # a jump: full search
+    assert abs(far.km - CUM[-1]) < 0.5
 
 
-def test_simulated_drive_stops_to_charge_when_low():
-    s = DriveState(0.0, 10.0, CHARGE_BELOW_PERCENT + 0.01, 100.0)
-    for _ in range(2000):
-        s = step(s, 1.0, 1200.0, P)
-    assert s.soc_percent > CHARGE_BELOW_PERCENT + 5  # it charged and went on
-
-
-def test_rank_ahead_keeps_reachable_stations_ahead_in_order():
-    hits = [AlongRoute(_station(i), km, 0.5) for i, km in enumerate([5, 50, 120, 300, 900])]
-    rows = rank_ahead(hits, 40.0, 30.0, P, 10)
-    assert [h.along_km for h, *_ in rows] == [50, 120]  # 5 is behind, 300/900 out of range at 30 %
-    assert all(ok for *_, ok in rows)
-    far = rank_ahead(hits, 400.0, 2.0, P, 10)
-    assert far and not any(ok for *_, ok in far)
+def test_the_simulated_drive_read_back_through_the_decoder_gives_soc_and_route_km():
+    start = route_from_km(ROUTE, 120.0)
+    assert abs(cumulative_km(start)[-1] - (CUM[-1] - 120.0)) < 0.5
+    sim = Simulator(start, start_soc_percent=66.0)
+    db = CanDatabase.load()
+    decoder = Decoder(db, load_mapping(db))
+    state = VehicleState.for_decoder(decoder)
+    last = None
+    for frame in islice(sim.frames(), 6000):  # ~40 s of simulated traffic
+        updates, rejections = decoder.decode(frame)
+        assert not rejections
+        state.apply(updates)
+        last = frame.timestamp_s
+    sample, where = sample_from_snapshot(state.snapshot(last), ROUTE, CUM, 1.0)
+    assert sample.soc_percent is not None and 60 < sample.soc_percent <= 66.0
+    assert sample.speed_kmh is not None and sample.speed_kmh > 0
+    assert where is not None and abs(sample.route_km - (120.0 + sim.car.km)) < 1.0
+    assert sample.outside_temp_c == 20.0
+    stale, _ = sample_from_snapshot(state.snapshot(last + 60.0), ROUTE, CUM, 2.0)  # a minute of silence
+    assert stale.soc_percent is None and stale.speed_kmh is None and stale.position is None
 
 
 def test_alert_rules():
@@ -70,7 +78,7 @@ def test_alert_rules():
 def test_replan_reason_names_the_unavailable_stop():
     a, b, c = _station(1), _station(2), _station(3)
     def plan(*stations):  # type: ignore[no-untyped-def]
-        return TripPlan("fastest", tuple(PlannedStop(s, 100.0 * i, 20, 80, 20, 50) for i, s in enumerate(stations)), 1000, 600, 40, 100, 15)
+        return TripPlan("fastest", tuple(PlannedStop(s, 100.0 * i, 20, 80, 20, 50) for i, s in enumerate(stations)), 1000, 600, 40, 100, 15, True, 10)
     assert explain_change(plan(a, b), plan(a, c), {"S2"}) == ("station_unavailable", "站2")
     assert explain_change(plan(a, b), plan(a, c), set()) == ("replaced", "站2")
     assert explain_change(plan(a, b), plan(a, b), set()) == ("", "")
@@ -88,15 +96,17 @@ def test_filters_survive_restart_and_a_damaged_file(tmp_path: Path):
 def test_small_helpers(tmp_path: Path):
     assert status_age_min("2026-11-25T10:00:00Z", 1_795_000_000.0 + 0) >= 0
     assert status_age_min("garbage", 0.0) == -1
-    assert charge_minutes(10, 80, 400, P) > charge_minutes(10, 50, 400, P) > 0
+    assert minute_of_day("07:30") == 450.0
     proj = Projection([(39.9, 116.4), (31.2, 121.5)])
     for p in [(39.9, 116.4), (31.2, 121.5)]:
         x, y = proj(p)
         assert 0 < x < 1 and 0 < y < 1
     bad = tmp_path / "car.toml"
     bad.write_text("battery_kwh = 'x'")
+    from ivi.app import AppConfig, profile_for
+
     try:
-        load_profile(str(bad))
+        profile_for(AppConfig(vehicle=str(bad)))
     except ValueError as exc:
         assert "car.toml" in str(exc)
     else:
@@ -110,6 +120,9 @@ def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: P
                           "--start-km", "250", "--soc", "60"], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "SoC 60 %" in out.stdout and "next chargers (ready)" in out.stdout and "kW" in out.stdout
+    assert "CAN live" in out.stdout  # the CAN simulator on its own virtual bus, read by the CanReader
+    driven = float(out.stdout.split(": ")[1].split(" km driven")[0].split()[-1])
+    assert 249.0 <= driven < 260.0  # the GNSS fix projected onto the route, from --start-km 250
     assert shot.stat().st_size > 20_000
     bad = subprocess.run([sys.executable, "-m", "ivi", "run", "--from", "Atlantis", "--db", str(cache_path)],
                          capture_output=True, text=True, env=env, timeout=60)

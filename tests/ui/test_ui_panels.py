@@ -11,7 +11,7 @@ from tests.ui.conftest import PushSync, build_screen, item, tap
 
 def test_station_detail_and_navigate(screen, qtbot):
     c = screen.controller
-    c.services.vehicle.send(80.0, route_km=50.0)
+    screen.car.set(80.0, route_km=50.0)
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=5000)
     sid = c.suggestions.model.rows()[0]["stationId"]
     c.suggestions.select(sid)
@@ -37,7 +37,7 @@ def test_trip_view_plans_alternatives_and_explains_a_replan(qtbot, cache_copy, t
     screen = build_screen(qtbot, cache_copy, trip, tmp_path / "config", sync=sync)
     try:
         c = screen.controller
-        c.services.vehicle.send(80.0, route_km=0.0)
+        screen.car.set(80.0, route_km=0.0)
         qtbot.waitUntil(lambda: c.trip_store.alts_model.count == 3 and c.trip_store.stops_model.count > 0, timeout=5000)
         tap(screen, "tab_trip")
         assert item(screen, "tripView").property("visible")
@@ -72,7 +72,7 @@ def test_corrupted_cache_is_reported_and_the_gauge_still_works(qtbot, trip, tmp_
         c = screen.controller
         assert c.system.value("cacheState") == "error" and c.system.value("cacheDetail")
         assert c.suggestions.value("state") == "error"
-        c.services.vehicle.send(42.0)
+        screen.car.set(42.0)
         qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "42")
     finally:
         screen.close()
@@ -85,7 +85,7 @@ def test_empty_cache_says_so(qtbot, trip, tmp_path):
     try:
         c = screen.controller
         assert c.system.value("cacheState") == "empty"
-        c.services.vehicle.send(50.0, route_km=10.0)
+        screen.car.set(50.0, route_km=10.0)
         qtbot.waitUntil(lambda: c.suggestions.value("state") == "empty", timeout=5000)
     finally:
         screen.close()

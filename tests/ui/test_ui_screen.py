@@ -9,50 +9,55 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from sync.store import ChargerStore
-from ivi.ui.services.ports import SyncStatus
+from ivi.services.ports import SyncStatus
 from ivi.ui.stores.filters import FiltersStore
-from tests.ui.conftest import PushSync, PushVehicle, build_screen, item, tap
+from tests.ui.conftest import PushSync, build_screen, item, tap
 
 
-def test_soc_sample_changes_the_gauge(screen, qtbot):
-    vehicle = screen.controller.services.vehicle
-    vehicle.send(63.4)
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "63", timeout=2000)
-    vehicle.send(62.6)
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "63" and screen.controller.vehicle.value("socPercent") == 62.6)
+def test_a_soc_frame_on_the_virtual_bus_changes_the_gauge(screen, qtbot):
+    """A DBC-encoded BMS_SOC frame on a python-can virtual bus, read by the real CanReader."""
+    car = screen.car
+    assert item(screen, "socText").property("text") == "--"  # no frame yet
+    car.set(63.4)
+    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "63", timeout=3000)
+    car.set(57.8)
+    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "58", timeout=3000)
+    assert screen.controller.vehicle.value("socPercent") == 57.8
+    assert screen.controller.vehicle.value("canState") == "live"
     assert "km" in item(screen, "rangeText").property("text")
 
 
-def test_stale_soc_shows_dashes(screen, qtbot):
+def test_no_soc_frames_show_dashes_and_the_planner_is_told(screen, qtbot):
     c = screen.controller
-    c.vehicle.stale_after_s = 0.3
-    c.services.vehicle.send(70.0)
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "70")
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "--", timeout=2000)
+    screen.car.set(70.0, route_km=20.0)
+    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "70", timeout=3000)
+    screen.car.set(None, route_km=20.0)  # the BMS falls silent: stale after 3 cycles (300 ms)
+    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "--", timeout=3000)
     assert item(screen, "rangeText").property("text") == "-- km"
     assert item(screen, "canStatus").property("visible")
-    c.services.vehicle.send(55.0)
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "55")
-    c.services.vehicle.send(None)  # the CAN layer marks the signal stale
-    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "--")
+    q = c._query()
+    assert q is not None and q.soc_stale and q.soc_percent == 70.0  # last value, flagged stale
+    screen.car.set(55.0)
+    qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "55", timeout=3000)
 
 
 def test_suggestions_follow_the_position(screen, qtbot):
-    c, v = screen.controller, screen.controller.services.vehicle
-    v.send(80.0, route_km=0.0)
+    c, v = screen.controller, screen.car
+    v.set(80.0, route_km=0.0)
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=5000)
     near_start = {r["stationId"] for r in c.suggestions.model.rows()}
-    v.send(80.0, route_km=600.0)
+    v.set(80.0, route_km=600.0)
     qtbot.waitUntil(lambda: c.suggestions.model.rows() and c.suggestions.model.rows()[0]["alongKm"] >= 600.0, timeout=5000)
     rows = c.suggestions.model.rows()
+    assert abs(c.position_km() - 600.0) < 1.0  # projected from the GNSS frame onto the route
     assert not near_start & {r["stationId"] for r in rows}
     assert [r["alongKm"] for r in rows] == sorted(r["alongKm"] for r in rows)
-    assert all(r["reachable"] and r["arrivalSoc"] < 80 for r in rows)
+    assert all(r["reachable"] and 10 <= r["arrivalSoc"] < 80 for r in rows)
 
 
 def test_a_filter_tap_changes_the_list_and_is_remembered(screen, qtbot, tmp_path):
-    c, v = screen.controller, screen.controller.services.vehicle
-    v.send(80.0, route_km=100.0)
+    c, v = screen.controller, screen.car
+    v.set(80.0, route_km=100.0)
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=5000)
     tap(screen, "filter_NIO")
     tap(screen, "filter_LI_AUTO")
@@ -64,8 +69,8 @@ def test_a_filter_tap_changes_the_list_and_is_remembered(screen, qtbot, tmp_path
 
 
 def test_moving_locks_search_and_caps_the_list(screen, qtbot):
-    c, v = screen.controller, screen.controller.services.vehicle
-    v.send(80.0, speed_kmh=0.0, route_km=5.0)
+    c, v = screen.controller, screen.car
+    v.set(80.0, speed_kmh=0.0, route_km=5.0)
     qtbot.waitUntil(lambda: c.suggestions.model.count > 3, timeout=5000)
     c.station.search("蔚来 德州")  # parked: Chinese search works
     qtbot.waitUntil(lambda: c.station.value("searchState") == "done", timeout=5000)
@@ -73,8 +78,9 @@ def test_moving_locks_search_and_caps_the_list(screen, qtbot):
     c.station.search("Dezhou")  # and English / pinyin place names
     qtbot.waitUntil(lambda: c.station.value("searchState") == "done" and c.station.value("query") == "Dezhou", timeout=5000)
     assert c.station.results_model.count > 0
-    v.send(80.0, speed_kmh=110.0, route_km=5.0)
-    qtbot.waitUntil(lambda: c.vehicle.value("moving"))
+    v.set(80.0, speed_kmh=110.0, route_km=5.0)  # a VCU speed frame > 0 on the bus
+    qtbot.waitUntil(lambda: c.vehicle.value("moving"), timeout=3000)
+    assert c.vehicle.value("speedKmh") == 110.0
     assert c.suggestions.model.count <= 3
     assert item(screen, "searchInput").property("enabled") is False
     assert item(screen, "stopList").property("interactive") is False
@@ -87,8 +93,8 @@ def test_out_of_order_in_a_sync_delta_updates_the_stop(qtbot, cache_copy, trip, 
     sync = PushSync()
     screen = build_screen(qtbot, cache_copy, trip, tmp_path / "config", sync=sync)
     try:
-        c, v = screen.controller, screen.controller.services.vehicle
-        v.send(80.0, route_km=200.0)
+        c, v = screen.controller, screen.car
+        v.set(80.0, route_km=200.0)
         qtbot.waitUntil(lambda: any(r["available"] > 0 for r in c.suggestions.model.rows()), timeout=5000)
         row = next(r for r in c.suggestions.model.rows() if r["available"] > 0)
         writer = ChargerStore.open(cache_copy, seed=False)  # the sync client's own connection
@@ -114,7 +120,7 @@ def test_out_of_order_in_a_sync_delta_updates_the_stop(qtbot, cache_copy, trip, 
 
 def test_low_soc_shows_the_alert_with_the_best_stop(screen, qtbot):
     c = screen.controller
-    c.services.vehicle.send(15.0, speed_kmh=100.0, route_km=300.0)
+    screen.car.set(15.0, speed_kmh=100.0, route_km=300.0)
     qtbot.waitUntil(lambda: c.suggestions.value("alert") == "low_soc", timeout=5000)
     assert item(screen, "alertBanner").property("visible")
     assert c.suggestions.value("bestName")
@@ -123,7 +129,7 @@ def test_low_soc_shows_the_alert_with_the_best_stop(screen, qtbot):
 
 
 def test_screenshot_is_not_blank_and_shows_the_soc(screen, qtbot, tmp_path):
-    screen.controller.services.vehicle.send(77.0)
+    screen.car.set(77.0)
     qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "77")
     done = []
     screen.after_next_frame(lambda: done.append(screen.grab(tmp_path / "shot.png")))

@@ -47,15 +47,26 @@ Window {
             theme: win.theme; vehicle: win.vehicle; suggestions: win.suggestions; filters: win.filters
             mapStore: win.mapStore; station: win.station; system: win.system
         }
-        TripView {
+        // Secondary views are created the first time they are shown (a faster first frame).
+        Loader {
+            property bool used: false
             visible: win.system.page === "trip"
+            onVisibleChanged: if (visible) used = true
+            active: used || visible
             anchors.fill: home
-            theme: win.theme; trip: win.trip; mapStore: win.mapStore; vehicle: win.vehicle; station: win.station
+            sourceComponent: Component {
+                TripView { theme: win.theme; trip: win.trip; mapStore: win.mapStore; vehicle: win.vehicle; station: win.station }
+            }
         }
-        StationDetail {
+        Loader {
+            property bool used: false
             visible: win.station.isOpen
+            onVisibleChanged: if (visible) used = true
+            active: used || visible
             anchors.fill: home
-            theme: win.theme; station: win.station; system: win.system
+            sourceComponent: Component {
+                StationDetail { theme: win.theme; station: win.station; system: win.system }
+            }
         }
     }
 

@@ -41,15 +41,26 @@ Item {
         objectName: "replanReason"
         visible: tv.trip.reason !== ""
         anchors { left: parent.left; right: parent.right; top: alts.bottom; topMargin: 12 * tv.u }
-        height: visible ? 56 * tv.u : 0
+        height: visible ? (tv.trip.notes !== "" ? 88 : 56) * tv.u : 0
         radius: 12 * tv.u
         color: Qt.rgba(tv.theme.colors.warning.r, tv.theme.colors.warning.g, tv.theme.colors.warning.b, 0.16)
-        Text {
-            anchors { left: parent.left; leftMargin: 20 * tv.u; verticalCenter: parent.verticalCenter }
+        Column {
+          anchors { left: parent.left; leftMargin: 20 * tv.u; right: parent.right; rightMargin: 20 * tv.u; verticalCenter: parent.verticalCenter }
+          spacing: 4 * tv.u
+          Text {
+            width: parent.width; elide: Text.ElideRight
             text: tv.trip.reason === "station_unavailable" ? qsTr("Plan changed: %1 has no free charger any more").arg(tv.trip.reasonStation)
                 : tv.trip.reason === "unreachable" ? qsTr("Plan changed: the destination can no longer be reached with these chargers")
                 : qsTr("Plan changed: a better stop replaces %1").arg(tv.trip.reasonStation)
             color: tv.theme.colors.text; font.family: tv.theme.fontFamily; font.pixelSize: 21 * tv.u
+          }
+          Text {
+            objectName: "replanNotes"
+            visible: tv.trip.notes !== ""
+            width: parent.width; elide: Text.ElideRight
+            text: tv.trip.notes
+            color: tv.theme.colors.textDim; font.family: tv.theme.fontFamily; font.pixelSize: 18 * tv.u
+          }
         }
         MouseArea { anchors.fill: parent; onClicked: tv.trip.clearReason() }
     }

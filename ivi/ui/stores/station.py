@@ -9,7 +9,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from sync.models import Location, Tariff
 from sync.store import Station
 from ivi.ui.listmodel import DictListModel
-from ivi.ui.services.ports import NavTarget
+from ivi.services.ports import NavTarget
 from ivi.ui.stores.base import Store, prop
 
 EVSE_KEYS = ("uid", "status", "powerKw", "connectors")

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from ivi.ui.listmodel import DictListModel
-from ivi.ui.services.ports import Suggestion
+from ivi.services.ports import Suggestion
 from ivi.ui.stores.base import Store, prop
 
 ROW_KEYS = ("stationId", "network", "name", "nameEn", "city", "aheadKm", "detourKm", "arrivalSoc", "reachable",

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from ivi.ui.services.ports import SYNC_STATES, SyncStatus
+from ivi.services.ports import SYNC_STATES, SyncStatus
 from ivi.ui.stores.base import Store, prop
 from ivi.ui.worker import gui_mailbox
 

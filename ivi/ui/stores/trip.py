@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from ivi.ui.listmodel import DictListModel
-from ivi.ui.services.ports import TripPlan, TripPlans
+from ivi.services.ports import TripPlan, TripPlans
 from ivi.ui.stores.base import Store, prop
 
 STOP_KEYS = ("stationId", "network", "name", "alongKm", "arrivalSoc", "departureSoc", "chargeMin", "powerKw", "costCny")
@@ -45,7 +45,7 @@ def explain_change(old: TripPlan | None, new: TripPlan | None, unavailable_ids: 
 
 class TripStore(Store):
     changed = Signal()
-    _defaults = {"destination": "", "remainingKm": 0, "selected": "", "reason": "", "reasonStation": "",
+    _defaults = {"destination": "", "remainingKm": 0, "selected": "", "reason": "", "reasonStation": "", "notes": "",
                  "totalMin": 0, "chargeMin": 0, "costCny": 0, "arrivalSoc": 0, "stopCount": 0, "feasible": True,
                  "state": "loading"}
     destination = prop(str, "destination", changed)
@@ -53,6 +53,7 @@ class TripStore(Store):
     selected = prop(str, "selected", changed)
     reason = prop(str, "reason", changed)
     reasonStation = prop(str, "reasonStation", changed)
+    notes = prop(str, "notes", changed)  # the planner's own explanation of the re-plan (its sentences)
     totalMin = prop(int, "totalMin", changed)
     chargeMin = prop(int, "chargeMin", changed)
     costCny = prop(int, "costCny", changed)
@@ -83,7 +84,7 @@ class TripStore(Store):
         self.update(selected=kind, remainingKm=round(remaining_km), state="ready")
         reason, station = explain_change(old, self.current(), set(unavailable_ids))
         if reason:
-            self.update(reason=reason, reasonStation=station)
+            self.update(reason=reason, reasonStation=station, notes=" · ".join(plans.notes))
         self._publish()
 
     def _publish(self) -> None:
@@ -104,7 +105,7 @@ class TripStore(Store):
 
     @Slot()
     def clearReason(self) -> None:
-        self.update(reason="", reasonStation="")
+        self.update(reason="", reasonStation="", notes="")
 
     def set_error(self, detail: str) -> None:
         self.update(state="error")

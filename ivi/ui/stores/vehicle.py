@@ -1,8 +1,10 @@
 """VehicleStore: the state of charge, range, speed and position as the screen shows them.
 
-Samples arrive from the vehicle source's thread through :meth:`deliver` (thread-safe: a queued
-signal); a timer marks the state of charge stale when no fresh value came for ``stale_after_s``
-and the gauge then shows "--". Moving means speed > 0 and drives the driver-distraction lock.
+Samples arrive from the vehicle source's thread through :meth:`deliver` (thread-safe: the GUI
+mailbox). The CAN layer marks a stale SoC as ``None``; as a second line, a timer marks it stale
+when no fresh value came for ``stale_after_s``. Stale, the gauge shows "--" and the planner is
+asked with the last known value, flagged stale. Moving means speed > 0 (the driver lock-out).
+The range uses the consumption learned from CAN once there is one.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ivi.ui.services.ports import VehicleProfile, VehicleSample
+from ivi.services.ports import VehicleProfile, VehicleSample
 from ivi.ui.stores.base import Store, prop
 from ivi.ui.worker import gui_mailbox
 
@@ -40,6 +42,9 @@ class VehicleStore(Store):
         self.profile = profile
         self.stale_after_s = stale_after_s
         self.last_sample: VehicleSample | None = None
+        self.last_soc_percent: float | None = None  # last value known, even when stale
+        self.learned_kwh_per_km: float | None = None
+        self.outside_temp_c: float | None = None
         self._soc_at = 0.0
         self._mailbox = gui_mailbox()
         self._timer = QTimer(self)
@@ -55,11 +60,17 @@ class VehicleStore(Store):
     def apply(self, sample: VehicleSample) -> None:
         self.last_sample = sample
         values: dict[str, object] = {"canState": "live"}
+        if sample.learned_kwh_per_km is not None and sample.learned_kwh_per_km > 0:
+            base = self.profile.kwh_per_km  # clamped like the planner's correction: one bad reading is not a range
+            self.learned_kwh_per_km = max(0.6 * base, min(1.8 * base, sample.learned_kwh_per_km))
+        if sample.outside_temp_c is not None:
+            self.outside_temp_c = sample.outside_temp_c
         if sample.soc_percent is not None:
             self._soc_at = time.monotonic()
+            self.last_soc_percent = sample.soc_percent
             soc = round(sample.soc_percent, 1)
             values.update(socPercent=soc, socText=f"{sample.soc_percent:.0f}", socStale=False,
-                          rangeKm=round(self.profile.range_km(sample.soc_percent)))
+                          rangeKm=round(self.profile.range_km(sample.soc_percent, kwh_per_km=self.learned_kwh_per_km)))
         else:
             values.update(self._stale_values())
         if sample.speed_kmh is not None:

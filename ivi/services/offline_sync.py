@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from ivi.ui.services.ports import SyncStatus
+from ivi.services.ports import SyncStatus
 
 
 class OfflineSync:

@@ -2,7 +2,19 @@
 
 Every port delivers frozen dataclasses through plain callables, so that a CAN reader thread, an
 MQTT client thread or a planner running in a worker can feed the screen without knowing Qt. The
-stores re-emit what they receive through a queued Qt signal onto the GUI thread.
+stores hand what they receive to the GUI thread through a mailbox (``ivi.ui.worker``).
+
+Nothing here imports Qt; ``ivi.app`` (the composition root) picks the implementations:
+
+==================  ===================================================================
+port                implementation
+==================  ===================================================================
+VehicleSource       ``ivi.vehicle_source.CanVehicleSource`` (``ivi.can`` reader, +simulator)
+SuggestionProvider  ``ivi.services.planning.PlannerService`` (``ivi.planner.suggest``)
+TripPlanner         ``ivi.services.planning.PlannerService`` (``plan_trip`` / ``replan``)
+SyncService         ``OfflineSync`` until ``sync.client`` (MQTT) lands — see ``ivi.app.make_sync``
+NavigationSink      ``navigation.PrintNavigation`` (one JSON line on stdout)
+==================  ===================================================================
 """
 from __future__ import annotations
 
@@ -28,6 +40,8 @@ class VehicleSample:
     heading_deg: float | None = None
     route_km: float | None = None  # distance already driven along the active route, if known
     charging: bool = False
+    outside_temp_c: float | None = None
+    learned_kwh_per_km: float | None = None  # the car's measured consumption (CAN), None until learned
 
 
 class VehicleSource(Protocol):
@@ -48,9 +62,10 @@ class VehicleProfile:
     max_charge_kw: float
     reserve_percent: float = 10.0
 
-    def range_km(self, soc_percent: float, *, keep_reserve: bool = True) -> float:
+    def range_km(self, soc_percent: float, *, keep_reserve: bool = True, kwh_per_km: float | None = None) -> float:
+        """Range at ``soc_percent``; ``kwh_per_km`` (the learned consumption) overrides the profile's."""
         usable = soc_percent - (self.reserve_percent if keep_reserve else 0.0)
-        return max(0.0, usable) / 100.0 * self.battery_kwh / self.kwh_per_km
+        return max(0.0, usable) / 100.0 * self.battery_kwh / (kwh_per_km or self.kwh_per_km)
 
     def soc_used(self, km: float) -> float:
         return km * self.kwh_per_km / self.battery_kwh * 100.0
@@ -83,6 +98,9 @@ class SuggestionQuery:
     filters: Filters
     local_time_hhmm: str = "12:00"
     limit: int = 8
+    soc_stale: bool = False  # the SoC is the last known value, not a fresh one: the planner flags it
+    learned_kwh_per_km: float | None = None  # from CAN: corrects the planner's consumption model
+    outside_temp_c: float | None = None
 
 
 class SuggestionProvider(Protocol):
@@ -115,22 +133,30 @@ class TripPlan:
     cost_cny: float
     arrival_soc_percent: float
     feasible: bool = True
+    stop_overhead_min: float = 0.0  # parking, plugging in and expected waits, over all stops
+    message: str = ""  # why it is not feasible
 
     @property
     def total_min(self) -> float:
-        return self.drive_min + self.charge_min
+        return self.drive_min + self.charge_min + self.stop_overhead_min
 
 
 @dataclass(frozen=True)
 class TripPlans:
-    """The recommended plan and the alternatives, by kind."""
+    """The recommended plan and the alternatives, by kind; ``notes`` say what changed against the
+    previous plan and why (one sentence each, from the planner's re-planning)."""
 
     chosen: TripPlan | None
     alternatives: tuple[TripPlan, ...] = ()
+    notes: tuple[str, ...] = ()
+    unavailable_ids: frozenset[str] = frozenset()  # planned chargers found out of order
 
 
 class TripPlanner(Protocol):
     def plan(self, query: SuggestionQuery, destination_km: float) -> TripPlans: ...
+
+    def drift(self, position_km: float, soc_percent: float) -> str | None:
+        """Why the current plan no longer holds (cheap, pure), or None while it does."""
 
 
 # ---------------------------------------------------------------- sync

@@ -13,7 +13,7 @@ import threading
 from dataclasses import asdict
 from typing import Callable, TextIO
 
-from ivi.ui.services.ports import NavTarget
+from ivi.services.ports import NavTarget
 
 NAV_TOPIC = "vehicle/navigation/destination"
 
