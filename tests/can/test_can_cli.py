@@ -145,10 +145,14 @@ def test_reader_reconnects_after_the_bus_goes_away(remote_bus_server):
     url, proc, port = remote_bus_server
     reader = CanReader(BusSource("remote", url), backoff_s=0.1, max_backoff_s=0.4).start()
     try:
+        deadline = time.monotonic() + 10  # start() connects in the background
+        while not reader.status.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reader.status.connected
         proc.terminate()
         proc.wait(5)
-        deadline = time.monotonic() + 5
-        while reader.status.connected and time.monotonic() < deadline:
+        deadline = time.monotonic() + 10
+        while (reader.status.connected or not reader.status.last_error) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not reader.status.connected and reader.status.last_error
         server = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", "again",
