@@ -7,7 +7,7 @@ The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This mod
   reads a real bus only; ``--can-log`` replays a log (``ivi.vehicle_source``);
 * suggestions and trip plans: ``ivi.planner`` over the cache (``ivi.services.planning``), the
   vehicle from ``ivi.profiles``;
-* sync: offline without ``--broker``; ``make_sync`` is where ``sync.client`` (MQTT) plugs in;
+* sync: offline without ``--broker``; with it, ``sync.client`` over MQTT (``ivi.services.mqtt_sync``);
 * navigation: one JSON line on stdout.
 
 Nothing here runs I/O on the GUI thread: the cache is opened, and every query and plan runs,
@@ -16,6 +16,9 @@ on the screen's I/O worker; the CAN reader and simulator have their own threads.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -130,15 +133,15 @@ def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tup
     return DeferredVehicle(build), label
 
 
-def make_sync(config: AppConfig) -> SyncService:
-    """The charger-data sync. WIRING POINT for ``sync.client``: with ``--broker URL --pubkey KEY``
-    build the MQTT client here; it must satisfy ``ivi.services.ports.SyncService`` — ``start(on_status,
-    on_changed)`` reporting ``SyncStatus(state in offline|syncing|up_to_date|error, progress 0..1,
-    version, last_contact epoch s, detail)`` and, after each committed cache write, the changed
-    location ids (``None`` = possibly all) — and write the cache from its own thread/process."""
-    if config.broker:
-        return OfflineSync("error", f"sync client not available in this build ({config.broker})")
-    return OfflineSync()
+def make_sync(config: AppConfig, open_cache: Callable[[], ChargerStore]) -> SyncService:
+    """The charger-data sync: offline without ``--broker``; with ``--broker URL --pubkey KEY`` the
+    MQTT client (``sync.client``) writes the cache from its own threads and connection."""
+    if not config.broker:
+        return OfflineSync()
+    from ivi.services.mqtt_sync import MqttSync  # paho and cryptography only when asked for
+
+    client_id = os.environ.get("IVI_CLIENT_ID") or f"ivi-{socket.gethostname()}"
+    return MqttSync(open_cache, config.broker, config.pubkey or "", client_id)
 
 
 def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: PlannerProfile) -> Services:
@@ -146,8 +149,11 @@ def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehi
     source, label = make_vehicle(config, current_trip)
     db_path = config.db_path
 
+    seeding = threading.Lock()  # the screen and the sync client may both open a cache that is not there yet
+
     def open_cache() -> ChargerStore:
-        return ChargerStore.open(db_path, seed=True)
+        with seeding:
+            return ChargerStore.open(db_path, seed=True)
 
     def make_planning(cache: ChargerStore) -> PlannerService:
         return PlannerService(cache, vehicle, reserve_percent=RESERVE_PERCENT)
@@ -157,7 +163,7 @@ def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehi
         make_suggestions=make_planning,
         make_planner=lambda cache, provider: provider,  # type: ignore[return-value] — one object, both ports
         vehicle=source,
-        sync=make_sync(config),
+        sync=make_sync(config, open_cache),
         navigation=PrintNavigation(),
         vehicle_label=label,
     )

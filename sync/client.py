@@ -9,6 +9,7 @@ position it records, and the broker's persistent session redelivers the rest.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -40,6 +41,13 @@ class CacheApplier:
         with store.transaction() as conn:
             syncstate.ensure_tables(conn)
         self.rejections: list[Reject] = []
+
+    def locations_of(self, evse_uids: Sequence[str]) -> list[str]:
+        """The ids of the locations these EVSEs belong to."""
+        with self.store._lock:
+            return [r[0] for r in self.store.conn.execute(
+                "SELECT DISTINCT l.id FROM evses e JOIN locations l ON l.pk = e.location_pk"
+                " WHERE e.uid IN (SELECT value FROM json_each(?))", (json.dumps(list(evse_uids)),))]
 
     def new_sync(self, client_id: str) -> VehicleSync:
         """A state machine that starts where the cache stands."""
@@ -97,6 +105,7 @@ class VehicleClient:
         self._clock = clock
         self._lock = threading.RLock()
         self._observers: list[Callable[[SyncStatus], None]] = []
+        self._change_listeners: list[Callable[[list[str] | None], None]] = []
         self._synced = threading.Condition(self._lock)
         self.sync = self.applier.new_sync(client_id)
         self._status = self.sync.status()
@@ -116,6 +125,11 @@ class VehicleClient:
         to its own thread (a Qt store does it with a Signal)."""
         self._observers.append(callback)
         callback(self._status)
+
+    def add_change_listener(self, callback: Callable[[list[str] | None], None]) -> None:
+        """``callback(location_ids)`` after each committed cache write (``None``: a whole new
+        dataset), from a background thread, so a screen can refresh just what changed."""
+        self._change_listeners.append(callback)
 
     @property
     def status(self) -> SyncStatus:
@@ -174,10 +188,26 @@ class VehicleClient:
 
     # ------------------------------------------------------------ actions
 
+    def _announce_change(self, action: Action) -> None:
+        if not self._change_listeners:
+            return
+        ids: list[str] | None
+        if isinstance(action, ApplyDelta):
+            ids = [l.id for l in action.delta.upsert_locations] + list(action.delta.remove_locations)
+        elif isinstance(action, ApplyStatuses):
+            ids = self.applier.locations_of([c[0] for c in action.changes])
+        elif isinstance(action, CommitSnapshot):
+            ids = None
+        else:
+            return
+        for cb in self._change_listeners:
+            cb(ids)
+
     def _run(self, actions: Sequence[Action]) -> None:
         try:
             for a in actions:
                 if self.applier.apply(a):
+                    self._announce_change(a)
                     continue
                 if isinstance(a, Subscribe):
                     self.transport.subscribe(a.topic, resubscribe=a.resubscribe)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -95,17 +94,14 @@ class PushSync(OfflineSync):
 
 
 @pytest.fixture(scope="session")
-def cache_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cache") / "chargers.db"
-    ChargerStore.open(path).close()
-    return path
+def cache_path(seeded_db: Path) -> Path:
+    """The session's seeded scale-1 cache (tests/conftest.py)."""
+    return seeded_db
 
 
 @pytest.fixture
-def cache_copy(cache_path: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "chargers.db"
-    shutil.copy(cache_path, dst)
-    return dst
+def cache_copy(seeded_copy: Path) -> Path:
+    return seeded_copy
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,89 @@
+"""The app's sync service against a real Mosquitto: status for the screen, changed stations, and a
+broker that is not there yet."""
+import threading
+import time
+
+from sync.feeds.generator import GeneratorConfig, write_feeds
+from sync.ocpi import read_feeds
+from sync.publisher import Publisher
+from sync.signing import load_signer, write_keypair
+from sync.store import ChargerStore
+from tests.sync.brokers import Mosquitto, free_port
+
+from ivi.services.mqtt_sync import MqttSync
+
+
+class Screen:
+    """What the screen receives, from the sync's threads."""
+
+    def __init__(self) -> None:
+        self.statuses, self.changes = [], []
+        self.changed = threading.Event()
+
+    def on_status(self, s) -> None:  # type: ignore[no-untyped-def]
+        self.statuses.append(s)
+
+    def on_changed(self, ids) -> None:  # type: ignore[no-untyped-def]
+        self.changes.append(ids)
+        self.changed.set()
+
+
+def wait_for(cond, timeout_s: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path):
+    write_feeds(tmp_path / "feeds", GeneratorConfig(scale=0.01, seed=3))
+    feed = read_feeds([tmp_path / "feeds"])
+    key, pub_key = write_keypair(tmp_path / "operator")
+    port = free_port()
+    db = tmp_path / "car.db"
+    screen = Screen()
+    service = MqttSync(lambda: ChargerStore.open(db, seed=False), f"mqtt://127.0.0.1:{port}", pub_key, "car-1",
+                       connect_timeout_s=3, retry_s=0.2, max_retry_s=0.5)
+    service.start(screen.on_status, screen.on_changed)
+    broker = None
+    try:
+        # No broker yet: the screen hears "offline" with the reason, and the service keeps trying.
+        assert wait_for(lambda: any(s.state == "offline" and "broker" in s.detail for s in screen.statuses), 15)
+        broker = Mosquitto(tmp_path / "broker", port=port).start()
+        pub = Publisher(broker.url, load_signer(key)).start()
+        try:
+            pub.publish_dataset(feed.locations, feed.tariffs)
+            assert wait_for(lambda: screen.statuses[-1].state == "up_to_date")
+            assert screen.statuses[-1].version == "1" and screen.statuses[-1].last_contact
+            assert None in screen.changes  # the snapshot: everything may have changed
+            with ChargerStore.open(db, readonly=True) as store:
+                assert store.stats()["evses"] == sum(len(l.evses) for l in feed.locations)
+            loc = feed.locations[3]
+            screen.changes.clear()
+            screen.changed.clear()
+            pub.publish_statuses([(loc.evses[0].uid, "OUTOFORDER", "2031-01-01T00:00:00Z")], wait=True)
+            assert screen.changed.wait(20)
+            assert wait_for(lambda: [loc.id] in screen.changes, 5)
+            with ChargerStore.open(db, readonly=True) as store:
+                assert store.location(loc.id).evses[0].status == "OUTOFORDER"
+        finally:
+            pub.close()
+    finally:
+        service.stop()
+        if broker:
+            broker.stop()
+
+
+def test_a_key_that_is_not_a_key_is_an_error_on_screen(tmp_path):
+    bad = tmp_path / "operator.pub"
+    bad.write_text("not a key")
+    screen = Screen()
+    service = MqttSync(lambda: ChargerStore.open(tmp_path / "c.db", seed=False), "mqtt://127.0.0.1:1", bad, "car-2")
+    service.start(screen.on_status, screen.on_changed)
+    try:
+        assert wait_for(lambda: screen.statuses[-1].state == "error", 10)
+        assert "not a public key" in screen.statuses[-1].detail
+    finally:
+        service.stop()
