@@ -171,6 +171,10 @@ def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | No
     screen.after_next_frame(begin)
 
 
+#: How long a headless run waits for the cache (seeding it takes seconds) before its screenshot.
+CACHE_WAIT_S = 60.0
+
+
 class StartError(RuntimeError):
     """Start-up work after the first frame failed (e.g. the route could not be found)."""
 
@@ -200,9 +204,21 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
 
         screen.after_next_frame(save)
 
-    def arm() -> None:  # ``after_s`` counts from when the screen is live (route known, CAN started)
-        if screenshot is not None:
-            QTimer.singleShot(int(after_s * 1000), finish)
+    def arm() -> None:
+        """``after_s`` counts from when the screen is live (route known, CAN started) and the cache
+        has loaded — on a first run it is seeded first — or given up (at most ``CACHE_WAIT_S``)."""
+        if screenshot is None:
+            return
+        waited = [0.0]
+
+        def poll() -> None:
+            if controller.system.value("cacheState") != "loading" or waited[0] >= CACHE_WAIT_S:
+                QTimer.singleShot(int(after_s * 1000), finish)
+                return
+            waited[0] += 0.1
+            QTimer.singleShot(100, poll)
+
+        poll()
 
     start_after_first_frame(screen, prepare, fail, arm)
     code = app.exec()
