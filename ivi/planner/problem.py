@@ -79,7 +79,8 @@ def wait_min(c: Candidate, settings: PlannerSettings) -> float:
     return settings.busy_wait_min if fresh and c.available_count <= 0 else 0.0
 
 
-def build_problem(req: TripRequest) -> Problem:
+def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
+    """``prune_dominated=False`` keeps every station (the tests' reference for the exact drop)."""
     s, v = req.settings, req.vehicle
     route_kwh = route_kwh_per_km(v, s.cruise_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
     detour_kwh = route_kwh_per_km(v, s.detour_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
@@ -114,6 +115,8 @@ def build_problem(req: TripRequest) -> Problem:
             price_cny_per_kwh=c.price_cny_per_kwh(hhmm(eta)), pinned=c.location_id in pinned,
         ))
         detours.append(d_km)
+    if prune_dominated:
+        nodes, detours = drop_dominated(nodes, detours, route_kwh / kwh_pct)
     return Problem(
         nodes=tuple(nodes), start_soc=req.soc_percent, reserve_percent=req.reserve_percent,
         arrive_target_percent=req.arrive_target_percent, length_km=length,
@@ -121,6 +124,40 @@ def build_problem(req: TripRequest) -> Problem:
         charge_efficiency=v.charge_efficiency, soc_step_percent=s.soc_step_percent,
         depart_min_of_day=req.depart_min_of_day, detour_km_per_node=tuple(detours),
     )
+
+
+def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: float) -> tuple[list[Node], list[float]]:
+    """Drop each station that the station kept just before it (in route order) dominates.
+
+    Why this is exact on the grid (argument in docs/planner.md): let A be kept and B the next
+    station. If A is at most as far along, B's extra detour costs at least the road between them
+    (``c·x_A − exit_A ≥ c·x_B − exit_B``), and A has at least B's power, at most B's price and at
+    most B's stop time, then a label reaches A whenever it reaches B, arrives there with more
+    charge, and for every departure SoC ``d`` at B departs A at ``d`` with at least as much
+    normalised charge for no more time or money (or need not stop at all / already finishes the
+    trip). Because A and B are adjacent, every label B could extend is also in the front at A,
+    and a stop at A followed by B is no better than one longer stop at A. Pinned stations are
+    never dropped and never drop others."""
+    kept: list[Node] = []
+    kept_detours: list[float] = []
+    for nd, d_km in zip(nodes, detours):
+        a = kept[-1] if kept else None
+        if (a is not None and not a.pinned and not nd.pinned
+                and a.x_km <= nd.x_km
+                and percent_per_km * a.x_km - a.exit_percent >= percent_per_km * nd.x_km - nd.exit_percent
+                and a.entry_percent + percent_per_km * a.x_km <= nd.entry_percent + percent_per_km * nd.x_km
+                and a.price_cny_per_kwh <= nd.price_cny_per_kwh
+                and a.entry_min + a.exit_min + a.fixed_min <= nd.entry_min + nd.exit_min + nd.fixed_min
+                and _faster_or_equal(a.charge_table_min, nd.charge_table_min)):
+            continue
+        kept.append(nd)
+        kept_detours.append(d_km)
+    return kept, kept_detours
+
+
+def _faster_or_equal(t_a: tuple[float, ...], t_b: tuple[float, ...]) -> bool:
+    """Every 1 % step takes A no longer than B (true whenever A's charger is at least as strong)."""
+    return t_a is t_b or all(a1 - a0 <= b1 - b0 for a0, a1, b0, b1 in zip(t_a, t_a[1:], t_b, t_b[1:]))
 
 
 def grid_up(soc: float, step: int) -> int:

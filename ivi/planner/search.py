@@ -86,12 +86,16 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
     bound = lb.by_percent
     n_bound = len(bound) - 1
     per_stop_min = lb.per_stop
+    # suffix[i]: the least any front label i.. can cost with at least one more stop (this
+    # stop's own fixed part beyond the cheapest stop is added per station).
+    suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min) if pruning else []
     road_floor = min(reserve, p.arrive_target_percent)  # the destination may be asked for less
+    last_pin = max((j for j, nd in enumerate(p.nodes) if nd.pinned), default=-1)
     for j, nd in enumerate(p.nodes):
         ex = c_pct * nd.x_km
         cut = bisect_left(fS, ex + road_floor - EPS)
         if cut:
-            front, fS = front[cut:], fS[cut:]
+            front, fS, suffix = front[cut:], fS[cut:], suffix[cut:]
         k0 = bisect_left(fS, ex + nd.entry_percent + reserve - EPS)
         if k0 == len(front):
             if nd.pinned:
@@ -101,19 +105,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         per_pct = w_c * nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency
         base = w_t * (nd.entry_min + nd.exit_min + nd.fixed_min) + w_s
         arr_off = ex + nd.entry_percent
-        if pruning and not nd.pinned:
-            # Cheapest any completion through this station can be: this stop's own fixed part
-            # plus the bound with at least one session (this one).
-            extra = base - per_stop_min
-            for i in range(k0, len(front)):
-                dl = need_total - fS[i]
-                rest = bound[min(int(dl), n_bound)] if dl > 0 else 0.0
-                if LO[front[i]] + extra + (rest if rest > per_stop_min else per_stop_min) <= ub:
-                    break
-            else:
-                continue
+        if pruning and not nd.pinned and suffix[k0] + base - per_stop_min > ub:
+            continue  # no label that reaches this station can finish through it within the bound
         need = p.arrive_target_percent + c_pct * (length - nd.x_km) + nd.exit_percent
-        hi = 100 if nd.pinned else min(100, grid_up(min(need, 100.0), step))
+        # Charging beyond what finishes the trip never pays — unless a pinned stop lies ahead,
+        # where the grid forces a charge that may be dearer than charging more here.
+        hi = 100 if j <= last_pin else min(100, grid_up(min(need, 100.0), step))
         lo = max(grid_up(reserve + nd.exit_percent, step), grid_up(fS[k0] - arr_off, step))
         new_S: list[float] = []
         new_O: list[float] = []
@@ -178,12 +175,28 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         merged.reverse()
         front = merged
         fS = [LS[x] for x in front]
+        if pruning:
+            suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min)
     end = c_pct * length + p.arrive_target_percent
     k = bisect_left(fS, end - EPS)
     if k == len(front):
         return _partial(p, LP, LN, LA, LD, best_reach)
     best = min(front[k:], key=lambda x: (LO[x], -LS[x]))
     return SearchResult(True, _chain(best, LP, LN, LA, LD), LO[best] + w_t * p.route_min_per_km * length, length)
+
+
+def _suffix_bounds(front: list[int], fS: list[float], LO: list[float], need_total: float,
+                   bound: tuple[float, ...], per_stop: float) -> list[float]:
+    out = [0.0] * len(front)
+    run, last = float("inf"), len(bound) - 1
+    for i in range(len(front) - 1, -1, -1):
+        dl = need_total - fS[i]
+        rest = bound[dl if dl < last else last] if (dl := int(dl)) > 0 else 0.0
+        v = LO[front[i]] + (rest if rest > per_stop else per_stop)
+        if v < run:
+            run = v
+        out[i] = run
+    return out
 
 
 def _reach(S: float, reserve: float, c_pct: float) -> float:
