@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from ivi.planner.model import Candidate, PlannerSettings, TripRequest, hhmm
 from ivi.planner.vehicle import VehicleProfile, charge_table_min, learned_factor, model_kwh_per_km
 
+#: Tolerance of the dominance test, the same as the search's comparisons of states of charge.
+EPS = 1e-9
+
 
 @dataclass(frozen=True)
 class Node:
@@ -89,6 +92,7 @@ def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
     min_per_km = 60.0 / s.cruise_kmh
     pinned = set(req.pinned_ids)
     tables: dict[float, tuple[float, ...]] = {}
+    prices: dict[tuple[int, float, int], float] = {}
     nodes: list[Node] = []
     detours: list[float] = []
     for c in sorted(req.candidates, key=lambda c: (c.along_km, c.location_id)):
@@ -106,13 +110,17 @@ def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
         if table is None:
             table = tables[kw] = charge_table_min(v, kw)
         w = wait_min(c, s)
-        eta = req.depart_min_of_day + x * min_per_km
+        eta = int(req.depart_min_of_day + x * min_per_km) % (24 * 60)
+        key = (id(c.tariff), c.flat_price_cny_per_kwh, eta)  # many stations share a tariff
+        price = prices.get(key)
+        if price is None:
+            price = prices[key] = c.price_cny_per_kwh(hhmm(eta))
         nodes.append(Node(
             candidate=c, x_km=x,
             entry_percent=half * detour_kwh / kwh_pct, exit_percent=half * detour_kwh / kwh_pct,
             entry_min=half / s.detour_kmh * 60.0, exit_min=half / s.detour_kmh * 60.0,
             fixed_min=s.stop_overhead_min + w, wait_min=w, charge_table_min=table,
-            price_cny_per_kwh=c.price_cny_per_kwh(hhmm(eta)), pinned=c.location_id in pinned,
+            price_cny_per_kwh=price, pinned=c.location_id in pinned,
         ))
         detours.append(d_km)
     if prune_dominated:
@@ -140,24 +148,32 @@ def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: floa
     never dropped and never drop others."""
     kept: list[Node] = []
     kept_detours: list[float] = []
+    faster: dict[tuple[int, int], bool] = {}
     for nd, d_km in zip(nodes, detours):
         a = kept[-1] if kept else None
         if (a is not None and not a.pinned and not nd.pinned
                 and a.x_km <= nd.x_km
-                and percent_per_km * a.x_km - a.exit_percent >= percent_per_km * nd.x_km - nd.exit_percent
-                and a.entry_percent + percent_per_km * a.x_km <= nd.entry_percent + percent_per_km * nd.x_km
+                and percent_per_km * a.x_km - a.exit_percent >= percent_per_km * nd.x_km - nd.exit_percent - EPS
+                and a.entry_percent + percent_per_km * a.x_km <= nd.entry_percent + percent_per_km * nd.x_km + EPS
                 and a.price_cny_per_kwh <= nd.price_cny_per_kwh
                 and a.entry_min + a.exit_min + a.fixed_min <= nd.entry_min + nd.exit_min + nd.fixed_min
-                and _faster_or_equal(a.charge_table_min, nd.charge_table_min)):
+                and _faster_or_equal(a.charge_table_min, nd.charge_table_min, faster)):
             continue
         kept.append(nd)
         kept_detours.append(d_km)
     return kept, kept_detours
 
 
-def _faster_or_equal(t_a: tuple[float, ...], t_b: tuple[float, ...]) -> bool:
-    """Every 1 % step takes A no longer than B (true whenever A's charger is at least as strong)."""
-    return t_a is t_b or all(a1 - a0 <= b1 - b0 for a0, a1, b0, b1 in zip(t_a, t_a[1:], t_b, t_b[1:]))
+def _faster_or_equal(t_a: tuple[float, ...], t_b: tuple[float, ...], memo: dict[tuple[int, int], bool]) -> bool:
+    """Every 1 % step takes A no longer than B (true whenever A's charger is at least as strong).
+    Tables are shared per charger power, so the answer is memoised per pair of tables."""
+    if t_a is t_b:
+        return True
+    key = (id(t_a), id(t_b))
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = all(a1 - a0 <= b1 - b0 + EPS for a0, a1, b0, b1 in zip(t_a, t_a[1:], t_b, t_b[1:]))
+    return hit
 
 
 def grid_up(soc: float, step: int) -> int:

@@ -24,6 +24,9 @@ from ivi.planner.problem import Objective, Problem, grid_up
 
 EPS = 1e-9
 COARSE_STEP = 5
+#: Upper bounds tried for the coarse pass, as multiples of the lower bound on the trip's charging
+#: part: a tight guess prunes hard (and fails fast when too tight).
+GUESSES = (1.02, 1.05, 1.1, 1.25, 1.6)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,15 @@ def search(p: Problem, obj: Objective) -> SearchResult:
     :mod:`ivi.planner.bounds`)."""
     lb = remaining_bound(p, obj)
     if p.soc_step_percent < COARSE_STEP and len(p.nodes) > 20:
-        coarse = _search(replace(p, soc_step_percent=COARSE_STEP), obj, float("inf"), lb)
+        rough = replace(p, soc_step_percent=COARSE_STEP)
+        # The coarse pass is pruned too, by guessed bounds a little above the lower bound for the
+        # whole trip; a guess that is too low finds nothing, and the next (finally none) is tried.
+        drive = obj.per_min * p.route_min_per_km * p.length_km
+        rest = lb.at(p.route_percent_per_km * p.length_km + p.arrive_target_percent - p.start_soc)
+        for guess in (*(drive + rest * f + 1e-6 for f in GUESSES), float("inf")):
+            coarse = _search(rough, obj, guess, lb)
+            if coarse.feasible:
+                break
         if coarse.feasible:
             best = _refine(p, obj, coarse, lb)
             fine = _search(p, obj, best.objective * (1 + 1e-9) + 1e-6, lb)
