@@ -48,6 +48,7 @@ class Problem:
     soc_step_percent: int
     depart_min_of_day: float = 480.0
     detour_km_per_node: tuple[float, ...] = ()
+    pin_min_charge_percent: float = 0.0  # a pinned stop departs at ≥ min(100, arrival + this)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
         route_percent_per_km=route_kwh / kwh_pct, route_min_per_km=min_per_km, kwh_per_percent=kwh_pct,
         charge_efficiency=v.charge_efficiency, soc_step_percent=s.soc_step_percent,
         depart_min_of_day=req.depart_min_of_day, detour_km_per_node=tuple(detours),
+        pin_min_charge_percent=s.pin_min_charge_percent,
     )
 
 

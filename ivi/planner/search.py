@@ -130,8 +130,11 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         new_d: list[int] = []
         ptr, n_front = k0, len(front)
         best_val, best_lbl, best_a = float("inf"), -1, 0.0
+        # A pin means "charge here": a label may depart at d only if d ≥ min(100, arrival + pin_min).
+        shift = p.pin_min_charge_percent if nd.pinned else 0.0
         for d in range(lo, hi + 1, step):
-            while ptr < n_front and fS[ptr] - arr_off <= d + EPS:
+            lim = d - shift + EPS if d < 100 else d + EPS
+            while ptr < n_front and fS[ptr] - arr_off <= lim:
                 lbl = front[ptr]
                 a = LS[lbl] - arr_off
                 ka = int(a)
