@@ -24,10 +24,11 @@ def instances(draw, max_stations: int = 4, step: int = 10, clustered: bool = Fal
     n = draw(st.integers(0, max_stations))
     # Clustered: stations a few km apart at a few sites, so that dominated ones exist.
     sites = [draw(st.floats(0, length)) for _ in range(2)]
-    where = (lambda: min(length, draw(st.sampled_from(sites)) + draw(st.sampled_from([0.0, 0.5, 2.0, 4.0])))) \
+    where = (lambda: min(length, draw(st.sampled_from(sites)) + draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])))) \
         if clustered else (lambda: draw(st.floats(0, length)))
+    off = (lambda: draw(st.sampled_from([0.0, 0.5, 3.0, 6.0]))) if clustered else (lambda: draw(st.floats(0, 6)))
     cands = tuple(
-        station(i, where(), draw(POWERS), draw(st.floats(0, 6)),
+        station(i, where(), draw(POWERS), off(),
                 price=draw(st.sampled_from([1.0, 1.4, 2.0])), available=draw(st.sampled_from([0, 2])))
         for i in range(n)
     )
