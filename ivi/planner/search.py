@@ -26,7 +26,7 @@ EPS = 1e-9
 COARSE_STEP = 5
 #: Upper bounds tried for the coarse pass, as multiples of the lower bound on the trip's charging
 #: part: a tight guess prunes hard (and fails fast when too tight).
-GUESSES = (1.02, 1.05, 1.1, 1.25, 1.6)
+GUESSES = (1.02, 1.03, 1.045, 1.07, 1.12, 1.25, 1.6)
 
 
 @dataclass(frozen=True)
