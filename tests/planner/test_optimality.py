@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from ivi.planner import PlannerSettings, TripRequest
 from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
+from ivi.planner.bounds import remaining_bound
 from ivi.planner.search import _search, search
 from tests.planner import oracle
 from tests.planner.conftest import SMALL_CAR_TOML, station
@@ -82,3 +83,17 @@ def test_dropping_dominated_stations_never_changes_the_optimum(full, objective) 
     assert res.feasible == (expected != float("inf"))
     if res.feasible:
         assert abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+def test_the_remaining_cost_bound_is_admissible_and_pruning_at_the_optimum_keeps_it(problem, objective) -> None:  # type: ignore[no-untyped-def]
+    expected = oracle.best(problem, objective)
+    assume(expected != float("inf"))
+    lb = remaining_bound(problem, objective)
+    drive = objective.per_min * problem.route_min_per_km * problem.length_km
+    deficit = problem.route_percent_per_km * problem.length_km + problem.arrive_target_percent - problem.start_soc
+    assert drive + lb.at(deficit) <= expected + 1e-6
+    # The tightest possible upper bound (the optimum itself) still finds the optimum.
+    res = _search(problem, objective, expected * (1 + 1e-9) + 1e-6, lb)
+    assert res.feasible and abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))
