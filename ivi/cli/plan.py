@@ -48,7 +48,7 @@ def now_min_of_day() -> float:
               help="Never arrive anywhere below this state of charge, %.")
 @click.option("--arrive-soc", "arrive_soc", type=click.FloatRange(0, 100), default=None,
               help="State of charge wanted at the destination, % (default: the reserve).")
-@click.option("--via-station", "via", multiple=True, help="Charge at this station id (repeatable).")
+@click.option("--via-station", "via", multiple=True, help="Charge at this station id: at least 10 points more, or to full (repeatable).")
 @click.option("--avoid-station", "avoid", multiple=True, help="Never stop at this station id (repeatable).")
 @click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")
 @click.option("--temp", "temp_c", type=click.FloatRange(-40, 50), default=20.0, show_default=True, help="Outside temperature, °C.")

@@ -27,6 +27,7 @@ class PlannerSettings:
     soc_step_percent: int = 1  # grid of departure states of charge
     trip_min_power_kw: float = 50.0  # trip plans ignore slower (AC) chargers
     default_target_soc_percent: float = 80.0  # suggestions: charge to this
+    pin_min_charge_percent: float = 10.0  # a pinned stop charges at least this much (or to 100 %)
 
 
 @dataclass(frozen=True)

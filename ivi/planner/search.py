@@ -16,15 +16,17 @@ Cost per station is O(front + 100); the front stays small because it is a Pareto
 """
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
+from ivi.planner.bounds import NO_BOUND, RemainingBound, remaining_bound
 from ivi.planner.problem import Objective, Problem, grid_up
-from ivi.planner.vehicle import table_at
 
 EPS = 1e-9
 COARSE_STEP = 5
+#: Upper bounds tried for the coarse pass, as multiples of the lower bound on the trip's charging
+#: part: a tight guess prunes hard (and fails fast when too tight).
+GUESSES = (1.02, 1.03, 1.045, 1.07, 1.12, 1.25, 1.6)
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,38 @@ class SearchResult:
 def search(p: Problem, obj: Objective) -> SearchResult:
     """The optimal chain for ``obj``. On a fine grid a coarse (5 %) search runs first: its plan
     is feasible on the fine grid too, so its objective bounds the fine search (A*-style pruning
-    with an admissible lower bound on what the rest of the trip must still cost)."""
+    with an admissible lower bound on what the rest of the trip must still cost, see
+    :mod:`ivi.planner.bounds`)."""
+    lb = remaining_bound(p, obj)
     if p.soc_step_percent < COARSE_STEP and len(p.nodes) > 20:
-        coarse = _search(replace(p, soc_step_percent=COARSE_STEP), obj, float("inf"))
+        rough = replace(p, soc_step_percent=COARSE_STEP)
+        # The coarse pass is pruned too, by guessed bounds a little above the lower bound for the
+        # whole trip; a guess that is too low finds nothing, and the next (finally none) is tried.
+        drive = obj.per_min * p.route_min_per_km * p.length_km
+        rest = lb.at(p.route_percent_per_km * p.length_km + p.arrive_target_percent - p.start_soc)
+        for guess in (*(drive + rest * f + 1e-6 for f in GUESSES), float("inf")):
+            coarse = _search(rough, obj, guess, lb)
+            if coarse.feasible:
+                break
         if coarse.feasible:
-            fine = _search(p, obj, coarse.objective * (1 + 1e-9) + 1e-6)
-            return fine if fine.feasible and fine.objective <= coarse.objective else coarse
-    return _search(p, obj, float("inf"))
+            best = _refine(p, obj, coarse, lb)
+            fine = _search(p, obj, best.objective * (1 + 1e-9) + 1e-6, lb)
+            return fine if fine.feasible and fine.objective <= best.objective else best
+    return _search(p, obj, float("inf"), lb)
 
 
-def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
+def _refine(p: Problem, obj: Objective, coarse: SearchResult, lb: RemainingBound) -> SearchResult:
+    """The coarse plan's stations with their departures re-chosen on the fine grid: a feasible
+    fine-grid plan (so a tighter upper bound), found by the same search over those few nodes."""
+    keep = [s.node for s in coarse.chain]
+    sub = _search(replace(p, nodes=tuple(p.nodes[i] for i in keep)), obj, float("inf"), lb)
+    if not sub.feasible or sub.objective > coarse.objective:
+        return coarse
+    chain = tuple(replace(s, node=keep[s.node]) for s in sub.chain)
+    return replace(sub, chain=chain)
+
+
+def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound = NO_BOUND) -> SearchResult:
     c_pct, reserve, step = p.route_percent_per_km, p.reserve_percent, p.soc_step_percent
     w_t, w_c, w_s = obj.per_min, obj.per_cny, obj.per_stop
     # Label table (parallel lists): normalised soc, normalised objective, parent, node, arrival, departure.
@@ -64,24 +88,25 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
     fS: list[float] = [p.start_soc]
     best_reach = (_reach(p.start_soc, reserve, c_pct), 0.0, 0)  # (km, -O, label)
     length = p.length_km
-    # Admissible lower bound on the rest of the trip for a label with normalised soc S:
-    # the missing energy charged at the best rate and price anywhere, in the fewest possible stops.
+    # Labels whose objective plus an admissible bound on the rest exceeds the upper bound can
+    # never lead to a better plan: they are not created, and stations none of whose reaching
+    # labels could beat the bound are skipped without a sweep.
     need_total = c_pct * length + p.arrive_target_percent
     ub = upper_bound - w_t * p.route_min_per_km * length
-    if p.nodes and ub < float("inf"):
-        rate = w_t * min(min(b - a for a, b in zip(n.charge_table_min, n.charge_table_min[1:])) for n in p.nodes) \
-            + w_c * min(n.price_cny_per_kwh for n in p.nodes) * p.kwh_per_percent / p.charge_efficiency
-        per_stop = w_t * min(n.fixed_min for n in p.nodes) + w_s
-        span = max(100.0 - reserve, 1.0)
-    else:
-        rate = per_stop = 0.0
-        span = 100.0
+    pruning = ub < float("inf") and lb is not NO_BOUND
+    bound = lb.by_percent
+    n_bound = len(bound) - 1
+    per_stop_min = lb.per_stop
+    # suffix[i]: the least any front label i.. can cost with at least one more stop (this
+    # stop's own fixed part beyond the cheapest stop is added per station).
+    suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min) if pruning else []
     road_floor = min(reserve, p.arrive_target_percent)  # the destination may be asked for less
+    last_pin = max((j for j, nd in enumerate(p.nodes) if nd.pinned), default=-1)
     for j, nd in enumerate(p.nodes):
         ex = c_pct * nd.x_km
         cut = bisect_left(fS, ex + road_floor - EPS)
         if cut:
-            front, fS = front[cut:], fS[cut:]
+            front, fS, suffix = front[cut:], fS[cut:], suffix[cut:]
         k0 = bisect_left(fS, ex + nd.entry_percent + reserve - EPS)
         if k0 == len(front):
             if nd.pinned:
@@ -91,8 +116,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
         per_pct = w_c * nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency
         base = w_t * (nd.entry_min + nd.exit_min + nd.fixed_min) + w_s
         arr_off = ex + nd.entry_percent
+        if pruning and not nd.pinned and suffix[k0] + base - per_stop_min > ub:
+            continue  # no label that reaches this station can finish through it within the bound
         need = p.arrive_target_percent + c_pct * (length - nd.x_km) + nd.exit_percent
-        hi = 100 if nd.pinned else min(100, grid_up(min(need, 100.0), step))
+        # Charging beyond what finishes the trip never pays — unless a pinned stop lies ahead,
+        # where the grid forces a charge that may be dearer than charging more here.
+        hi = 100 if j <= last_pin else min(100, grid_up(min(need, 100.0), step))
         lo = max(grid_up(reserve + nd.exit_percent, step), grid_up(fS[k0] - arr_off, step))
         new_S: list[float] = []
         new_O: list[float] = []
@@ -101,11 +130,16 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
         new_d: list[int] = []
         ptr, n_front = k0, len(front)
         best_val, best_lbl, best_a = float("inf"), -1, 0.0
+        # A pin means "charge here": a label may depart at d only if d ≥ min(100, arrival + pin_min).
+        shift = p.pin_min_charge_percent if nd.pinned else 0.0
         for d in range(lo, hi + 1, step):
-            while ptr < n_front and fS[ptr] - arr_off <= d + EPS:
+            lim = d - shift + EPS if d < 100 else d + EPS
+            while ptr < n_front and fS[ptr] - arr_off <= lim:
                 lbl = front[ptr]
                 a = LS[lbl] - arr_off
-                val = LO[lbl] - w_t * table_at(table, a) - per_pct * a
+                ka = int(a)
+                ta = table[ka] + (table[ka + 1] - table[ka]) * (a - ka) if ka < 100 else table[100]
+                val = LO[lbl] - w_t * ta - per_pct * a
                 if val < best_val:
                     best_val, best_lbl, best_a = val, lbl, a
                 ptr += 1
@@ -113,11 +147,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
                 continue
             o_new = best_val + w_t * table[d] + per_pct * d + base
             s_new = d + ex - nd.exit_percent
-            deficit = need_total - s_new
             if o_new > ub and ptr == n_front:
                 break  # o_new only grows with d once every label is in the prefix minimum
-            if o_new + (deficit * rate + math.ceil(deficit / span - 1e-9) * per_stop if deficit > 0 else 0.0) > ub:
-                continue
+            if pruning:
+                deficit = need_total - s_new
+                if deficit > 0 and o_new + bound[min(int(deficit), n_bound)] > ub:
+                    continue
             new_S.append(s_new)
             new_O.append(o_new)
             new_par.append(best_lbl)
@@ -154,12 +189,28 @@ def _search(p: Problem, obj: Objective, upper_bound: float) -> SearchResult:
         merged.reverse()
         front = merged
         fS = [LS[x] for x in front]
+        if pruning:
+            suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min)
     end = c_pct * length + p.arrive_target_percent
     k = bisect_left(fS, end - EPS)
     if k == len(front):
         return _partial(p, LP, LN, LA, LD, best_reach)
     best = min(front[k:], key=lambda x: (LO[x], -LS[x]))
     return SearchResult(True, _chain(best, LP, LN, LA, LD), LO[best] + w_t * p.route_min_per_km * length, length)
+
+
+def _suffix_bounds(front: list[int], fS: list[float], LO: list[float], need_total: float,
+                   bound: tuple[float, ...], per_stop: float) -> list[float]:
+    out = [0.0] * len(front)
+    run, last = float("inf"), len(bound) - 1
+    for i in range(len(front) - 1, -1, -1):
+        dl = need_total - fS[i]
+        rest = bound[dl if dl < last else last] if (dl := int(dl)) > 0 else 0.0
+        v = LO[front[i]] + (rest if rest > per_stop else per_stop)
+        if v < run:
+            run = v
+        out[i] = run
+    return out
 
 
 def _reach(S: float, reserve: float, c_pct: float) -> float:

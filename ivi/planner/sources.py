@@ -37,7 +37,7 @@ def status_age_min(status_updated: str, now: datetime) -> float | None:
     if not status_updated:
         return None
     try:
-        t = datetime.fromisoformat(status_updated.replace("Z", "+00:00"))
+        t = datetime.fromisoformat(status_updated)  # 3.11+: reads a trailing "Z" too
     except ValueError:
         return None
     if t.tzinfo is None:

@@ -6,6 +6,7 @@ then distance, then id — so the order is stable for equal times.
 """
 from __future__ import annotations
 
+import heapq
 import math
 
 from ivi.planner.errors import PlanInputError
@@ -27,8 +28,10 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
     local = route_kwh_per_km(v, s.detour_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
     kwh_pct = v.kwh_per_percent
     tables: dict[float, tuple[float, ...]] = {}
-    out: list[Suggestion] = []
-    for c in req.candidates:
+    # Rank first on plain tuples; build Suggestions (price lookup, clock, freshness) only for
+    # the few that are shown — at a million chargers a route has ~13,000 candidates.
+    ranked: list[tuple[float, float, str, int, float, float, float, float, float]] = []
+    for i, c in enumerate(req.candidates):
         if not _passes(c, req):
             continue
         if req.route_km is None:  # around the car: drive there, no route to rejoin
@@ -52,18 +55,24 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
         goal = max(target, arrival)
         charge = table_at(table, goal) - table_at(table, arrival)
         wait = wait_min(c, s)
+        cost_min = drive_min + s.stop_overhead_min + wait + charge
+        ranked.append((round(cost_min, 6), along, c.location_id, i, cost_min, extra_km, to_km, arrival, charge))
+    out: list[Suggestion] = []
+    for _, along, _, i, cost_min, extra_km, to_km, arrival, charge in heapq.nsmallest(req.limit, ranked):
+        c = req.candidates[i]
+        goal = max(target, arrival)
+        wait = wait_min(c, s)
         eta = req.now_min_of_day + (to_km / s.cruise_kmh * 60.0)
         cost = (goal - arrival) * kwh_pct / v.charge_efficiency * c.price_cny_per_kwh(hhmm(eta + wait))
         fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
         out.append(Suggestion(
             location_id=c.location_id, network=c.network, name=c.name, lat=c.lat, lon=c.lon, along_km=along,
             detour_km=extra_km, arrival_soc=arrival, target_soc=goal, charge_min=charge,
-            time_cost_min=drive_min + s.stop_overhead_min + wait + charge, cost_cny=cost, power_kw=c.power_kw,
+            time_cost_min=cost_min, cost_cny=cost, power_kw=c.power_kw,
             available_count=c.available_count, evse_count=c.evse_count, status_age_min=c.status_age_min,
             status_fresh=fresh, is_green=c.is_green,
         ))
-    out.sort(key=lambda x: (round(x.time_cost_min, 6), x.along_km, x.location_id))
-    return out[: req.limit]
+    return out
 
 
 def _passes(c: Candidate, req: SuggestRequest) -> bool:

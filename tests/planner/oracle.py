@@ -20,6 +20,8 @@ def evaluate(p: Problem, obj: Objective, chain: list[tuple[int, float]]) -> floa
         a = soc - p.route_percent_per_km * (nd.x_km - x) - nd.entry_percent
         if a < p.reserve_percent - 1e-9 or d < a - 1e-9 or d > 100 or d - nd.exit_percent < p.reserve_percent - 1e-9:
             return None
+        if nd.pinned and d < min(100.0, a + p.pin_min_charge_percent) - 1e-9:
+            return None  # a pin means charge here
         charge = table_at(nd.charge_table_min, d) - table_at(nd.charge_table_min, a)
         energy_cost = nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency * (d - a)
         total += obj.per_min * (nd.entry_min + nd.exit_min + nd.fixed_min + charge) + obj.per_cny * energy_cost + obj.per_stop

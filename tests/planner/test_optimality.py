@@ -2,10 +2,13 @@
 pruning bound never cuts the optimum on larger ones, and every plan it returns is feasible."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from dataclasses import replace
+
+from hypothesis import assume, given, settings, strategies as st
 
 from ivi.planner import PlannerSettings, TripRequest
-from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem
+from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
+from ivi.planner.bounds import remaining_bound
 from ivi.planner.search import _search, search
 from tests.planner import oracle
 from tests.planner.conftest import SMALL_CAR_TOML, station
@@ -16,11 +19,17 @@ POWERS = st.sampled_from([50.0, 60.0, 120.0, 150.0, 250.0])
 
 
 @st.composite
-def instances(draw, max_stations: int = 4, step: int = 10):  # type: ignore[no-untyped-def]
+def instances(draw, max_stations: int = 4, step: int = 10, clustered: bool = False,  # type: ignore[no-untyped-def]
+              prune_dominated: bool = True):
     length = draw(st.floats(60, 520))
     n = draw(st.integers(0, max_stations))
+    # Clustered: stations a few km apart at a few sites, so that dominated ones exist.
+    sites = [draw(st.floats(0, length)) for _ in range(2)]
+    where = (lambda: min(length, draw(st.sampled_from(sites)) + draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])))) \
+        if clustered else (lambda: draw(st.floats(0, length)))
+    off = (lambda: draw(st.sampled_from([0.0, 0.5, 3.0, 6.0]))) if clustered else (lambda: draw(st.floats(0, 6)))
     cands = tuple(
-        station(i, draw(st.floats(0, length)), draw(POWERS), draw(st.floats(0, 6)),
+        station(i, where(), draw(POWERS), off(),
                 price=draw(st.sampled_from([1.0, 1.4, 2.0])), available=draw(st.sampled_from([0, 2])))
         for i in range(n)
     )
@@ -31,7 +40,7 @@ def instances(draw, max_stations: int = 4, step: int = 10):  # type: ignore[no-u
         arrive_soc_percent=draw(st.sampled_from([None, 15.0, 30.0])), pinned_ids=pinned,
         settings=PlannerSettings(soc_step_percent=step, trip_min_power_kw=0.0),
     )
-    return build_problem(req)
+    return build_problem(req, prune_dominated=prune_dominated)
 
 
 @settings(max_examples=60, deadline=None)
@@ -58,3 +67,33 @@ def test_pruning_bound_never_cuts_the_optimum(problem, objective) -> None:  # ty
     if exact.feasible:
         assert abs(fast.objective - exact.objective) <= 1e-6 * max(1.0, exact.objective)
         assert oracle.evaluate(problem, objective, [(s.node, s.departure_soc) for s in fast.chain]) is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_stations=5, clustered=True, prune_dominated=False), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+def test_dropping_dominated_stations_never_changes_the_optimum(full, objective) -> None:  # type: ignore[no-untyped-def]
+    """The oracle over *every* station equals the search over the stations kept by the
+    dominance rule, and the chain found is valid for the full problem."""
+    kept = replace(full, **dict(zip(("nodes", "detour_km_per_node"),
+                                    drop_dominated(list(full.nodes), list(full.detour_km_per_node),
+                                                   full.route_percent_per_km))))
+    kept = replace(kept, nodes=tuple(kept.nodes), detour_km_per_node=tuple(kept.detour_km_per_node))
+    res = search(kept, objective)
+    expected = oracle.best(full, objective)
+    assert res.feasible == (expected != float("inf"))
+    if res.feasible:
+        assert abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+def test_the_remaining_cost_bound_is_admissible_and_pruning_at_the_optimum_keeps_it(problem, objective) -> None:  # type: ignore[no-untyped-def]
+    expected = oracle.best(problem, objective)
+    assume(expected != float("inf"))
+    lb = remaining_bound(problem, objective)
+    drive = objective.per_min * problem.route_min_per_km * problem.length_km
+    deficit = problem.route_percent_per_km * problem.length_km + problem.arrive_target_percent - problem.start_soc
+    assert drive + lb.at(deficit) <= expected + 1e-6
+    # The tightest possible upper bound (the optimum itself) still finds the optimum.
+    res = _search(problem, objective, expected * (1 + 1e-9) + 1e-6, lb)
+    assert res.feasible and abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))

@@ -85,6 +85,17 @@ def test_pinned_station_is_used_and_the_rest_reoptimised(small_car) -> None:  # 
     assert free.stops[0].location_id not in [s.location_id for s in avoided.stops]
 
 
+def test_a_pin_means_charging_there_even_when_no_charge_is_needed(small_car) -> None:  # type: ignore[no-untyped-def]
+    # 100 km on a full battery needs no stop; the pinned stop still charges the minimum.
+    req = TripRequest(100.0, small_car, 90.0, (station(1, 40.0),), pinned_ids=("S001",))
+    stop = plan_trip(req).stops[0]
+    assert stop.location_id == "S001"
+    assert stop.departure_soc >= min(100.0, stop.arrival_soc + req.settings.pin_min_charge_percent) - 1e-6
+    assert stop.charge_min > 0
+    near_full = plan_trip(replace(req, soc_percent=100.0, candidates=(station(1, 5.0),))).stops[0]
+    assert near_full.arrival_soc > 90.0 and near_full.departure_soc == 100.0  # less than the minimum fits: full
+
+
 def test_no_trivial_top_up_when_one_longer_stop_is_as_fast(small_car) -> None:  # type: ignore[no-untyped-def]
     # Two identical chargers 10 km apart on a trip that needs one charge: one stop, not two.
     cands = (station(1, 150.0, 150.0), station(2, 160.0, 150.0))
