@@ -26,7 +26,7 @@ from typing import Callable
 from sync.geo.geometry import haversine_km, parse_polyline
 from sync.geo.cities import find_city
 from sync.geo.routes import Place, Route, route_between, resolve_place
-from sync.store import ChargerStore
+from sync.store import ChargerStore, default_db_path
 from ivi.planner.vehicle import VehicleProfile as PlannerProfile
 from ivi.profiles import load_profile
 from ivi.services.navigation import PrintNavigation
@@ -135,13 +135,14 @@ def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tup
 
 def make_sync(config: AppConfig, open_cache: Callable[[], ChargerStore]) -> SyncService:
     """The charger-data sync: offline without ``--broker``; with ``--broker URL --pubkey KEY`` the
-    MQTT client (``sync.client``) writes the cache from its own threads and connection."""
+    MQTT vehicle client (``ivi-sync follow``) in its own process, writing the same cache file."""
     if not config.broker:
         return OfflineSync()
-    from ivi.services.mqtt_sync import MqttSync  # paho and cryptography only when asked for
+    from ivi.services.mqtt_sync import MqttSync
 
     client_id = os.environ.get("IVI_CLIENT_ID") or f"ivi-{socket.gethostname()}"
-    return MqttSync(open_cache, config.broker, config.pubkey or "", client_id)
+    db_path = config.db_path or default_db_path()
+    return MqttSync(db_path, config.broker, config.pubkey or "", client_id, prepare=lambda: open_cache().close())
 
 
 def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: PlannerProfile) -> Services:

@@ -2,10 +2,13 @@
 Thin: each command builds the library objects and prints what they report."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
 import socket
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -153,9 +156,15 @@ def status_feed(broker, key_path, rate_per_s, count, seed, state_dir, dataset, c
 @_password
 @_mqtt
 @click.option("-v", "--verbose", is_flag=True)
+@click.option("--events", is_flag=True,
+              help="Print JSON lines on stdout for a supervising app: {\"status\": {...}} on every state change, "
+                   "{\"changed\": [location ids] | null} after every committed cache write.")
 def follow(broker, db_path, pubkey_path, until_synced, timeout_s, client_id, dataset, cafile, username,  # type: ignore[no-untyped-def]
-           password, mqtt_version, verbose) -> None:
-    """Keep a charger cache in step with the publisher (headless vehicle client)."""
+           password, mqtt_version, verbose, events) -> None:
+    """Keep a charger cache in step with the publisher (headless vehicle client).
+
+    With ``--events`` this is how the head-unit app runs its sync: in its own process, so that
+    applying a snapshot never competes with the screen for Python's interpreter lock."""
     from sync.client import VehicleClient
     from sync.signing import load_verifier
     from sync.store import ChargerStore
@@ -166,6 +175,16 @@ def follow(broker, db_path, pubkey_path, until_synced, timeout_s, client_id, dat
                            mqtt5=mqtt_version == "5", ca_file=cafile, username=username, password=password)
     client.add_observer(lambda s: click.echo(
         f"{s.state} {s.progress:.0%} version={s.version} {s.detail}", err=True) if verbose else None)
+    if events:
+        out_lock = threading.Lock()
+
+        def emit(obj: object) -> None:
+            with out_lock:
+                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+
+        client.add_observer(lambda s: emit({"status": dataclasses.asdict(s)}))
+        client.add_change_listener(lambda ids: emit({"changed": ids}))
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     client.start()
     try:

@@ -44,13 +44,12 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
     port = free_port()
     db = tmp_path / "car.db"
     screen = Screen()
-    service = MqttSync(lambda: ChargerStore.open(db, seed=False), f"mqtt://127.0.0.1:{port}", pub_key, "car-1",
-                       connect_timeout_s=3, retry_s=0.2, max_retry_s=0.5)
+    service = MqttSync(db, f"mqtt://127.0.0.1:{port}", pub_key, "car-1", retry_s=0.2, max_retry_s=0.5)
     service.start(screen.on_status, screen.on_changed)
     broker = None
     try:
         # No broker yet: the screen hears "offline" with the reason, and the service keeps trying.
-        assert wait_for(lambda: any(s.state == "offline" and "broker" in s.detail for s in screen.statuses), 15)
+        assert wait_for(lambda: any(s.state == "offline" and "127.0.0.1" in s.detail for s in screen.statuses), 20)
         broker = Mosquitto(tmp_path / "broker", port=port).start()
         pub = Publisher(broker.url, load_signer(key)).start()
         try:
@@ -76,14 +75,29 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
             broker.stop()
 
 
-def test_a_key_that_is_not_a_key_is_an_error_on_screen(tmp_path):
+def test_a_key_that_is_not_a_key_is_said_plainly_on_screen(tmp_path):
     bad = tmp_path / "operator.pub"
     bad.write_text("not a key")
     screen = Screen()
-    service = MqttSync(lambda: ChargerStore.open(tmp_path / "c.db", seed=False), "mqtt://127.0.0.1:1", bad, "car-2")
+    service = MqttSync(tmp_path / "c.db", "mqtt://127.0.0.1:1", bad, "car-2", retry_s=5)
     service.start(screen.on_status, screen.on_changed)
     try:
-        assert wait_for(lambda: screen.statuses[-1].state == "error", 10)
-        assert "not a public key" in screen.statuses[-1].detail
+        assert wait_for(lambda: "not a public key" in screen.statuses[-1].detail, 20)
+        assert screen.statuses[-1].state == "offline"
     finally:
         service.stop()
+
+
+def test_the_sync_process_is_stopped_with_the_app(tmp_path):
+    key, pub_key = write_keypair(tmp_path / "operator")
+    broker = Mosquitto(tmp_path / "broker").start()
+    screen = Screen()
+    service = MqttSync(tmp_path / "c.db", broker.url, pub_key, "car-3")
+    try:
+        service.start(screen.on_status, screen.on_changed)
+        assert wait_for(lambda: service._proc is not None and any(s.detail != "connecting" for s in screen.statuses), 20)
+        proc = service._proc
+        service.stop()
+        assert proc.poll() is not None
+    finally:
+        broker.stop()
