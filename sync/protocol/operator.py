@@ -13,14 +13,13 @@ status stream); the car applies the same rule, so both converge to the same row.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from sync.models import Location, Tariff
-from sync.ocpi import location_to_ocpi
-from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest, chunk_raw
+from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
+from sync.protocol.rows import chunk_body, location_json
 
 CHUNK_RAW_BYTES = 512 * 1024  # ~60 KB once zstd-compressed
 DELTA_MAX_RECORDS = 2000  # a bigger change is split across consecutive versions
@@ -161,10 +160,10 @@ class Operator:
     def _snapshot(self) -> list[Outgoing]:
         st = self.state
         locs = [st.locations[i] for i in sorted(st.locations)]
-        groups: list[list[str]] = [[]]
+        groups: list[list[bytes]] = [[]]
         size = 0
         for loc in locs:
-            j = json.dumps(location_to_ocpi(loc), separators=(",", ":"), ensure_ascii=False)
+            j = location_json(loc)
             if size + len(j) > self.chunk_raw_bytes and groups[-1]:
                 groups.append([])
                 size = 0
@@ -174,7 +173,7 @@ class Operator:
         old_count = len(st.chunk_sha256)
         out, shas = [], []
         for i, g in enumerate(groups):
-            raw = chunk_raw(g, tariffs if i == 0 else [])
+            raw = chunk_body(g, tariffs if i == 0 else [])
             payload = encode_raw(self._header("chunk", st.version, i, i, len(groups)), raw, self.signer)
             shas.append(hashlib.sha256(payload).hexdigest())
             out.append(Outgoing(self.topics.chunk(i), payload, retain=True))

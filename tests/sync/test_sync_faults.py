@@ -68,11 +68,16 @@ def test_broker_restart_in_the_middle_of_a_snapshot(broker, signer, small_feeds,
     assert len(pub.state.chunk_sha256) > 10
     pub.close()
     killed = threading.Event()
+    fired: list[float] = []
 
     def kill_mid_snapshot(status) -> None:  # runs on the client's network thread, mid-snapshot
-        if not killed.is_set() and 0.2 < status.progress < 0.6 and status.state == "syncing":
-            killed.set()
+        if not fired and 0.2 < status.progress < 0.6 and status.state == "syncing":
+            fired.append(status.progress)
             broker.stop()
+            # Only now: set before the old broker has exited, the main thread's restart raced
+            # it (the new one could not bind the port, or the old one accepted the publisher's
+            # TCP connection and then died: "did not accept us in 10 s" under load).
+            killed.set()
 
     car = _car(tmp_path, broker.url, signer)
     car.add_observer(kill_mid_snapshot)
