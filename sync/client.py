@@ -45,6 +45,7 @@ class CacheApplier:
             syncstate.ensure_tables(conn)
         self.rejections: list[Reject] = []
         self._prepared: dict[tuple[int, int], ChunkRows] = {}
+        self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
 
     def new_sync(self, client_id: str) -> VehicleSync:
         """A state machine that starts where the cache stands."""
@@ -88,6 +89,7 @@ class CacheApplier:
         """The swap, in one transaction. Chunks checked on arrival are used as they are; the
         others (beyond the memory bound, or staged before a restart) are decoded again."""
         prepared, self._prepared = self._prepared, {}
+        t0 = time.perf_counter()
         with self.store.transaction() as conn:
             staged = syncstate.staged_indexes(conn, action.version)
             if staged != list(range(action.chunks)):
@@ -101,7 +103,9 @@ class CacheApplier:
                         rows = check_chunk(decode(payload, self.verifier, self.dataset).body)
                     yield rows.locations, rows.tariffs
 
-            syncstate.replace_all(conn, chunks(), action.version, action.status_seq)
+            n = syncstate.replace_all(conn, chunks(), action.version, action.status_seq)
+        self.last_swap_s = time.perf_counter() - t0
+        log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
 
 
 class VehicleClient:
