@@ -14,6 +14,7 @@ from sync.protocol.messages import Header, Rejected, encode_raw
 from sync.protocol.rows import check_chunk, chunk_body, location_json
 from sync.protocol.vehicle import ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, StageChunk
 from sync.store import ChargerStore
+from sync.store import syncstate
 from sync.store.syncstate import dump_rows
 from tests.sync.test_sync_protocol import LOCS, SIGNER, TARIFFS, Car, _operator
 
@@ -109,3 +110,28 @@ def test_snapshot_over_a_full_cache_keeps_newer_statuses_and_equals_the_delta_pa
     ref.upsert(LOCS, TARIFFS)
     ref.set_evse_statuses([(e.uid, *newer)])
     assert dump_rows(car.store.conn) == dump_rows(ref.conn)
+
+
+def test_readers_see_the_old_set_during_the_swap_and_the_new_set_after(tmp_path) -> None:
+    """The swap is one transaction: a second connection (the UI) reads the whole old dataset
+    while rows are going in, and the whole new one after the commit, never a mix."""
+    store = ChargerStore.open(tmp_path / "car.db", seed=False)
+    store.upsert(LOCS, TARIFFS)
+    reader = ChargerStore.open(tmp_path / "car.db", seed=False)
+    new = LOCS[: len(LOCS) // 2]
+    rows = [check_chunk(orjson.loads(chunk_body([location_json(l) for l in new[i:i + 20]], TARIFFS if i == 0 else [])))
+            for i in range(0, len(new), 20)]
+    seen = []
+
+    def chunks():
+        for r in rows:
+            yield r.locations, r.tariffs
+            seen.append(reader.stats()["locations"])  # between two inserts of the swap
+
+    with store.transaction() as conn:
+        syncstate.ensure_tables(conn)
+        syncstate.replace_all(conn, chunks(), 2, 0)
+        assert len(seen) == len(rows) > 1 and set(seen) == {len(LOCS)}
+    assert reader.stats()["locations"] == len(new)
+    reader.close()
+    store.close()
