@@ -2,6 +2,8 @@
 
     python bench/sync.py            # scale 1 (+ status changes)
     python bench/sync.py --million  # also ~1M chargers (scale 35; minutes)
+    python bench/sync.py --million --million-feeds bench/out/feeds-scale35 --skip-scale1
+                                    # reuse scale-35 feeds written by `ivi-sync feeds --scale 35`
 
 Naive baseline: one retained message per charger (its OCPI JSON, uncompressed, unsigned) and
 one commit per row on the car.
@@ -20,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sync.activity import StatusSimulator  # noqa: E402
 from sync.client import VehicleClient  # noqa: E402
 from sync.feeds.generator import GeneratorConfig, generate  # noqa: E402
-from sync.ocpi import location_to_ocpi, parse_location  # noqa: E402
+from sync.ocpi import location_to_ocpi, parse_location, read_feeds  # noqa: E402
 from sync.publisher import Publisher  # noqa: E402
 from sync.signing import generate_signer  # noqa: E402
 from sync.store import ChargerStore  # noqa: E402
@@ -38,8 +40,12 @@ def dataset(scale: float):
     return locs, tariffs
 
 
-def ours_full_sync(url: str, tmp: Path, scale: float, signer) -> dict:
-    locs, tariffs = dataset(scale)
+def ours_full_sync(url: str, tmp: Path, scale: float, signer, feeds: Path | None = None) -> dict:
+    if feeds is not None:
+        feed = read_feeds([feeds])
+        locs, tariffs = feed.locations, feed.tariffs
+    else:
+        locs, tariffs = dataset(scale)
     pub = Publisher(url, signer, client_id=f"pub-{scale}", dataset=f"bench-{scale}").start()
     t0 = time.perf_counter()
     rep = pub.publish_dataset(locs, tariffs)
@@ -51,6 +57,7 @@ def ours_full_sync(url: str, tmp: Path, scale: float, signer) -> dict:
     t_sync = time.perf_counter() - t0
     evses = store.stats()["evses"]
     out = {"scale": scale, "evses": evses, "publish_s": t_pub, "sync_s": t_sync, "wire_bytes": rep.bytes,
+           "swap_s": car.applier.last_swap_s,
            "pub": pub, "car": car, "store": store, "locs": locs}
     return out
 
@@ -92,16 +99,16 @@ def status_latency(ours: dict, n: int) -> dict:
     pub, car = ours["pub"], ours["car"]
     sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in ours["locs"] for e in l.evses), seed=n)
     changes = sim.changes(n, time.time() + n)
-    target = pub.state.status_seq + -(-len(changes) // 500)
     t0 = time.perf_counter()
     pub.publish_statuses(changes)
+    target = pub.state.status_seq
     while car.sync.status_seq < target:
         time.sleep(0.001)
     return {"n": n, "s": time.perf_counter() - t0}
 
 
-def naive_status(url: str, tmp: Path, ours: dict, n: int) -> float:
-    store = ChargerStore.open(tmp / "naive.db", seed=False)
+def naive_status(url: str, tmp: Path, ours: dict, n: int, db: str = "naive.db") -> float:
+    store = ChargerStore.open(tmp / db, seed=False)
     sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in ours["locs"] for e in l.evses), seed=n + 1)
     changes = sim.changes(n, time.time() + 2 * n)
     done = threading.Event()
@@ -121,8 +128,8 @@ def naive_status(url: str, tmp: Path, ours: dict, n: int) -> float:
     pub = MqttTransport(url, "naive-status-pub", on_message=lambda *a: None, persistent=False)
     pub.connect()
     t0 = time.perf_counter()
-    for c in changes:
-        pub.publish(f"naive/status/{c[0]}", json.dumps(c).encode())
+    for i, c in enumerate(changes):  # waiting now and then keeps paho's outgoing queue bounded
+        pub.publish(f"naive/status/{c[0]}", json.dumps(c).encode(), wait_s=60 if i % 1000 == 999 else None)
     done.wait(600)
     t = time.perf_counter() - t0
     car.close()
@@ -149,33 +156,53 @@ def day_of_deltas(ours: dict) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--million", action="store_true")
+    ap.add_argument("--million-feeds", type=Path, help="scale-35 OCPI feeds to reuse instead of generating them")
+    ap.add_argument("--skip-scale1", action="store_true", help="only the --million part")
+    ap.add_argument("--naive-statuses", type=int, default=100_000,
+                    help="status changes for the naive scheme at scale 35 (one commit each); 0 to skip")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     broker = Mosquitto(tmp / "broker", extra=("max_queued_messages 0",)).start()
     signer = generate_signer()
     rows = []
     try:
-        ours = ours_full_sync(broker.url, tmp, 1.0, signer)
-        naive = naive_full_sync(broker.url, tmp, ours["locs"])
-        rows.append(("full sync, scale 1 (%d EVSEs): time" % ours["evses"], f"{ours['sync_s']:.2f} s",
-                     f"{naive['sync_s']:.2f} s", naive["sync_s"] / ours["sync_s"]))
-        rows.append(("full sync, scale 1: bytes on the wire", f"{ours['wire_bytes'] / 1e6:.2f} MB",
-                     f"{naive['wire_bytes'] / 1e6:.2f} MB", naive["wire_bytes"] / ours["wire_bytes"]))
-        rows.append(("publish, scale 1", f"{ours['publish_s']:.2f} s", f"{naive['publish_s']:.2f} s",
-                     naive["publish_s"] / ours["publish_s"]))
-        for n in (1000, 100_000):
-            r = status_latency(ours, n)
-            nv = naive_status(broker.url, tmp, ours, n) if n <= 10_000 else None
-            rows.append((f"{n:,} status changes applied", f"{r['s'] * 1000:.0f} ms ({n / r['s']:,.0f}/s)",
-                         f"{nv * 1000:.0f} ms" if nv else "n/a", (nv / r["s"]) if nv else float("nan")))
-        day = day_of_deltas(ours)
-        rows.append(("a typical day's deltas, scale 1", f"{day / 1e3:.0f} KB", "(republish all)", ours["wire_bytes"] / day))
-        ours["car"].stop()
-        ours["pub"].close()
+        if not args.skip_scale1:
+            ours = ours_full_sync(broker.url, tmp, 1.0, signer)
+            naive = naive_full_sync(broker.url, tmp, ours["locs"])
+            rows.append(("full sync, scale 1 (%d EVSEs): time" % ours["evses"], f"{ours['sync_s']:.2f} s",
+                         f"{naive['sync_s']:.2f} s", naive["sync_s"] / ours["sync_s"]))
+            rows.append(("  of which the swap transaction", f"{ours['swap_s']:.2f} s", "", float("nan")))
+            rows.append(("full sync, scale 1: bytes on the wire", f"{ours['wire_bytes'] / 1e6:.2f} MB",
+                         f"{naive['wire_bytes'] / 1e6:.2f} MB", naive["wire_bytes"] / ours["wire_bytes"]))
+            rows.append(("publish, scale 1", f"{ours['publish_s']:.2f} s", f"{naive['publish_s']:.2f} s",
+                         naive["publish_s"] / ours["publish_s"]))
+            for n in (1000, 100_000):
+                r = status_latency(ours, n)
+                nv = naive_status(broker.url, tmp, ours, n) if n <= 10_000 else None
+                rows.append((f"{n:,} status changes applied", f"{r['s'] * 1000:.0f} ms ({n / r['s']:,.0f}/s)",
+                             f"{nv * 1000:.0f} ms" if nv else "n/a", (nv / r["s"]) if nv else float("nan")))
+            day = day_of_deltas(ours)
+            rows.append(("a typical day's deltas, scale 1", f"{day / 1e3:.0f} KB", "(republish all)", ours["wire_bytes"] / day))
+            ours["car"].stop()
+            ours["pub"].close()
         if args.million:
-            big = ours_full_sync(broker.url, tmp, 35.0, signer)
+            big = ours_full_sync(broker.url, tmp, 35.0, signer, args.million_feeds)
             rows.append((f"full sync, scale 35 ({big['evses']:,} EVSEs): time", f"{big['sync_s']:.1f} s", "", float("nan")))
+            rows.append(("  of which the swap transaction", f"{big['swap_s']:.1f} s", "", float("nan")))
             rows.append(("full sync, scale 35: bytes on the wire", f"{big['wire_bytes'] / 1e6:.1f} MB", "", float("nan")))
+            rows.append(("publish, scale 35", f"{big['publish_s']:.1f} s", "", float("nan")))
+            print(rows[-4:], flush=True)
+            r = status_latency(big, 100_000)
+            print(f"100,000 statuses at scale 35: {r['s']:.1f} s", flush=True)
+            nv = None
+            if args.naive_statuses:
+                import sqlite3
+                with big["store"]._lock, sqlite3.connect(tmp / "naive-35.db") as dst:
+                    big["store"].conn.backup(dst)  # the naive car starts from the same rows
+                nv = naive_status(broker.url, tmp, big, args.naive_statuses, db="naive-35.db")
+            rows.append(("100,000 status changes applied, scale 35", f"{r['s']:.1f} s ({100_000 / r['s']:,.0f}/s)",
+                         f"{nv:.1f} s ({args.naive_statuses:,})" if nv else "n/a",
+                         (nv / args.naive_statuses * 100_000 / r["s"]) if nv else float("nan")))
             big["car"].stop()
             big["pub"].close()
     finally:

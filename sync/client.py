@@ -13,10 +13,11 @@ import json
 import logging
 import threading
 import time
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
-from sync.protocol.bodies import DEFAULT_DATASET, Topics, parse_chunk
+from sync.protocol.bodies import DEFAULT_DATASET, Topics
 from sync.protocol.messages import VerifierLike, decode
+from sync.protocol.rows import ChunkRows, check_chunk
 from sync.protocol.vehicle import (
     Action, ApplyDelta, ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, SendRequest, StageChunk,
     StateChanged, Subscribe, SyncStatus, Unsubscribe, VehicleSync,
@@ -27,6 +28,9 @@ from sync.transport import DEFAULT_SESSION_EXPIRY_S, MqttTransport
 
 log = logging.getLogger("sync.client")
 TICK_S = 0.2
+#: Checked chunks kept in memory between their arrival and the commit (the rest are decoded
+#: again from the shadow table at the commit): ~512 KB of JSON each, so a bounded cost.
+PREPARED_MAX_CHUNKS = 48
 
 __all__ = ["VehicleClient", "CacheApplier", "SyncStatus"]
 
@@ -41,6 +45,8 @@ class CacheApplier:
         with store.transaction() as conn:
             syncstate.ensure_tables(conn)
         self.rejections: list[Reject] = []
+        self._prepared: dict[tuple[int, int], ChunkRows] = {}
+        self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
 
     def locations_of(self, evse_uids: Sequence[str]) -> list[str]:
         """The ids of the locations these EVSEs belong to."""
@@ -69,18 +75,16 @@ class CacheApplier:
                 syncstate.apply_delta(conn, d.version, action.status_seq, d.upsert_locations, d.remove_locations,
                                       d.upsert_tariffs, d.remove_tariffs)
         elif isinstance(action, BeginSnapshot):
+            self._prepared.clear()
             with self.store.transaction() as conn:
                 syncstate.begin_snapshot(conn)
         elif isinstance(action, StageChunk):
             with self.store.transaction() as conn:
                 syncstate.stage_chunk(conn, action.version, action.index, action.payload)
+            if action.rows is not None and len(self._prepared) < PREPARED_MAX_CHUNKS:
+                self._prepared[(action.version, action.index)] = action.rows
         elif isinstance(action, CommitSnapshot):
-            with self.store.transaction() as conn:
-                payloads = list(syncstate.staged_payloads(conn, action.version))
-                if len(payloads) != action.chunks:
-                    raise RuntimeError(f"snapshot {action.version}: {len(payloads)} of {action.chunks} chunks staged")
-                batches = (parse_chunk(decode(p, self.verifier, self.dataset).body) for p in payloads)
-                syncstate.replace_all(conn, batches, action.version, action.status_seq)
+            self._commit_snapshot(action)
         elif isinstance(action, Reject):
             self.rejections.append(action)
             log.warning("rejected message on %s: %s%s", action.topic, action.reason,
@@ -88,6 +92,28 @@ class CacheApplier:
         else:
             return False
         return True
+
+    def _commit_snapshot(self, action: CommitSnapshot) -> None:
+        """The swap, in one transaction. Chunks checked on arrival are used as they are; the
+        others (beyond the memory bound, or staged before a restart) are decoded again."""
+        prepared, self._prepared = self._prepared, {}
+        t0 = time.perf_counter()
+        with self.store.transaction() as conn:
+            staged = syncstate.staged_indexes(conn, action.version)
+            if staged != list(range(action.chunks)):
+                raise RuntimeError(f"snapshot {action.version}: {len(staged)} of {action.chunks} chunks staged")
+
+            def chunks() -> Iterator[tuple[list, list]]:
+                for i in staged:
+                    rows = prepared.pop((action.version, i), None)
+                    if rows is None:
+                        payload = syncstate.staged_payload(conn, action.version, i)
+                        rows = check_chunk(decode(payload, self.verifier, self.dataset).body)
+                    yield rows.locations, rows.tariffs
+
+            n = syncstate.replace_all(conn, chunks(), action.version, action.status_seq)
+        self.last_swap_s = time.perf_counter() - t0
+        log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
 
 
 class VehicleClient:

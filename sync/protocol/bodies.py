@@ -1,6 +1,7 @@
 """Topics and the bodies carried inside envelopes: manifest, snapshot chunk, delta, status batch,
 status catch-up, nack and the vehicle's request. Each body is plain JSON so that any MQTT tool
-can inspect a decoded message; locations and tariffs are OCPI 2.2.1 objects.
+can inspect a decoded message; in deltas locations and tariffs are OCPI 2.2.1 objects (snapshot
+chunks carry compact rows: ``sync.protocol.rows``).
 """
 from __future__ import annotations
 
@@ -144,18 +145,6 @@ def parse_records(locations: Any, tariffs: Any) -> tuple[tuple[Location, ...], t
         return tuple(parse_location(l) for l in locations), tuple(parse_tariff(t) for t in tariffs)
     except Invalid as exc:
         raise Rejected("malformed body", f"invalid record: {exc}"[:100]) from None
-
-
-def chunk_raw(location_json: list[str], tariffs: list[Tariff]) -> bytes:
-    """A snapshot chunk body from pre-serialised locations (so the chunker can size chunks)."""
-    t = json.dumps([tariff_to_ocpi(x) for x in tariffs], separators=(",", ":"), ensure_ascii=False)
-    return ('{"locations":[' + ",".join(location_json) + '],"tariffs":' + t + "}").encode()
-
-
-def parse_chunk(b: Any) -> tuple[tuple[Location, ...], tuple[Tariff, ...]]:
-    if not isinstance(b, dict):
-        raise Rejected("malformed body", "chunk is not an object")
-    return parse_records(b.get("locations"), b.get("tariffs"))
 
 
 def parse_changes(v: Any) -> tuple[StatusChange, ...]:

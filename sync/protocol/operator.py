@@ -13,18 +13,17 @@ status stream); the car applies the same rule, so both converge to the same row.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from sync.models import Location, Tariff
-from sync.ocpi import location_to_ocpi
-from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest, chunk_raw
+from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
+from sync.protocol.rows import chunk_body, location_json
 
 CHUNK_RAW_BYTES = 512 * 1024  # ~60 KB once zstd-compressed
 DELTA_MAX_RECORDS = 2000  # a bigger change is split across consecutive versions
-STATUS_BATCH = 500
+STATUS_BATCH = 2000  # one cache transaction each: per-commit cost (WAL checkpoints) dominates small batches
 CATCHUP_BATCH = 5000
 DELTA_HISTORY = 200  # versions whose deltas are kept to answer requests
 MANIFEST_TTL_S = 7 * 24 * 3600.0
@@ -100,13 +99,15 @@ class Operator:
     """The publisher's protocol brain. Mutates its :class:`OperatorState`; returns messages."""
 
     def __init__(self, state: OperatorState, signer: SignerLike, *, compression: str = "zstd",
-                 chunk_raw_bytes: int = CHUNK_RAW_BYTES, delta_max_records: int = DELTA_MAX_RECORDS) -> None:
+                 chunk_raw_bytes: int = CHUNK_RAW_BYTES, delta_max_records: int = DELTA_MAX_RECORDS,
+                 status_batch: int = STATUS_BATCH) -> None:
         self.state = state
         self.signer = signer
         self.topics = Topics(state.dataset)
         self.compression = compression
         self.chunk_raw_bytes = chunk_raw_bytes
         self.delta_max_records = delta_max_records
+        self.status_batch = status_batch
         self._uid_location: dict[str, str] = {}
         # The compacted status log since this process started: uid → (status, ts, seq).
         self._status_log: dict[str, tuple[str, str, int]] = {}
@@ -161,10 +162,10 @@ class Operator:
     def _snapshot(self) -> list[Outgoing]:
         st = self.state
         locs = [st.locations[i] for i in sorted(st.locations)]
-        groups: list[list[str]] = [[]]
+        groups: list[list[bytes]] = [[]]
         size = 0
         for loc in locs:
-            j = json.dumps(location_to_ocpi(loc), separators=(",", ":"), ensure_ascii=False)
+            j = location_json(loc)
             if size + len(j) > self.chunk_raw_bytes and groups[-1]:
                 groups.append([])
                 size = 0
@@ -174,7 +175,7 @@ class Operator:
         old_count = len(st.chunk_sha256)
         out, shas = [], []
         for i, g in enumerate(groups):
-            raw = chunk_raw(g, tariffs if i == 0 else [])
+            raw = chunk_body(g, tariffs if i == 0 else [])
             payload = encode_raw(self._header("chunk", st.version, i, i, len(groups)), raw, self.signer)
             shas.append(hashlib.sha256(payload).hexdigest())
             out.append(Outgoing(self.topics.chunk(i), payload, retain=True))
@@ -213,8 +214,8 @@ class Operator:
                 st.live[uid] = (status, ts)
                 fresh.append((uid, status, ts))
         out = []
-        for start in range(0, len(fresh), STATUS_BATCH):
-            batch = fresh[start:start + STATUS_BATCH]
+        for start in range(0, len(fresh), self.status_batch):
+            batch = fresh[start:start + self.status_batch]
             st.status_seq += 1
             for uid, status, ts in batch:
                 self._status_log[uid] = (status, ts, st.status_seq)

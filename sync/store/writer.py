@@ -92,6 +92,14 @@ def _index(conn: sqlite3.Connection, pks: list[int]) -> None:
     conn.execute(f"INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
 
 
+def index_all(conn: sqlite3.Connection) -> None:
+    """Fill the R*Tree and full-text indexes from every location, after a bulk insert into
+    emptied tables (``delete_all``): one pass each, no key list to look up."""
+    conn.execute("INSERT INTO locations_rtree SELECT pk, lat, lat, lon, lon FROM locations")
+    conn.execute("INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations")
+    conn.execute("INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations")
+
+
 def _unindex(conn: sqlite3.Connection, pks: list[int]) -> None:
     """Remove the index entries of these locations; external-content FTS5 needs the old values."""
     if not pks:

@@ -2,6 +2,7 @@
 holds exactly the publisher's rows and every rejection was logged with its reason."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -68,11 +69,16 @@ def test_broker_restart_in_the_middle_of_a_snapshot(broker, signer, small_feeds,
     assert len(pub.state.chunk_sha256) > 10
     pub.close()
     killed = threading.Event()
+    fired: list[float] = []
 
     def kill_mid_snapshot(status) -> None:  # runs on the client's network thread, mid-snapshot
-        if not killed.is_set() and 0.2 < status.progress < 0.6 and status.state == "syncing":
-            killed.set()
+        if not fired and 0.2 < status.progress < 0.6 and status.state == "syncing":
+            fired.append(status.progress)
             broker.stop()
+            # Only now: set before the old broker has exited, the main thread's restart raced
+            # it (the new one could not bind the port, or the old one accepted the publisher's
+            # TCP connection and then died: "did not accept us in 10 s" under load).
+            killed.set()
 
     car = _car(tmp_path, broker.url, signer)
     car.add_observer(kill_mid_snapshot)
@@ -158,5 +164,36 @@ def test_tampered_foreign_replayed_and_malformed_payloads_are_refused(broker, si
         assert_same_rows(car.applier.store, pub.operator)
     finally:
         intruder.close()
+        _stop(car)
+        pub.close()
+
+
+def test_a_failed_cache_write_restarts_the_state_machine_from_the_cache(broker, signer, small_feeds, tmp_path) -> None:
+    """Another writer holds the cache's write lock while a status batch arrives: the apply
+    fails, the client starts again from what the cache records, and once the lock is gone it
+    catches up (the publisher answers its request) to exactly the publisher's rows."""
+    pub = Publisher(broker.url, signer).start()
+    feed = read_feeds([small_feeds])
+    pub.publish_dataset(feed.locations, feed.tariffs)
+    car = _car(tmp_path, broker.url, signer).start()
+    try:
+        assert car.wait_synced(SYNC_TIMEOUT_S)
+        before = car.sync
+        car.applier.store.conn.execute("PRAGMA busy_timeout = 200")  # fail fast instead of after 5 s
+        locker = sqlite3.connect(tmp_path / "car-1.db", isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # a second writer: the client's next transaction fails
+        try:
+            sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations for e in l.evses))
+            pub.publish_statuses(sim.changes(600, 1.8e9), wait=True)
+            assert wait_for(lambda: car.sync is not before, SYNC_TIMEOUT_S)  # restarted from the cache
+            assert car.sync.status_seq == 0 < pub.state.status_seq  # the cache recorded nothing new
+        finally:
+            locker.rollback()
+            locker.close()
+        pub.heartbeat()
+        assert wait_for(lambda: car.sync.synced and car.sync.status_seq == pub.state.status_seq, SYNC_TIMEOUT_S)
+        assert car.requests_sent >= 1
+        assert_same_rows(car.applier.store, pub.operator)
+    finally:
         _stop(car)
         pub.close()

@@ -188,7 +188,7 @@ def test_rollback_and_replay_are_refused_and_logged() -> None:
 def test_statuses_out_of_order_duplicated_and_with_gaps_converge() -> None:
     from sync.activity import StatusSimulator
 
-    op = _operator()
+    op = _operator(status_batch=500)
     car = Car(op)
     car.feed(op.publish_dataset(LOCS, TARIFFS, now=1000))
     sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in LOCS for e in l.evses), seed=5)
