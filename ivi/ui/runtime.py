@@ -39,8 +39,15 @@ def ensure_platform() -> str:
     return os.environ.get("QT_QPA_PLATFORM", "")
 
 
+#: How often a Python thread hands the interpreter lock over (the default is 5 ms). The GUI thread
+#: competes with the CAN reader, the I/O worker and the planner for it; a shorter turn keeps frames
+#: coming while they work.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def app_instance() -> QGuiApplication:
     ensure_platform()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app = QGuiApplication.instance()
     return app if app is not None else QGuiApplication(sys.argv[:1])  # type: ignore[return-value]
 
