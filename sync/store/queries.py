@@ -99,32 +99,42 @@ class AlongRoute:
     off_route_km: float  # straight-line distance from the route to the station
 
 
+#: The R*Tree keeps 32-bit floats, its boxes rounded outwards: a centre is within 1 m of the truth.
+RTREE_SLACK_KM = 0.002
+
+
 def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
          max_km: float = 3000.0) -> list[Nearby]:
-    """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first.
+    """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first (ties by id).
 
-    Searches a box that doubles until it holds ``n`` matches inside the inscribed circle; only
-    the winners are read in full."""
+    Searches a box that doubles until it holds ``n`` matches inside the inscribed circle. Without
+    filters the box is probed in the R*Tree alone, on box centres (within 1 m of the truth); the
+    winners, and any candidate within that metre of the last winner, are then read and ranked on
+    their exact coordinates. Filters need the table, so they join it."""
     where, fargs = filters.sql()
-    sql = (
-        # Exact coordinates from the table: the R*Tree keeps 32-bit floats (boxes rounded outwards).
-        "SELECT r.pk, l.lat, l.lon, l.id FROM locations_rtree r JOIN locations l ON l.pk = r.pk "
-        f"WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}"
-    )
+    if where == "1":
+        sql = ("SELECT pk, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2 FROM locations_rtree"
+               " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?")
+        slack = RTREE_SLACK_KM
+    else:
+        sql = ("SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
+               f" WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}")
+        slack = 0.0
     radius = 5.0
     while True:
         dlat = radius / KM_PER_DEG_LAT
         dlon = radius / max(km_per_deg_lon(point[0]), 1e-6)
         rows = conn.execute(sql, [point[0] - dlat, point[0] + dlat, point[1] - dlon, point[1] + dlon, *fargs]).fetchall()
-        inside = sorted(
-            (d, id_, pk) for pk, lat, lon, id_ in rows if (d := haversine_km(point, (lat, lon))) <= radius
-        )
-        if len(inside) >= n or radius >= max_km:
+        inside = sorted((d, pk) for pk, lat, lon in rows if (d := haversine_km(point, (lat, lon))) <= radius + slack)
+        if len([d for d, _ in inside if d <= radius - slack]) >= n or radius >= max_km:
             break
         radius *= 2
-    best = {pk: d for d, _, pk in inside[:n]}
-    stations = _stations_by_pk(conn, list(best))
-    return sorted((Nearby(s, best[s.pk]) for s in stations), key=lambda h: (h.distance_km, h.station.id))
+    if len(inside) > n:  # everything that could still be among the first n on exact coordinates
+        cut = inside[n - 1][0] + 2 * slack
+        inside = [x for x in inside if x[0] <= cut]
+    stations = _stations_by_pk(conn, sorted(pk for _, pk in inside))
+    ranked = sorted((haversine_km(point, s.latlon), s.id, s) for s in stations)
+    return [Nearby(s, d) for d, _, s in ranked if d <= radius][:n]
 
 
 def _stations_by_pk(conn: sqlite3.Connection, pks: list[int], where: str = "1", args: Sequence[Any] = ()) -> list[Station]:
@@ -135,8 +145,6 @@ def _stations_by_pk(conn: sqlite3.Connection, pks: list[int], where: str = "1", 
     return [_station(r) for r in rows]
 
 
-#: The R*Tree keeps 32-bit floats, its boxes rounded outwards: a centre is within 1 m of the truth.
-RTREE_SLACK_KM = 0.002
 
 
 def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
