@@ -96,14 +96,16 @@ def _child(kind: str, db: str) -> dict:
     bus = open_bus("virtual", cfg.can_channel)
     counter = [0]
 
-    def can_frame(frame_id: int, **values: float) -> None:
-        """A DBC-encoded, counter- and CRC-sealed frame on the bus, as the ECU sends it."""
+    def can_frame(frame_id: int, **values: float) -> bytes:
+        """A DBC-encoded, counter- and CRC-sealed frame on the bus, as the ECU sends it; returns its payload."""
         m = dbc.messages[frame_id]
         full = {x.name: 0 for x in m.signals} | values
         counter[0] += 1
         if m.e2e.counter_signal:
             full[m.e2e.counter_signal] = counter[0] % m.e2e.counter_modulo
-        send(bus, Frame(frame_id, m.e2e.seal(frame_id, dbc.encode(frame_id, full)), 0.0, m.is_extended))
+        data = m.e2e.seal(frame_id, dbc.encode(frame_id, full))
+        send(bus, Frame(frame_id, data, 0.0, m.is_extended))
+        return data
 
     soc_item = screen.window.findChild(QObject, "socText")
     if kind == "latency":
@@ -115,10 +117,14 @@ def _child(kind: str, db: str) -> dict:
         lat = []
         for i in range(60):
             soc = 50.0 + (i % 2) * 10 + i * 0.01
-            want = f"{soc:.0f}"
             t = time.perf_counter()
-            can_frame(0x2F0, BMS_SOC_Displayed=soc, BMS_SOC_Actual=soc)  # SoC frame on the bus
+            data = can_frame(0x2F0, BMS_SOC_Displayed=soc, BMS_SOC_Actual=soc)  # SoC frame on the bus
+            # Expect the value the frame carries, not the one asked for: BMS_SOC_Displayed has 0.1 %
+            # resolution, so 60.51 goes on the wire as 60.5, which the screen shows as "60", not "61".
+            want = f"{dbc.decode(0x2F0, data)['BMS_SOC_Displayed']:.0f}"
             wait(lambda: soc_item.property("text") == want, 2.0)
+            if soc_item.property("text") != want:  # a miss is a failure, not a 2-s latency sample
+                raise SystemExit(f"sample {i}: screen shows {soc_item.property('text')!r}, frame carries {want!r}")
             swapped = []
             screen.after_next_frame(lambda: swapped.append(time.perf_counter()))
             wait(lambda: bool(swapped), 2.0)
