@@ -188,7 +188,7 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
         return []
     where, fargs = filters.sql()
     limit2 = corridor_km * corridor_km
-    out = []
+    out: list[tuple[float, str, float, Station]] = []
     for s in _stations_by_pk(conn, sorted(best), where, fargs):
         # Exact coordinates, on the nearest piece and its neighbours (the nearest may differ by < 1 m).
         seg = best[s.pk][1]
@@ -196,9 +196,9 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
         if off2 > limit2 - 0.05:  # within about 5 m of the edge: the neighbouring pieces decide
             off2, along = min(_project(segments[j], s.lat, s.lon) for j in range(max(seg - 1, 0), min(seg + 2, len(segments))))
         if off2 <= limit2:
-            out.append(AlongRoute(s, along, off2 ** 0.5))
-    out.sort(key=lambda h: (h.along_km, h.station.id))
-    return out
+            out.append((along, s.id, off2, s))
+    out.sort()  # plain tuples: (along, id) decides, as ids are unique; no key function per item
+    return [AlongRoute(s, along, off2 ** 0.5) for along, _, off2, s in out]
 
 
 def _project(segment: tuple[float, ...], lat: float, lon: float) -> tuple[float, float]:

@@ -142,6 +142,7 @@ def _insert_tariff_rows(conn: sqlite3.Connection, tariffs: list[Any]) -> None:
 def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], kept: dict[str, tuple[str, str]],
                           pks: list[int]) -> None:
     loc_pk, evse_pk = pks
+    locations = writer.spatial_order(locations, lambda r: (r[8], r[9]))  # see writer.upsert_locations
     loc_rows, evse_rows, connector_rows = [], [], []
     for (lid, party, name, name_en, address, city, city_en, postal, lat, lon, t247, hours, green, sources, tz,
          facilities, last_updated, evses) in locations:
