@@ -1,13 +1,13 @@
 """Plain data in and out of the planner: frozen dataclasses, no I/O, no clock.
 
-Inputs: :class:`Candidate` (a partner station seen from the route), :class:`TripRequest`,
+Inputs: :class:`Candidate` (a partner station seen from the route; a NamedTuple), :class:`TripRequest`,
 :class:`SuggestRequest`, :class:`PlannerSettings`. Outputs: :class:`Stop`, :class:`TripPlan`,
 :class:`Suggestion`. ``to_json()`` gives the dict the CLI prints and the UI shows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sync.models import Tariff
 
@@ -30,9 +30,12 @@ class PlannerSettings:
     pin_min_charge_percent: float = 10.0  # a pinned stop charges at least this much (or to 100 %)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A partner station as the planner sees it from a route (or from the car)."""
+class Candidate(NamedTuple):
+    """A partner station as the planner sees it from a route (or from the car).
+
+    A NamedTuple rather than a frozen dataclass (like ``sync.store.Station``): a route at a
+    million chargers has ~13,000 candidates, and a frozen dataclass's ``__init__`` costs several
+    times as much."""
 
     location_id: str
     network: str

@@ -132,6 +132,13 @@ class ChargerStore:
         with self._lock:
             return queries.along_route(self.conn, points, corridor_km, filters)
 
+    def along_route_rows(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters(),
+                         columns: Sequence[str] = queries.BRIEF_COLUMNS) -> list[tuple[Any, ...]]:
+        """:meth:`along_route` as plain rows ``(*columns, along_km, off_route_km)``: what a
+        planner reads of a whole corridor, at a fraction of the cost of full stations."""
+        with self._lock:
+            return queries.along_route_rows(self.conn, points, corridor_km, filters, columns)
+
     def search(self, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:
         with self._lock:
             return queries.search(self.conn, text, limit, filters)

@@ -80,6 +80,19 @@ def test_corridor_matches_a_full_scan(store, all_rows):
     assert all(h.off_route_km <= 5.0 for h in got)
 
 
+
+
+def test_corridor_rows_are_the_corridor_stations_in_the_same_order(store):
+    route = route_between("Shanghai", "Hangzhou")
+    full = store.along_route(route.points, 5.0)
+    rows = store.along_route_rows(route.points, 5.0, columns=("id", "max_power_kw", "name"))
+    assert len(full) > 20
+    assert rows == [(h.station.id, h.station.max_power_kw, h.station.name, h.along_km, h.off_route_km) for h in full]
+    # Columns need not include what the query itself reads (pk, id, lat, lon).
+    assert [r[0] for r in store.along_route_rows(route.points, 5.0, columns=("network",))] == \
+        [h.station.network for h in full]
+    with pytest.raises(ValueError, match="not a station column: grams"):
+        store.along_route_rows(route.points, 5.0, columns=("id", "grams"))
 def test_text_search_chinese_pinyin_and_english(store):
     service_areas = store.search("服务区", limit=50)
     assert len(service_areas) == 50 and all("服务区" in s.name for s in service_areas)
