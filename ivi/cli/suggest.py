@@ -8,7 +8,7 @@ import click
 
 from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 from ivi.cli.plan import STALE_SOC_AFTER_S, clock_arg, now_min_of_day
-from ivi.planner import PlannerError, SuggestRequest, suggest as suggest_stations
+from ivi.planner import PlannerError, SuggestRequest, reach_km, suggest as suggest_stations
 from ivi.planner.sources import locate_on_route, nearby_candidates, route_candidates
 from ivi.profiles import DEFAULT_PROFILE, load_profile
 from sync.geo.geometry import cumulative_km, parse_polyline
@@ -44,10 +44,11 @@ def suggest(at, soc_percent, soc_age_s, route_file, destination, vehicle, reserv
             points = list(route_between(f"{at[0]},{at[1]}", destination).points)
         with open_store(db_path) as store:
             if points:
-                cands = route_candidates(store, points, now, filters=filters)
                 cum = cumulative_km(points)
                 position, _ = locate_on_route(points, cum, at)
                 route_km = cum[-1]
+                reach = reach_km(profile, soc_percent, reserve_percent, outside_temp_c=temp_c)
+                cands = route_candidates(store, points, now, filters=filters, from_km=position, to_km=position + reach)
             else:
                 cands = nearby_candidates(store, at, now, n=max(50, limit * 3), filters=filters)
                 position, route_km = 0.0, None

@@ -15,6 +15,8 @@ The stable API (pure functions over frozen dataclasses; no I/O, no clock — tim
     new_plan, notes = replan(plan, replace(request, position_km=310, soc_percent=18,
                                            offline_ids=frozenset({"NIO000123"})))
     suggest(SuggestRequest(vehicle, soc_percent=40, candidates=cands, route_km=route.distance_km))
+    # Suggestions need only the reachable stretch: read just that part of the corridor.
+    ahead = route_candidates(store, route.points, now_utc, from_km=pos, to_km=pos + reach_km(vehicle, 40))
 
 ``plan_trip`` is optimal (minimum total time: driving + detours + charging + stop overhead) on a
 1 % grid of departure states of charge, never arrives anywhere below the reserve, and returns
@@ -28,12 +30,12 @@ from ivi.planner.model import (
     Candidate, PlannerSettings, Stop, SuggestRequest, Suggestion, TripPlan, TripRequest,
 )
 from ivi.planner.replan import drift_reason, replan
-from ivi.planner.suggest import suggest
+from ivi.planner.suggest import reach_km, suggest
 from ivi.planner.trip import plan_trip
 from ivi.planner.vehicle import VehicleProfile
 
 __all__ = [
-    "plan_trip", "suggest", "replan", "drift_reason",
+    "plan_trip", "suggest", "reach_km", "replan", "drift_reason",
     "TripRequest", "SuggestRequest", "PlannerSettings", "Candidate", "TripPlan", "Stop", "Suggestion",
     "VehicleProfile", "PlannerError", "ProfileError", "PlanInputError", "EmptyCacheError",
 ]

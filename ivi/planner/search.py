@@ -101,14 +101,17 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
     # stop's own fixed part beyond the cheapest stop is added per station).
     suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min) if pruning else []
     road_floor = min(reserve, p.arrive_target_percent)  # the destination may be asked for less
-    last_pin = max((j for j, nd in enumerate(p.nodes) if nd.pinned), default=-1)
+    pins = [j for j, nd in enumerate(p.nodes) if nd.pinned]
+    last_pin = pins[-1] if pins else -1
+    start = 0  # front[start:] is the live front: labels before it ran out of charge on the road
     for j, nd in enumerate(p.nodes):
         ex = c_pct * nd.x_km
-        cut = bisect_left(fS, ex + road_floor - EPS)
-        if cut:
-            front, fS, suffix = front[cut:], fS[cut:], suffix[cut:]
-        k0 = bisect_left(fS, ex + nd.entry_percent + reserve - EPS)
-        if k0 == len(front):
+        start = bisect_left(fS, ex + road_floor - EPS, start)
+        n_front = len(front)
+        if start == n_front:  # every label ran out of charge: nothing further can be reached
+            return _partial(p, LP, LN, LA, LD, best_reach, blocked=next((i for i in pins if i >= j), None))
+        k0 = bisect_left(fS, ex + nd.entry_percent + reserve - EPS, start)
+        if k0 == n_front:
             if nd.pinned:
                 return _partial(p, LP, LN, LA, LD, best_reach, blocked=j)
             continue
@@ -128,7 +131,7 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         new_par: list[int] = []
         new_a: list[float] = []
         new_d: list[int] = []
-        ptr, n_front = k0, len(front)
+        ptr = k0
         best_val, best_lbl, best_a = float("inf"), -1, 0.0
         # A pin means "charge here": a label may depart at d only if d ≥ min(100, arrival + pin_min).
         shift = p.pin_min_charge_percent if nd.pinned else 0.0
@@ -164,12 +167,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
             continue
         # Merge the new labels into the front (or replace it, at a pinned station): sweep from the
         # highest S down, keeping a label only if it beats every label with a higher S.
-        old = [] if nd.pinned else front
+        old, lo_i = (front, start) if not nd.pinned else ([], 0)
         merged: list[int] = []
         run = float("inf")
         i, k = len(old) - 1, len(new_S) - 1
-        while i >= 0 or k >= 0:
-            if k < 0 or (i >= 0 and (LS[old[i]] > new_S[k] or (LS[old[i]] == new_S[k] and LO[old[i]] <= new_O[k]))):
+        while i >= lo_i or k >= 0:
+            if k < 0 or (i >= lo_i and (LS[old[i]] > new_S[k] or (LS[old[i]] == new_S[k] and LO[old[i]] <= new_O[k]))):
                 lbl = old[i]
                 i -= 1
                 if LO[lbl] < run:
@@ -187,12 +190,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
                         best_reach = (r, -new_O[k], lbl)
                 k -= 1
         merged.reverse()
-        front = merged
+        front, start = merged, 0
         fS = [LS[x] for x in front]
         if pruning:
             suffix = _suffix_bounds(front, fS, LO, need_total, bound, per_stop_min)
     end = c_pct * length + p.arrive_target_percent
-    k = bisect_left(fS, end - EPS)
+    k = bisect_left(fS, end - EPS, start)
     if k == len(front):
         return _partial(p, LP, LN, LA, LD, best_reach)
     best = min(front[k:], key=lambda x: (LO[x], -LS[x]))

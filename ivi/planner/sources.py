@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
+from sync.geo.geometry import LatLon, clip_polyline, cumulative_km, project_on_segment
 from sync.models import Tariff
 from sync.store import ChargerStore, Filters, Station
 from sync.store.queries import paused_gc
@@ -65,18 +65,31 @@ CANDIDATE_COLUMNS = ("id", "network", "name", "lat", "lon", "max_power_kw", "evs
 
 def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetime, *,
                      corridor_km: float = DEFAULT_CORRIDOR_KM, filters: Filters = Filters(),
-                     include_ids: Iterable[str] = ()) -> tuple[Candidate, ...]:
+                     include_ids: Iterable[str] = (), from_km: float = 0.0,
+                     to_km: float | None = None) -> tuple[Candidate, ...]:
     """Stations within ``corridor_km`` of the route, plus any ``include_ids`` (pinned stations
     further off the route), placed on the route by projection.
 
+    ``from_km``/``to_km`` read only that stretch of the route (``along_km`` still counts from the
+    route's start): suggestions need only what the car can reach, often a quarter of the route.
     The corridor is read as plain rows of just the columns a candidate needs: at a million
     chargers it holds ~13,000 stations, and full ``Station`` objects cost three times as much."""
     tariffs = _Tariffs(store)
     ages: dict[str, float | None] = {}  # many stations share a status time
     out: list[Candidate] = []
+    part, offset = points, 0.0
+    clipped = from_km > 0.0 or to_km is not None
+    if clipped:
+        # Stations near the stretch's ends are placed on the route beyond them: read a corridor's
+        # width more on each side, and keep only what lies on the stretch.
+        part, offset = clip_polyline(points, from_km - corridor_km, float("inf") if to_km is None else to_km + corridor_km)
+    lo, hi = from_km, float("inf") if to_km is None else to_km
     with paused_gc():
         for (id_, network, name, lat, lon, kw, evses, available, green, updated, tariff_id,
-             along, off) in store.along_route_rows(points, corridor_km, filters, CANDIDATE_COLUMNS):
+             along, off) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
+            along += offset
+            if clipped and not lo <= along <= hi:
+                continue
             age = ages.get(updated, _UNSEEN)
             if age is _UNSEEN:
                 age = ages[updated] = status_age_min(updated or "", now)

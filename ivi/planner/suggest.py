@@ -10,9 +10,9 @@ import heapq
 import math
 
 from ivi.planner.errors import PlanInputError
-from ivi.planner.model import Candidate, SuggestRequest, Suggestion, hhmm
+from ivi.planner.model import Candidate, PlannerSettings, SuggestRequest, Suggestion, hhmm
 from ivi.planner.problem import detour_km, route_kwh_per_km, wait_min
-from ivi.planner.vehicle import charge_table_min, table_at
+from ivi.planner.vehicle import VehicleProfile, charge_table_min, table_at
 
 
 def suggest(req: SuggestRequest) -> list[Suggestion]:
@@ -73,6 +73,16 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
             status_fresh=fresh, is_green=c.is_green,
         ))
     return out
+
+
+def reach_km(vehicle: VehicleProfile, soc_percent: float, reserve_percent: float = 10.0, *,
+             outside_temp_c: float = 20.0, learned_kwh_per_km: float | None = None,
+             settings: PlannerSettings = PlannerSettings()) -> float:
+    """How far ahead on the route a suggestion can lie: a station further along leaves the car
+    below the reserve even with no detour. Exactly the bound :func:`suggest` applies, so the
+    cache need be read only up to here (``route_candidates(…, to_km=position + reach)``)."""
+    cruise = route_kwh_per_km(vehicle, settings.cruise_kmh, outside_temp_c, learned_kwh_per_km, settings.cruise_kmh)
+    return max(0.0, soc_percent - reserve_percent) * vehicle.kwh_per_percent / cruise
 
 
 def _passes(c: Candidate, req: SuggestRequest) -> bool:

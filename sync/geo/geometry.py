@@ -105,6 +105,17 @@ def point_along(points: Sequence[LatLon], cum: Sequence[float], km: float) -> La
     return interpolate(points[lo], points[hi], 0.0 if seg == 0 else (km - cum[lo]) / seg)
 
 
+def clip_polyline(points: Sequence[LatLon], from_km: float, to_km: float) -> tuple[list[LatLon], float]:
+    """The part of the polyline from ``from_km`` to ``to_km`` along it (clamped to its ends),
+    and where that part starts, in km along the whole polyline."""
+    cum = cumulative_km(points)
+    lo_km, hi_km = max(0.0, from_km), min(cum[-1], to_km) if cum else 0.0
+    if not points or hi_km <= lo_km:
+        return [], lo_km
+    inner = [p for p, k in zip(points, cum) if lo_km < k < hi_km]
+    return [point_along(points, cum, lo_km), *inner, point_along(points, cum, hi_km)], lo_km
+
+
 def bearing_deg(a: LatLon, b: LatLon) -> float:
     """Initial compass bearing from a to b, 0 = north, clockwise."""
     lat1, lat2 = math.radians(a[0]), math.radians(b[0])

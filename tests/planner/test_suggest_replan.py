@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from ivi.planner import SuggestRequest, TripRequest, drift_reason, plan_trip, replan, suggest
+from ivi.planner import SuggestRequest, TripRequest, drift_reason, plan_trip, reach_km, replan, suggest
 from ivi.planner.sources import nearby_candidates, route_candidates
 from sync.geo.routes import route_between
 from tests.planner.conftest import NOW, station
@@ -39,6 +39,22 @@ def test_suggestions_on_the_real_cache(store, su7_max) -> None:  # type: ignore[
     assert len(hits) == 10 and all(h.charge_min > 0 and h.cost_cny > 0 for h in hits)
     around = suggest(SuggestRequest(su7_max, 40.0, nearby_candidates(store, (31.23, 121.47), NOW)))
     assert around and all(h.along_km < 30 for h in around)
+
+
+@pytest.mark.parametrize("soc, position_km", [(40.0, 0.0), (75.0, 310.0), (9.0, 500.0)])
+def test_suggestions_read_only_the_reachable_stretch_and_lose_nothing(store, su7_max, soc, position_km) -> None:  # type: ignore[no-untyped-def]
+    route = route_between("Beijing", "Shanghai")
+    everything = route_candidates(store, route.points, NOW)
+    reach = reach_km(su7_max, soc)
+    ahead = route_candidates(store, route.points, NOW, from_km=position_km, to_km=position_km + reach)
+    assert all(position_km <= c.along_km <= position_km + reach for c in ahead)
+    same = {c.location_id: c for c in everything if position_km <= c.along_km <= position_km + reach}
+    assert {c.location_id for c in ahead} == set(same)
+    assert all(abs(c.along_km - same[c.location_id].along_km) < 0.01 for c in ahead)
+    req = SuggestRequest(su7_max, soc, everything, route_km=route.distance_km, position_km=position_km, limit=50)
+    full = [h.location_id for h in suggest(req)]
+    assert [h.location_id for h in suggest(replace(req, candidates=ahead))] == full
+    assert (len(full) == 50) if soc > 10 else (full == [])  # 9 % is below the reserve: nothing
 
 
 def test_replan_when_a_planned_charger_goes_offline(small_car) -> None:  # type: ignore[no-untyped-def]

