@@ -5,9 +5,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sync.feeds.generator import GeneratorConfig, write_feeds
 from sync.store import ChargerStore
+
+
+# Hypothesis checks behaviour here, not speed (benchmarks do that): no per-example deadline, which
+# a loaded CI machine can exceed at random and turn into a flaky failure.
+settings.register_profile("ivi", deadline=None)
+settings.load_profile("ivi")
 
 
 @pytest.fixture(scope="session")

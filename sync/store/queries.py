@@ -83,9 +83,17 @@ _SELECT = ", ".join(f"l.{c}" for c in STATION_COLUMNS)
 def _station(row: Sequence[Any]) -> Station:
     (pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count, available_count,
      max_power_kw, standards, is_green, status_updated, tariff_id, twentyfourseven) = row
+    std = _STANDARDS.get(standards)
+    if std is None:  # a handful of distinct lists: split each once per process
+        std = tuple(standards.strip(",").split(",")) if standards else ()
+        if len(_STANDARDS) < 256:
+            _STANDARDS[standards] = std
     return Station(pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count,
-                   available_count, max_power_kw, tuple(standards.strip(",").split(",")) if standards else (),
-                   bool(is_green), status_updated or "", tariff_id, bool(twentyfourseven))
+                   available_count, max_power_kw, std, bool(is_green), status_updated or "", tariff_id,
+                   bool(twentyfourseven))
+
+
+_STANDARDS: dict[str | None, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

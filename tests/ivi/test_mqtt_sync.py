@@ -49,7 +49,7 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
     broker = None
     try:
         # No broker yet: the screen hears "offline" with the reason, and the service keeps trying.
-        assert wait_for(lambda: any(s.state == "offline" and "127.0.0.1" in s.detail for s in screen.statuses), 20)
+        assert wait_for(lambda: any(s.state == "offline" and "127.0.0.1" in s.detail for s in screen.statuses), 60)
         broker = Mosquitto(tmp_path / "broker", port=port).start()
         pub = Publisher(broker.url, load_signer(key)).start()
         try:
@@ -82,7 +82,7 @@ def test_a_key_that_is_not_a_key_is_said_plainly_on_screen(tmp_path):
     service = MqttSync(tmp_path / "c.db", "mqtt://127.0.0.1:1", bad, "car-2", retry_s=5)
     service.start(screen.on_status, screen.on_changed)
     try:
-        assert wait_for(lambda: "not a public key" in screen.statuses[-1].detail, 20)
+        assert wait_for(lambda: "not a public key" in screen.statuses[-1].detail, 60)
         assert screen.statuses[-1].state == "offline"
     finally:
         service.stop()
@@ -95,7 +95,7 @@ def test_the_sync_process_is_stopped_with_the_app(tmp_path):
     service = MqttSync(tmp_path / "c.db", broker.url, pub_key, "car-3")
     try:
         service.start(screen.on_status, screen.on_changed)
-        assert wait_for(lambda: service._proc is not None and any(s.detail != "connecting" for s in screen.statuses), 20)
+        assert wait_for(lambda: service._proc is not None and any(s.detail != "connecting" for s in screen.statuses), 60)
         proc = service._proc
         service.stop()
         assert proc.poll() is not None

@@ -131,7 +131,7 @@ def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en
     if car is not None:
         controller.services.on_stop.append(car.close)
     controller.start()
-    qtbot.waitUntil(lambda: screen.first_frame_s is not None, timeout=5000)
+    qtbot.waitUntil(lambda: screen.first_frame_s is not None, timeout=20000)
     if wait_ready:
         qtbot.waitUntil(lambda: controller.system.value("cacheState") != "loading", timeout=10000)
     return screen

@@ -116,8 +116,8 @@ def test_small_helpers(tmp_path: Path):
 def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: Path, tmp_path: Path):
     shot = tmp_path / "screen.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).parents[2]), "IVI_CONFIG_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "ivi", "run", "--db", str(cache_path), "--screenshot", str(shot), "--after", "1.5",
-                          "--start-km", "250", "--soc", "60"], capture_output=True, text=True, env=env, timeout=60)
+    out = subprocess.run([sys.executable, "-m", "ivi", "run", "--db", str(cache_path), "--screenshot", str(shot), "--after", "4",
+                          "--start-km", "250", "--soc", "60"], capture_output=True, text=True, env=env, timeout=180)
     assert out.returncode == 0, out.stderr
     assert "SoC 60 %" in out.stdout and "next chargers (ready)" in out.stdout and "kW" in out.stdout
     assert "CAN live" in out.stdout  # the CAN simulator on its own virtual bus, read by the CanReader
@@ -125,5 +125,5 @@ def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: P
     assert 249.0 <= driven < 260.0  # the GNSS fix projected onto the route, from --start-km 250
     assert shot.stat().st_size > 20_000
     bad = subprocess.run([sys.executable, "-m", "ivi", "run", "--from", "Atlantis", "--db", str(cache_path)],
-                         capture_output=True, text=True, env=env, timeout=60)
+                         capture_output=True, text=True, env=env, timeout=180)
     assert bad.returncode != 0 and "Error" in bad.stderr and "Traceback" not in bad.stderr

@@ -12,10 +12,10 @@ from tests.ui.conftest import PushSync, build_screen, item, tap
 def test_station_detail_and_navigate(screen, qtbot):
     c = screen.controller
     screen.car.set(80.0, route_km=50.0)
-    qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=5000)
+    qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=20000)
     sid = c.suggestions.model.rows()[0]["stationId"]
     c.suggestions.select(sid)
-    qtbot.waitUntil(lambda: c.station.value("name") != "" and c.station.evses_model.count > 0, timeout=5000)
+    qtbot.waitUntil(lambda: c.station.value("name") != "" and c.station.evses_model.count > 0, timeout=20000)
     assert item(screen, "stationDetail").property("visible")
     evse = c.station.evses_model.rows()[0]
     assert evse["status"] and evse["powerKw"] > 0 and "kW" in evse["connectors"]
@@ -24,7 +24,7 @@ def test_station_detail_and_navigate(screen, qtbot):
     assert all(abs(w["total"] - (w["energy"] + w["service"])) < 0.01 for w in tariff)
     assert c.station.value("hours")
     tap(screen, "navigateButton")
-    qtbot.waitUntil(lambda: c.system.value("navSent") != "", timeout=3000)
+    qtbot.waitUntil(lambda: c.system.value("navSent") != "", timeout=20000)
     out = c.services.navigation.stream.getvalue().strip().splitlines()
     msg = json.loads(out[-1])["navigate_to"]
     assert msg["station_id"] == sid and 18 < msg["lat"] < 54
@@ -38,7 +38,7 @@ def test_trip_view_plans_alternatives_and_explains_a_replan(qtbot, cache_copy, t
     try:
         c = screen.controller
         screen.car.set(80.0, route_km=0.0)
-        qtbot.waitUntil(lambda: c.trip_store.alts_model.count == 3 and c.trip_store.stops_model.count > 0, timeout=5000)
+        qtbot.waitUntil(lambda: c.trip_store.alts_model.count == 3 and c.trip_store.stops_model.count > 0, timeout=20000)
         tap(screen, "tab_trip")
         assert item(screen, "tripView").property("visible")
         kinds = {r["kind"] for r in c.trip_store.alts_model.rows()}
@@ -55,7 +55,7 @@ def test_trip_view_plans_alternatives_and_explains_a_replan(qtbot, cache_copy, t
                                              sync.on_changed([first])))
         t.start()
         t.join()
-        qtbot.waitUntil(lambda: c.trip_store.value("reason") == "station_unavailable", timeout=5000)
+        qtbot.waitUntil(lambda: c.trip_store.value("reason") == "station_unavailable", timeout=20000)
         assert c.trip_store.value("reasonStation") == loc.name
         assert first not in {s["stationId"] for s in c.trip_store.stops_model.rows()}
         assert item(screen, "replanReason").property("visible")
@@ -86,7 +86,7 @@ def test_empty_cache_says_so(qtbot, trip, tmp_path):
         c = screen.controller
         assert c.system.value("cacheState") == "empty"
         screen.car.set(50.0, route_km=10.0)
-        qtbot.waitUntil(lambda: c.suggestions.value("state") == "empty", timeout=5000)
+        qtbot.waitUntil(lambda: c.suggestions.value("state") == "empty", timeout=20000)
     finally:
         screen.close()
 
