@@ -27,7 +27,7 @@ from sync.feeds.generator import GeneratorConfig, write_feeds  # noqa: E402
 from sync.geo import haversine_km, route_between  # noqa: E402
 from sync.geo.geometry import densify, project_on_segment  # noqa: E402
 from sync.store import ChargerStore  # noqa: E402
-from sync.store.queries import BRIEF_COLUMNS  # noqa: E402
+from ivi.planner.sources import CANDIDATE_COLUMNS  # noqa: E402
 
 
 def feeds_for(scale: float, out: Path) -> list[Path]:
@@ -80,7 +80,7 @@ def bench_scale(scale: float, out: Path, reuse: bool = False) -> list[list[objec
     corridor_ms = timed_ms(lambda: store.along_route(route.points, 5.0), repeat=10)
     n_corridor = len(store.along_route(route.points, 5.0))
     # What the planner reads: the same stations as plain rows of the columns a candidate needs.
-    rows_ms = timed_ms(lambda: store.along_route_rows(route.points, 5.0), repeat=10)
+    rows_ms = timed_ms(lambda: store.along_route_rows(route.points, 5.0, columns=CANDIDATE_COLUMNS), repeat=10)
     naive_corridor_ms = timed_ms(naive_corridor, repeat=1)
 
     queries = ["服务区", "蔚来 上海", "万达广场", "wanda", "德州"]
@@ -102,7 +102,7 @@ def bench_scale(scale: float, out: Path, reuse: bool = False) -> list[list[objec
         [label, "nearest-10 (ms)", near_ms, naive_near_ms, f"{naive_near_ms / near_ms:,.0f}×"],
         [label, f"corridor 1,205 km × 5 km → {n_corridor:,} stations (ms)", corridor_ms, naive_corridor_ms,
          f"{naive_corridor_ms / corridor_ms:,.0f}×"],
-        [label, f"corridor, planner rows (along_route_rows, {len(BRIEF_COLUMNS)} columns) (ms)", rows_ms, naive_corridor_ms,
+        [label, f"corridor, planner rows (along_route_rows, {len(CANDIDATE_COLUMNS)} columns) (ms)", rows_ms, naive_corridor_ms,
          f"{naive_corridor_ms / rows_ms:,.0f}×"],
         [label, "text search (ms)", search_ms, naive_search_ms, f"{naive_search_ms / search_ms:,.0f}×"],
     ]

@@ -133,7 +133,7 @@ class ChargerStore:
             return queries.along_route(self.conn, points, corridor_km, filters)
 
     def along_route_rows(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters(),
-                         columns: Sequence[str] = queries.BRIEF_COLUMNS) -> list[tuple[Any, ...]]:
+                         columns: Sequence[str] = ("id",)) -> list[tuple[Any, ...]]:
         """:meth:`along_route` as plain rows ``(*columns, along_km, off_route_km)``: what a
         planner reads of a whole corridor, at a fraction of the cost of full stations."""
         with self._lock:

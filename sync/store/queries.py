@@ -166,13 +166,8 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
                 for along, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)]
 
 
-#: What ranking stations along a route needs, without the text a screen shows.
-BRIEF_COLUMNS = ("id", "network", "name", "lat", "lon", "max_power_kw", "evse_count", "available_count",
-                 "is_green", "status_updated", "tariff_id")
-
-
 def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
-                     filters: Filters = Filters(), columns: Sequence[str] = BRIEF_COLUMNS,
+                     filters: Filters = Filters(), columns: Sequence[str] = ("id",),
                      step_km: float = 25.0) -> list[tuple[Any, ...]]:
     """The stations of :func:`along_route` as plain rows ``(*columns, along_km, off_route_km)``
     of the ``locations`` table's ``columns``, in the same order.
