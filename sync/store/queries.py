@@ -149,10 +149,9 @@ def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters 
     return [Nearby(s, d) for d, _, s in ranked if d <= radius][:n]
 
 
-def _stations_by_pk(conn: sqlite3.Connection, pks: list[int], where: str = "1", args: Sequence[Any] = ()) -> list[Station]:
+def _stations_by_pk(conn: sqlite3.Connection, pks: list[int]) -> list[Station]:
     rows = conn.execute(
-        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
-        [json.dumps(pks), *args],
+        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?))", (json.dumps(pks),),
     ).fetchall()
     return [_station(r) for r in rows]
 
