@@ -49,7 +49,7 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 @click.option("--speedup", type=click.FloatRange(0.1, 1000), default=1.0, show_default=True, help="CAN simulator: time compression.")
 @click.option("--config-dir", type=click.Path(file_okay=False, path_type=Path), help="Where filters are remembered (default: user config dir; env IVI_CONFIG_DIR).")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save what the screen shows to FILE and exit.")
-@click.option("--after", "after_s", type=click.FloatRange(0, 3600), default=4.0, show_default=True, help="Seconds after the first frame to take the screenshot.")
+@click.option("--after", "after_s", type=click.FloatRange(0, 3600), default=4.0, show_default=True, help="Seconds to wait, once the screen has settled (cache loaded, CAN values arriving; at most 60 s), before the screenshot.")
 def run(db_path, origin, destination, route_file, vehicle, language, theme, fullscreen, size, page, can_interface,  # type: ignore[no-untyped-def]
         can_channel, can_log, broker, pubkey, start_soc_percent, start_km, speedup, config_dir, screenshot, after_s) -> None:
     """Run the module: the head-unit screen; by default the CAN simulator drives the route on a

@@ -178,8 +178,9 @@ def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | No
     screen.after_next_frame(begin)
 
 
-#: How long a headless run waits for the cache (seeding it takes seconds) before its screenshot.
-CACHE_WAIT_S = 60.0
+#: How long a screenshot run waits for the screen to settle — the cache loaded (seeding it takes
+#: seconds) and CAN values arriving — before it takes the shot anyway.
+SETTLE_WAIT_S = 60.0
 
 
 class StartError(RuntimeError):
@@ -189,7 +190,7 @@ class StartError(RuntimeError):
 def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Path | None, after_s: float,
                echo: Callable[[str], None] = print, prepare: Callable[[], TripSpec] | None = None) -> int:
     """Show the screen until the window closes — or, with ``screenshot``, until ``after_s`` seconds
-    after the first frame: then save it, print what the screen shows and exit. ``prepare`` computes
+    after the screen has settled (cache loaded, CAN values arriving; at most ``SETTLE_WAIT_S``): then save it, print what the screen shows and exit. ``prepare`` computes
     the trip after the first frame; its failure closes the screen and raises :class:`StartError`."""
     app = app_instance()
     screen = Screen(controller, options)
@@ -199,33 +200,36 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
         failed.append(exc)
         app.exit(2)
 
+    waited = [0.0]
 
-    def finish() -> None:
-        def save() -> None:
-            ok = screen.grab(screenshot) if screenshot else False
-            echo(describe(controller))
-            if screenshot:
-                echo(f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"
-                     f" (first frame after {screen.first_frame_s or 0:.2f} s)")
-            app.exit(0 if ok or not screenshot else 1)
+    def settled() -> bool:
+        """The cache has loaded (on a first run it is seeded first) and the CAN source, if there is
+        one, is delivering fresh values; or ``SETTLE_WAIT_S`` has passed, and the shot shows why not."""
+        return waited[0] >= SETTLE_WAIT_S or (
+            controller.system.value("cacheState") != "loading" and controller.vehicle.value("canState") in ("live", "none"))
 
-        screen.after_next_frame(save)
+    def when_settled(then: Callable[[], None]) -> None:
+        if settled():
+            then()
+            return
+        waited[0] += 0.1
+        QTimer.singleShot(100, lambda: when_settled(then))
+
+    def save() -> None:
+        if not settled():  # a stall after the wait (a loaded machine) let the SoC go stale: wait again
+            when_settled(lambda: screen.after_next_frame(save))
+            return
+        ok = screen.grab(screenshot) if screenshot else False
+        echo(describe(controller))
+        if screenshot:
+            echo(f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"
+                 f" (first frame after {screen.first_frame_s or 0:.2f} s)")
+        app.exit(0 if ok or not screenshot else 1)
 
     def arm() -> None:
-        """``after_s`` counts from when the screen is live (route known, CAN started) and the cache
-        has loaded — on a first run it is seeded first — or given up (at most ``CACHE_WAIT_S``)."""
-        if screenshot is None:
-            return
-        waited = [0.0]
-
-        def poll() -> None:
-            if controller.system.value("cacheState") != "loading" or waited[0] >= CACHE_WAIT_S:
-                QTimer.singleShot(int(after_s * 1000), finish)
-                return
-            waited[0] += 0.1
-            QTimer.singleShot(100, poll)
-
-        poll()
+        """``after_s`` counts from when the screen is live (route known, CAN started) and settled."""
+        if screenshot is not None:
+            when_settled(lambda: QTimer.singleShot(int(after_s * 1000), lambda: screen.after_next_frame(save)))
 
     start_after_first_frame(screen, prepare, fail, arm)
     code = app.exec()

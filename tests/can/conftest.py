@@ -2,15 +2,14 @@
 python-can-remote server on a free loopback port."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from ivi.can import CanDatabase, Decoder, Simulator, load_mapping
+from tests.waiting import free_port, wait_port
 
 DATA = Path(__file__).parent / "data"
 #: ~3 km in Beijing: urban start, a short fast middle, urban end. A few seconds of CPU to simulate.
@@ -41,31 +40,25 @@ def drive_asc(tmp_path_factory) -> tuple[Path, Simulator]:  # type: ignore[no-un
     return path, sim
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def remote_bus_server():  # type: ignore[no-untyped-def]
     """A python-can-remote server serving a virtual bus on loopback; yields its ws:// URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", f"srv{port}",
-                             "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("python-can-remote server did not start")
+    proc = start_remote_server(port, f"srv{port}")
     yield f"ws://127.0.0.1:{port}/", proc, port
     proc.terminate()
     proc.wait(5)
+
+
+def start_remote_server(port: int, channel: str) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", channel,
+                             "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, proc)
+    except RuntimeError as exc:
+        proc.kill()
+        pytest.fail(f"python-can-remote server did not start: {exc}")
+    return proc
 
 
 @pytest.fixture(scope="session")

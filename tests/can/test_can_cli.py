@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from ivi.can import BusSource, CanReader
 from ivi.cli import main
+from tests.can.conftest import start_remote_server
+from tests.waiting import wait_for
 
 DATA = Path(__file__).parent / "data"
 ROUTE = "[[39.900, 116.400], [39.910, 116.410]]"
@@ -124,15 +126,14 @@ def test_can_sim_subprocess_feeds_a_reader_over_python_can_remote(remote_bus_ser
     url, _, _ = remote_bus_server
     reader = CanReader(BusSource("remote", url)).start()
     try:
+        assert wait_for(lambda: reader.status.connected)  # frames sent before the reader is on the bus are lost
         (tmp_path / "route.json").write_text(ROUTE)
         env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
         proc = subprocess.run([sys.executable, "-m", "ivi", "can-sim", "--route", str(tmp_path / "route.json"),
                                "--interface", "remote", "--channel", url, "--speedup", "100", "--start-soc", "66",
-                               "--quiet"], env=env, capture_output=True, text=True, timeout=60)
+                               "--quiet"], env=env, capture_output=True, text=True, timeout=180)
         assert proc.returncode == 0, proc.stderr
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and reader.snapshot().frames_accepted < 5000:
-            time.sleep(0.1)
+        wait_for(lambda: reader.snapshot().frames_accepted > 5000)
         snap = reader.snapshot(time.time())
     finally:
         reader.stop()
@@ -145,23 +146,13 @@ def test_reader_reconnects_after_the_bus_goes_away(remote_bus_server):
     url, proc, port = remote_bus_server
     reader = CanReader(BusSource("remote", url), backoff_s=0.1, max_backoff_s=0.4).start()
     try:
-        deadline = time.monotonic() + 10  # start() connects in the background
-        while not reader.status.connected and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert reader.status.connected
+        assert wait_for(lambda: reader.status.connected)  # start() connects in the background
         proc.terminate()
         proc.wait(5)
-        deadline = time.monotonic() + 10
-        while (reader.status.connected or not reader.status.last_error) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not reader.status.connected and reader.status.last_error
-        server = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", "again",
-                                   "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(lambda: not reader.status.connected and reader.status.last_error)
+        server = start_remote_server(port, "again")
         try:
-            deadline = time.monotonic() + 10
-            while not reader.status.connected and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert reader.status.connected and reader.status.reconnects >= 1
+            assert wait_for(lambda: reader.status.connected and reader.status.reconnects >= 1)
         finally:
             server.terminate()
             server.wait(5)

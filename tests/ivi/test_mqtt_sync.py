@@ -8,7 +8,8 @@ from sync.ocpi import read_feeds
 from sync.publisher import Publisher
 from sync.signing import load_signer, write_keypair
 from sync.store import ChargerStore
-from tests.sync.brokers import Mosquitto, free_port
+from tests.sync.brokers import Mosquitto
+from tests.waiting import free_port, wait_for
 
 from ivi.services.mqtt_sync import MqttSync
 
@@ -26,15 +27,6 @@ class Screen:
     def on_changed(self, ids) -> None:  # type: ignore[no-untyped-def]
         self.changes.append(ids)
         self.changed.set()
-
-
-def wait_for(cond, timeout_s: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path):
@@ -64,7 +56,7 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
             screen.changed.clear()
             pub.publish_statuses([(loc.evses[0].uid, "OUTOFORDER", "2031-01-01T00:00:00Z")], wait=True)
             assert screen.changed.wait(20)
-            assert wait_for(lambda: [loc.id] in screen.changes, 5)
+            assert wait_for(lambda: [loc.id] in screen.changes)
             with ChargerStore.open(db, readonly=True) as store:
                 assert store.location(loc.id).evses[0].status == "OUTOFORDER"
         finally:

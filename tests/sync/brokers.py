@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import getpass
 import shutil
-import socket
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
+from tests.waiting import free_port, wait_port
 
 
 @dataclass
@@ -62,7 +45,7 @@ class Mosquitto:
         conf = self.write_config()
         self.proc = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
                                      stdout=subprocess.DEVNULL, stderr=open(self.workdir / "mosquitto.log", "ab"))
-        wait_port(self.port)
+        wait_port(self.port, self.proc)
         return self
 
     def stop(self) -> None:
@@ -95,7 +78,7 @@ class Nats:
         )
         self.proc = subprocess.Popen([shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
                                      stdout=subprocess.DEVNULL, stderr=open(self.workdir / "nats.log", "ab"))
-        wait_port(self.mqtt_port)
+        wait_port(self.mqtt_port, self.proc)
         return self
 
     def stop(self) -> None:

@@ -1,12 +1,10 @@
 """Shared by the sync tests: the publisher's truth as a cache, and waiting for convergence."""
 from __future__ import annotations
 
-import time
-from typing import Callable
-
 from sync.protocol.operator import Operator
 from sync.store import ChargerStore
 from sync.store.syncstate import dump_rows
+from tests.waiting import wait_for  # noqa: F401  (the sync tests import it from here)
 
 
 def reference_rows(op: Operator) -> dict:
@@ -26,12 +24,3 @@ def assert_same_rows(store: ChargerStore, op: Operator) -> None:
         assert len(got[table]) == len(want[table]), table
         diff = [(a, b) for a, b in zip(got[table], want[table]) if a != b]
         assert not diff, f"{table}: {len(diff)} rows differ, e.g. {diff[:2]}"
-
-
-def wait_for(cond: Callable[[], bool], timeout_s: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return cond()
