@@ -7,7 +7,8 @@
      ├── FeedError (ValueError)         a feed that cannot be read at all (not JSON, wrong shape)
      ├── StoreError                     the cache file
      │    ├── NotACacheError            not an SQLite file, or not ours
-     │    └── SchemaTooNewError         written by a newer version of this module
+     │    ├── SchemaTooNewError         written by a newer version of this module
+     │    └── SchemaTooOldError         needs a migration, but was opened read-only
      ├── ProtocolError (ValueError)     a sync message that is rejected (see ``sync.protocol``)
      ├── KeyFileError (ValueError)      an operator key file that is not an Ed25519 key
      └── TransportError (ConnectionError)  the MQTT broker cannot be reached or refuses us
@@ -39,6 +40,10 @@ class NotACacheError(StoreError):
 
 class SchemaTooNewError(StoreError):
     """The cache was written by a newer schema version; it is left untouched."""
+
+
+class SchemaTooOldError(StoreError):
+    """The cache needs a migration, and it was opened read-only; it is left untouched."""
 
 
 class ProtocolError(SyncError, ValueError):

@@ -1,18 +1,21 @@
 """Reading the cache: nearest stations, stations along a route corridor, text search, stats.
 
-All spatial work starts in the R*Tree (boxes in degrees) and finishes with exact distances in
-Python over the few candidates, so queries cost milliseconds at a million chargers.
+All spatial work happens in the R*Tree (integer coordinates, 1e-7 degree: within a centimetre)
+and in Python over the few candidates it returns; only the stations that are the answer are read
+from ``locations``. So queries cost milliseconds at a million chargers.
 """
 from __future__ import annotations
 
 import gc
 import json
+import math
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator, NamedTuple, Sequence
 
 from sync.geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon
+from sync.store.schema import RTREE_UNITS_PER_DEG
 from sync.store.text import fts_phrase, is_cjk, is_latin, query_terms
 
 
@@ -111,42 +114,47 @@ class AlongRoute(NamedTuple):
     off_route_km: float  # straight-line distance from the route to the station
 
 
-#: The R*Tree keeps 32-bit floats, its boxes rounded outwards: a centre is within 1 m of the truth.
-RTREE_SLACK_KM = 0.002
-
-
 def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
          max_km: float = 3000.0) -> list[Nearby]:
     """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first (ties by id).
 
     Searches a box that doubles until it holds ``n`` matches inside the inscribed circle. Without
-    filters the box is probed in the R*Tree alone, on box centres (within 1 m of the truth); the
-    winners, and any candidate within that metre of the last winner, are then read and ranked on
-    their exact coordinates. Filters need the table, so they join it."""
+    filters the box is probed in the R*Tree alone, and only the winners are read; filters need
+    the table, so they join it. Ranked on the table's coordinates."""
     where, fargs = filters.sql()
     if where == "1":
-        sql = ("SELECT pk, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2 FROM locations_rtree"
+        sql = (f"SELECT pk, min_lat * {DEG_PER_UNIT}, min_lon * {DEG_PER_UNIT} FROM locations_rtree"
                " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?")
-        slack = RTREE_SLACK_KM
     else:
         sql = ("SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
                f" WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}")
-        slack = 0.0
     radius = 5.0
     while True:
         dlat = radius / KM_PER_DEG_LAT
         dlon = radius / max(km_per_deg_lon(point[0]), 1e-6)
-        rows = conn.execute(sql, [point[0] - dlat, point[0] + dlat, point[1] - dlon, point[1] + dlon, *fargs]).fetchall()
-        inside = sorted((d, pk) for pk, lat, lon in rows if (d := haversine_km(point, (lat, lon))) <= radius + slack)
-        if len([d for d, _ in inside if d <= radius - slack]) >= n or radius >= max_km:
+        box = _rtree_box(point[0] - dlat, point[0] + dlat, point[1] - dlon, point[1] + dlon)
+        rows = conn.execute(sql, [*box, *fargs]).fetchall()
+        inside = sorted((d, pk) for pk, lat, lon in rows if (d := haversine_km(point, (lat, lon))) <= radius)
+        if len(inside) >= n or radius >= max_km:
             break
         radius *= 2
-    if len(inside) > n:  # everything that could still be among the first n on exact coordinates
-        cut = inside[n - 1][0] + 2 * slack
+    if len(inside) > n:  # the first n, and any that the last centimetre of rounding could swap in
+        cut = inside[n - 1][0] + 2 * RTREE_ROUNDING_KM
         inside = [x for x in inside if x[0] <= cut]
     stations = _stations_by_pk(conn, sorted(pk for _, pk in inside))
     ranked = sorted((haversine_km(point, s.latlon), s.id, s) for s in stations)
     return [Nearby(s, d) for d, _, s in ranked if d <= radius][:n]
+
+
+#: Degrees per R*Tree unit, and how far (km) a station's R*Tree point can be from its coordinates.
+DEG_PER_UNIT = 1 / RTREE_UNITS_PER_DEG
+RTREE_ROUNDING_KM = 0.00001
+
+
+def _rtree_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> tuple[int, int, int, int]:
+    """A box in degrees as R*Tree units, rounded outwards."""
+    u = RTREE_UNITS_PER_DEG
+    return math.floor(min_lat * u), math.ceil(max_lat * u), math.floor(min_lon * u), math.ceil(max_lon * u)
 
 
 def _stations_by_pk(conn: sqlite3.Connection, pks: list[int]) -> list[Station]:
@@ -175,10 +183,9 @@ def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corrido
     few numbers of each; rows of just those columns cost a fraction of full stations.
 
     How: the polyline is cut into pieces of about ``step_km``; each piece's box (grown by the
-    corridor) is one probe of the R*Tree alone, and each candidate's box centre is projected onto
-    the piece in a local flat frame. Only the survivors are read from the table (rows are stored
-    in Hilbert order, so a corridor's rows sit together) and checked again on their exact
-    coordinates."""
+    corridor) is one probe of the R*Tree alone, which keeps exact coordinates, and each station it
+    returns is projected onto the piece in a local flat frame. Only the stations in the corridor
+    are read from the table (rows are stored in Hilbert order, so a corridor's rows sit together)."""
     unknown = set(columns) - set(STATION_COLUMNS)
     if unknown:
         raise ValueError(f"not a station column: {', '.join(sorted(unknown))}")
@@ -191,68 +198,61 @@ def _corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: f
     """(along_km, off_route_km², row of ``columns``) of every station in the corridor, in order."""
     if len(points) < 2:
         return []
-    segments, best = _corridor_candidates(conn, points, corridor_km, step_km)
-    if not best:
+    inside = _in_corridor(conn, points, corridor_km, step_km)
+    if not inside:
         return []
     where, fargs = filters.sql()
-    limit2 = corridor_km * corridor_km
     n = len(columns)
-    cols = (*columns, *(c for c in ("id", "lat", "lon", "pk") if c not in columns))
-    i_id, i_lat, i_lon, i_pk = (cols.index(c) for c in ("id", "lat", "lon", "pk"))
-    select = ", ".join(f"l.{c}" for c in cols)
+    cols = (*columns, *(c for c in ("pk", "id") if c not in columns))
+    i_pk, i_id = cols.index("pk"), cols.index("id")
     rows = conn.execute(
-        f"SELECT {select} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
-        [json.dumps(sorted(best)), *fargs],
+        f"SELECT {', '.join(f'l.{c}' for c in cols)} FROM locations l"
+        f" WHERE l.pk IN (SELECT value FROM json_each(?)) AND {where}",
+        [json.dumps(sorted(inside)), *fargs],
     ).fetchall()
-    hits: list[tuple[float, str, float, tuple[Any, ...]]] = []
+    hits = []
     for row in rows:
-        id_, lat, lon, pk = row[i_id], row[i_lat], row[i_lon], row[i_pk]
-        # Exact coordinates, on the nearest piece and its neighbours (the nearest may differ by < 1 m).
-        seg = best[pk][1]
-        off2, along = _project(segments[seg], lat, lon)
-        if off2 > limit2 - 0.05:  # within about 5 m of the edge: the neighbouring pieces decide
-            off2, along = min(_project(segments[j], lat, lon)
-                              for j in range(max(seg - 1, 0), min(seg + 2, len(segments))))
-        if off2 <= limit2:
-            hits.append((along, id_, off2, row))
+        off2, along = inside[row[i_pk]]
+        hits.append((along, row[i_id], off2, row))
     hits.sort()  # plain tuples: (along, id) decides, as ids are unique; no key function per item
     if len(cols) == n:
         return [(along, off2, row) for along, _, off2, row in hits]
     return [(along, off2, row[:n]) for along, _, off2, row in hits]
 
 
-def _corridor_candidates(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float,
-                         step_km: float) -> tuple[list[tuple[float, ...]], dict[int, tuple[float, int]]]:
-    """The route's pieces, and pk → (approximate off² in km², nearest piece) of every station
-    whose R*Tree box centre lies within the corridor (plus the R*Tree's rounding)."""
+def _in_corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float,
+                 step_km: float) -> dict[int, tuple[float, float]]:
+    """pk → (off_route_km², along_km) of every station within ``corridor_km`` of the polyline,
+    measured to the nearest piece of it (a station near a bend is in several pieces' boxes)."""
     pts = densify(points, step_km)
     cum = cumulative_km(pts)
-    segments = []
-    best: dict[int, tuple[float, int]] = {}
-    probe = ("SELECT pk, min_lat + max_lat, min_lon + max_lon FROM locations_rtree"
+    inside: dict[int, tuple[float, float]] = {}
+    probe = ("SELECT pk, min_lat, min_lon FROM locations_rtree"
              " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?")
     dlat = corridor_km / KM_PER_DEG_LAT
-    loose2 = (corridor_km + RTREE_SLACK_KM) ** 2
+    limit2 = corridor_km * corridor_km
+    ky = KM_PER_DEG_LAT * DEG_PER_UNIT  # km per R*Tree unit of latitude
     for i in range(len(pts) - 1):
         (alat, alon), (blat, blon) = pts[i], pts[i + 1]
+        start_km, seg_km = cum[i], cum[i + 1] - cum[i]
         kx = km_per_deg_lon((alat + blat) / 2)
-        # Segment a→b in km with a at the origin; t along it, clamped.
+        # The piece a→b in km with a at the origin; t along it, clamped. (Inline: the hot loop.)
         dx, dy = (blon - alon) * kx, (blat - alat) * KM_PER_DEG_LAT
         seg2 = dx * dx + dy * dy or 1e-12
-        segments.append((alat, alon, kx, dx, dy, seg2, cum[i], cum[i + 1] - cum[i]))
         dlon = corridor_km / km_per_deg_lon(max(abs(alat), abs(blat)))
-        box = (min(alat, blat) - dlat, max(alat, blat) + dlat, min(alon, blon) - dlon, max(alon, blon) + dlon)
-        for pk, lat2, lon2 in conn.execute(probe, box):
-            px, py = (lon2 / 2 - alon) * kx, (lat2 / 2 - alat) * KM_PER_DEG_LAT
+        box = _rtree_box(min(alat, blat) - dlat, max(alat, blat) + dlat, min(alon, blon) - dlon, max(alon, blon) + dlon)
+        kxu, alat_u, alon_u = kx * DEG_PER_UNIT, alat * RTREE_UNITS_PER_DEG, alon * RTREE_UNITS_PER_DEG
+        for pk, lat_u, lon_u in conn.execute(probe, box):
+            px, py = (lon_u - alon_u) * kxu, (lat_u - alat_u) * ky
             t = (px * dx + py * dy) / seg2
             t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
             ex, ey = px - t * dx, py - t * dy
             off2 = ex * ex + ey * ey
-            if off2 <= loose2:
-                old = best.get(pk)
+            if off2 <= limit2:
+                old = inside.get(pk)
                 if old is None or off2 < old[0]:
-                    best[pk] = (off2, i)
-    return segments, best
+                    inside[pk] = (off2, start_km + t * seg_km)
+    return inside
 
 
 @contextmanager
@@ -267,16 +267,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _project(segment: tuple[float, ...], lat: float, lon: float) -> tuple[float, float]:
-    """(off² in km², km along the route) of a point on one piece of the route."""
-    alat, alon, kx, dx, dy, seg2, start_km, seg_km = segment
-    px, py = (lon - alon) * kx, (lat - alat) * KM_PER_DEG_LAT
-    t = (px * dx + py * dy) / seg2
-    t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
-    ex, ey = px - t * dx, py - t * dy
-    return ex * ex + ey * ey, start_km + t * seg_km
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:

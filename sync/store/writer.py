@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Sequence, TypeVar
 
 from sync.geo.geometry import hilbert_key
 from sync.models import Location, Tariff
+from sync.store.schema import RTREE_ROWS
 from sync.store.text import search_words
 
 T = TypeVar("T")
@@ -100,7 +101,7 @@ def _index(conn: sqlite3.Connection, pks: list[int]) -> None:
     if not pks:
         return
     arg = (json.dumps(pks),)
-    conn.execute(f"INSERT INTO locations_rtree SELECT pk, lat, lat, lon, lon FROM locations WHERE pk {_IN_PKS}", arg)
+    conn.execute(f"INSERT INTO locations_rtree {RTREE_ROWS} WHERE pk {_IN_PKS}", arg)
     conn.execute(f"INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations WHERE pk {_IN_PKS}", arg)
     conn.execute(f"INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
 
@@ -108,7 +109,7 @@ def _index(conn: sqlite3.Connection, pks: list[int]) -> None:
 def index_all(conn: sqlite3.Connection) -> None:
     """Fill the R*Tree and full-text indexes from every location, after a bulk insert into
     emptied tables (``delete_all``): one pass each, no key list to look up."""
-    conn.execute("INSERT INTO locations_rtree SELECT pk, lat, lat, lon, lon FROM locations")
+    conn.execute(f"INSERT INTO locations_rtree {RTREE_ROWS}")
     conn.execute("INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations")
     conn.execute("INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations")
 

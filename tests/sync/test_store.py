@@ -4,7 +4,7 @@ import threading
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sync.errors import NotACacheError, SchemaTooNewError
+from sync.errors import NotACacheError, SchemaTooNewError, SchemaTooOldError
 from sync.geo import haversine_km, route_between
 from sync.geo.geometry import densify, project_on_segment
 from sync.ocpi import read_feeds
@@ -235,3 +235,28 @@ def test_an_interrupted_migration_leaves_an_empty_file_retryable(tmp_path, monke
     with ChargerStore.open(p, seed=False) as store:
         assert store.stats()["locations"] == 0
         assert "half" not in store.conn.execute("SELECT group_concat(name) FROM sqlite_master").fetchone()[0]
+
+
+def test_a_version_1_cache_is_migrated_and_answers_the_same(seeded_db, seeded_copy):
+    """v1 kept 32-bit float boxes in the R*Tree; v2 keeps integer 1e-7 degrees. A v1 file keeps its
+    data and, migrated, answers spatial queries exactly as a fresh cache does."""
+    conn = sqlite3.connect(seeded_copy)
+    conn.execute("DROP TABLE locations_rtree")
+    conn.execute("CREATE VIRTUAL TABLE locations_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)")
+    conn.execute("INSERT INTO locations_rtree SELECT pk, lat, lat, lon, lon FROM locations")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = seeded_copy.read_bytes()
+    with pytest.raises(SchemaTooOldError, match="schema version 1 and needs migrating to 2"):
+        ChargerStore.open(seeded_copy, readonly=True)  # a reader cannot migrate, and must not misread
+    assert seeded_copy.read_bytes() == before
+    route = route_between("Beijing", "Shanghai").points
+    with ChargerStore.open(seeded_db, seed=False) as fresh, ChargerStore.open(seeded_copy, seed=False) as migrated:
+        assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "2"
+        assert migrated.conn.execute(
+            "SELECT count(*) FROM locations_rtree r JOIN locations l USING (pk)"
+            " WHERE r.min_lat = r.max_lat AND abs(r.min_lat * 1e-7 - l.lat) < 1e-7 AND abs(r.max_lon * 1e-7 - l.lon) < 1e-7"
+        ).fetchone()[0] == migrated.stats()["locations"] > 0
+        assert migrated.near((31.23, 121.47), 10) == fresh.near((31.23, 121.47), 10)
+        assert migrated.along_route(route, 5.0) == fresh.along_route(route, 5.0)
