@@ -152,10 +152,17 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
             s_new = d + ex - nd.exit_percent
             if o_new > ub and ptr == n_front:
                 break  # o_new only grows with d once every label is in the prefix minimum
-            if pruning:
-                deficit = need_total - s_new
-                if deficit > 0 and o_new + bound[min(int(deficit), n_bound)] > ub:
-                    continue
+            deficit = need_total - s_new
+            if deficit <= EPS:
+                # This label finishes the trip without another stop: a plan (unless a pinned stop
+                # lies ahead), so its objective bounds the rest of the search (branch and bound),
+                # and pruning starts if it had not.
+                if o_new < ub and j >= last_pin:
+                    ub = o_new
+                    if not pruning and lb is not NO_BOUND:
+                        pruning = True
+            elif pruning and o_new + bound[min(int(deficit), n_bound)] > ub:
+                continue
             new_S.append(s_new)
             new_O.append(o_new)
             new_par.append(best_lbl)

@@ -170,7 +170,7 @@ def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km:
     (ties by id). See :func:`along_route_rows` for how, and for a leaner answer."""
     with paused_gc():
         return [AlongRoute(_station(row), along, off2 ** 0.5)
-                for along, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)]
+                for along, _, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)]
 
 
 def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
@@ -189,20 +189,24 @@ def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corrido
     unknown = set(columns) - set(STATION_COLUMNS)
     if unknown:
         raise ValueError(f"not a station column: {', '.join(sorted(unknown))}")
+    n = len(columns)
     with paused_gc():
-        return [(*row, along, off2 ** 0.5) for along, off2, row in _corridor(conn, points, corridor_km, filters, columns, step_km)]
+        hits = _corridor(conn, points, corridor_km, filters, columns, step_km)
+        if hits and len(hits[0][3]) == n:
+            return [row + (along, off2 ** 0.5) for along, _, off2, row in hits]
+        return [row[:n] + (along, off2 ** 0.5) for along, _, off2, row in hits]
 
 
 def _corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float, filters: Filters,
-              columns: Sequence[str], step_km: float) -> list[tuple[float, float, tuple[Any, ...]]]:
-    """(along_km, off_route_km², row of ``columns``) of every station in the corridor, in order."""
+              columns: Sequence[str], step_km: float) -> list[tuple[float, str, float, tuple[Any, ...]]]:
+    """(along_km, id, off_route_km², row) of every station in the corridor, in order; the row holds
+    ``columns`` and then ``pk`` and ``id`` where ``columns`` lacks them."""
     if len(points) < 2:
         return []
     inside = _in_corridor(conn, points, corridor_km, step_km)
     if not inside:
         return []
     where, fargs = filters.sql()
-    n = len(columns)
     cols = (*columns, *(c for c in ("pk", "id") if c not in columns))
     i_pk, i_id = cols.index("pk"), cols.index("id")
     rows = conn.execute(
@@ -215,9 +219,7 @@ def _corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: f
         off2, along = inside[row[i_pk]]
         hits.append((along, row[i_id], off2, row))
     hits.sort()  # plain tuples: (along, id) decides, as ids are unique; no key function per item
-    if len(cols) == n:
-        return [(along, off2, row) for along, _, off2, row in hits]
-    return [(along, off2, row[:n]) for along, _, off2, row in hits]
+    return hits
 
 
 def _in_corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float,
