@@ -6,15 +6,28 @@ import time
 from typing import Callable, Sequence
 
 
-def timed_ms(fn: Callable[[], object], repeat: int = 20) -> float:
-    """Median wall time of ``fn`` in milliseconds (after one warm-up call)."""
-    fn()
+def timings(fn: Callable[[], object], repeat: int = 20, warm_up: bool = True) -> tuple[float, float, object]:
+    """(median, best) wall time of ``fn`` in milliseconds, and its last result.
+
+    Both, because the shared machines these run on change speed by up to 2× from one minute to
+    the next: the median is the typical run, the best is what the code costs when nothing
+    interferes (as ``timeit`` recommends: noise only ever adds time)."""
+    result = fn() if warm_up else None
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples)
+    return statistics.median(samples), min(samples), result
+
+
+def timed_ms(fn: Callable[[], object], repeat: int = 20) -> float:
+    """Median wall time of ``fn`` in milliseconds (after one warm-up call)."""
+    return timings(fn, repeat)[0]
+
+
+def median_best(median: float, best: float) -> str:
+    return f"{median:,.1f} ({best:,.1f})" if median < 100 else f"{median:,.0f} ({best:,.0f})"
 
 
 def loop_ms() -> float:
