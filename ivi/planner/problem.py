@@ -148,7 +148,8 @@ def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: floa
     normalised charge for no more time or money (or need not stop at all / already finishes the
     trip). Because A and B are adjacent, every label B could extend is also in the front at A,
     and a stop at A followed by B is no better than one longer stop at A. Pinned stations are
-    never dropped and never drop others."""
+    never dropped and never drop others, and nothing before the last pinned station is dropped
+    (the pin's "charge at least this much more" can make arriving with less charge better)."""
     keep = kept_indices([(n.x_km, n.entry_percent, n.exit_percent, n.price_cny_per_kwh,
                           n.entry_min + n.exit_min + n.fixed_min, n.charge_table_min, n.pinned) for n in nodes],
                         percent_per_km)
@@ -161,12 +162,14 @@ def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:  # type
     keep: list[int] = []
     faster: dict[tuple[int, int], bool] = {}
     c = percent_per_km
+    # Before a pinned stop, more charge is not always better (see search._pin_slack): keep all.
+    last_pin = max((i for i, row in enumerate(rows) if row[6]), default=-1)
     ax = aen = aex = apr = amin = 0.0
     atab: tuple[float, ...] = ()
     apin = True  # nothing kept yet: nothing can dominate
     for i, row in enumerate(rows):
         x, en, exi, price, stop_min, table, pin = row[:7]
-        if (not apin and not pin and ax <= x
+        if (not apin and not pin and i > last_pin and ax <= x
                 and c * ax - aex >= c * x - exi - EPS
                 and aen + c * ax <= en + c * x + EPS
                 and apr <= price and amin <= stop_min

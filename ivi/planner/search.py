@@ -21,8 +21,9 @@ another stop (its objective is then that of a complete plan).
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from ivi.planner.bounds import NO_BOUND, RemainingBound, remaining_bound
 from ivi.planner.problem import Objective, Problem, grid_up
@@ -108,6 +109,10 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
     road_floor = min(reserve, p.arrive_target_percent)  # the destination may be asked for less
     pins = [j for j, nd in enumerate(p.nodes) if nd.pinned]
     last_pin = pins[-1] if pins else -1
+    # Dominance in the merge: B is dropped when a kept label A with S_A ≥ S_B has
+    # O_A + G(S_A) ≤ O_B + G(S_B); with no pin ahead G = 0 (plain Pareto), before one G is what
+    # the pin's least allowed departure costs (see _pin_cost).
+    pin_costs = {j: _pin_cost(p, j, w_t, w_c) for j in pins}
     start = 0  # front[start:] is the live front: labels before it ran out of charge on the road
     for j, nd in enumerate(p.nodes):
         ex = c_pct * nd.x_km
@@ -188,18 +193,21 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         # highest S down, keeping a label only if it beats every label with a higher S.
         old, lo_i = (front, start) if not nd.pinned else ([], 0)
         merged: list[int] = []
-        run = float("inf")
+        run = float("inf")  # min over kept labels of O + G(S)
+        gate = pin_costs[pins[bisect_right(pins, j)]] if j < last_pin else None
         i, k = len(old) - 1, len(new_S) - 1
         while i >= lo_i or k >= 0:
             if k < 0 or (i >= lo_i and (LS[old[i]] > new_S[k] or (LS[old[i]] == new_S[k] and LO[old[i]] <= new_O[k]))):
                 lbl = old[i]
                 i -= 1
-                if LO[lbl] < run:
-                    run = LO[lbl]
+                key = LO[lbl] if gate is None else LO[lbl] + gate(LS[lbl])
+                if key < run:
+                    run = key
                     merged.append(lbl)
             else:
-                if new_O[k] < run:
-                    run = new_O[k]
+                key = new_O[k] if gate is None else new_O[k] + gate(new_S[k])
+                if key < run:
+                    run = key
                     lbl = len(LS)
                     LS.append(new_S[k]); LO.append(new_O[k]); LP.append(new_par[k]); LN.append(j)
                     LA.append(new_a[k]); LD.append(float(new_d[k]))
@@ -233,6 +241,31 @@ def _suffix_bounds(front: list[int], fS: list[float], LO: list[float], need_tota
             run = v
         out[i] = run
     return out
+
+
+def _pin_cost(p: Problem, j: int, w_t: float, w_c: float) -> Callable[[float], float]:
+    """G for labels before the pinned stop ``j``: S ↦ the weighted cost of charging at the pin from
+    0 to the least departure a label with normalised charge S may take there.
+
+    Why. A pin means "charge at least ``pin_min`` more here" (on the grid), so a label arriving
+    with more charge may be forced to depart higher than one with less could: more charge is
+    not simply better before a pin. If B departs the pin at d, A (S_A ≥ S_B) departs at
+    max(d, its least departure c_A) and pays at most G(c_A) − G(c_B) more than B; so A is at
+    least as good as B whenever O_A + G(S_A) ≤ O_B + G(S_B), at the pin and at any stop before
+    it (G only grows with S). With equal least departures this is plain dominance."""
+    nd = p.nodes[j]
+    step, shift = p.soc_step_percent, p.pin_min_charge_percent
+    off = p.route_percent_per_km * nd.x_km + nd.entry_percent  # arrival = S − off
+    lo = grid_up(p.reserve_percent + nd.exit_percent, step)
+    per_pct = w_c * nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency
+    table = nd.charge_table_min
+    cost = [w_t * table[c] + per_pct * c for c in range(101)]
+
+    def g(S: float) -> float:
+        c = grid_up(S - off + shift, step)
+        return cost[100 if c >= 100 else lo if c <= lo else c]
+
+    return g
 
 
 def _reach(S: float, reserve: float, c_pct: float) -> float:

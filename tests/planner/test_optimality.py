@@ -97,3 +97,22 @@ def test_the_remaining_cost_bound_is_admissible_and_pruning_at_the_optimum_keeps
     # The tightest possible upper bound (the optimum itself) still finds the optimum.
     res = _search(problem, objective, expected * (1 + 1e-9) + 1e-6, lb)
     assert res.feasible and abs(res.objective - expected) <= 1e-6 * max(1.0, abs(expected))
+
+
+def test_before_a_pin_arriving_with_less_charge_can_be_cheaper() -> None:
+    """A pin means "charge at least 10 % more here", on the grid. Arriving at the pin (S004) with
+    71.5 % forces a departure at 85 %; topping up 1 % at S001 first, dearer, leaves 69.6 % at the
+    pin and lets it stop at 80 % — cheaper overall. Plain "more charge, less cost" dominance
+    dropped that label (found by a wider oracle run); the pin-aware rule keeps it."""
+    cands = (station(3, 1e-38, 50.0, 1.1211, price=1.4), station(0, 0.24, 120.0, 4.8438, price=1.0, available=0),
+             station(2, 0.3, 50.0, 3.0652, price=1.0, available=0), station(1, 10.0907, 60.0, 5.1614, price=2.0),
+             station(4, 18.7961, 150.0, 2.0022, price=1.4))
+    req = TripRequest(route_km=71.595, vehicle=CAR, soc_percent=79.6068, candidates=cands, reserve_percent=20.0,
+                      arrive_soc_percent=30.0, pinned_ids=("S004",),
+                      settings=PlannerSettings(soc_step_percent=5, trip_min_power_kw=0.0))
+    problem = build_problem(req)
+    expected = oracle.best(problem, CHEAPEST)
+    res = search(problem, CHEAPEST)
+    assert res.feasible and abs(res.objective - expected) <= 1e-6 * expected
+    stops = [problem.nodes[s.node].candidate.location_id for s in res.chain]
+    assert stops == ["S001", "S004"] and res.chain[-1].departure_soc == 80.0
