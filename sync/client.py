@@ -180,6 +180,13 @@ class VehicleClient:
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
 
+    def settled(self, predicate: Callable[[VehicleSync], bool]) -> bool:
+        """``predicate`` of the sync state, between two events. The state machine runs ahead of
+        the cache within an event (the actions that write the cache come after it), so a reader
+        that checks the state and then reads the cache asks here."""
+        with self._lock:
+            return predicate(self.sync)
+
     def wait_synced(self, timeout_s: float) -> bool:
         """Block until the cache holds the manifest's version and status sequence."""
         deadline = time.monotonic() + timeout_s

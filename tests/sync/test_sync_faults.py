@@ -52,7 +52,7 @@ def test_follow_converges_on_snapshot_deltas_and_statuses(broker, signer, small_
         sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations[10:] for e in l.evses))
         pub.publish_statuses(sim.changes(1200, 1.8e9), wait=True)
         pub.heartbeat()
-        assert wait_for(lambda: car.sync.version == 2 and car.sync.status_seq == pub.state.status_seq and car.sync.synced, SYNC_TIMEOUT_S)
+        assert wait_for(lambda: car.settled(lambda s: s.version == 2 and s.status_seq == pub.state.status_seq and s.synced), SYNC_TIMEOUT_S)
         assert_same_rows(car.applier.store, pub.operator)
         assert car.rejections == []
         assert {s.state for s in seen} >= {"syncing", "up_to_date"}
@@ -121,7 +121,7 @@ def test_car_offline_while_10000_status_changes_and_a_new_version(tmp_path, sign
         car = _car(tmp_path, broker.url, signer).start()
         try:
             # "synced" is relative to the newest manifest the car has seen: wait for the last one
-            assert wait_for(lambda: car.sync.synced and car.sync.status_seq == pub.state.status_seq, SYNC_TIMEOUT_S)
+            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
             assert car.sync.version == pub.state.version
             assert_same_rows(car.applier.store, pub.operator)
             if queue_limit == 0:  # the persistent session delivered everything: nothing to ask for
@@ -145,7 +145,7 @@ def test_tampered_foreign_replayed_and_malformed_payloads_are_refused(broker, si
     try:
         assert car.wait_synced(SYNC_TIMEOUT_S)
         pub.publish_dataset(feed.locations[3:], feed.tariffs)
-        assert wait_for(lambda: car.sync.version == 2)
+        assert wait_for(lambda: car.settled(lambda s: s.version == 2))
         v2 = pub.state.deltas[2]
         tampered = bytearray(v2)
         tampered[len(tampered) // 2] ^= 0x01
@@ -191,7 +191,7 @@ def test_a_failed_cache_write_restarts_the_state_machine_from_the_cache(broker, 
             locker.rollback()
             locker.close()
         pub.heartbeat()
-        assert wait_for(lambda: car.sync.synced and car.sync.status_seq == pub.state.status_seq, SYNC_TIMEOUT_S)
+        assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
         assert car.requests_sent >= 1
         assert_same_rows(car.applier.store, pub.operator)
     finally:

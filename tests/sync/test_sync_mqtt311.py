@@ -72,7 +72,7 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
         pub.heartbeat()
         car = _car(tmp_path / "car.db", nats.url, signer, "car-311").start()
         try:
-            assert wait_for(lambda: car.sync.synced and car.sync.status_seq == pub.state.status_seq, SYNC_TIMEOUT_S)
+            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
             assert car.sync.version == 2
             assert car.requests_sent == 0
             assert_same_rows(car.applier.store, pub.operator)
@@ -82,7 +82,7 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
         #    the status batches: it asks, with the reply topic in the body, and is answered.
         car = _car(tmp_path / "old.db", nats.url, signer, "car-new").start()
         try:
-            assert wait_for(lambda: car.sync.synced and car.sync.status_seq == pub.state.status_seq, SYNC_TIMEOUT_S)
+            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
             assert car.requests_sent >= 1 and pub.requests_answered >= 1
             assert_same_rows(car.applier.store, pub.operator)
         finally:
@@ -93,7 +93,7 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
     #    snapshot (the statuses since the snapshot stay unknown to it until a publisher answers).
     car = _car(tmp_path / "orphan.db", nats.url, signer, "car-orphan").start()
     try:
-        assert wait_for(lambda: car.sync.version == 2, SYNC_TIMEOUT_S)
+        assert wait_for(lambda: car.settled(lambda s: s.version == 2), SYNC_TIMEOUT_S)
         assert car.requests_sent >= 1
         with car.applier.store._lock:
             n = car.applier.store.conn.execute("SELECT count(*) FROM locations").fetchone()[0]
