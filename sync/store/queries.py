@@ -183,7 +183,7 @@ def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corrido
     few numbers of each; rows of just those columns cost a fraction of full stations.
 
     How: the polyline is cut into pieces of about ``step_km``; each piece's box (grown by the
-    corridor) is one probe of the R*Tree alone, which keeps exact coordinates, and each station it
+    corridor) is one probe of the R*Tree alone, whose points are within a centimetre, and each station it
     returns is projected onto the piece in a local flat frame. Only the stations in the corridor
     are read from the table (rows are stored in Hilbert order, so a corridor's rows sit together)."""
     unknown = set(columns) - set(STATION_COLUMNS)
