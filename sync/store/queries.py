@@ -114,6 +114,17 @@ class AlongRoute(NamedTuple):
     off_route_km: float  # straight-line distance from the route to the station
 
 
+#: Degrees per R*Tree unit, and how far (km) a station's R*Tree point can be from its coordinates.
+DEG_PER_UNIT = 1 / RTREE_UNITS_PER_DEG
+RTREE_ROUNDING_KM = 0.00001
+
+
+def _rtree_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> tuple[int, int, int, int]:
+    """A box in degrees as R*Tree units, rounded outwards."""
+    u = RTREE_UNITS_PER_DEG
+    return math.floor(min_lat * u), math.ceil(max_lat * u), math.floor(min_lon * u), math.ceil(max_lon * u)
+
+
 def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
          max_km: float = 3000.0) -> list[Nearby]:
     """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first (ties by id).
@@ -144,17 +155,6 @@ def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters 
     stations = _stations_by_pk(conn, sorted(pk for _, pk in inside))
     ranked = sorted((haversine_km(point, s.latlon), s.id, s) for s in stations)
     return [Nearby(s, d) for d, _, s in ranked if d <= radius][:n]
-
-
-#: Degrees per R*Tree unit, and how far (km) a station's R*Tree point can be from its coordinates.
-DEG_PER_UNIT = 1 / RTREE_UNITS_PER_DEG
-RTREE_ROUNDING_KM = 0.00001
-
-
-def _rtree_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> tuple[int, int, int, int]:
-    """A box in degrees as R*Tree units, rounded outwards."""
-    u = RTREE_UNITS_PER_DEG
-    return math.floor(min_lat * u), math.ceil(max_lat * u), math.floor(min_lon * u), math.ceil(max_lon * u)
 
 
 def _stations_by_pk(conn: sqlite3.Connection, pks: list[int]) -> list[Station]:

@@ -74,6 +74,14 @@ def _v1(db: sqlite_utils.Database) -> None:
         END""")
 
 
+#: The spatial index: a box per station (a point), in integer units of 1e-7 degree.
+RTREE = "rtree_i32(pk, min_lat, max_lat, min_lon, max_lon)"
+RTREE_UNITS_PER_DEG = 10_000_000
+#: The R*Tree entries of locations (callers append a WHERE clause to index some).
+_LAT, _LON = (f"CAST(round({c} * {RTREE_UNITS_PER_DEG}) AS INTEGER)" for c in ("lat", "lon"))
+RTREE_ROWS = f"SELECT pk, {_LAT}, {_LAT}, {_LON}, {_LON} FROM locations"
+
+
 def _v2(db: sqlite_utils.Database) -> None:
     """The R*Tree holds integer coordinates in units of 1e-7 degree (about 1 cm; OCPI gives at most
     seven decimals) instead of 32-bit floats (0.4 m): exact enough that spatial queries finish in
@@ -83,13 +91,6 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE VIRTUAL TABLE locations_rtree USING {RTREE}")
     db.execute(f"INSERT INTO locations_rtree {RTREE_ROWS}")
 
-
-#: The spatial index: a box per station (a point), in integer units of 1e-7 degree.
-RTREE = "rtree_i32(pk, min_lat, max_lat, min_lon, max_lon)"
-RTREE_UNITS_PER_DEG = 10_000_000
-#: The R*Tree entries of locations (callers append a WHERE clause to index some).
-RTREE_ROWS = ("SELECT pk, CAST(round(lat * 1e7) AS INTEGER), CAST(round(lat * 1e7) AS INTEGER),"
-              " CAST(round(lon * 1e7) AS INTEGER), CAST(round(lon * 1e7) AS INTEGER) FROM locations")
 
 #: MIGRATIONS[i] brings a file from schema version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
