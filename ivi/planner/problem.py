@@ -162,7 +162,7 @@ def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:  # type
     keep: list[int] = []
     faster: dict[tuple[int, int], bool] = {}
     c = percent_per_km
-    # Before a pinned stop, more charge is not always better (see search._pin_slack): keep all.
+    # Before a pinned stop, more charge is not always better (see search._pin_cost): keep all.
     last_pin = max((i for i, row in enumerate(rows) if row[6]), default=-1)
     ax = aen = aex = apr = amin = 0.0
     atab: tuple[float, ...] = ()

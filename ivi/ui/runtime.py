@@ -190,8 +190,9 @@ class StartError(RuntimeError):
 def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Path | None, after_s: float,
                echo: Callable[[str], None] = print, prepare: Callable[[], TripSpec] | None = None) -> int:
     """Show the screen until the window closes — or, with ``screenshot``, until ``after_s`` seconds
-    after the screen has settled (cache loaded, CAN values arriving; at most ``SETTLE_WAIT_S``): then save it, print what the screen shows and exit. ``prepare`` computes
-    the trip after the first frame; its failure closes the screen and raises :class:`StartError`."""
+    after the screen has settled (cache loaded, CAN values arriving; at most ``SETTLE_WAIT_S``):
+    then save it, print what the screen shows and exit. ``prepare`` computes the trip after the
+    first frame; its failure closes the screen and raises :class:`StartError`."""
     app = app_instance()
     screen = Screen(controller, options)
     failed: list[BaseException] = []
