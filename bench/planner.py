@@ -13,9 +13,7 @@ baselines measured in the same run:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 

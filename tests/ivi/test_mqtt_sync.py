@@ -1,7 +1,6 @@
 """The app's sync service against a real Mosquitto: status for the screen, changed stations, and a
 broker that is not there yet."""
 import threading
-import time
 
 from sync.feeds.generator import GeneratorConfig, write_feeds
 from sync.ocpi import read_feeds
