@@ -33,7 +33,7 @@ bench: $(STAMP)
 
 # Regenerate the bundled scale-1 partner feeds (deterministic: same seed, same bytes).
 feeds: $(STAMP)
-	$(BIN)/ivi-sync feeds --out sync/data/feeds --scale 1 --seed 7
+	$(BIN)/ivi-sync feeds --out chargers/data/feeds --scale 1 --seed 7
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -22,11 +22,11 @@ sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").reso
 
 from _table import median_best, print_table, timed_ms, timings  # noqa: E402
 
-from sync.feeds import bundled_feed_paths  # noqa: E402
-from sync.feeds.generator import GeneratorConfig, write_feeds  # noqa: E402
-from sync.geo import haversine_km, route_between  # noqa: E402
-from sync.geo.geometry import densify, project_on_segment  # noqa: E402
-from sync.store import ChargerStore  # noqa: E402
+from chargers.feeds import bundled_feed_paths  # noqa: E402
+from chargers.feeds.generator import GeneratorConfig, write_feeds  # noqa: E402
+from geo import haversine_km, route_between  # noqa: E402
+from geo.geometry import densify, project_on_segment  # noqa: E402
+from chargers.store import ChargerStore  # noqa: E402
 from ivi.planner.sources import CANDIDATE_COLUMNS  # noqa: E402
 
 

@@ -26,9 +26,9 @@ from ivi.planner.search import _search, search  # noqa: E402
 from ivi.planner.sources import route_candidates, to_candidate, _Tariffs  # noqa: E402
 from ivi.planner.vehicle import table_at  # noqa: E402
 from ivi.profiles import load_profile  # noqa: E402
-from sync.geo.geometry import cumulative_km, densify, project_on_segment  # noqa: E402
-from sync.geo.routes import route_between  # noqa: E402
-from sync.store import ChargerStore  # noqa: E402
+from geo.geometry import cumulative_km, densify, project_on_segment  # noqa: E402
+from geo.routes import route_between  # noqa: E402
+from chargers.store import ChargerStore  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 NOW = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
@@ -166,7 +166,7 @@ def main() -> None:
         # Reuse the scale-35 cache bench/cache.py builds (same generator, seed 7) when present.
         db35 = next((d for d in (OUT / "cache-scale35.db", OUT / "chargers-scale35.db") if d.exists()), None)
         if db35 is None:
-            from sync.feeds.generator import GeneratorConfig, write_feeds
+            from chargers.feeds.generator import GeneratorConfig, write_feeds
             db35 = OUT / "chargers-scale35.db"
             feeds = OUT / "feeds-scale35"
             feeds.mkdir(exist_ok=True)

@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sync.activity import StatusSimulator  # noqa: E402
 from sync.client import VehicleClient  # noqa: E402
-from sync.feeds.generator import GeneratorConfig, generate  # noqa: E402
-from sync.ocpi import location_to_ocpi, parse_location, read_feeds  # noqa: E402
+from chargers.feeds.generator import GeneratorConfig, generate  # noqa: E402
+from chargers.ocpi import location_to_ocpi, parse_location, read_feeds  # noqa: E402
 from sync.publisher import Publisher  # noqa: E402
 from sync.signing import generate_signer  # noqa: E402
-from sync.store import ChargerStore  # noqa: E402
+from chargers.store import ChargerStore  # noqa: E402
 from sync.transport import MqttTransport  # noqa: E402
 from tests.sync.brokers import Mosquitto  # noqa: E402
 

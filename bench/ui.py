@@ -45,7 +45,7 @@ def _child(kind: str, db: str) -> dict:
         app.exec()
         return out
 
-    from sync.store import ChargerStore
+    from chargers.store import ChargerStore
     from ivi.app import AppConfig, build_services, make_trip, profile_for
     from ivi.ui.controller import Controller, TripSpec
     from ivi.ui.runtime import Screen, ScreenOptions, start_after_first_frame
@@ -131,7 +131,7 @@ def _child(kind: str, db: str) -> dict:
             lat.append((swapped[0] - t) * 1000)
         return {"latency_ms_median": statistics.median(lat), "latency_ms_max": max(lat)}
     # stall: a full snapshot written by a background thread (the sync client's job), then a refresh
-    from sync.feeds.bundled import bundled_feed_paths
+    from chargers.feeds.bundled import bundled_feed_paths
 
     lat0, lon0 = trip.points[0]
     car_stop = threading.Event()
@@ -159,8 +159,8 @@ def _child(kind: str, db: str) -> dict:
 
     def sync_job() -> None:
         if kind == "stall":  # how a sync client must apply a snapshot: in its own process (own GIL)
-            subprocess.run([sys.executable, "-c", "import sys; from sync.store import ChargerStore; "
-                            "from sync.feeds.bundled import bundled_feed_paths; "
+            subprocess.run([sys.executable, "-c", "import sys; from chargers.store import ChargerStore; "
+                            "from chargers.feeds.bundled import bundled_feed_paths; "
                             "ChargerStore.open(sys.argv[1], seed=False).import_feeds(bundled_feed_paths(), source='bench')",
                             db], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
                            preexec_fn=lambda: os.nice(5))  # as the app runs its sync client
@@ -197,7 +197,7 @@ def run_child(kind: str, db: str) -> dict:
 
 
 def main() -> None:
-    from sync.store import ChargerStore
+    from chargers.store import ChargerStore
 
     tmp = Path(tempfile.mkdtemp())
     db = tmp / "chargers.db"

@@ -4,7 +4,7 @@ The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This mod
 
 * vehicle: ``ivi.can`` — by default the CAN simulator drives the route on a python-can
   ``virtual`` bus of its own and a ``CanReader`` reads it; ``--can-interface/--can-channel``
-  reads a real bus only; ``--can-log`` replays a log (``ivi.vehicle_source``);
+  reads a real bus only; ``--can-log`` replays a log (``ivi.services.can_vehicle``);
 * suggestions and trip plans: ``ivi.planner`` over the cache (``ivi.services.planning``), the
   vehicle from ``ivi.profiles``;
 * sync: offline without ``--broker``; with it, ``sync.client`` over MQTT (``ivi.services.mqtt_sync``);
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sync.geo.geometry import haversine_km, parse_polyline
-from sync.geo.cities import find_city
-from sync.geo.routes import Place, Route, route_between, resolve_place
-from sync.store import ChargerStore, default_db_path
+from geo.geometry import haversine_km, parse_polyline
+from geo.cities import find_city
+from geo.routes import Place, Route, route_between, resolve_place
+from chargers.store import ChargerStore, default_db_path
 from ivi.planner.vehicle import VehicleProfile as PlannerProfile
 from ivi.profiles import load_profile
 from ivi.services.navigation import PrintNavigation
@@ -114,7 +114,7 @@ def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tup
     """The CAN side: a log replay, a real bus, or (default) the simulator on a private virtual bus.
     Built when started, with the trip known by then (``current_trip``)."""
     def build() -> VehicleSource:
-        from ivi.vehicle_source import bus_source, log_source, simulated_source
+        from ivi.services.can_vehicle import bus_source, log_source, simulated_source
 
         trip = current_trip()
         if config.can_log:

@@ -22,8 +22,8 @@ from sync.protocol.vehicle import (
     Action, ApplyDelta, ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, SendRequest, StageChunk,
     StateChanged, Subscribe, SyncStatus, Unsubscribe, VehicleSync,
 )
-from sync.store import ChargerStore
-from sync.store import syncstate
+from chargers.store import ChargerStore
+from chargers.store import syncstate
 from sync.transport import DEFAULT_SESSION_EXPIRY_S, MqttTransport
 
 log = logging.getLogger("sync.client")

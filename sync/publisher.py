@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from sync.errors import SyncError
-from sync.models import Rejection
-from sync.ocpi import location_to_ocpi, parse_location, parse_tariff, read_feeds, tariff_to_ocpi
+from chargers.models import Rejection
+from chargers.ocpi import location_to_ocpi, parse_location, parse_tariff, read_feeds, tariff_to_ocpi
 from sync.protocol.bodies import DEFAULT_DATASET, StatusChange, Topics, VehicleRequest
 from sync.protocol.messages import Rejected, SignerLike
 from sync.protocol.operator import Operator, OperatorState, Outgoing

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from sync.feeds.generator import GeneratorConfig, write_feeds
-from sync.store import ChargerStore
+from chargers.feeds.generator import GeneratorConfig, write_feeds
+from chargers.store import ChargerStore
 
 
 # Hypothesis checks behaviour here, not speed (benchmarks do that): no per-example deadline, which

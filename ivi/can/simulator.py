@@ -31,7 +31,7 @@ from ivi.can.physics import (
     displayed_soc_percent, pack_voltage_current, remaining_energy_kwh,
 )
 from ivi.can.speed_profile import SpeedProfile
-from sync.geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
+from geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
 
 if TYPE_CHECKING:
     from ivi.can.sim_runner import RunResult

@@ -1,4 +1,4 @@
-"""``ivi cache …``: the charger cache from the command line, mirroring ``sync.store.ChargerStore``."""
+"""``ivi cache …``: the charger cache from the command line, mirroring ``chargers.store.ChargerStore``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
-from sync.geo.geometry import parse_polyline
-from sync.geo.routes import route_between
+from geo.geometry import parse_polyline
+from geo.routes import route_between
 
 
 @click.group("cache")

@@ -14,9 +14,9 @@ import click
 from ivi.can import CanError, FaultConfig, Simulator
 from ivi.can.bus import open_bus, shutdown
 from ivi.can.simulator import parse_charge_at, parse_silence
-from sync.errors import SyncError
-from sync.geo.geometry import parse_polyline
-from sync.geo.routes import route_between
+from geo.errors import GeoError
+from geo.geometry import parse_polyline
+from geo.routes import route_between
 
 
 @click.command("can-sim")
@@ -110,12 +110,12 @@ def _route(origin: str | None, destination: str | None, route_file: Path | None)
             raise click.UsageError("give either --route or --from/--to, not both")
         try:
             return parse_polyline(route_file.read_text(encoding="utf-8")), route_file.name
-        except (SyncError, UnicodeDecodeError) as exc:
+        except (GeoError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"{route_file}: {exc}") from None
     if not origin or not destination:
         raise click.UsageError("give --from and --to (e.g. --from Beijing --to Shanghai), or --route FILE")
     try:
         route = route_between(origin, destination)
-    except SyncError as exc:
+    except GeoError as exc:
         raise click.ClickException(str(exc)) from None
     return list(route.points), f"{origin} → {destination}"

@@ -11,9 +11,11 @@ from typing import Any, Callable
 
 import click
 
+from chargers.errors import ChargerDataError
+from geo.errors import GeoError
 from sync.errors import SyncError
-from sync.store import ChargerStore, Filters
-from sync.geo.geometry import parse_latlon
+from chargers.store import ChargerStore, Filters
+from geo.geometry import parse_latlon
 
 NETWORK_CHOICES = ("NIO", "XPENG", "LI_AUTO")
 
@@ -24,7 +26,7 @@ class FriendlyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (SyncError, ValueError, OSError) as exc:
+        except (SyncError, ChargerDataError, GeoError, ValueError, OSError) as exc:
             if isinstance(exc, click.ClickException):
                 raise
             raise click.ClickException(str(exc)) from None
@@ -81,7 +83,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def to_jsonable(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         return {k: to_jsonable(v) for k, v in asdict(obj).items()}
-    if hasattr(obj, "_asdict"):  # NamedTuple rows such as sync.store.Station
+    if hasattr(obj, "_asdict"):  # NamedTuple rows such as chargers.store.Station
         return {k: to_jsonable(v) for k, v in obj._asdict().items()}
     if isinstance(obj, dict):
         return {k: to_jsonable(v) for k, v in obj.items()}

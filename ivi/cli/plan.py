@@ -12,8 +12,8 @@ from ivi.planner import PlannerError, TripRequest, plan_trip
 from ivi.planner.sources import route_candidates
 from ivi.planner.trip import describe
 from ivi.profiles import DEFAULT_PROFILE, load_profile
-from sync.store import Filters
-from sync.geo.routes import route_between
+from chargers.store import Filters
+from geo.routes import route_between
 
 STALE_SOC_AFTER_S = 300.0
 

@@ -9,10 +9,10 @@ import click
 from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 from ivi.cli.plan import STALE_SOC_AFTER_S, clock_arg, now_min_of_day
 from ivi.planner import PlannerError, SuggestRequest, reach_km, suggest as suggest_stations
-from ivi.planner.sources import locate_on_route, nearby_candidates, route_candidates
+from ivi.planner.sources import nearby_candidates, route_candidates
 from ivi.profiles import DEFAULT_PROFILE, load_profile
-from sync.geo.geometry import cumulative_km, parse_polyline
-from sync.geo.routes import route_between
+from geo.geometry import cumulative_km, locate_on_route, parse_polyline
+from geo.routes import route_between
 
 
 @click.command("suggest")
@@ -45,7 +45,7 @@ def suggest(at, soc_percent, soc_age_s, route_file, destination, vehicle, reserv
         with open_store(db_path) as store:
             if points:
                 cum = cumulative_km(points)
-                position, _ = locate_on_route(points, cum, at)
+                position = locate_on_route(points, cum, at).km
                 route_km = cum[-1]
                 reach = reach_km(profile, soc_percent, reserve_percent, outside_temp_c=temp_c)
                 cands = route_candidates(store, points, now, filters=filters, from_km=position, to_km=position + reach)

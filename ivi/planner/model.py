@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sync.models import Tariff
+from chargers.models import Tariff
 
 from ivi.planner.vehicle import VehicleProfile
 
@@ -33,7 +33,7 @@ class PlannerSettings:
 class Candidate(NamedTuple):
     """A partner station as the planner sees it from a route (or from the car).
 
-    A NamedTuple rather than a frozen dataclass (like ``sync.store.Station``): a route at a
+    A NamedTuple rather than a frozen dataclass (like ``chargers.store.Station``): a route at a
     million chargers has ~13,000 candidates, and a frozen dataclass's ``__init__`` costs several
     times as much."""
 

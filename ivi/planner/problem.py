@@ -20,7 +20,7 @@ EPS = 1e-9
 
 class Node(NamedTuple):
     """One candidate station in route order. A NamedTuple rather than a frozen dataclass (like
-    ``sync.store.Station``): at a million chargers a trip builds ~8,000 of these per plan, and a
+    ``chargers.store.Station``): at a million chargers a trip builds ~8,000 of these per plan, and a
     frozen dataclass's ``__init__`` costs several times as much."""
 
     candidate: Candidate

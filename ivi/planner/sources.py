@@ -1,5 +1,5 @@
 """The thin adapter between the charger cache and the pure planner: store rows in, plain
-:class:`~ivi.planner.model.Candidate` out. The only planner module that touches ``sync.store``.
+:class:`~ivi.planner.model.Candidate` out. The only planner module that touches ``chargers.store``.
 
 ``now`` is passed in (UTC), so status freshness is reproducible in tests.
 """
@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
-from sync.geo.geometry import LatLon, clip_polyline, cumulative_km, project_on_segment
-from sync.models import Tariff
-from sync.store import ChargerStore, Filters, Station
-from sync.store.queries import paused_gc
+from geo.geometry import LatLon, clip_polyline, cumulative_km, locate_on_route
+from chargers.models import Tariff
+from chargers.store import ChargerStore, Filters, Station
+from chargers.store.queries import paused_gc
 
 from ivi.planner.errors import EmptyCacheError, PlanInputError
 from ivi.planner.model import Candidate
@@ -104,8 +104,8 @@ def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetim
             raise PlanInputError(f"unknown station id(s): {', '.join(unknown)}")
         cum = cumulative_km(points)
         for i in missing:
-            along, off = locate_on_route(points, cum, found[i].latlon)
-            out.append(to_candidate(found[i], along, off, tariffs, now))
+            where = locate_on_route(points, cum, found[i].latlon)
+            out.append(to_candidate(found[i], where.km, where.off_km, tariffs, now))
     if not out:
         _check_not_empty(store)
     return tuple(out)
@@ -119,16 +119,6 @@ def nearby_candidates(store: ChargerStore, point: LatLon, now: datetime, *, n: i
     if not hits:
         _check_not_empty(store)
     return tuple(to_candidate(h.station, 0.0, h.distance_km, tariffs, now) for h in hits)
-
-
-def locate_on_route(points: Sequence[LatLon], cum: Sequence[float], p: LatLon) -> tuple[float, float]:
-    """(km along the route to the point nearest ``p``, km from the route to ``p``)."""
-    best = (float("inf"), 0.0)
-    for i, (a, b) in enumerate(zip(points, points[1:])):
-        off, t = project_on_segment(p, a, b)
-        if off < best[0]:
-            best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
-    return best[1], best[0]
 
 
 def _check_not_empty(store: ChargerStore) -> None:

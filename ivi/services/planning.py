@@ -15,8 +15,8 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
-from sync.geo.geometry import LatLon, cumulative_km
-from sync.store import ChargerStore, Filters, Station
+from geo.geometry import LatLon, cumulative_km
+from chargers.store import ChargerStore, Filters, Station
 from ivi.planner import Candidate, EmptyCacheError, SuggestRequest, TripRequest, drift_reason, plan_trip, replan, suggest
 from ivi.planner import TripPlan as PlannerPlan
 from ivi.planner.sources import route_candidates

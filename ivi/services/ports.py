@@ -9,7 +9,7 @@ Nothing here imports Qt; ``ivi.app`` (the composition root) picks the implementa
 ==================  ===================================================================
 port                implementation
 ==================  ===================================================================
-VehicleSource       ``ivi.vehicle_source.CanVehicleSource`` (``ivi.can`` reader, +simulator)
+VehicleSource       ``ivi.services.can_vehicle.CanVehicleSource`` (``ivi.can`` reader, +simulator)
 SuggestionProvider  ``ivi.services.planning.PlannerService`` (``ivi.planner.suggest``)
 TripPlanner         ``ivi.services.planning.PlannerService`` (``plan_trip`` / ``replan``)
 SyncService         ``OfflineSync`` until ``sync.client`` (MQTT) lands — see ``ivi.app.make_sync``
@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
-from sync.geo.geometry import LatLon
-from sync.store import Filters, Station
+from geo.geometry import LatLon
+from chargers.store import Filters, Station
 
 
 # ---------------------------------------------------------------- vehicle

@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
-from sync.geo.geometry import LatLon, cumulative_km, project_on_segment
-from sync.store import ChargerStore
+from geo.geometry import LatLon, cumulative_km, locate_on_route
+from chargers.store import ChargerStore
 from ivi.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
                                    SyncStatus, TripPlanner, VehicleProfile, VehicleSource)
 from ivi.ui.stores.filters import FiltersStore
@@ -65,16 +65,6 @@ class Services:
     navigation: NavigationSink
     vehicle_label: str = ""
     on_stop: list[Callable[[], None]] = field(default_factory=list)
-
-
-def locate_on_route(points: Sequence[LatLon], cum: Sequence[float], p: LatLon) -> float:
-    """Distance along the route of the point nearest ``p`` (for sources that only know GPS)."""
-    best = (float("inf"), 0.0)
-    for i, (a, b) in enumerate(zip(points, points[1:])):
-        off, t = project_on_segment(p, a, b)
-        if off < best[0]:
-            best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
-    return best[1]
 
 
 def local_hhmm() -> str:
@@ -173,7 +163,7 @@ class Controller(QObject):
             return 0.0
         if s.route_km is not None:
             return s.route_km
-        return locate_on_route(self.trip.points, self.cum, s.position) if s.position and len(self.cum) > 1 else 0.0
+        return locate_on_route(self.trip.points, self.cum, s.position).km if s.position and len(self.cum) > 1 else 0.0
 
     def _on_vehicle_changed(self) -> None:
         moving = self.vehicle.value("moving")

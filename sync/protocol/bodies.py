@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.models import Location, Tariff
-from sync.ocpi import Invalid, location_to_ocpi, parse_location, parse_tariff, tariff_to_ocpi
+from chargers.models import Location, Tariff
+from chargers.ocpi import Invalid, location_to_ocpi, parse_location, parse_tariff, tariff_to_ocpi
 from sync.protocol.messages import Rejected
 
 DEFAULT_DATASET = "cn-partners"

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
-from sync.models import Location, Tariff
+from chargers.models import Location, Tariff
 from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
 from sync.protocol.rows import chunk_body, location_json

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sync.models import CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES, STATUSES, Location, Tariff
+from chargers.models import CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES, STATUSES, Location, Tariff
 from sync.protocol.messages import Rejected, json_bytes
 
 FORMAT = "rows/1"

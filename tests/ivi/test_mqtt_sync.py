@@ -2,11 +2,11 @@
 broker that is not there yet."""
 import threading
 
-from sync.feeds.generator import GeneratorConfig, write_feeds
-from sync.ocpi import read_feeds
+from chargers.feeds.generator import GeneratorConfig, write_feeds
+from chargers.ocpi import read_feeds
 from sync.publisher import Publisher
 from sync.signing import load_signer, write_keypair
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from tests.sync.brokers import Mosquitto
 from tests.waiting import free_port, wait_for
 

@@ -9,7 +9,7 @@ import pytest
 
 from ivi.planner import Candidate
 from ivi.profiles import load_profile, parse_profile
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 
 SMALL_CAR_TOML = """
 id = "test-small"

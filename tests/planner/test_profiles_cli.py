@@ -11,7 +11,7 @@ from ivi.cli import main
 from ivi.planner import ProfileError
 from ivi.planner.vehicle import charge_table_min, model_kwh_per_km
 from ivi.profiles import load_profile, parse_profile, shipped_profile_ids
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from tests.planner.conftest import SMALL_CAR_TOML
 
 STOP_KEYS = {"location_id", "network", "name", "lat", "lon", "arrival_soc", "departure_soc", "charge_min",

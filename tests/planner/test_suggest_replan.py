@@ -7,7 +7,7 @@ import pytest
 
 from ivi.planner import SuggestRequest, TripRequest, drift_reason, plan_trip, reach_km, replan, suggest
 from ivi.planner.sources import nearby_candidates, route_candidates
-from sync.geo.routes import route_between
+from geo.routes import route_between
 from tests.planner.conftest import NOW, station
 
 LINE = (station(1, 20.0, 250.0, network="NIO", green=True), station(2, 40.0, 120.0, network="XPENG"),

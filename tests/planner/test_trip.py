@@ -8,7 +8,7 @@ import pytest
 
 from ivi.planner import PlanInputError, PlannerSettings, TripRequest, plan_trip
 from ivi.planner.sources import route_candidates
-from sync.geo.routes import route_between
+from geo.routes import route_between
 from tests.planner.conftest import NOW, station
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.feeds.generator import GeneratorConfig, write_feeds
+from chargers.feeds.generator import GeneratorConfig, write_feeds
 from sync.signing import generate_signer
 from tests.sync.brokers import Mosquitto
 

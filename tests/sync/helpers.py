@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from sync.protocol.operator import Operator
-from sync.store import ChargerStore
-from sync.store.syncstate import dump_rows
+from chargers.store import ChargerStore
+from chargers.store.syncstate import dump_rows
 from tests.waiting import wait_for  # noqa: F401  (the sync tests import it from here)
 
 

@@ -14,10 +14,10 @@ from cryptography.x509.oid import NameOID
 
 from sync.client import VehicleClient
 from sync.errors import TransportError
-from sync.ocpi import read_feeds
+from chargers.ocpi import read_feeds
 from sync.protocol.bodies import Topics
 from sync.publisher import Publisher
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto, free_port
 

@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from sync.feeds.generator import GeneratorConfig, write_feeds
-from sync.store import ChargerStore
-from sync.store.syncstate import dump_rows
+from chargers.feeds.generator import GeneratorConfig, write_feeds
+from chargers.store import ChargerStore
+from chargers.store.syncstate import dump_rows
 
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

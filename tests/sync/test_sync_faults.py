@@ -10,12 +10,12 @@ import pytest
 
 from sync.activity import StatusSimulator
 from sync.client import VehicleClient
-from sync.ocpi import read_feeds
+from chargers.ocpi import read_feeds
 from sync.protocol.bodies import Topics
 from sync.protocol.messages import Header, encode
 from sync.publisher import Publisher
 from sync.signing import generate_signer
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
 from tests.sync.helpers import assert_same_rows, wait_for

@@ -10,9 +10,9 @@ import pytest
 
 from sync.activity import StatusSimulator
 from sync.client import VehicleClient
-from sync.ocpi import read_feeds
+from chargers.ocpi import read_feeds
 from sync.publisher import Publisher
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from sync.transport import MqttTransport
 from sync.errors import TransportError
 from tests.sync.brokers import Nats

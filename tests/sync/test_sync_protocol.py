@@ -8,12 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sync.client import CacheApplier
-from sync.feeds.generator import GeneratorConfig, generate
+from chargers.feeds.generator import GeneratorConfig, generate
 from sync.protocol.bodies import Topics
 from sync.protocol.operator import Operator, OperatorState, Outgoing
 from sync.protocol.vehicle import GAP_GRACE_S, REQUEST_TIMEOUT_S, Reject, SendRequest, Subscribe, VehicleSync
 from sync.signing import generate_signer
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from tests.sync.helpers import assert_same_rows
 
 SIGNER = generate_signer()

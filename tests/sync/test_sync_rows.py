@@ -13,9 +13,9 @@ from sync.client import CacheApplier
 from sync.protocol.messages import Header, Rejected, encode_raw
 from sync.protocol.rows import check_chunk, chunk_body, location_json
 from sync.protocol.vehicle import ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, StageChunk
-from sync.store import ChargerStore
-from sync.store import syncstate
-from sync.store.syncstate import dump_rows
+from chargers.store import ChargerStore
+from chargers.store import syncstate
+from chargers.store.syncstate import dump_rows
 from tests.sync.test_sync_protocol import LOCS, SIGNER, TARIFFS, Car, _operator
 
 

@@ -15,8 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from sync.geo.geometry import cumulative_km, point_along
-from sync.store import ChargerStore
+from geo.geometry import cumulative_km, point_along
+from chargers.store import ChargerStore
 from ivi.app import AppConfig, make_trip
 from ivi.can import BusSource, CanDatabase, Frame
 from ivi.can.bus import open_bus, send, shutdown
@@ -25,7 +25,7 @@ from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
 from ivi.services.planning import PlannerService, screen_profile
 from ivi.services.ports import SyncStatus
-from ivi.vehicle_source import CanVehicleSource
+from ivi.services.can_vehicle import CanVehicleSource
 
 SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
 VEHICLE = load_profile("su7-pro")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from sync.geo.geometry import cumulative_km, point_along
+from geo.geometry import cumulative_km, point_along
 from ivi.can import CanDatabase, Decoder, Simulator, VehicleState, load_mapping
 from ivi.services.ports import PlannedStop, Suggestion, TripPlan
 from ivi.services.planning import minute_of_day
@@ -19,14 +19,15 @@ from ivi.ui.stores.filters import FilterChoice, load_choice, save_choice
 from ivi.ui.stores.suggestions import evaluate_alert, status_age_min
 from ivi.ui.stores.trip import explain_change
 from ivi.ui.stores.map import Projection
-from ivi.vehicle_source import project_on_route, route_from_km, sample_from_snapshot
+from geo.geometry import locate_on_route as project_on_route
+from ivi.services.can_vehicle import route_from_km, sample_from_snapshot
 
 ROUTE = [(39.9, 116.4), (39.1, 117.2), (37.4, 116.3), (36.6, 117.0), (34.3, 117.2), (32.0, 118.8), (31.2, 121.5)]
 CUM = cumulative_km(ROUTE)
 
 
 def _station(i: int, available: int = 2, kw: float = 250.0):  # type: ignore[no-untyped-def]
-    from sync.store import Station
+    from chargers.store import Station
 
     return Station(i, f"S{i}", "NIO", f"站{i}", f"Station {i}", "", "", "", 30.0, 120.0, 4, available, kw, ("GBT_DC",),
                    False, "2026-11-25T10:00:00Z", None, True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import threading
 
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from ivi.ui.runtime import load_translator, app_instance
 from tests.ui.conftest import PushSync, build_screen, item, tap
 

@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from ivi.services.ports import SyncStatus
 from ivi.ui.stores.filters import FiltersStore
 from tests.ui.conftest import PushSync, build_screen, item, tap

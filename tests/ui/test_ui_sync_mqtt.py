@@ -2,11 +2,11 @@
 (``ivi-sync follow --events`` in its own process) writing the cache the screen reads."""
 from __future__ import annotations
 
-from sync.feeds.bundled import bundled_feed_paths
-from sync.ocpi import read_feeds
+from chargers.feeds.bundled import bundled_feed_paths
+from chargers.ocpi import read_feeds
 from sync.publisher import Publisher
 from sync.signing import load_signer, write_keypair
-from sync.store import ChargerStore
+from chargers.store import ChargerStore
 from tests.sync.brokers import Mosquitto
 from tests.ui.conftest import build_screen
 

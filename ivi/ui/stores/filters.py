@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QObject, Signal, Slot
 
-from sync.store import Filters
+from chargers.store import Filters
 from ivi.ui.stores.base import Store, prop
 
 APP_NAME = "ivi-charging"

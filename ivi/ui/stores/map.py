@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import Property, QObject, Signal
 
-from sync.geo.geometry import KM_PER_DEG_LAT, LatLon
+from geo.geometry import KM_PER_DEG_LAT, LatLon
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
 

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from sync.models import Location, Tariff
-from sync.store import Station
+from chargers.models import Location, Tariff
+from chargers.store import Station
 from ivi.ui.listmodel import DictListModel
 from ivi.services.ports import NavTarget
 from ivi.ui.stores.base import Store, prop

@@ -1,0 +1,41 @@
+"""The one exception hierarchy of the ``chargers`` package.
+
+::
+
+    ChargerDataError
+     ├── FeedError (ValueError)         a feed that cannot be read at all (not JSON, wrong shape)
+     └── StoreError                     the cache file
+          ├── NotACacheError            not an SQLite file, or not ours
+          ├── SchemaTooNewError         written by a newer version of this module
+          └── SchemaTooOldError         needs a migration, but was opened read-only
+
+A single bad record in a feed is not an error: it is a counted rejection with a reason
+(``chargers.models.Rejection``). Errors become messages only in the CLIs and the UI.
+"""
+from __future__ import annotations
+
+__all__ = ["ChargerDataError", "FeedError", "StoreError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError"]
+
+
+class ChargerDataError(Exception):
+    """Base of every error raised by ``chargers``."""
+
+
+class FeedError(ChargerDataError, ValueError):
+    """A partner feed that cannot be read at all (single bad records are rejections, not errors)."""
+
+
+class StoreError(ChargerDataError):
+    """The charger cache cannot be opened or written."""
+
+
+class NotACacheError(StoreError):
+    """The file exists but is not an SQLite charger cache; it is left untouched."""
+
+
+class SchemaTooNewError(StoreError):
+    """The cache was written by a newer schema version; it is left untouched."""
+
+
+class SchemaTooOldError(StoreError):
+    """The cache needs a migration, and it was opened read-only; it is left untouched."""

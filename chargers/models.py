@@ -1,0 +1,155 @@
+"""Plain data for partner chargers, shaped on OCPI 2.2.1 Locations (Location → EVSE → Connector)
+and Tariffs. Frozen dataclasses: the store, the protocol and the planner pass them around
+without anyone mutating a shared copy.
+
+Coordinates are floats here (OCPI carries them as strings; ``chargers.ocpi`` converts).
+Times are ISO-8601 UTC strings as OCPI writes them (``2026-11-01T08:00:00Z``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Our network codes and the OCPI party ids their feeds use.
+NETWORKS: dict[str, str] = {"NIO": "NIO", "XPENG": "XPG", "LI_AUTO": "LIA"}
+PARTY_TO_NETWORK: dict[str, str] = {party: net for net, party in NETWORKS.items()}
+
+#: OCPI 2.2.1 Status enum (on the EVSE).
+STATUSES = frozenset({
+    "AVAILABLE", "BLOCKED", "CHARGING", "INOPERATIVE", "OUTOFORDER",
+    "PLANNED", "REMOVED", "RESERVED", "UNKNOWN",
+})
+#: OCPI 2.2.1 ConnectorType values seen at Chinese chargers (GB/T, ChaoJi and the common foreign ones).
+CONNECTOR_STANDARDS = frozenset({
+    "GBT_AC", "GBT_DC", "CHAOJI", "IEC_62196_T2", "IEC_62196_T2_COMBO", "IEC_62196_T1_COMBO",
+    "CHADEMO", "TESLA_S", "TESLA_R", "DOMESTIC_I",
+})
+POWER_TYPES = frozenset({"AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"})
+CONNECTOR_FORMATS = frozenset({"SOCKET", "CABLE"})
+
+
+@dataclass(frozen=True)
+class Connector:
+    id: str
+    standard: str
+    format: str
+    power_type: str
+    max_voltage: int
+    max_amperage: int
+    max_electric_power_w: int
+    tariff_ids: tuple[str, ...] = ()
+    last_updated: str = ""
+
+    @property
+    def power_kw(self) -> float:
+        return self.max_electric_power_w / 1000.0
+
+
+@dataclass(frozen=True)
+class Evse:
+    uid: str
+    status: str
+    connectors: tuple[Connector, ...]
+    evse_id: str = ""
+    last_updated: str = ""
+
+    @property
+    def max_power_kw(self) -> float:
+        return max((c.power_kw for c in self.connectors), default=0.0)
+
+
+@dataclass(frozen=True)
+class RegularHours:
+    weekday: int  # 1 = Monday … 7 = Sunday (OCPI)
+    period_begin: str  # "07:00"
+    period_end: str  # "23:00"
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    party_id: str
+    name: str
+    address: str
+    city: str
+    lat: float
+    lon: float
+    evses: tuple[Evse, ...]
+    last_updated: str
+    name_en: str = ""
+    city_en: str = ""
+    postal_code: str = ""
+    country_code: str = "CN"
+    twentyfourseven: bool = True
+    regular_hours: tuple[RegularHours, ...] = ()
+    is_green_energy: bool = False
+    energy_sources: tuple[tuple[str, float], ...] = ()
+    time_zone: str = "Asia/Shanghai"
+    facilities: tuple[str, ...] = ()
+
+    @property
+    def network(self) -> str:
+        return PARTY_TO_NETWORK.get(self.party_id, self.party_id)
+
+    @property
+    def max_power_kw(self) -> float:
+        return max((e.max_power_kw for e in self.evses), default=0.0)
+
+
+@dataclass(frozen=True)
+class TariffWindow:
+    """One time-of-use window: ``start``/``end`` are "HH:MM" local time, end exclusive;
+    a window may wrap midnight (``23:00``–``07:00``)."""
+
+    start: str
+    end: str
+    energy_cny_per_kwh: float  # electricity
+    service_cny_per_kwh: float  # the operator's service fee (服务费)
+
+    @property
+    def total_cny_per_kwh(self) -> float:
+        return round(self.energy_cny_per_kwh + self.service_cny_per_kwh, 4)
+
+
+@dataclass(frozen=True)
+class Tariff:
+    id: str
+    party_id: str
+    currency: str
+    windows: tuple[TariffWindow, ...]
+    last_updated: str = ""
+
+    def price_at(self, hhmm: str) -> TariffWindow | None:
+        """The window in force at local time ``hhmm``."""
+        for w in self.windows:
+            if w.start <= w.end:
+                if w.start <= hhmm < w.end:
+                    return w
+            elif hhmm >= w.start or hhmm < w.end:
+                return w
+        return None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A feed record that was not imported, and why."""
+
+    reason: str  # a short kind, e.g. "missing id", "outside China", "unknown status"
+    record_id: str
+    detail: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts per network and rejections per reason."""
+
+    locations: int = 0
+    evses: int = 0
+    tariffs: int = 0
+    per_network: dict[str, int] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def rejected_by_reason(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rejections:
+            out[r.reason] = out.get(r.reason, 0) + 1
+        return dict(sorted(out.items()))

@@ -1,0 +1,207 @@
+"""The offline charger cache: one SQLite file the car keeps of every partner charger.
+
+    >>> store = ChargerStore.open("chargers.db")          # created and seeded if missing
+    >>> store.near((31.23, 121.47), n=10, filters=Filters(min_power_kw=250))
+    >>> store.along_route(route.points, corridor_km=5)
+    >>> store.search("蔚来 虹桥")
+
+The library comes first; ``ivi cache …`` mirrors it. Reads and writes are thread-safe through
+one lock per store; WAL lets another process (the sync client) write while this one reads.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import platformdirs
+
+from geo.geometry import LatLon
+from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Tariff, TariffWindow
+from chargers.ocpi import Feed, read_feeds
+from chargers.store import queries, writer
+from chargers.store.queries import AlongRoute, Filters, Nearby, Station
+from chargers.store.schema import SCHEMA_VERSION, connect
+
+__all__ = ["ChargerStore", "Filters", "Station", "Nearby", "AlongRoute", "default_db_path", "SCHEMA_VERSION"]
+
+APP_NAME = "ivi-charging"
+
+
+def default_db_path() -> Path:
+    """Where the car keeps its cache unless told otherwise (``--db``)."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "chargers.db"
+
+
+class ChargerStore:
+    """The cache file. Create with :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, seed: bool = True, readonly: bool = False) -> "ChargerStore":
+        """Open the cache at ``path`` (default: the user data dir). A cache that does not exist
+        yet is created and, with ``seed``, filled from the partner feeds bundled in the package."""
+        path = default_db_path() if path is None else path
+        fresh = str(path) == ":memory:" or not Path(path).exists() or Path(path).stat().st_size == 0
+        db = connect(path, readonly=readonly)
+        store = cls(db.conn, str(path))
+        if fresh and seed and not readonly:
+            from chargers.feeds.bundled import bundled_feed_paths
+
+            store.import_feeds(bundled_feed_paths(), source="bundled")
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> "ChargerStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.rollback()
+                raise
+            self.conn.commit()
+
+    # ------------------------------------------------------------ writing
+
+    def import_feeds(self, paths: Iterable[Path | str], *, source: str = "") -> ImportReport:
+        """Import OCPI feeds (files, ``.gz`` files or directories). Bad records are skipped and
+        reported; the good ones go in, all in one transaction."""
+        paths = list(paths)
+        feed = read_feeds(paths)
+        report = self.apply_feed(feed)
+        with self.transaction() as conn:
+            writer.set_meta(conn, source=source or ",".join(str(p) for p in paths))
+        return report
+
+    def apply_feed(self, feed: Feed) -> ImportReport:
+        with self.transaction() as conn:
+            writer.upsert_tariffs(conn, feed.tariffs)
+            writer.upsert_locations(conn, feed.locations)
+        report = ImportReport(locations=len(feed.locations), evses=sum(len(l.evses) for l in feed.locations),
+                              tariffs=len(feed.tariffs), rejections=list(feed.rejections))
+        for loc in feed.locations:
+            report.per_network[loc.network] = report.per_network.get(loc.network, 0) + len(loc.evses)
+        return report
+
+    def upsert(self, locations: Sequence[Location], tariffs: Sequence[Tariff] = ()) -> None:
+        with self.transaction() as conn:
+            writer.upsert_tariffs(conn, tariffs)
+            writer.upsert_locations(conn, locations)
+
+    def set_evse_statuses(self, updates: Iterable[tuple[str, str, str]]) -> int:
+        with self.transaction() as conn:
+            return writer.set_evse_statuses(conn, updates)
+
+    def set_meta(self, **values: str) -> None:
+        with self.transaction() as conn:
+            writer.set_meta(conn, **values)
+
+    # ------------------------------------------------------------ reading
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def near(self, point: LatLon, n: int = 10, filters: Filters = Filters()) -> list[Nearby]:
+        with self._lock:
+            return queries.near(self.conn, point, n, filters)
+
+    def along_route(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters()) -> list[AlongRoute]:
+        with self._lock:
+            return queries.along_route(self.conn, points, corridor_km, filters)
+
+    def along_route_rows(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters(),
+                         columns: Sequence[str] = ("id",)) -> list[tuple[Any, ...]]:
+        """:meth:`along_route` as plain rows ``(*columns, along_km, off_route_km)``: what a
+        planner reads of a whole corridor, at a fraction of the cost of full stations."""
+        with self._lock:
+            return queries.along_route_rows(self.conn, points, corridor_km, filters, columns)
+
+    def search(self, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:
+        with self._lock:
+            return queries.search(self.conn, text, limit, filters)
+
+    def stations(self, ids: Sequence[str]) -> list[Station]:
+        with self._lock:
+            return queries.get_stations(self.conn, ids)
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            return queries.stats(self.conn)
+
+    def location(self, location_id: str) -> Location | None:
+        """The full location with EVSEs and connectors, as OCPI describes it."""
+        with self._lock:
+            return _load_location(self.conn, location_id)
+
+    def tariff(self, tariff_id: str) -> Tariff | None:
+        with self._lock:
+            row = self.conn.execute("SELECT id, party_id, currency, last_updated FROM tariffs WHERE id = ?", (tariff_id,)).fetchone()
+            if not row:
+                return None
+            windows = self.conn.execute(
+                "SELECT start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows WHERE tariff_id = ? ORDER BY rowid",
+                (tariff_id,),
+            ).fetchall()
+        return Tariff(row[0], row[1], row[2], tuple(TariffWindow(*w) for w in windows), row[3])
+
+    def all_locations(self) -> list[Location]:
+        """Every location in full (for comparing a synced cache with its feeds)."""
+        with self._lock:
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM locations ORDER BY id")]
+            return [l for l in (_load_location(self.conn, i) for i in ids) if l]
+
+
+def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | None:
+    cols = writer.LOCATION_COLUMNS
+    row = conn.execute(f"SELECT pk, {', '.join(cols)} FROM locations WHERE id = ?", (location_id,)).fetchone()
+    if not row:
+        return None
+    d = dict(zip(("pk", *cols), row))
+    evses = []
+    for epk, uid, evse_id, status, updated in conn.execute(
+        "SELECT pk, uid, evse_id, status, last_updated FROM evses WHERE location_pk = ? ORDER BY uid", (d["pk"],)
+    ):
+        conns = tuple(
+            Connector(cid, std, fmt, pt, int(v), int(a), int(round(kw * 1000)), tuple(t for t in (tids or "").split(",") if t), cu or "")
+            for cid, std, fmt, pt, v, a, kw, tids, cu in conn.execute(
+                "SELECT id, standard, format, power_type, max_voltage, max_amperage, max_power_kw, tariff_ids, last_updated"
+                " FROM connectors WHERE evse_pk = ? ORDER BY id", (epk,)
+            )
+        )
+        evses.append(Evse(uid, status, conns, evse_id or "", updated or ""))
+    return Location(
+        id=d["id"], party_id=d["party_id"], name=d["name"], address=d["address"] or "", city=d["city"] or "",
+        lat=d["lat"], lon=d["lon"], evses=tuple(evses), last_updated=d["last_updated"] or "",
+        name_en=d["name_en"] or "", city_en=d["city_en"] or "", postal_code=d["postal_code"] or "",
+        twentyfourseven=bool(d["twentyfourseven"]),
+        regular_hours=tuple(RegularHours(*h) for h in json.loads(d["regular_hours"] or "[]")),
+        is_green_energy=bool(d["is_green"]),
+        energy_sources=tuple((s, float(p)) for s, p in json.loads(d["energy_sources"] or "[]")),
+        time_zone=d["time_zone"] or "Asia/Shanghai",
+        facilities=tuple(json.loads(d["facilities"] or "[]")),
+    )
+
+
