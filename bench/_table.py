@@ -1,9 +1,10 @@
 """Shared by the benchmark scripts: timing and a plain-text table."""
+
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 
 def timings(fn: Callable[[], object], repeat: int = 20, warm_up: bool = True) -> tuple[float, float, object]:
@@ -54,10 +55,10 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
     cells = [[str(c) for c in header]] + [[_fmt(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     print(f"\n{title}\n")
-    print("| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths)) + " |")
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths, strict=False)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in cells[1:]:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |")
 
 
 def _fmt(c: object) -> str:

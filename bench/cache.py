@@ -8,26 +8,24 @@ baseline measured in the same run: a Python scan over every row held in memory.
 
 The million-charger feeds and cache are generated once and kept under ``--out``.
 """
+
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import time
 from pathlib import Path
 
-# The repository first: bench/sync.py and bench/can.py must not shadow the packages of that name.
-_BENCH = Path(__file__).resolve().parent
-sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _BENCH] + [str(_BENCH)]
+from _table import median_best, print_table, timed_ms, timings
 
-from _table import median_best, print_table, timed_ms, timings  # noqa: E402
-
-from chargers.feeds import bundled_feed_paths  # noqa: E402
-from chargers.feeds.generator import GeneratorConfig, write_feeds  # noqa: E402
-from geo import haversine_km, route_between  # noqa: E402
-from geo.geometry import densify, project_on_segment  # noqa: E402
-from chargers.store import ChargerStore  # noqa: E402
-from ivi.planner.sources import CANDIDATE_COLUMNS  # noqa: E402
+from chargers.feeds import bundled_feed_paths
+from chargers.feeds.generator import GeneratorConfig, write_feeds
+from chargers.store import ChargerStore
+from geo import haversine_km, route_between
+from geo.geometry import densify, project_on_segment
+from ivi.planner.sources import CANDIDATE_COLUMNS
 
 
 def feeds_for(scale: float, out: Path) -> list[Path]:
@@ -71,7 +69,9 @@ def bench_scale(scale: float, out: Path, reuse: bool = False) -> list[list[objec
     # The same corridor as plain rows: ids with their distances (what "everything within the
     # corridor" is), and what the planner reads: the columns a candidate needs.
     ids_ms, ids_best, _ = timings(lambda: store.along_route_rows(route.points, 5.0), repeat=15)
-    rows_ms, rows_best, _ = timings(lambda: store.along_route_rows(route.points, 5.0, columns=CANDIDATE_COLUMNS), repeat=15)
+    rows_ms, rows_best, _ = timings(
+        lambda: store.along_route_rows(route.points, 5.0, columns=CANDIDATE_COLUMNS), repeat=15
+    )
     qi = iter(queries * 1000)
     search_ms = timed_ms(lambda: store.search(next(qi)), repeat=25)
 
@@ -86,7 +86,9 @@ def bench_scale(scale: float, out: Path, reuse: bool = False) -> list[list[objec
     dense = densify(route.points, 10)
 
     def naive_corridor():
-        return [r for r in rows if min(project_on_segment((r[1], r[2]), a, b)[0] for a, b in zip(dense, dense[1:])) <= 5]
+        return [
+            r for r in rows if min(project_on_segment((r[1], r[2]), a, b)[0] for a, b in itertools.pairwise(dense)) <= 5
+        ]
 
     naive_corridor_ms = timed_ms(naive_corridor, repeat=1)
     qj = iter(queries * 1000)
@@ -103,12 +105,27 @@ def bench_scale(scale: float, out: Path, reuse: bool = False) -> list[list[objec
         [label, "import, CPU (s)", round(import_cpu_s, 2), "", ""],
         [label, "file size (MB)", round(size_mb, 1), "", ""],
         [label, "nearest-10 (ms)", near_ms, naive_near_ms, f"{naive_near_ms / near_ms:,.0f}×"],
-        [label, f"corridor 1,205 km × 5 km → {n_corridor:,} stations: ids + distances (along_route_rows) (ms)",
-         median_best(ids_ms, ids_best), naive_corridor_ms, f"{naive_corridor_ms / ids_ms:,.0f}×"],
-        [label, f"corridor, the planner's {len(CANDIDATE_COLUMNS)} columns (along_route_rows) (ms)",
-         median_best(rows_ms, rows_best), naive_corridor_ms, f"{naive_corridor_ms / rows_ms:,.0f}×"],
-        [label, "corridor, full Station objects, 18 columns (along_route) (ms)",
-         median_best(corridor_ms, corridor_best), naive_corridor_ms, f"{naive_corridor_ms / corridor_ms:,.0f}×"],
+        [
+            label,
+            f"corridor 1,205 km × 5 km → {n_corridor:,} stations: ids + distances (along_route_rows) (ms)",
+            median_best(ids_ms, ids_best),
+            naive_corridor_ms,
+            f"{naive_corridor_ms / ids_ms:,.0f}×",
+        ],
+        [
+            label,
+            f"corridor, the planner's {len(CANDIDATE_COLUMNS)} columns (along_route_rows) (ms)",
+            median_best(rows_ms, rows_best),
+            naive_corridor_ms,
+            f"{naive_corridor_ms / rows_ms:,.0f}×",
+        ],
+        [
+            label,
+            "corridor, full Station objects, 18 columns (along_route) (ms)",
+            median_best(corridor_ms, corridor_best),
+            naive_corridor_ms,
+            f"{naive_corridor_ms / corridor_ms:,.0f}×",
+        ],
         [label, "text search (ms)", search_ms, naive_search_ms, f"{naive_search_ms / search_ms:,.0f}×"],
     ]
 
@@ -123,8 +140,11 @@ def main() -> None:
     rows: list[list[object]] = []
     for s in args.scales.split(","):
         rows += bench_scale(float(s), args.out, args.reuse)
-    print_table("Charger cache (median, and best in brackets; baseline = Python scan over all rows in memory)",
-                ["cache", "measure", "ours", "naive", "ratio"], rows)
+    print_table(
+        "Charger cache (median, and best in brackets; baseline = Python scan over all rows in memory)",
+        ["cache", "measure", "ours", "naive", "ratio"],
+        rows,
+    )
 
 
 if __name__ == "__main__":

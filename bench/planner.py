@@ -10,28 +10,28 @@ baselines measured in the same run:
     hours) the label-setting search without bounds and without dropping dominated stations.
     Both return the same optimum (checked here), much more slowly.
 """
+
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import datetime, timezone
+import itertools
+from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _table import machine_line, median_best, timings
 
-from _table import machine_line, median_best, timings  # noqa: E402
-from ivi.planner import SuggestRequest, TripRequest, plan_trip, reach_km, suggest  # noqa: E402
-from ivi.planner.problem import FASTEST, Problem, build_problem, grid_up  # noqa: E402
-from ivi.planner.search import _search, search  # noqa: E402
-from ivi.planner.sources import route_candidates, to_candidate, _Tariffs  # noqa: E402
-from ivi.planner.vehicle import table_at  # noqa: E402
-from ivi.profiles import load_profile  # noqa: E402
-from geo.geometry import cumulative_km, densify, project_on_segment  # noqa: E402
-from geo.routes import route_between  # noqa: E402
-from chargers.store import ChargerStore  # noqa: E402
+from chargers.store import ChargerStore
+from geo.geometry import cumulative_km, densify, project_on_segment
+from geo.routes import route_between
+from ivi.planner import SuggestRequest, TripRequest, plan_trip, reach_km, suggest
+from ivi.planner.problem import FASTEST, Problem, build_problem, grid_up
+from ivi.planner.search import _search, search
+from ivi.planner.sources import _Tariffs, route_candidates, to_candidate
+from ivi.planner.vehicle import table_at
+from ivi.profiles import load_profile
 
 OUT = Path(__file__).resolve().parent / "out"
-NOW = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
 ROUTES = (("Beijing", "Shanghai"), ("Beijing", "Guangzhou"), ("Shanghai", "Chengdu"))
 SOCS = (90.0, 50.0, 20.0)
 
@@ -52,7 +52,7 @@ def naive_suggest(store: ChargerStore, points, vehicle, soc: float, route_km: fl
     cands = []
     for s in stations:
         best = (1e9, 0.0)
-        for i, (a, b) in enumerate(zip(points, points[1:])):
+        for i, (a, b) in enumerate(itertools.pairwise(points)):
             off, t = project_on_segment(s.latlon, a, b)
             if off < best[0]:
                 best = (off, cum[i] + t * (cum[i + 1] - cum[i]))
@@ -64,7 +64,9 @@ def naive_suggest(store: ChargerStore, points, vehicle, soc: float, route_km: fl
 def naive_plan(p: Problem) -> float:
     """Pairwise DP over (station, departure %) states: O(stations² × 101)."""
     c, reserve = p.route_percent_per_km, p.reserve_percent
-    states: list[tuple[float, float, float]] = [(0.0, p.start_soc, 0.0)]  # (x, soc on the road after leaving, objective)
+    states: list[tuple[float, float, float]] = [
+        (0.0, p.start_soc, 0.0)
+    ]  # (x, soc on the road after leaving, objective)
     for nd in p.nodes:
         arrivals = []
         for x, soc, o in states:
@@ -113,9 +115,11 @@ def bench(db: Path, label: str, million: bool) -> list[str]:
 
         c_ms, c_best, (ahead, cold_hits) = timings(cold, 2 * repeat + 1, warm_up=False)
         assert [h.location_id for h in cold_hits] == [h.location_id for h in hits]
-        line = (f"| {label} ({n:,} EVSEs) | suggestions at SoC 60 %, Beijing→Shanghai {route.distance_km:.0f} km, "
-                f"{len(cands)} stations ({len(ahead)} within reach, {reach:.0f} km) "
-                f"| {s_ms:.1f} (warm) | {median_best(c_ms, c_best)} (cold)")
+        line = (
+            f"| {label} ({n:,} EVSEs) | suggestions at SoC 60 %, Beijing→Shanghai {route.distance_km:.0f} km, "
+            f"{len(cands)} stations ({len(ahead)} within reach, {reach:.0f} km) "
+            f"| {s_ms:.1f} (warm) | {median_best(c_ms, c_best)} (cold)"
+        )
         nv_ms, nv_hits = timed(lambda: naive_suggest(store, route.points, vehicle, 60.0, route.distance_km), 1)
         # Same stations up to projection details (the store densifies the route first).
         assert len({h.location_id for h in nv_hits} & {h.location_id for h in hits}) >= len(hits) // 2
@@ -134,9 +138,11 @@ def bench(db: Path, label: str, million: bool) -> list[str]:
                 else:
                     all_ms, plan = timed(lambda: plan_trip(req), 3)
                     alts, plan_stops, hours = f" (+alternatives {all_ms:.0f})", len(plan.stops), plan.total_min / 60
-                line = (f"| {label} | plan {a}→{b} {route.distance_km:.0f} km, SoC {soc:.0f} %, {len(cands)} → "
-                        f"{len(problem.nodes)} stations, {plan_stops} stops, {hours:.1f} h "
-                        f"| {median_best(core, best)} | {median_best(q_ms + core, q_best + best)}{alts}")
+                line = (
+                    f"| {label} | plan {a}→{b} {route.distance_km:.0f} km, SoC {soc:.0f} %, {len(cands)} → "
+                    f"{len(problem.nodes)} stations, {plan_stops} stops, {hours:.1f} h "
+                    f"| {median_best(core, best)} | {median_best(q_ms + core, q_best + best)}{alts}"
+                )
                 if soc == SOCS[1]:
                     if million:
                         nv_ms, nv_obj = timed(lambda: unpruned_plan(req), 1)
@@ -167,6 +173,7 @@ def main() -> None:
         db35 = next((d for d in (OUT / "cache-scale35.db", OUT / "chargers-scale35.db") if d.exists()), None)
         if db35 is None:
             from chargers.feeds.generator import GeneratorConfig, write_feeds
+
             db35 = OUT / "chargers-scale35.db"
             feeds = OUT / "feeds-scale35"
             feeds.mkdir(exist_ok=True)

@@ -9,6 +9,7 @@
 * the longest GUI-thread stall while a full snapshot (5,279 locations, 29,000 EVSEs) is written
   to the cache on a background thread, against the naive baseline of writing it on the GUI thread.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,6 @@ from pathlib import Path
 T0 = time.perf_counter()
 SPEEDUP = 10.0  # simulated drive: 10 simulated minutes in 60 s
 ROOT = Path(__file__).resolve().parents[1]
-# bench/can.py would shadow python-can (``import can``) for a script run from bench/: drop bench/.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -34,29 +33,42 @@ def _child(kind: str, db: str) -> dict:
     app = app_instance()
     if kind == "bare":
         from PySide6 import QtQuick  # noqa: F401
-        from PySide6.QtQml import QQmlApplicationEngine
         from PySide6.QtCore import QByteArray, QUrl
+        from PySide6.QtQml import QQmlApplicationEngine
 
         eng = QQmlApplicationEngine()
-        eng.loadData(QByteArray(b'import QtQuick\nWindow { width: 1920; height: 720; visible: true; Text { text: "80 %"; font.pixelSize: 100 } }'), QUrl())
+        eng.loadData(
+            QByteArray(
+                b'import QtQuick\nWindow { width: 1920; height: 720; visible: true; Text { text: "80 %"; '
+                b"font.pixelSize: 100 } }"
+            ),
+            QUrl(),
+        )
         win = eng.rootObjects()[0]
         out: dict = {}
         win.frameSwapped.connect(lambda: (out.setdefault("first_frame_s", time.perf_counter() - T0), app.quit()))
         app.exec()
         return out
 
+    from PySide6.QtCore import QObject, QTimer
+
     from chargers.store import ChargerStore
     from ivi.app import AppConfig, build_services, make_trip, profile_for
     from ivi.ui.controller import Controller, TripSpec
     from ivi.ui.runtime import Screen, ScreenOptions, start_after_first_frame
-    from PySide6.QtCore import QObject, QTimer
 
-    cfg = AppConfig(db_path=Path(db), sim_speedup=SPEEDUP if kind == "drive" else 1.0, config_dir=Path(tempfile.mkdtemp()))
+    cfg = AppConfig(
+        db_path=Path(db), sim_speedup=SPEEDUP if kind == "drive" else 1.0, config_dir=Path(tempfile.mkdtemp())
+    )
     if kind in ("latency", "stall"):  # the bench is the car: it sends the frames on this channel
         cfg.can_interface, cfg.can_channel = "virtual", f"bench-{os.getpid()}"
     vehicle, profile = profile_for(cfg)
-    c = Controller(build_services(cfg, lambda: c.trip, vehicle), TripSpec.pending(cfg.origin, cfg.destination),
-                   profile, str(cfg.config_dir))
+    c = Controller(
+        build_services(cfg, lambda: c.trip, vehicle),
+        TripSpec.pending(cfg.origin, cfg.destination),
+        profile,
+        str(cfg.config_dir),
+    )
     screen = Screen(c, ScreenOptions())
     start_after_first_frame(screen, lambda: make_trip(cfg), print)  # as ``ivi run``: the window first
     out = {}
@@ -89,6 +101,7 @@ def _child(kind: str, db: str) -> dict:
         out["rss_mb"] = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
         return out
     import threading
+
     from ivi.can import CanDatabase, Frame
     from ivi.can.bus import open_bus, send
 
@@ -159,11 +172,19 @@ def _child(kind: str, db: str) -> dict:
 
     def sync_job() -> None:
         if kind == "stall":  # how a sync client must apply a snapshot: in its own process (own GIL)
-            subprocess.run([sys.executable, "-c", "import sys; from chargers.store import ChargerStore; "
-                            "from chargers.feeds.bundled import bundled_feed_paths; "
-                            "ChargerStore.open(sys.argv[1], seed=False).import_feeds(bundled_feed_paths(), source='bench')",
-                            db], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           preexec_fn=lambda: os.nice(5))  # as the app runs its sync client
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from chargers.store import ChargerStore; "
+                    "from chargers.feeds.bundled import bundled_feed_paths; "
+                    "ChargerStore.open(sys.argv[1], seed=False).import_feeds(bundled_feed_paths(), source='bench')",
+                    db,
+                ],
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                preexec_fn=lambda: os.nice(5),
+            )  # as the app runs its sync client
         else:  # "stall-thread": parsed and written on a thread of the app's process
             writer.import_feeds(bundled_feed_paths(), source="bench-snapshot")
         c.cache_changed(None)
@@ -189,8 +210,15 @@ def _child(kind: str, db: str) -> dict:
 
 def run_child(kind: str, db: str) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    p = subprocess.run([sys.executable, __file__, "--child", kind, db], capture_output=True, text=True, env=env, timeout=300)
-    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    p = subprocess.run(
+        [sys.executable, __file__, "--child", kind, db],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
     if p.returncode or not lines:
         raise SystemExit(f"child {kind} failed:\n{p.stderr[-2000:]}")
     return json.loads(lines[-1])
@@ -210,14 +238,33 @@ def main() -> None:
     stall_thread = run_child("stall-thread", str(db))
     b, a = statistics.median(bare), statistics.median(app)
     rows = [
-        ("cold start → first frame (scale-1 cache)", f"{a:.2f} s", "< 1.5 s", f"bare QML window {b:.2f} s ({a / b:.1f}×)"),
+        (
+            "cold start → first frame (scale-1 cache)",
+            f"{a:.2f} s",
+            "< 1.5 s",
+            f"bare QML window {b:.2f} s ({a / b:.1f}×)",
+        ),
         ("RSS after 10 min simulated driving", f"{drive['rss_mb']:.0f} MB", "< 300 MB", f"{drive['km']:.1f} km driven"),
-        ("SoC sample → new value on screen", f"{lat['latency_ms_median']:.1f} ms", "< 100 ms", f"max {lat['latency_ms_max']:.1f} ms over 60"),
-        ("longest GUI stall, full snapshot sync", f"{stall['max_stall_ms']:.0f} ms", "< 50 ms",
-         f"naive (on GUI thread) {stall['naive_stall_ms']:.0f} ms ({stall['naive_stall_ms'] / max(stall['max_stall_ms'], 1):.0f}×); "
-         f"apply in a subprocess, snapshot {stall['snapshot_s']:.1f} s"),
-        ("  same, applied on a thread of the app", f"{stall_thread['max_stall_ms']:.0f} ms", "< 50 ms",
-         "json parsing holds the GIL: why the sync client must apply in its own process"),
+        (
+            "SoC sample → new value on screen",
+            f"{lat['latency_ms_median']:.1f} ms",
+            "< 100 ms",
+            f"max {lat['latency_ms_max']:.1f} ms over 60",
+        ),
+        (
+            "longest GUI stall, full snapshot sync",
+            f"{stall['max_stall_ms']:.0f} ms",
+            "< 50 ms",
+            f"naive (on GUI thread) {stall['naive_stall_ms']:.0f} ms "
+            f"({stall['naive_stall_ms'] / max(stall['max_stall_ms'], 1):.0f}×); "
+            f"apply in a subprocess, snapshot {stall['snapshot_s']:.1f} s",
+        ),
+        (
+            "  same, applied on a thread of the app",
+            f"{stall_thread['max_stall_ms']:.0f} ms",
+            "< 50 ms",
+            "json parsing holds the GIL: why the sync client must apply in its own process",
+        ),
     ]
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':{w}}  {'value':>9}  {'target':>9}  baseline / notes")

@@ -5,8 +5,30 @@ Used on both sides: the cloud publisher validates and signs feeds with it (``syn
 unit reads and writes its cache with it (``ivi``). It imports neither, and nothing here imports
 Qt; the only other package of ours it uses is ``geo``.
 """
-from chargers.errors import ChargerDataError, FeedError, NotACacheError, SchemaTooNewError, SchemaTooOldError, StoreError
+
+from chargers.errors import (
+    ChargerDataError,
+    FeedError,
+    NotACacheError,
+    SchemaTooNewError,
+    SchemaTooOldError,
+    StoreError,
+)
 from chargers.models import NETWORKS, Connector, Evse, ImportReport, Location, Rejection, Tariff, TariffWindow
 
-__all__ = ["ChargerDataError", "FeedError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError", "StoreError",
-           "NETWORKS", "Connector", "Evse", "ImportReport", "Location", "Rejection", "Tariff", "TariffWindow"]
+__all__ = [
+    "NETWORKS",
+    "ChargerDataError",
+    "Connector",
+    "Evse",
+    "FeedError",
+    "ImportReport",
+    "Location",
+    "NotACacheError",
+    "Rejection",
+    "SchemaTooNewError",
+    "SchemaTooOldError",
+    "StoreError",
+    "Tariff",
+    "TariffWindow",
+]

@@ -12,9 +12,10 @@
 A single bad record in a feed is not an error: it is a counted rejection with a reason
 (``chargers.models.Rejection``). Errors become messages only in the CLIs and the UI.
 """
+
 from __future__ import annotations
 
-__all__ = ["ChargerDataError", "FeedError", "StoreError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError"]
+__all__ = ["ChargerDataError", "FeedError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError", "StoreError"]
 
 
 class ChargerDataError(Exception):

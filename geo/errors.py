@@ -7,6 +7,7 @@
 It inherits ``ValueError`` because every case is a bad value handed in; errors become messages
 only in the CLIs and the UI.
 """
+
 from __future__ import annotations
 
 __all__ = ["GeoError"]

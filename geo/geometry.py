@@ -3,12 +3,14 @@
 Distances use the haversine formula; projections onto a route use a local equirectangular
 frame per segment, which is accurate to well under 1 % for segments of tens of kilometres.
 """
+
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import polyline as _polyline
 
@@ -50,7 +52,7 @@ def km_per_deg_lon(lat: float) -> float:
 def cumulative_km(points: Sequence[LatLon]) -> list[float]:
     """Distance from the first point to each point along the polyline."""
     out = [0.0]
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         out.append(out[-1] + haversine_km(a, b))
     return out
 
@@ -86,8 +88,9 @@ class RoutePosition:
 NEAR_SEARCH_KM = 30.0
 
 
-def locate_on_route(points: Sequence[LatLon], cum: Sequence[float], p: LatLon,
-                    near: RoutePosition | None = None) -> RoutePosition:
+def locate_on_route(
+    points: Sequence[LatLon], cum: Sequence[float], p: LatLon, near: RoutePosition | None = None
+) -> RoutePosition:
     """Project ``p`` onto the polyline ``points`` (``cum`` = :func:`cumulative_km` of it).
 
     With ``near`` (the last answer for a moving car) only the segments around it are searched,
@@ -123,7 +126,7 @@ def densify(points: Sequence[LatLon], max_step_km: float) -> list[LatLon]:
     if not points:
         return []
     out: list[LatLon] = [points[0]]
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         n = max(1, math.ceil(haversine_km(a, b) / max_step_km))
         out.extend(interpolate(a, b, i / n) for i in range(1, n + 1))
     return out
@@ -153,7 +156,7 @@ def clip_polyline(points: Sequence[LatLon], from_km: float, to_km: float) -> tup
     lo_km, hi_km = max(0.0, from_km), min(cum[-1], to_km) if cum else 0.0
     if not points or hi_km <= lo_km:
         return [], lo_km
-    inner = [p for p, k in zip(points, cum) if lo_km < k < hi_km]
+    inner = [p for p, k in zip(points, cum, strict=False) if lo_km < k < hi_km]
     return [point_along(points, cum, lo_km), *inner, point_along(points, cum, hi_km)], lo_km
 
 

@@ -4,15 +4,17 @@ A head unit normally gets its route from the navigation app as a polyline; this 
 that demos, tests, the simulator's callers and the CLI can say ``--from Beijing --to Shanghai``
 and get a realistic road polyline and road distance with no connectivity.
 """
+
 from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
-from geo.errors import GeoError
 from geo.cities import City, find_city
 from geo.corridors import CORRIDORS, corridor_cities
+from geo.errors import GeoError
 from geo.geometry import LatLon, cumulative_km, haversine_km, parse_latlon
 
 
@@ -36,8 +38,9 @@ class Route:
     cum_km: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
-    def from_points(cls, points: list[LatLon] | tuple[LatLon, ...], via: tuple[str, ...] = (),
-                    corridors: tuple[str, ...] = ()) -> "Route":
+    def from_points(
+        cls, points: list[LatLon] | tuple[LatLon, ...], via: tuple[str, ...] = (), corridors: tuple[str, ...] = ()
+    ) -> Route:
         if len(points) < 2:
             raise GeoError("a route needs at least two points")
         cum = cumulative_km(points)
@@ -61,7 +64,7 @@ class RouteGraph:
         self.edges: dict[int, list[tuple[int, float, str]]] = {}
         for corridor in CORRIDORS:
             cities = corridor_cities(corridor.code)
-            for a, b in zip(cities, cities[1:]):
+            for a, b in itertools.pairwise(cities):
                 d = haversine_km(a.latlon, b.latlon)
                 for x, y in ((a, b), (b, a)):
                     self.nodes[x.geonameid] = x
@@ -97,7 +100,11 @@ class RouteGraph:
 
     def route(self, origin: Place, destination: Place) -> Route:
         a = origin.city if origin.city and origin.city.geonameid in self.nodes else self.nearest_node(origin.latlon)
-        b = destination.city if destination.city and destination.city.geonameid in self.nodes else self.nearest_node(destination.latlon)
+        b = (
+            destination.city
+            if destination.city and destination.city.geonameid in self.nodes
+            else self.nearest_node(destination.latlon)
+        )
         ids, codes = self.shortest(a.geonameid, b.geonameid) if a != b else ([a.geonameid], [])
         points: list[LatLon] = [self.nodes[i].latlon for i in ids]
         if origin.latlon != points[0]:

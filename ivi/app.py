@@ -13,20 +13,21 @@ The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This mod
 Nothing here runs I/O on the GUI thread: the cache is opened, and every query and plan runs,
 on the screen's I/O worker; the CAN reader and simulator have their own threads.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from geo.geometry import haversine_km, parse_polyline
-from geo.cities import find_city
-from geo.routes import Place, Route, route_between, resolve_place
 from chargers.store import ChargerStore, default_db_path
+from geo.cities import find_city
+from geo.geometry import haversine_km, parse_polyline
+from geo.routes import Place, Route, resolve_place, route_between
 from ivi.planner.vehicle import VehicleProfile as PlannerProfile
 from ivi.profiles import load_profile
 from ivi.services.navigation import PrintNavigation
@@ -113,6 +114,7 @@ class DeferredVehicle:
 def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tuple[VehicleSource, str]:
     """The CAN side: a log replay, a real bus, or (default) the simulator on a private virtual bus.
     Built when started, with the trip known by then (``current_trip``)."""
+
     def build() -> VehicleSource:
         from ivi.services.can_vehicle import bus_source, log_source, simulated_source
 
@@ -121,8 +123,12 @@ def make_vehicle(config: AppConfig, current_trip: Callable[[], TripSpec]) -> tup
             return log_source(trip.points, config.can_log)
         if config.can_interface:
             return bus_source(trip.points, config.can_interface, config.can_channel or "can0")
-        return simulated_source(trip.points, start_km=config.start_km, start_soc_percent=config.start_soc_percent,
-                                speedup=config.sim_speedup)
+        return simulated_source(
+            trip.points,
+            start_km=config.start_km,
+            start_soc_percent=config.start_soc_percent,
+            speedup=config.sim_speedup,
+        )
 
     if config.can_log:
         label = f"CAN log {Path(config.can_log).name}"

@@ -5,7 +5,8 @@ adapter (``sync.transport``), the car's client that writes the charger cache
 Runs headless on a server or a test bench: nothing here imports Qt or ``ivi``. The charger data
 it carries is ``chargers``; geography is ``geo``.
 """
+
 from sync.errors import KeyFileError, ProtocolError, SyncError, TransportError
 
 __version__ = "0.1.0"
-__all__ = ["SyncError", "ProtocolError", "KeyFileError", "TransportError", "__version__"]
+__all__ = ["KeyFileError", "ProtocolError", "SyncError", "TransportError", "__version__"]

@@ -6,11 +6,12 @@ about every 20 minutes: ~25 changes/s for the 29,000 partner EVSEs. Every change
 changes the status and carries a ``last_updated`` strictly later than the EVSE's previous one
 (the rule both sides use to order statuses).
 """
+
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from sync.protocol.bodies import StatusChange
 
@@ -24,9 +25,9 @@ _ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 def _parse(ts: str) -> datetime:
     try:
-        return datetime.strptime(ts, _ISO).replace(tzinfo=timezone.utc)
+        return datetime.strptime(ts, _ISO).replace(tzinfo=UTC)
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class StatusSimulator:
@@ -40,7 +41,7 @@ class StatusSimulator:
 
     def changes(self, n: int, now_s: float) -> list[StatusChange]:
         """``n`` status changes happening at wall-clock time ``now_s``."""
-        now = datetime.fromtimestamp(int(now_s), tz=timezone.utc)
+        now = datetime.fromtimestamp(int(now_s), tz=UTC)
         out = []
         for _ in range(n if self._uids else 0):
             uid = self._rng.choice(self._uids)

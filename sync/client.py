@@ -7,23 +7,34 @@ out, each cache write in one transaction that also records the new position, bef
 message is acknowledged. A crash at any point therefore leaves a cache that is true for the
 position it records, and the broker's persistent session redelivers the rest.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import threading
 import time
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+from chargers.store import ChargerStore, syncstate
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
 from sync.protocol.messages import VerifierLike, decode
 from sync.protocol.rows import ChunkRows, check_chunk
 from sync.protocol.vehicle import (
-    Action, ApplyDelta, ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, SendRequest, StageChunk,
-    StateChanged, Subscribe, SyncStatus, Unsubscribe, VehicleSync,
+    Action,
+    ApplyDelta,
+    ApplyStatuses,
+    BeginSnapshot,
+    CommitSnapshot,
+    Reject,
+    SendRequest,
+    StageChunk,
+    StateChanged,
+    Subscribe,
+    SyncStatus,
+    Unsubscribe,
+    VehicleSync,
 )
-from chargers.store import ChargerStore
-from chargers.store import syncstate
 from sync.transport import DEFAULT_SESSION_EXPIRY_S, MqttTransport
 
 log = logging.getLogger("sync.client")
@@ -32,7 +43,7 @@ TICK_S = 0.2
 #: again from the shadow table at the commit): ~512 KB of JSON each, so a bounded cost.
 PREPARED_MAX_CHUNKS = 48
 
-__all__ = ["VehicleClient", "CacheApplier", "SyncStatus"]
+__all__ = ["CacheApplier", "SyncStatus", "VehicleClient"]
 
 
 class CacheApplier:
@@ -51,29 +62,43 @@ class CacheApplier:
     def locations_of(self, evse_uids: Sequence[str]) -> list[str]:
         """The ids of the locations these EVSEs belong to."""
         with self.store._lock:
-            return [r[0] for r in self.store.conn.execute(
-                "SELECT DISTINCT l.id FROM evses e JOIN locations l ON l.pk = e.location_pk"
-                " WHERE e.uid IN (SELECT value FROM json_each(?))", (json.dumps(list(evse_uids)),))]
+            return [
+                r[0]
+                for r in self.store.conn.execute(
+                    "SELECT DISTINCT l.id FROM evses e JOIN locations l ON l.pk = e.location_pk"
+                    " WHERE e.uid IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(evse_uids)),),
+                )
+            ]
 
     def new_sync(self, client_id: str) -> VehicleSync:
         """A state machine that starts where the cache stands."""
         with self.store._lock:
             version, status_seq, staged = syncstate.sync_position(self.store.conn)
-        return VehicleSync(self.verifier, client_id, dataset=self.dataset, version=version,
-                           status_seq=status_seq, staged=staged)
+        return VehicleSync(
+            self.verifier, client_id, dataset=self.dataset, version=version, status_seq=status_seq, staged=staged
+        )
 
     def apply(self, action: Action) -> bool:
         """Run one cache action; False if it is not a cache action."""
         if isinstance(action, ApplyStatuses):
             with self.store.transaction() as conn:
                 syncstate.set_statuses_if_newer(conn, action.changes)
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_status_seq', ?)",
-                             (str(action.status_seq),))
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_status_seq', ?)", (str(action.status_seq),)
+                )
         elif isinstance(action, ApplyDelta):
             d = action.delta
             with self.store.transaction() as conn:
-                syncstate.apply_delta(conn, d.version, action.status_seq, d.upsert_locations, d.remove_locations,
-                                      d.upsert_tariffs, d.remove_tariffs)
+                syncstate.apply_delta(
+                    conn,
+                    d.version,
+                    action.status_seq,
+                    d.upsert_locations,
+                    d.remove_locations,
+                    d.upsert_tariffs,
+                    d.remove_tariffs,
+                )
         elif isinstance(action, BeginSnapshot):
             self._prepared.clear()
             with self.store.transaction() as conn:
@@ -87,8 +112,12 @@ class CacheApplier:
             self._commit_snapshot(action)
         elif isinstance(action, Reject):
             self.rejections.append(action)
-            log.warning("rejected message on %s: %s%s", action.topic, action.reason,
-                        f" ({action.detail})" if action.detail else "")
+            log.warning(
+                "rejected message on %s: %s%s",
+                action.topic,
+                action.reason,
+                f" ({action.detail})" if action.detail else "",
+            )
         else:
             return False
         return True
@@ -120,11 +149,21 @@ class VehicleClient:
     """Keeps a cache in step with the publisher over MQTT. ``start()`` returns once connected
     (or raises); the work happens on the transport's thread and a ticker thread."""
 
-    def __init__(self, store: ChargerStore, verifier: VerifierLike, broker_url: str, client_id: str, *,
-                 dataset: str = DEFAULT_DATASET, mqtt5: bool = True,
-                 session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S, ca_file: str | None = None,
-                 username: str | None = None, password: str | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: ChargerStore,
+        verifier: VerifierLike,
+        broker_url: str,
+        client_id: str,
+        *,
+        dataset: str = DEFAULT_DATASET,
+        mqtt5: bool = True,
+        session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S,
+        ca_file: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.applier = CacheApplier(store, verifier, dataset)
         self.client_id = client_id
         self.topics = Topics(dataset)
@@ -139,9 +178,16 @@ class VehicleClient:
         self._ticker: threading.Thread | None = None
         self.requests_sent = 0
         self.transport = MqttTransport(
-            broker_url, client_id, on_message=self._on_message, on_connect=self._on_connect,
-            on_disconnect=self._on_disconnect, mqtt5=mqtt5, session_expiry_s=session_expiry_s,
-            ca_file=ca_file, username=username, password=password,
+            broker_url,
+            client_id,
+            on_message=self._on_message,
+            on_connect=self._on_connect,
+            on_disconnect=self._on_disconnect,
+            mqtt5=mqtt5,
+            session_expiry_s=session_expiry_s,
+            ca_file=ca_file,
+            username=username,
+            password=password,
         )
 
     # ------------------------------------------------------------ public API
@@ -165,7 +211,7 @@ class VehicleClient:
     def rejections(self) -> list[Reject]:
         return self.applier.rejections
 
-    def start(self, timeout_s: float = 10.0) -> "VehicleClient":
+    def start(self, timeout_s: float = 10.0) -> VehicleClient:
         self._stop.clear()
         self.transport.connect(timeout_s)
         self._ticker = threading.Thread(target=self._tick_loop, name="sync-tick", daemon=True)
@@ -226,7 +272,7 @@ class VehicleClient:
             return
         ids: list[str] | None
         if isinstance(action, ApplyDelta):
-            ids = [l.id for l in action.delta.upsert_locations] + list(action.delta.remove_locations)
+            ids = [loc.id for loc in action.delta.upsert_locations] + list(action.delta.remove_locations)
         elif isinstance(action, ApplyStatuses):
             ids = self.applier.locations_of([c[0] for c in action.changes])
         elif isinstance(action, CommitSnapshot):

@@ -10,9 +10,10 @@
 The charger data it carries has its own tree (``chargers.errors``), geography too
 (``geo.errors.GeoError``). Errors become messages only in the CLIs and the UI.
 """
+
 from __future__ import annotations
 
-__all__ = ["SyncError", "ProtocolError", "KeyFileError", "TransportError"]
+__all__ = ["KeyFileError", "ProtocolError", "SyncError", "TransportError"]
 
 
 class SyncError(Exception):

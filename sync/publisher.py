@@ -5,6 +5,7 @@ directory that remembers what was last published (``state.json.gz``, written ato
 every publish; ``lock`` keeps a second publisher of the same state out). Without a state
 directory the state lives in memory only (tests, benchmarks).
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,13 +16,13 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
-from sync.errors import SyncError
 from chargers.models import Rejection
 from chargers.ocpi import location_to_ocpi, parse_location, parse_tariff, read_feeds, tariff_to_ocpi
+from sync.errors import SyncError
 from sync.protocol.bodies import DEFAULT_DATASET, StatusChange, Topics, VehicleRequest
 from sync.protocol.messages import Rejected, SignerLike
 from sync.protocol.operator import Operator, OperatorState, Outgoing
@@ -48,9 +49,12 @@ class PublishReport:
 
 def save_state(st: OperatorState, path: Path) -> None:
     doc = {
-        "dataset": st.dataset, "version": st.version, "status_seq": st.status_seq,
-        "snapshot_status_seq": st.snapshot_status_seq, "chunk_sha256": list(st.chunk_sha256),
-        "locations": [location_to_ocpi(l) for _, l in sorted(st.locations.items())],
+        "dataset": st.dataset,
+        "version": st.version,
+        "status_seq": st.status_seq,
+        "snapshot_status_seq": st.snapshot_status_seq,
+        "chunk_sha256": list(st.chunk_sha256),
+        "locations": [location_to_ocpi(loc) for _, loc in sorted(st.locations.items())],
         "tariffs": [tariff_to_ocpi(t) for _, t in sorted(st.tariffs.items())],
         "live": {u: list(v) for u, v in st.live.items()},
         "deltas": {str(v): base64.b64encode(p).decode() for v, p in st.deltas.items()},
@@ -66,8 +70,13 @@ def load_state(path: Path, dataset: str) -> OperatorState:
     try:
         d = json.loads(gzip.decompress(path.read_bytes()))
         st = OperatorState(
-            d["dataset"], d["version"], d["status_seq"], d["snapshot_status_seq"], tuple(d["chunk_sha256"]),
-            {l.id: l for l in map(parse_location, d["locations"])}, {t.id: t for t in map(parse_tariff, d["tariffs"])},
+            d["dataset"],
+            d["version"],
+            d["status_seq"],
+            d["snapshot_status_seq"],
+            tuple(d["chunk_sha256"]),
+            {loc.id: loc for loc in map(parse_location, d["locations"])},
+            {t.id: t for t in map(parse_tariff, d["tariffs"])},
             {u: (v[0], v[1]) for u, v in d["live"].items()},
             {int(v): base64.b64decode(p) for v, p in d["deltas"].items()},
         )
@@ -81,15 +90,25 @@ def load_state(path: Path, dataset: str) -> OperatorState:
 class Publisher:
     """One operator publisher. ``start()`` connects and begins answering vehicle requests."""
 
-    def __init__(self, broker_url: str, signer: SignerLike, *, state_dir: Path | None = None,
-                 dataset: str = DEFAULT_DATASET, client_id: str = "ivi-sync-publisher", mqtt5: bool = True,
-                 ca_file: str | None = None, username: str | None = None, password: str | None = None,
-                 **operator_options: int) -> None:
+    def __init__(
+        self,
+        broker_url: str,
+        signer: SignerLike,
+        *,
+        state_dir: Path | None = None,
+        dataset: str = DEFAULT_DATASET,
+        client_id: str = "ivi-sync-publisher",
+        mqtt5: bool = True,
+        ca_file: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        **operator_options: int,
+    ) -> None:
         self.state_dir = state_dir
         self._lock_fh = None
         if state_dir is not None:
             state_dir.mkdir(parents=True, exist_ok=True)
-            self._lock_fh = open(state_dir / "lock", "w")
+            self._lock_fh = open(state_dir / "lock", "w")  # noqa: SIM115 — held until close()
             try:
                 fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -100,14 +119,22 @@ class Publisher:
         self.operator = Operator(state, signer, **operator_options)
         self._lock = threading.Lock()
         self.requests_answered = 0
-        self.transport = MqttTransport(broker_url, client_id, on_message=self._on_request, on_connect=self._on_connect,
-                                       mqtt5=mqtt5, ca_file=ca_file, username=username, password=password)
+        self.transport = MqttTransport(
+            broker_url,
+            client_id,
+            on_message=self._on_request,
+            on_connect=self._on_connect,
+            mqtt5=mqtt5,
+            ca_file=ca_file,
+            username=username,
+            password=password,
+        )
 
     @property
     def state(self) -> OperatorState:
         return self.operator.state
 
-    def start(self, timeout_s: float = 10.0) -> "Publisher":
+    def start(self, timeout_s: float = 10.0) -> Publisher:
         self.transport.connect(timeout_s)
         return self
 

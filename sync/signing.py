@@ -4,6 +4,7 @@ The operator signs every manifest, snapshot chunk, delta and status batch with i
 the car holds only the public key. Keys are PEM files (PKCS#8 private, SubjectPublicKeyInfo
 public) so that standard tools (``openssl pkey -in x.key``) can read them too.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ class Signer:
         return self._key.sign(data)
 
     @property
-    def verifier(self) -> "Verifier":
+    def verifier(self) -> Verifier:
         return Verifier(self._key.public_key())
 
 
@@ -61,8 +62,9 @@ def write_keypair(prefix: Path | str, *, overwrite: bool = False) -> tuple[Path,
         raise KeyFileError(f"{key_path} or {pub_path} exists; refusing to overwrite a key")
     key_path.parent.mkdir(parents=True, exist_ok=True)
     signer = generate_signer()
-    pem = signer._key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
+    pem = signer._key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)

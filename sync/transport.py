@@ -7,13 +7,14 @@ request/response properties, TLS and username/password. Incoming messages are ha
 ``on_message(topic, payload, response_topic)`` on paho's network thread and acknowledged only
 after it returns without raising, so a crash before the cache commit means redelivery.
 """
+
 from __future__ import annotations
 
 import logging
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
@@ -35,7 +36,7 @@ class BrokerAddress:
     tls: bool = False
 
     @classmethod
-    def parse(cls, url: str) -> "BrokerAddress":
+    def parse(cls, url: str) -> BrokerAddress:
         """``mqtt://host:1883``, ``mqtts://host:8883`` or ``host:port``."""
         u = urlparse(url if "://" in url else f"mqtt://{url}")
         if u.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not u.hostname:
@@ -51,11 +52,22 @@ class BrokerAddress:
 class MqttTransport:
     """One persistent-session connection. ``connect()`` blocks until the broker accepts us."""
 
-    def __init__(self, url: str, client_id: str, *, on_message: MessageHandler,
-                 on_connect: Callable[[], None] | None = None, on_disconnect: Callable[[], None] | None = None,
-                 mqtt5: bool = True, persistent: bool = True, session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S,
-                 ca_file: str | None = None, username: str | None = None, password: str | None = None,
-                 keepalive_s: int = 15) -> None:
+    def __init__(
+        self,
+        url: str,
+        client_id: str,
+        *,
+        on_message: MessageHandler,
+        on_connect: Callable[[], None] | None = None,
+        on_disconnect: Callable[[], None] | None = None,
+        mqtt5: bool = True,
+        persistent: bool = True,
+        session_expiry_s: int = DEFAULT_SESSION_EXPIRY_S,
+        ca_file: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        keepalive_s: int = 15,
+    ) -> None:
         self.address = BrokerAddress.parse(url)
         self.client_id = client_id
         self.mqtt5 = mqtt5
@@ -72,8 +84,12 @@ class MqttTransport:
         if mqtt5:
             c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
         else:
-            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311,
-                            clean_session=not persistent)
+            c = mqtt.Client(
+                mqtt.CallbackAPIVersion.VERSION2,
+                client_id=client_id,
+                protocol=mqtt.MQTTv311,
+                clean_session=not persistent,
+            )
         c.manual_ack_set(True)
         c.reconnect_delay_set(min_delay=1, max_delay=8)
         c.max_inflight_messages_set(50)
@@ -103,7 +119,9 @@ class MqttTransport:
         self._client.loop_start()
         if not self._connected.wait(timeout_s):
             self.close()
-            raise TransportError(self._refused or f"broker {self.address.host}:{self.address.port} did not accept us in {timeout_s} s")
+            raise TransportError(
+                self._refused or f"broker {self.address.host}:{self.address.port} did not accept us in {timeout_s} s"
+            )
 
     def close(self) -> None:
         self._client.disconnect()
@@ -128,8 +146,16 @@ class MqttTransport:
     def unsubscribe(self, topic: str) -> None:
         self._client.unsubscribe(topic)
 
-    def publish(self, topic: str, payload: bytes, *, retain: bool = False, qos: int = 1,
-                response_topic: str | None = None, wait_s: float | None = None) -> None:
+    def publish(
+        self,
+        topic: str,
+        payload: bytes,
+        *,
+        retain: bool = False,
+        qos: int = 1,
+        response_topic: str | None = None,
+        wait_s: float | None = None,
+    ) -> None:
         """Queue one message. With ``wait_s`` block until the broker acknowledged it and raise
         :class:`TransportError` if it refused (MQTT 5 reports ACL denials in the PUBACK).
         Never wait from inside ``on_message``: that thread is the one that reads the PUBACK."""

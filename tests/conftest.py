@@ -1,4 +1,5 @@
 """Fixtures shared by every test package: real SQLite caches and real generated feeds."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,7 +10,6 @@ from hypothesis import settings
 
 from chargers.feeds.generator import GeneratorConfig, write_feeds
 from chargers.store import ChargerStore
-
 
 # Hypothesis checks behaviour here, not speed (benchmarks do that): no per-example deadline, which
 # a loaded CI machine can exceed at random and turn into a flaky failure.

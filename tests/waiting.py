@@ -1,12 +1,13 @@
 """Waiting for real parts, shared by every test package: free loopback ports, a server's port
 opening, a condition coming true. The bounds only cap how long a test waits for what it expects;
 they are generous because CI machines can be slow, and a pass returns as soon as it happens."""
+
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: Seconds a test waits for an expected event before it fails.
 PATIENCE_S = 60.0
@@ -30,6 +31,7 @@ def wait_for(cond: Callable[[], object], timeout_s: float = PATIENCE_S) -> bool:
 
 def wait_port(port: int, proc: subprocess.Popen | None = None, timeout_s: float = PATIENCE_S) -> None:
     """Until something listens on 127.0.0.1:``port``; fails at once if ``proc`` (the server) exits."""
+
     def listening() -> bool:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the server for port {port} exited with code {proc.returncode}")

@@ -1,4 +1,5 @@
 """The scale-1 partner feeds shipped inside the package, so a car works offline out of the box."""
+
 from __future__ import annotations
 
 from importlib import resources

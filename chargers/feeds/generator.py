@@ -5,24 +5,25 @@ and 6,000 Li Auto EVSEs — grouped into stations of each network's typical size
 cities (weighted by population) and at expressway service areas along the national corridors.
 The assumptions behind each number are in ``docs/data.md``. Same seed, same bytes.
 """
+
 from __future__ import annotations
 
 import gzip
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
 
+from chargers.models import NETWORKS, Connector, Evse, Location, RegularHours, Tariff, TariffWindow
+from chargers.ocpi import dump_feed
 from geo.cities import City, all_cities
 from geo.corridors import CORRIDORS, corridor_cities
 from geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, km_per_deg_lon, point_along
-from chargers.models import NETWORKS, Connector, Evse, Location, RegularHours, Tariff, TariffWindow
-from chargers.ocpi import dump_feed
 
-BASE_TIME = datetime(2026, 11, 1, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -55,45 +56,122 @@ AC7 = PowerClass("AC 7 kW", 7, 220, "GBT_AC", "AC_1_PHASE")
 
 NETWORK_PROFILES: dict[str, NetworkProfile] = {
     "NIO": NetworkProfile(
-        "NIO", "蔚来", "NIO", 14_000, 0.35,
+        "NIO",
+        "蔚来",
+        "NIO",
+        14_000,
+        0.35,
         ((4, 0.35), (5, 0.2), (6, 0.25), (8, 0.15), (10, 0.05)),
         ((4, 0.5), (5, 0.2), (6, 0.3)),
-        ((PowerClass("640 kW", 640, 1000), 0.25), (PowerClass("250 kW", 250, 750), 0.45), (PowerClass("120 kW", 120, 750), 0.30)),
-        0.12, 0.30, 0.80, "超充站", "Power Charger",
+        (
+            (PowerClass("640 kW", 640, 1000), 0.25),
+            (PowerClass("250 kW", 250, 750), 0.45),
+            (PowerClass("120 kW", 120, 750), 0.30),
+        ),
+        0.12,
+        0.30,
+        0.80,
+        "超充站",
+        "Power Charger",
     ),
     "XPENG": NetworkProfile(
-        "XPENG", "小鹏", "XPENG", 9_000, 0.30,
+        "XPENG",
+        "小鹏",
+        "XPENG",
+        9_000,
+        0.30,
         ((4, 0.3), (6, 0.35), (8, 0.25), (10, 0.1)),
         ((4, 0.4), (6, 0.6)),
-        ((PowerClass("S5 800 kW", 800, 1000), 0.10), (PowerClass("S4 480 kW", 480, 1000), 0.55), (PowerClass("120 kW", 120, 750), 0.35)),
-        0.0, 0.20, 0.70, "超快充站", "S4 Supercharger",
+        (
+            (PowerClass("S5 800 kW", 800, 1000), 0.10),
+            (PowerClass("S4 480 kW", 480, 1000), 0.55),
+            (PowerClass("120 kW", 120, 750), 0.35),
+        ),
+        0.0,
+        0.20,
+        0.70,
+        "超快充站",
+        "S4 Supercharger",
     ),
     "LI_AUTO": NetworkProfile(
-        "LI_AUTO", "理想", "Li Auto", 6_000, 0.60,
+        "LI_AUTO",
+        "理想",
+        "Li Auto",
+        6_000,
+        0.60,
         ((4, 0.4), (6, 0.45), (8, 0.15)),
         ((4, 0.35), (6, 0.65)),
-        ((PowerClass("5C 520 kW", 520, 1000), 0.50), (PowerClass("4C 480 kW", 480, 1000), 0.35), (PowerClass("250 kW", 250, 1000), 0.15)),
-        0.0, 0.25, 0.80, "超充站", "Supercharging Station",
+        (
+            (PowerClass("5C 520 kW", 520, 1000), 0.50),
+            (PowerClass("4C 480 kW", 480, 1000), 0.35),
+            (PowerClass("250 kW", 250, 1000), 0.15),
+        ),
+        0.0,
+        0.25,
+        0.80,
+        "超充站",
+        "Supercharging Station",
     ),
 }
 
 # Landmarks that city stations sit at, with their English names.
 LANDMARKS = (
-    ("万达广场", "Wanda Plaza"), ("万象城", "MixC"), ("龙湖天街", "Longfor Paradise Walk"),
-    ("吾悦广场", "Seazen Plaza"), ("银泰城", "Intime City"), ("大悦城", "Joy City"),
-    ("高铁站", "High-Speed Rail Station"), ("机场", "Airport"), ("科技园", "Science Park"),
-    ("体育中心", "Sports Center"), ("会展中心", "Expo Center"), ("新天地", "Xintiandi"),
-    ("印象城", "InCity"), ("奥特莱斯", "Outlets"), ("汽车城", "Auto City"), ("软件园", "Software Park"),
-    ("金融中心", "Financial Center"), ("火车站", "Railway Station"), ("大学城", "University Town"),
-    ("国际社区", "International Community"), ("滨江公园", "Riverside Park"), ("CBD", "CBD"),
+    ("万达广场", "Wanda Plaza"),
+    ("万象城", "MixC"),
+    ("龙湖天街", "Longfor Paradise Walk"),
+    ("吾悦广场", "Seazen Plaza"),
+    ("银泰城", "Intime City"),
+    ("大悦城", "Joy City"),
+    ("高铁站", "High-Speed Rail Station"),
+    ("机场", "Airport"),
+    ("科技园", "Science Park"),
+    ("体育中心", "Sports Center"),
+    ("会展中心", "Expo Center"),
+    ("新天地", "Xintiandi"),
+    ("印象城", "InCity"),
+    ("奥特莱斯", "Outlets"),
+    ("汽车城", "Auto City"),
+    ("软件园", "Software Park"),
+    ("金融中心", "Financial Center"),
+    ("火车站", "Railway Station"),
+    ("大学城", "University Town"),
+    ("国际社区", "International Community"),
+    ("滨江公园", "Riverside Park"),
+    ("CBD", "CBD"),
 )
 QUARTERS = (("东", "East"), ("西", "West"), ("南", "South"), ("北", "North"), ("中心", "Central"))
-ROADS = ("人民路", "中山路", "解放路", "建设路", "和平路", "长江路", "黄河路", "新华路", "文化路", "胜利路", "世纪大道", "科技路")
+ROADS = (
+    "人民路",
+    "中山路",
+    "解放路",
+    "建设路",
+    "和平路",
+    "长江路",
+    "黄河路",
+    "新华路",
+    "文化路",
+    "胜利路",
+    "世纪大道",
+    "科技路",
+)
 # A tariff's time-of-use shape: (start, end, multiplier of the flat electricity price).
-TOU = (("00:00", "07:00", 0.45), ("07:00", "10:00", 1.0), ("10:00", "15:00", 1.55),
-       ("15:00", "18:00", 1.0), ("18:00", "21:00", 1.55), ("21:00", "23:00", 1.0), ("23:00", "24:00", 0.45))
-STATUS_WEIGHTS = (("AVAILABLE", 0.68), ("CHARGING", 0.24), ("OUTOFORDER", 0.03), ("INOPERATIVE", 0.01),
-                  ("RESERVED", 0.01), ("UNKNOWN", 0.03))
+TOU = (
+    ("00:00", "07:00", 0.45),
+    ("07:00", "10:00", 1.0),
+    ("10:00", "15:00", 1.55),
+    ("15:00", "18:00", 1.0),
+    ("18:00", "21:00", 1.55),
+    ("21:00", "23:00", 1.0),
+    ("23:00", "24:00", 0.45),
+)
+STATUS_WEIGHTS = (
+    ("AVAILABLE", 0.68),
+    ("CHARGING", 0.24),
+    ("OUTOFORDER", 0.03),
+    ("INOPERATIVE", 0.01),
+    ("RESERVED", 0.01),
+    ("UNKNOWN", 0.03),
+)
 GREEN_SOURCES = (("SOLAR", 60.0), ("WIND", 25.0), ("GENERAL_GREEN", 15.0))
 SERVICE_AREA_SPACING_KM = (35.0, 60.0)
 
@@ -152,8 +230,17 @@ def service_areas(rng: random.Random) -> list[Site]:
                 name_zh, name_en = f"{base_zh}{n}号服务区", f"{base_en} Service Area No. {n}"
             for side, (zh_side, en_side) in enumerate((("", ""), ("（对向）", " (opposite)"))):
                 q = _offset(p, 0.25 if side else -0.25, 0.15 if side else -0.15)
-                out.append(Site(q[0], q[1], name_zh + zh_side, name_en + en_side, near,
-                                f"{corridor.name_zh}{near.name_zh}段K{int(km)}", True))
+                out.append(
+                    Site(
+                        q[0],
+                        q[1],
+                        name_zh + zh_side,
+                        name_en + en_side,
+                        near,
+                        f"{corridor.name_zh}{near.name_zh}段K{int(km)}",
+                        True,
+                    )
+                )
             km += rng.uniform(*SERVICE_AREA_SPACING_KM)
     return out
 
@@ -163,8 +250,15 @@ def city_site(rng: random.Random, city: City) -> Site:
     p = _offset(city.latlon, rng.gauss(0, spread / 2), rng.gauss(0, spread / 2))
     (lm_zh, lm_en), (q_zh, q_en) = rng.choice(LANDMARKS), rng.choice(QUARTERS)
     road, number = rng.choice(ROADS), rng.randint(1, 999)
-    return Site(p[0], p[1], f"{city.name_zh}{q_zh}{lm_zh}", f"{city.name_en} {lm_en} ({q_en})", city,
-                f"{city.name_zh}市{q_zh}区{road}{number}号", False)
+    return Site(
+        p[0],
+        p[1],
+        f"{city.name_zh}{q_zh}{lm_zh}",
+        f"{city.name_en} {lm_en} ({q_en})",
+        city,
+        f"{city.name_zh}市{q_zh}区{road}{number}号",
+        False,
+    )
 
 
 def _sizes(rng: random.Random, total: int, table: tuple[tuple[int, float], ...]) -> list[int]:
@@ -191,7 +285,9 @@ def _tariffs(rng: random.Random, profile: NetworkProfile, provinces: list[str]) 
     return out
 
 
-def generate_network(profile: NetworkProfile, config: GeneratorConfig, sites: list[Site]) -> tuple[list[Location], list[Tariff]]:
+def generate_network(
+    profile: NetworkProfile, config: GeneratorConfig, sites: list[Site]
+) -> tuple[list[Location], list[Tariff]]:
     rng = random.Random(f"{config.seed}:{profile.network}")
     party = NETWORKS[profile.network]
     total = round(profile.evses * config.scale)
@@ -222,9 +318,17 @@ def generate_network(profile: NetworkProfile, config: GeneratorConfig, sites: li
         for k in range(1, size + 1):
             status = _weighted(rng, STATUS_WEIGHTS)
             st_time = _iso(BASE_TIME - timedelta(seconds=rng.randint(30, 6 * 3600)))
-            conn = Connector("1", pc.standard, "CABLE", pc.power_type, pc.voltage,
-                             round(pc.power_kw * 1000 / pc.voltage), pc.power_kw * 1000,
-                             (tariff.id,), _iso(updated))
+            conn = Connector(
+                "1",
+                pc.standard,
+                "CABLE",
+                pc.power_type,
+                pc.voltage,
+                round(pc.power_kw * 1000 / pc.voltage),
+                pc.power_kw * 1000,
+                (tariff.id,),
+                _iso(updated),
+            )
             evses.append(Evse(f"{loc_id}-{k:02d}", str(status), (conn,), f"CN*{party}*E{n:06d}*{k}", st_time))
         kind_zh = "目的地充电站" if destination else profile.station_zh
         kind_en = "Destination Charger" if destination else profile.station_en
@@ -232,17 +336,27 @@ def generate_network(profile: NetworkProfile, config: GeneratorConfig, sites: li
         hours: tuple[RegularHours, ...] = ()
         if not highway and rng.random() < 0.15:
             hours = tuple(RegularHours(d, "07:00", "23:00") for d in range(1, 8))
-        locations.append(Location(
-            id=loc_id, party_id=party,
-            name=f"{profile.name_zh}{kind_zh}（{site.name_zh}）",
-            name_en=f"{profile.name_en} {kind_en} · {site.name_en}",
-            address=site.address, city=site.city.name_zh, city_en=site.city.name_en,
-            lat=round(site.lat, 6), lon=round(site.lon, 6), evses=tuple(evses),
-            last_updated=_iso(updated), twentyfourseven=not hours, regular_hours=hours,
-            is_green_energy=green, energy_sources=GREEN_SOURCES if green else (),
-            facilities=("RESTAURANT", "WIFI") if highway else ("MALL",),
-        ))
-    used = {t for l in locations for e in l.evses for c in e.connectors for t in c.tariff_ids}
+        locations.append(
+            Location(
+                id=loc_id,
+                party_id=party,
+                name=f"{profile.name_zh}{kind_zh}（{site.name_zh}）",
+                name_en=f"{profile.name_en} {kind_en} · {site.name_en}",
+                address=site.address,
+                city=site.city.name_zh,
+                city_en=site.city.name_en,
+                lat=round(site.lat, 6),
+                lon=round(site.lon, 6),
+                evses=tuple(evses),
+                last_updated=_iso(updated),
+                twentyfourseven=not hours,
+                regular_hours=hours,
+                is_green_energy=green,
+                energy_sources=GREEN_SOURCES if green else (),
+                facilities=("RESTAURANT", "WIFI") if highway else ("MALL",),
+            )
+        )
+    used = {t for loc in locations for e in loc.evses for c in e.connectors for t in c.tariff_ids}
     return locations, [t for t in tariffs.values() if t.id in used]
 
 

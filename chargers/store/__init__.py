@@ -8,25 +8,27 @@
 The library comes first; ``ivi cache …`` mirrors it. Reads and writes are thread-safe through
 one lock per store; WAL lets another process (the sync client) write while this one reads.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import platformdirs
 
-from geo.geometry import LatLon
 from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Tariff, TariffWindow
 from chargers.ocpi import Feed, read_feeds
 from chargers.store import queries, writer
 from chargers.store.queries import AlongRoute, Filters, Nearby, Station
 from chargers.store.schema import SCHEMA_VERSION, connect
+from geo.geometry import LatLon
 
-__all__ = ["ChargerStore", "Filters", "Station", "Nearby", "AlongRoute", "default_db_path", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "AlongRoute", "ChargerStore", "Filters", "Nearby", "Station", "default_db_path"]
 
 APP_NAME = "ivi-charging"
 
@@ -47,7 +49,7 @@ class ChargerStore:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, seed: bool = True, readonly: bool = False) -> "ChargerStore":
+    def open(cls, path: Path | str | None = None, *, seed: bool = True, readonly: bool = False) -> ChargerStore:
         """Open the cache at ``path`` (default: the user data dir). A cache that does not exist
         yet is created and, with ``seed``, filled from the partner feeds bundled in the package."""
         path = default_db_path() if path is None else path
@@ -64,7 +66,7 @@ class ChargerStore:
         with self._lock:
             self.conn.close()
 
-    def __enter__(self) -> "ChargerStore":
+    def __enter__(self) -> ChargerStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,8 +100,12 @@ class ChargerStore:
         with self.transaction() as conn:
             writer.upsert_tariffs(conn, feed.tariffs)
             writer.upsert_locations(conn, feed.locations)
-        report = ImportReport(locations=len(feed.locations), evses=sum(len(l.evses) for l in feed.locations),
-                              tariffs=len(feed.tariffs), rejections=list(feed.rejections))
+        report = ImportReport(
+            locations=len(feed.locations),
+            evses=sum(len(loc.evses) for loc in feed.locations),
+            tariffs=len(feed.tariffs),
+            rejections=list(feed.rejections),
+        )
         for loc in feed.locations:
             report.per_network[loc.network] = report.per_network.get(loc.network, 0) + len(loc.evses)
         return report
@@ -128,12 +134,19 @@ class ChargerStore:
         with self._lock:
             return queries.near(self.conn, point, n, filters)
 
-    def along_route(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters()) -> list[AlongRoute]:
+    def along_route(
+        self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters()
+    ) -> list[AlongRoute]:
         with self._lock:
             return queries.along_route(self.conn, points, corridor_km, filters)
 
-    def along_route_rows(self, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters(),
-                         columns: Sequence[str] = ("id",)) -> list[tuple[Any, ...]]:
+    def along_route_rows(
+        self,
+        points: Sequence[LatLon],
+        corridor_km: float = 5.0,
+        filters: Filters = Filters(),
+        columns: Sequence[str] = ("id",),
+    ) -> list[tuple[Any, ...]]:
         """:meth:`along_route` as plain rows ``(*columns, along_km, off_route_km)``: what a
         planner reads of a whole corridor, at a fraction of the cost of full stations."""
         with self._lock:
@@ -158,11 +171,14 @@ class ChargerStore:
 
     def tariff(self, tariff_id: str) -> Tariff | None:
         with self._lock:
-            row = self.conn.execute("SELECT id, party_id, currency, last_updated FROM tariffs WHERE id = ?", (tariff_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT id, party_id, currency, last_updated FROM tariffs WHERE id = ?", (tariff_id,)
+            ).fetchone()
             if not row:
                 return None
             windows = self.conn.execute(
-                "SELECT start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows WHERE tariff_id = ? ORDER BY rowid",
+                "SELECT start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows WHERE "
+                "tariff_id = ? ORDER BY rowid",
                 (tariff_id,),
             ).fetchall()
         return Tariff(row[0], row[1], row[2], tuple(TariffWindow(*w) for w in windows), row[3])
@@ -171,7 +187,7 @@ class ChargerStore:
         """Every location in full (for comparing a synced cache with its feeds)."""
         with self._lock:
             ids = [r[0] for r in self.conn.execute("SELECT id FROM locations ORDER BY id")]
-            return [l for l in (_load_location(self.conn, i) for i in ids) if l]
+            return [loc for loc in (_load_location(self.conn, i) for i in ids) if loc]
 
 
 def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | None:
@@ -179,23 +195,44 @@ def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | Non
     row = conn.execute(f"SELECT pk, {', '.join(cols)} FROM locations WHERE id = ?", (location_id,)).fetchone()
     if not row:
         return None
-    d = dict(zip(("pk", *cols), row))
+    d = dict(zip(("pk", *cols), row, strict=False))
     evses = []
     for epk, uid, evse_id, status, updated in conn.execute(
         "SELECT pk, uid, evse_id, status, last_updated FROM evses WHERE location_pk = ? ORDER BY uid", (d["pk"],)
     ):
         conns = tuple(
-            Connector(cid, std, fmt, pt, int(v), int(a), int(round(kw * 1000)), tuple(t for t in (tids or "").split(",") if t), cu or "")
+            Connector(
+                cid,
+                std,
+                fmt,
+                pt,
+                int(v),
+                int(a),
+                round(kw * 1000),
+                tuple(t for t in (tids or "").split(",") if t),
+                cu or "",
+            )
             for cid, std, fmt, pt, v, a, kw, tids, cu in conn.execute(
-                "SELECT id, standard, format, power_type, max_voltage, max_amperage, max_power_kw, tariff_ids, last_updated"
-                " FROM connectors WHERE evse_pk = ? ORDER BY id", (epk,)
+                "SELECT id, standard, format, power_type, max_voltage, max_amperage, max_power_kw, tariff_ids,"
+                " last_updated"
+                " FROM connectors WHERE evse_pk = ? ORDER BY id",
+                (epk,),
             )
         )
         evses.append(Evse(uid, status, conns, evse_id or "", updated or ""))
     return Location(
-        id=d["id"], party_id=d["party_id"], name=d["name"], address=d["address"] or "", city=d["city"] or "",
-        lat=d["lat"], lon=d["lon"], evses=tuple(evses), last_updated=d["last_updated"] or "",
-        name_en=d["name_en"] or "", city_en=d["city_en"] or "", postal_code=d["postal_code"] or "",
+        id=d["id"],
+        party_id=d["party_id"],
+        name=d["name"],
+        address=d["address"] or "",
+        city=d["city"] or "",
+        lat=d["lat"],
+        lon=d["lon"],
+        evses=tuple(evses),
+        last_updated=d["last_updated"] or "",
+        name_en=d["name_en"] or "",
+        city_en=d["city_en"] or "",
+        postal_code=d["postal_code"] or "",
         twentyfourseven=bool(d["twentyfourseven"]),
         regular_hours=tuple(RegularHours(*h) for h in json.loads(d["regular_hours"] or "[]")),
         is_green_energy=bool(d["is_green"]),
@@ -203,5 +240,3 @@ def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | Non
         time_zone=d["time_zone"] or "Asia/Shanghai",
         facilities=tuple(json.loads(d["facilities"] or "[]")),
     )
-
-

@@ -4,19 +4,21 @@ All spatial work happens in the R*Tree (integer coordinates, 1e-7 degree: within
 and in Python over the few candidates it returns; only the stations that are the answer are read
 from ``locations``. So queries cost milliseconds at a million chargers.
 """
+
 from __future__ import annotations
 
 import gc
 import json
 import math
 import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
-from geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon
 from chargers.store.schema import RTREE_UNITS_PER_DEG
 from chargers.store.text import fts_phrase, is_cjk, is_latin, query_terms
+from geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, densify, haversine_km, km_per_deg_lon
 
 
 @dataclass(frozen=True)
@@ -77,23 +79,75 @@ class Station(NamedTuple):
         return (self.lat, self.lon)
 
 
-STATION_COLUMNS = ("pk", "id", "network", "name", "name_en", "address", "city", "city_en", "lat", "lon",
-                   "evse_count", "available_count", "max_power_kw", "standards", "is_green",
-                   "status_updated", "tariff_id", "twentyfourseven")
+STATION_COLUMNS = (
+    "pk",
+    "id",
+    "network",
+    "name",
+    "name_en",
+    "address",
+    "city",
+    "city_en",
+    "lat",
+    "lon",
+    "evse_count",
+    "available_count",
+    "max_power_kw",
+    "standards",
+    "is_green",
+    "status_updated",
+    "tariff_id",
+    "twentyfourseven",
+)
 _SELECT = ", ".join(f"l.{c}" for c in STATION_COLUMNS)
 
 
 def _station(row: Sequence[Any]) -> Station:
-    (pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count, available_count,
-     max_power_kw, standards, is_green, status_updated, tariff_id, twentyfourseven) = row
+    (
+        pk,
+        id_,
+        network,
+        name,
+        name_en,
+        address,
+        city,
+        city_en,
+        lat,
+        lon,
+        evse_count,
+        available_count,
+        max_power_kw,
+        standards,
+        is_green,
+        status_updated,
+        tariff_id,
+        twentyfourseven,
+    ) = row
     std = _STANDARDS.get(standards)
     if std is None:  # a handful of distinct lists: split each once per process
         std = tuple(standards.strip(",").split(",")) if standards else ()
         if len(_STANDARDS) < 256:
             _STANDARDS[standards] = std
-    return Station(pk, id_, network, name, name_en, address, city, city_en, lat, lon, evse_count,
-                   available_count, max_power_kw, std, bool(is_green), status_updated or "", tariff_id,
-                   bool(twentyfourseven))
+    return Station(
+        pk,
+        id_,
+        network,
+        name,
+        name_en,
+        address,
+        city,
+        city_en,
+        lat,
+        lon,
+        evse_count,
+        available_count,
+        max_power_kw,
+        std,
+        bool(is_green),
+        status_updated or "",
+        tariff_id,
+        bool(twentyfourseven),
+    )
 
 
 _STANDARDS: dict[str | None, tuple[str, ...]] = {}
@@ -125,8 +179,9 @@ def _rtree_box(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -
     return math.floor(min_lat * u), math.ceil(max_lat * u), math.floor(min_lon * u), math.ceil(max_lon * u)
 
 
-def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(),
-         max_km: float = 3000.0) -> list[Nearby]:
+def near(
+    conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters = Filters(), max_km: float = 3000.0
+) -> list[Nearby]:
     """The ``n`` stations nearest ``point`` that pass ``filters``, nearest first (ties by id).
 
     Searches a box that doubles until it holds ``n`` matches inside the inscribed circle. Without
@@ -134,11 +189,15 @@ def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters 
     the table, so they join it. Ranked on the table's coordinates."""
     where, fargs = filters.sql()
     if where == "1":
-        sql = (f"SELECT pk, min_lat * {DEG_PER_UNIT}, min_lon * {DEG_PER_UNIT} FROM locations_rtree"
-               " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?")
+        sql = (
+            f"SELECT pk, min_lat * {DEG_PER_UNIT}, min_lon * {DEG_PER_UNIT} FROM locations_rtree"
+            " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?"
+        )
     else:
-        sql = ("SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
-               f" WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}")
+        sql = (
+            "SELECT r.pk, l.lat, l.lon FROM locations_rtree r JOIN locations l ON l.pk = r.pk"
+            f" WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND {where}"
+        )
     radius = 5.0
     while True:
         dlat = radius / KM_PER_DEG_LAT
@@ -159,23 +218,32 @@ def near(conn: sqlite3.Connection, point: LatLon, n: int = 10, filters: Filters 
 
 def _stations_by_pk(conn: sqlite3.Connection, pks: list[int]) -> list[Station]:
     rows = conn.execute(
-        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?))", (json.dumps(pks),),
+        f"SELECT {_SELECT} FROM locations l WHERE l.pk IN (SELECT value FROM json_each(?))",
+        (json.dumps(pks),),
     ).fetchall()
     return [_station(r) for r in rows]
 
 
-def along_route(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
-                filters: Filters = Filters()) -> list[AlongRoute]:
+def along_route(
+    conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0, filters: Filters = Filters()
+) -> list[AlongRoute]:
     """Every station within ``corridor_km`` of the polyline, ordered by distance along it
     (ties by id). See :func:`along_route_rows` for how, and for a leaner answer."""
     with paused_gc():
-        return [AlongRoute(_station(row), along, off2 ** 0.5)
-                for along, _, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)]
+        return [
+            AlongRoute(_station(row), along, off2**0.5)
+            for along, _, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)
+        ]
 
 
-def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float = 5.0,
-                     filters: Filters = Filters(), columns: Sequence[str] = ("id",),
-                     step_km: float = 25.0) -> list[tuple[Any, ...]]:
+def along_route_rows(
+    conn: sqlite3.Connection,
+    points: Sequence[LatLon],
+    corridor_km: float = 5.0,
+    filters: Filters = Filters(),
+    columns: Sequence[str] = ("id",),
+    step_km: float = 25.0,
+) -> list[tuple[Any, ...]]:
     """The stations of :func:`along_route` as plain rows ``(*columns, along_km, off_route_km)``
     of the ``locations`` table's ``columns``, in the same order.
 
@@ -193,12 +261,18 @@ def along_route_rows(conn: sqlite3.Connection, points: Sequence[LatLon], corrido
     with paused_gc():
         hits = _corridor(conn, points, corridor_km, filters, columns, step_km)
         if hits and len(hits[0][3]) == n:
-            return [row + (along, off2 ** 0.5) for along, _, off2, row in hits]
-        return [row[:n] + (along, off2 ** 0.5) for along, _, off2, row in hits]
+            return [(*row, along, off2**0.5) for along, _, off2, row in hits]
+        return [(*row[:n], along, off2**0.5) for along, _, off2, row in hits]
 
 
-def _corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float, filters: Filters,
-              columns: Sequence[str], step_km: float) -> list[tuple[float, str, float, tuple[Any, ...]]]:
+def _corridor(
+    conn: sqlite3.Connection,
+    points: Sequence[LatLon],
+    corridor_km: float,
+    filters: Filters,
+    columns: Sequence[str],
+    step_km: float,
+) -> list[tuple[float, str, float, tuple[Any, ...]]]:
     """(along_km, id, off_route_km², row) of every station in the corridor, in order; the row holds
     ``columns`` and then ``pk`` and ``id`` where ``columns`` lacks them."""
     if len(points) < 2:
@@ -222,15 +296,18 @@ def _corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: f
     return hits
 
 
-def _in_corridor(conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float,
-                 step_km: float) -> dict[int, tuple[float, float]]:
+def _in_corridor(
+    conn: sqlite3.Connection, points: Sequence[LatLon], corridor_km: float, step_km: float
+) -> dict[int, tuple[float, float]]:
     """pk → (off_route_km², along_km) of every station within ``corridor_km`` of the polyline,
     measured to the nearest piece of it (a station near a bend is in several pieces' boxes)."""
     pts = densify(points, step_km)
     cum = cumulative_km(pts)
     inside: dict[int, tuple[float, float]] = {}
-    probe = ("SELECT pk, min_lat, min_lon FROM locations_rtree"
-             " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?")
+    probe = (
+        "SELECT pk, min_lat, min_lon FROM locations_rtree"
+        " WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?"
+    )
     dlat = corridor_km / KM_PER_DEG_LAT
     limit2 = corridor_km * corridor_km
     ky = KM_PER_DEG_LAT * DEG_PER_UNIT  # km per R*Tree unit of latitude
@@ -294,7 +371,9 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filter
         clauses.append("l.pk IN (SELECT rowid FROM locations_words WHERE locations_words MATCH ?)")
         cargs.append(" AND ".join(words))
     for t in short:
-        clauses.append("(l.name || ' ' || l.name_en || ' ' || l.address || ' ' || l.city || ' ' || l.city_en) LIKE ? ESCAPE '\\'")
+        clauses.append(
+            "(l.name || ' ' || l.name_en || ' ' || l.address || ' ' || l.city || ' ' || l.city_en) LIKE ? ESCAPE '\\'"
+        )
         cargs.append("%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     rows = conn.execute(
         f"SELECT {_SELECT} FROM locations l WHERE {' AND '.join(clauses)} ORDER BY l.max_power_kw DESC, l.id LIMIT ?",
@@ -327,4 +406,3 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "networks": per,
         "meta": meta,
     }
-

@@ -4,11 +4,12 @@ A file that is not SQLite, or is SQLite but not ours, or was written by a newer 
 and is left untouched. Migrations run in one transaction each; ``meta.schema_version`` says where
 a file stands. WAL lets the head-unit UI read while the sync client writes.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
@@ -20,33 +21,84 @@ APPLICATION_ID = 0x49564943  # "IVIC": marks the file as ours for `file(1)` and 
 
 def _v1(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
-    db["locations"].create({
-        "pk": int, "id": str, "party_id": str, "network": str, "name": str, "name_en": str,
-        "address": str, "city": str, "city_en": str, "postal_code": str, "lat": float, "lon": float,
-        "twentyfourseven": int, "regular_hours": str, "is_green": int, "energy_sources": str,
-        "time_zone": str, "facilities": str, "last_updated": str,
-        # Aggregates over the EVSEs, kept by the writer so that filters need no join.
-        "evse_count": int, "available_count": int, "max_power_kw": float, "standards": str,
-        "status_updated": str, "tariff_id": str,
-        # Chinese bigrams and English/pinyin words (see chargers.store.text), indexed below.
-        "grams": str,
-    }, pk="pk", not_null={"id", "network", "lat", "lon"})
+    db["locations"].create(
+        {
+            "pk": int,
+            "id": str,
+            "party_id": str,
+            "network": str,
+            "name": str,
+            "name_en": str,
+            "address": str,
+            "city": str,
+            "city_en": str,
+            "postal_code": str,
+            "lat": float,
+            "lon": float,
+            "twentyfourseven": int,
+            "regular_hours": str,
+            "is_green": int,
+            "energy_sources": str,
+            "time_zone": str,
+            "facilities": str,
+            "last_updated": str,
+            # Aggregates over the EVSEs, kept by the writer so that filters need no join.
+            "evse_count": int,
+            "available_count": int,
+            "max_power_kw": float,
+            "standards": str,
+            "status_updated": str,
+            "tariff_id": str,
+            # Chinese bigrams and English/pinyin words (see chargers.store.text), indexed below.
+            "grams": str,
+        },
+        pk="pk",
+        not_null={"id", "network", "lat", "lon"},
+    )
     db["locations"].create_index(["id"], unique=True)
-    db["evses"].create({
-        "pk": int, "location_pk": int, "uid": str, "evse_id": str, "status": str,
-        "max_power_kw": float, "last_updated": str,
-    }, pk="pk", foreign_keys=[("location_pk", "locations", "pk")], not_null={"uid", "status"})
+    db["evses"].create(
+        {
+            "pk": int,
+            "location_pk": int,
+            "uid": str,
+            "evse_id": str,
+            "status": str,
+            "max_power_kw": float,
+            "last_updated": str,
+        },
+        pk="pk",
+        foreign_keys=[("location_pk", "locations", "pk")],
+        not_null={"uid", "status"},
+    )
     db["evses"].create_index(["uid"], unique=True)
     db["evses"].create_index(["location_pk"])
-    db["connectors"].create({
-        "evse_pk": int, "id": str, "standard": str, "format": str, "power_type": str,
-        "max_voltage": int, "max_amperage": int, "max_power_kw": float, "tariff_ids": str,
-        "last_updated": str,
-    }, pk=("evse_pk", "id"), foreign_keys=[("evse_pk", "evses", "pk")])
+    db["connectors"].create(
+        {
+            "evse_pk": int,
+            "id": str,
+            "standard": str,
+            "format": str,
+            "power_type": str,
+            "max_voltage": int,
+            "max_amperage": int,
+            "max_power_kw": float,
+            "tariff_ids": str,
+            "last_updated": str,
+        },
+        pk=("evse_pk", "id"),
+        foreign_keys=[("evse_pk", "evses", "pk")],
+    )
     db["tariffs"].create({"id": str, "party_id": str, "currency": str, "last_updated": str}, pk="id")
-    db["tariff_windows"].create({
-        "tariff_id": str, "start": str, "end": str, "energy_cny_per_kwh": float, "service_cny_per_kwh": float,
-    }, foreign_keys=[("tariff_id", "tariffs", "id")])
+    db["tariff_windows"].create(
+        {
+            "tariff_id": str,
+            "start": str,
+            "end": str,
+            "energy_cny_per_kwh": float,
+            "service_cny_per_kwh": float,
+        },
+        foreign_keys=[("tariff_id", "tariffs", "id")],
+    )
     db["tariff_windows"].create_index(["tariff_id"])
     db.execute("CREATE VIRTUAL TABLE locations_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)")
     # Trigram full-text search over the Chinese fields: substrings of three characters or more.
@@ -150,7 +202,8 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Databas
             conn.close()
             raise SchemaTooOldError(
                 f"{path} has schema version {version} and needs migrating to {SCHEMA_VERSION}, but was opened"
-                " read-only; open it once read-write (e.g. `ivi cache stats --db PATH`)")
+                " read-only; open it once read-write (e.g. `ivi cache stats --db PATH`)"
+            )
         return db
     if not memory:
         conn.execute("PRAGMA journal_mode = WAL")

@@ -9,19 +9,23 @@ the new set after it, never a mix.
 
 EVSE statuses follow one rule everywhere: the status with the later ``last_updated`` wins.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from chargers.errors import StoreError
 from chargers.models import PARTY_TO_NETWORK, Location, Tariff
 from chargers.store import writer
 from chargers.store.text import search_words
 
-SHADOW_DDL = ("CREATE TABLE IF NOT EXISTS sync_shadow (version INTEGER NOT NULL, idx INTEGER NOT NULL,"
-              " payload BLOB NOT NULL, PRIMARY KEY (version, idx))")
+SHADOW_DDL = (
+    "CREATE TABLE IF NOT EXISTS sync_shadow (version INTEGER NOT NULL, idx INTEGER NOT NULL,"
+    " payload BLOB NOT NULL, PRIMARY KEY (version, idx))"
+)
 
 StatusRow = tuple[str, str, str]  # uid, status, last_updated
 
@@ -47,7 +51,9 @@ def begin_snapshot(conn: sqlite3.Connection) -> None:
 
 
 def stage_chunk(conn: sqlite3.Connection, version: int, index: int, payload: bytes) -> None:
-    conn.execute("INSERT OR REPLACE INTO sync_shadow (version, idx, payload) VALUES (?, ?, ?)", (version, index, payload))
+    conn.execute(
+        "INSERT OR REPLACE INTO sync_shadow (version, idx, payload) VALUES (?, ?, ?)", (version, index, payload)
+    )
 
 
 def staged_indexes(conn: sqlite3.Connection, version: int) -> list[int]:
@@ -82,7 +88,8 @@ def _statuses_of(conn: sqlite3.Connection, location_ids: Sequence[str] | None) -
         return conn.execute("SELECT uid, status, last_updated FROM evses").fetchall()
     return conn.execute(
         "SELECT e.uid, e.status, e.last_updated FROM evses e JOIN locations l ON l.pk = e.location_pk"
-        " WHERE l.id IN (SELECT value FROM json_each(?))", (json.dumps(list(location_ids)),),
+        " WHERE l.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(location_ids)),),
     ).fetchall()
 
 
@@ -90,11 +97,18 @@ def _position(conn: sqlite3.Connection, version: int, status_seq: int) -> None:
     writer.set_meta(conn, sync_version=str(version), sync_status_seq=str(status_seq))
 
 
-def apply_delta(conn: sqlite3.Connection, version: int, status_seq: int, upsert_locations: Sequence[Location],
-                remove_locations: Sequence[str], upsert_tariffs: Sequence[Tariff], remove_tariffs: Sequence[str]) -> None:
+def apply_delta(
+    conn: sqlite3.Connection,
+    version: int,
+    status_seq: int,
+    upsert_locations: Sequence[Location],
+    remove_locations: Sequence[str],
+    upsert_tariffs: Sequence[Tariff],
+    remove_tariffs: Sequence[str],
+) -> None:
     """One delta, inside the caller's transaction. Statuses the cache already holds that are
     newer than the delta's (the status stream overtook it) are kept."""
-    kept = _statuses_of(conn, [l.id for l in upsert_locations])
+    kept = _statuses_of(conn, [loc.id for loc in upsert_locations])
     writer.upsert_tariffs(conn, upsert_tariffs)
     writer.upsert_locations(conn, upsert_locations)
     writer.delete_locations(conn, remove_locations)
@@ -104,8 +118,9 @@ def apply_delta(conn: sqlite3.Connection, version: int, status_seq: int, upsert_
     _position(conn, version, status_seq)
 
 
-def replace_all(conn: sqlite3.Connection, chunks: Iterable[tuple[list[Any], list[Any]]],
-                version: int, status_seq: int) -> int:
+def replace_all(
+    conn: sqlite3.Connection, chunks: Iterable[tuple[list[Any], list[Any]]], version: int, status_seq: int
+) -> int:
     """Swap the whole dataset for the snapshot's checked ``(location rows, tariff rows)`` (the
     layout of ``sync.protocol.rows``), inside the caller's transaction; returns the number of
     locations. Newer statuses the cache held survive; the shadow is cleared.
@@ -132,20 +147,42 @@ def replace_all(conn: sqlite3.Connection, chunks: Iterable[tuple[list[Any], list
 
 
 def _insert_tariff_rows(conn: sqlite3.Connection, tariffs: list[Any]) -> None:
-    conn.executemany("INSERT INTO tariffs (id, party_id, currency, last_updated) VALUES (?, ?, ?, ?)",
-                     (t[:4] for t in tariffs))
     conn.executemany(
-        "INSERT INTO tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh) VALUES (?, ?, ?, ?, ?)",
-        ((t[0], *w) for t in tariffs for w in t[4]))
+        "INSERT INTO tariffs (id, party_id, currency, last_updated) VALUES (?, ?, ?, ?)", (t[:4] for t in tariffs)
+    )
+    conn.executemany(
+        "INSERT INTO tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh) VALUES "
+        "(?, ?, ?, ?, ?)",
+        ((t[0], *w) for t in tariffs for w in t[4]),
+    )
 
 
-def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], kept: dict[str, tuple[str, str]],
-                          pks: list[int]) -> None:
+def _insert_location_rows(
+    conn: sqlite3.Connection, locations: list[Any], kept: dict[str, tuple[str, str]], pks: list[int]
+) -> None:
     loc_pk, evse_pk = pks
     locations = writer.spatial_order(locations, lambda r: (r[8], r[9]))  # see writer.upsert_locations
     loc_rows, evse_rows, connector_rows = [], [], []
-    for (lid, party, name, name_en, address, city, city_en, postal, lat, lon, t247, hours, green, sources, tz,
-         facilities, last_updated, evses) in locations:
+    for (
+        lid,
+        party,
+        name,
+        name_en,
+        address,
+        city,
+        city_en,
+        postal,
+        lat,
+        lon,
+        t247,
+        hours,
+        green,
+        sources,
+        tz,
+        facilities,
+        last_updated,
+        evses,
+    ) in locations:
         loc_pk += 1
         available, loc_kw, status_updated = 0, 0.0, ""
         standards: set[str] = set()
@@ -171,22 +208,54 @@ def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], kept: 
             available += status == "AVAILABLE"
             loc_kw = evse_kw if evse_kw > loc_kw else loc_kw
             status_updated = ts if ts > status_updated else status_updated
-        loc_rows.append((
-            loc_pk, lid, party, PARTY_TO_NETWORK.get(party, party), name, name_en, address, city, city_en, postal,
-            lat, lon, t247, hours, green, sources, tz, facilities, last_updated, len(evses), available, loc_kw,
-            "," + ",".join(sorted(standards)) + "," if standards else "", status_updated, dc_tariff or any_tariff,
-            search_words((name, address, city), (name_en, city_en)),
-        ))
+        loc_rows.append(
+            (
+                loc_pk,
+                lid,
+                party,
+                PARTY_TO_NETWORK.get(party, party),
+                name,
+                name_en,
+                address,
+                city,
+                city_en,
+                postal,
+                lat,
+                lon,
+                t247,
+                hours,
+                green,
+                sources,
+                tz,
+                facilities,
+                last_updated,
+                len(evses),
+                available,
+                loc_kw,
+                "," + ",".join(sorted(standards)) + "," if standards else "",
+                status_updated,
+                dc_tariff or any_tariff,
+                search_words((name, address, city), (name_en, city_en)),
+            )
+        )
     pks[:] = [loc_pk, evse_pk]
     conn.executemany(_INSERT_LOCATION, loc_rows)
-    conn.executemany("INSERT INTO evses (pk, location_pk, uid, evse_id, status, max_power_kw, last_updated)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?)", evse_rows)
-    conn.executemany("INSERT INTO connectors (evse_pk, id, standard, format, power_type, max_voltage, max_amperage,"
-                     " max_power_kw, tariff_ids, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", connector_rows)
+    conn.executemany(
+        "INSERT INTO evses (pk, location_pk, uid, evse_id, status, max_power_kw, last_updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        evse_rows,
+    )
+    conn.executemany(
+        "INSERT INTO connectors (evse_pk, id, standard, format, power_type, max_voltage, max_amperage,"
+        " max_power_kw, tariff_ids, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        connector_rows,
+    )
 
 
-_INSERT_LOCATION = (f"INSERT INTO locations (pk, {', '.join(writer.LOCATION_COLUMNS)})"
-                    f" VALUES ({', '.join('?' * (len(writer.LOCATION_COLUMNS) + 1))})")
+_INSERT_LOCATION = (
+    f"INSERT INTO locations (pk, {', '.join(writer.LOCATION_COLUMNS)})"
+    f" VALUES ({', '.join('?' * (len(writer.LOCATION_COLUMNS) + 1))})"
+)
 
 
 def dump_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
@@ -195,13 +264,22 @@ def dump_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     loc_cols = ", ".join(f"l.{c}" for c in writer.LOCATION_COLUMNS)
     return {
         "locations": sorted(conn.execute(f"SELECT {loc_cols} FROM locations l").fetchall()),
-        "evses": sorted(conn.execute(
-            "SELECT l.id, e.uid, e.evse_id, e.status, e.max_power_kw, e.last_updated FROM evses e"
-            " JOIN locations l ON l.pk = e.location_pk").fetchall()),
-        "connectors": sorted(conn.execute(
-            "SELECT e.uid, c.id, c.standard, c.format, c.power_type, c.max_voltage, c.max_amperage, c.max_power_kw,"
-            " c.tariff_ids, c.last_updated FROM connectors c JOIN evses e ON e.pk = c.evse_pk").fetchall()),
+        "evses": sorted(
+            conn.execute(
+                "SELECT l.id, e.uid, e.evse_id, e.status, e.max_power_kw, e.last_updated FROM evses e"
+                " JOIN locations l ON l.pk = e.location_pk"
+            ).fetchall()
+        ),
+        "connectors": sorted(
+            conn.execute(
+                "SELECT e.uid, c.id, c.standard, c.format, c.power_type, c.max_voltage, c.max_amperage, c.max_power_kw,"
+                " c.tariff_ids, c.last_updated FROM connectors c JOIN evses e ON e.pk = c.evse_pk"
+            ).fetchall()
+        ),
         "tariffs": sorted(conn.execute("SELECT id, party_id, currency, last_updated FROM tariffs").fetchall()),
-        "tariff_windows": sorted(conn.execute(
-            "SELECT tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows").fetchall()),
+        "tariff_windows": sorted(
+            conn.execute(
+                "SELECT tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows"
+            ).fetchall()
+        ),
     }

@@ -6,6 +6,7 @@ two (蔚来, 上海, 小鹏), so every run of Chinese characters is also stored 
 English and pinyin words (``Shanghai``, ``Wanda``), matched by prefix: drivers type the start of
 a word, and tokenising long English names as trigrams would triple the import time.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ def bigrams(*texts: str) -> list[str]:
     grams: list[str] = []
     for text in texts:
         for run in _CJK_RUN.findall(text or ""):
-            grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
             if len(run) == 1:
                 grams.append(run)
     return grams

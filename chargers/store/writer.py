@@ -2,24 +2,47 @@
 EVSE statuses. Every public function here runs inside the caller's single transaction, so a
 crash leaves the previous state, never half of a batch.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Callable, Iterable, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
-from geo.geometry import hilbert_key
 from chargers.models import Location, Tariff
 from chargers.store.schema import RTREE_ROWS
 from chargers.store.text import search_words
+from geo.geometry import hilbert_key
 
 T = TypeVar("T")
 
 LOCATION_COLUMNS = (
-    "id", "party_id", "network", "name", "name_en", "address", "city", "city_en", "postal_code",
-    "lat", "lon", "twentyfourseven", "regular_hours", "is_green", "energy_sources", "time_zone",
-    "facilities", "last_updated", "evse_count", "available_count", "max_power_kw", "standards",
-    "status_updated", "tariff_id", "grams",
+    "id",
+    "party_id",
+    "network",
+    "name",
+    "name_en",
+    "address",
+    "city",
+    "city_en",
+    "postal_code",
+    "lat",
+    "lon",
+    "twentyfourseven",
+    "regular_hours",
+    "is_green",
+    "energy_sources",
+    "time_zone",
+    "facilities",
+    "last_updated",
+    "evse_count",
+    "available_count",
+    "max_power_kw",
+    "standards",
+    "status_updated",
+    "tariff_id",
+    "grams",
 )
 _UPSERT_LOCATION = (
     f"INSERT INTO locations ({', '.join(LOCATION_COLUMNS)}) VALUES ({', '.join('?' * len(LOCATION_COLUMNS))}) "
@@ -33,14 +56,30 @@ def location_row(loc: Location) -> tuple[object, ...]:
     tariff = next((t for c in connectors if c.power_type == "DC" for t in c.tariff_ids), None)
     tariff = tariff or next((t for c in connectors for t in c.tariff_ids), None)
     return (
-        loc.id, loc.party_id, loc.network, loc.name, loc.name_en, loc.address, loc.city, loc.city_en,
-        loc.postal_code, loc.lat, loc.lon, int(loc.twentyfourseven),
+        loc.id,
+        loc.party_id,
+        loc.network,
+        loc.name,
+        loc.name_en,
+        loc.address,
+        loc.city,
+        loc.city_en,
+        loc.postal_code,
+        loc.lat,
+        loc.lon,
+        int(loc.twentyfourseven),
         json.dumps([[h.weekday, h.period_begin, h.period_end] for h in loc.regular_hours]),
-        int(loc.is_green_energy), json.dumps([list(s) for s in loc.energy_sources]), loc.time_zone,
-        json.dumps(list(loc.facilities)), loc.last_updated,
-        len(loc.evses), sum(e.status == "AVAILABLE" for e in loc.evses), loc.max_power_kw,
+        int(loc.is_green_energy),
+        json.dumps([list(s) for s in loc.energy_sources]),
+        loc.time_zone,
+        json.dumps(list(loc.facilities)),
+        loc.last_updated,
+        len(loc.evses),
+        sum(e.status == "AVAILABLE" for e in loc.evses),
+        loc.max_power_kw,
         "," + ",".join(standards) + "," if standards else "",
-        max((e.last_updated for e in loc.evses), default=""), tariff,
+        max((e.last_updated for e in loc.evses), default=""),
+        tariff,
         search_words((loc.name, loc.address, loc.city), (loc.name_en, loc.city_en)),
     )
 
@@ -52,14 +91,14 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
     are neighbours in the table: a corridor query at a million chargers then reads runs of pages."""
     if not locations:
         return 0
-    locations = spatial_order(locations, lambda l: (l.lat, l.lon))
-    ids = [l.id for l in locations]
+    locations = spatial_order(locations, lambda loc: (loc.lat, loc.lon))
+    ids = [loc.id for loc in locations]
     existing = [(pk,) for _, pk in _pks(conn, ids)]
     # Children and index entries of replaced locations go first; a fresh import has none.
     _unindex(conn, [pk for (pk,) in existing])
     conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", existing)
     conn.executemany("DELETE FROM evses WHERE location_pk = ?", existing)
-    conn.executemany(_UPSERT_LOCATION, (location_row(l) for l in locations))
+    conn.executemany(_UPSERT_LOCATION, (location_row(loc) for loc in locations))
     pks = dict(_pks(conn, ids))
     pk_list = [(pks[i],) for i in ids]
     _index(conn, [pk for (pk,) in pk_list])
@@ -71,17 +110,31 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
         "INSERT INTO evses (location_pk, uid, evse_id, status, max_power_kw, last_updated) VALUES (?, ?, ?, ?, ?, ?)",
         evse_rows,
     )
-    uid_pk = dict(conn.execute(
-        "SELECT uid, pk FROM evses WHERE location_pk IN (SELECT value FROM json_each(?))",
-        (json.dumps([p for (p,) in pk_list]),),
-    ).fetchall())
+    uid_pk = dict(
+        conn.execute(
+            "SELECT uid, pk FROM evses WHERE location_pk IN (SELECT value FROM json_each(?))",
+            (json.dumps([p for (p,) in pk_list]),),
+        ).fetchall()
+    )
     conn.executemany(
         "INSERT INTO connectors (evse_pk, id, standard, format, power_type, max_voltage, max_amperage,"
         " max_power_kw, tariff_ids, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (uid_pk[e.uid], c.id, c.standard, c.format, c.power_type, c.max_voltage, c.max_amperage,
-             c.power_kw, ",".join(c.tariff_ids), c.last_updated)
-            for loc in locations for e in loc.evses for c in e.connectors
+            (
+                uid_pk[e.uid],
+                c.id,
+                c.standard,
+                c.format,
+                c.power_type,
+                c.max_voltage,
+                c.max_amperage,
+                c.power_kw,
+                ",".join(c.tariff_ids),
+                c.last_updated,
+            )
+            for loc in locations
+            for e in loc.evses
+            for c in e.connectors
         ),
     )
     return len(locations)
@@ -102,7 +155,11 @@ def _index(conn: sqlite3.Connection, pks: list[int]) -> None:
         return
     arg = (json.dumps(pks),)
     conn.execute(f"INSERT INTO locations_rtree {RTREE_ROWS} WHERE pk {_IN_PKS}", arg)
-    conn.execute(f"INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations WHERE pk {_IN_PKS}", arg)
+    conn.execute(
+        "INSERT INTO locations_fts(rowid, name, address, city) SELECT pk, name, address, city FROM locations "
+        f"WHERE pk {_IN_PKS}",
+        arg,
+    )
     conn.execute(f"INSERT INTO locations_words(rowid, grams) SELECT pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
 
 
@@ -122,10 +179,14 @@ def _unindex(conn: sqlite3.Connection, pks: list[int]) -> None:
     conn.execute(f"DELETE FROM locations_rtree WHERE pk {_IN_PKS}", arg)
     conn.execute(
         "INSERT INTO locations_fts(locations_fts, rowid, name, address, city)"
-        f" SELECT 'delete', pk, name, address, city FROM locations WHERE pk {_IN_PKS}", arg)
+        f" SELECT 'delete', pk, name, address, city FROM locations WHERE pk {_IN_PKS}",
+        arg,
+    )
     conn.execute(
         "INSERT INTO locations_words(locations_words, rowid, grams)"
-        f" SELECT 'delete', pk, grams FROM locations WHERE pk {_IN_PKS}", arg)
+        f" SELECT 'delete', pk, grams FROM locations WHERE pk {_IN_PKS}",
+        arg,
+    )
 
 
 def _pks(conn: sqlite3.Connection, ids: list[str]) -> list[tuple[str, int]]:

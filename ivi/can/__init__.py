@@ -14,31 +14,73 @@ Public API (stable; the UI and the planner use only this)::
     reader.stop()
 
     # another car: CanReader(source, dbc="car.dbc", mapping="car_vss.json")
-    # simulator:   Simulator(polyline, start_soc_percent=80, speedup=10).run(bus=..., stop_event=...)
+    # simulator:   run_simulator(Simulator(polyline, start_soc_percent=80, speedup=10), bus, stop_event=...)
 
 Pure parts (``Decoder``, ``VehicleState``, ``Simulator.frames``) take time as an argument.
 """
+
 from ivi.can.dbc import CanDatabase, MessageSpec, SignalSpec
 from ivi.can.decoder import Decoder, Frame, Rejection, RejectReason, SignalUpdate
 from ivi.can.errors import (
-    BusError, CanError, DatabaseError, LogFileError, MappingError, SimulationError, TransformError,
+    BusError,
+    CanError,
+    DatabaseError,
+    LogFileError,
+    MappingError,
+    SimulationError,
+    TransformError,
 )
 from ivi.can.mapping import MappingEntry, VssMapping, load_mapping
 from ivi.can.reader import BusSource, CanReader, LogSource, ReaderStatus
-from ivi.can.state import (
-    PACK_CURRENT, PACK_VOLTAGE, SOC_CURRENT, SOC_DISPLAYED, SPEED, ConsumptionLearner, SignalValue,
-    VehicleSnapshot, VehicleState,
-)
-from ivi.can.simulator import ChargeStop, FaultConfig, Silence, Simulator
 from ivi.can.sim_runner import run_simulator
+from ivi.can.simulator import ChargeStop, FaultConfig, Silence, Simulator
+from ivi.can.state import (
+    PACK_CURRENT,
+    PACK_VOLTAGE,
+    SOC_CURRENT,
+    SOC_DISPLAYED,
+    SPEED,
+    ConsumptionLearner,
+    SignalValue,
+    VehicleSnapshot,
+    VehicleState,
+)
 
 __all__ = [
-    "CanDatabase", "MessageSpec", "SignalSpec",
-    "Decoder", "Frame", "Rejection", "RejectReason", "SignalUpdate",
-    "BusError", "CanError", "DatabaseError", "LogFileError", "MappingError", "SimulationError", "TransformError",
-    "MappingEntry", "VssMapping", "load_mapping",
-    "BusSource", "CanReader", "LogSource", "ReaderStatus",
-    "PACK_CURRENT", "PACK_VOLTAGE", "SOC_CURRENT", "SOC_DISPLAYED", "SPEED", "ConsumptionLearner",
-    "SignalValue", "VehicleSnapshot", "VehicleState",
-    "ChargeStop", "FaultConfig", "Silence", "Simulator", "run_simulator",
+    "PACK_CURRENT",
+    "PACK_VOLTAGE",
+    "SOC_CURRENT",
+    "SOC_DISPLAYED",
+    "SPEED",
+    "BusError",
+    "BusSource",
+    "CanDatabase",
+    "CanError",
+    "CanReader",
+    "ChargeStop",
+    "ConsumptionLearner",
+    "DatabaseError",
+    "Decoder",
+    "FaultConfig",
+    "Frame",
+    "LogFileError",
+    "LogSource",
+    "MappingEntry",
+    "MappingError",
+    "MessageSpec",
+    "ReaderStatus",
+    "RejectReason",
+    "Rejection",
+    "SignalSpec",
+    "SignalUpdate",
+    "SignalValue",
+    "Silence",
+    "SimulationError",
+    "Simulator",
+    "TransformError",
+    "VehicleSnapshot",
+    "VehicleState",
+    "VssMapping",
+    "load_mapping",
+    "run_simulator",
 ]

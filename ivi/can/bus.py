@@ -5,12 +5,14 @@ listener that hands frames to a callback on the Notifier thread.
 Every python-can failure leaves this module as a :class:`~ivi.can.errors.BusError` or
 :class:`~ivi.can.errors.LogFileError` carrying a sentence a driver's engineer can act on.
 """
+
 from __future__ import annotations
 
 import struct
 import threading
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterator
+from typing import Any
 
 import can
 
@@ -22,8 +24,9 @@ LOG_SUFFIXES = (".asc", ".blf", ".log", ".trc", ".csv")
 Bus = can.BusABC
 
 
-def open_bus(interface: str, channel: str, *, can_filters: list[dict[str, Any]] | None = None,
-             **options: Any) -> can.BusABC:
+def open_bus(
+    interface: str, channel: str, *, can_filters: list[dict[str, Any]] | None = None, **options: Any
+) -> can.BusABC:
     """Open any python-can interface (``virtual``, ``remote``, ``socketcan``, ...) with filters."""
     try:
         return can.Bus(interface=interface, channel=channel, can_filters=can_filters, **options)
@@ -34,9 +37,16 @@ def open_bus(interface: str, channel: str, *, can_filters: list[dict[str, Any]] 
 
 
 def to_message(frame: Frame) -> can.Message:
-    return can.Message(arbitration_id=frame.arbitration_id, data=frame.data, timestamp=frame.timestamp_s,
-                       is_extended_id=frame.is_extended, is_remote_frame=frame.is_remote,
-                       is_error_frame=frame.is_error, dlc=len(frame.data), check=False)
+    return can.Message(
+        arbitration_id=frame.arbitration_id,
+        data=frame.data,
+        timestamp=frame.timestamp_s,
+        is_extended_id=frame.is_extended,
+        is_remote_frame=frame.is_remote,
+        is_error_frame=frame.is_error,
+        dlc=len(frame.data),
+        check=False,
+    )
 
 
 def filters_in_software(bus: can.BusABC) -> bool:
@@ -48,8 +58,14 @@ def filters_in_software(bus: can.BusABC) -> bool:
 
 def raw_frame(msg: can.Message) -> RawFrame:
     data = msg.data
-    return (msg.arbitration_id, bytes(data[:msg.dlc]) if data is not None else b"", msg.timestamp,
-            msg.is_extended_id, msg.is_remote_frame, msg.is_error_frame)
+    return (
+        msg.arbitration_id,
+        bytes(data[: msg.dlc]) if data is not None else b"",
+        msg.timestamp,
+        msg.is_extended_id,
+        msg.is_remote_frame,
+        msg.is_error_frame,
+    )
 
 
 def to_frame(msg: can.Message) -> Frame:
@@ -109,17 +125,18 @@ def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[
                 count += len(batch)
                 yield batch
                 batch = []
-    except (ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError, OSError,
-            can.CanError) as exc:
+    except (ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError, OSError, can.CanError) as exc:
         if batch:
             yield batch
-        raise LogFileError(f"CAN log {path} is damaged after {count + len(batch)} frames: "
-                           f"{exc or type(exc).__name__}") from None
+        raise LogFileError(
+            f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
+        ) from None
     except Exception as exc:  # e.g. BLFParseError, zlib errors in a truncated BLF
         if batch:
             yield batch
-        raise LogFileError(f"CAN log {path} is damaged after {count + len(batch)} frames: "
-                           f"{exc or type(exc).__name__}") from None
+        raise LogFileError(
+            f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
+        ) from None
     finally:
         stop = getattr(reader, "stop", None)
         if stop:
@@ -127,10 +144,12 @@ def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[
     if batch:
         count += len(batch)
         yield batch
-    expected_size = getattr(reader, "file_size", None)   # BLF headers record the file's size
+    expected_size = getattr(reader, "file_size", None)  # BLF headers record the file's size
     if isinstance(expected_size, int) and expected_size > 0 and path.stat().st_size < expected_size:
-        raise LogFileError(f"CAN log {path} is truncated: {path.stat().st_size} of {expected_size} bytes "
-                           f"({count} frames before the cut were read)")
+        raise LogFileError(
+            f"CAN log {path} is truncated: {path.stat().st_size} of {expected_size} bytes "
+            f"({count} frames before the cut were read)"
+        )
     if count == 0:
         raise LogFileError(f"CAN log {path} holds no CAN frames (is it a {path.suffix} log?)")
 
@@ -163,7 +182,7 @@ class LogWriter:
     def close(self) -> None:
         self._logger.stop()
 
-    def __enter__(self) -> "LogWriter":
+    def __enter__(self) -> LogWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -184,8 +203,13 @@ class _Listener(can.Listener):
 class FrameNotifier:
     """A python-can Notifier thread delivering frames of one bus to ``on_frame``."""
 
-    def __init__(self, bus: can.BusABC, on_frame: Callable[[Frame], None],
-                 on_error: Callable[[Exception], None], timeout_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        bus: can.BusABC,
+        on_frame: Callable[[Frame], None],
+        on_error: Callable[[Exception], None],
+        timeout_s: float = 0.1,
+    ) -> None:
         self._notifier = can.Notifier(bus, [_Listener(on_frame, on_error)], timeout=timeout_s)
 
     def stop(self, timeout_s: float = 1.0) -> None:
@@ -198,9 +222,16 @@ class BatchReceiver:
     state updates are paid per batch rather than per frame. ``accept_ids`` (keys ``id | extended << 29``)
     drops foreign frames with one set lookup, for buses that would otherwise filter in Python."""
 
-    def __init__(self, bus: can.BusABC, on_batch: Callable[[list[RawFrame]], None],
-                 on_error: Callable[[Exception], None], *, accept_ids: Collection[int] | None = None,
-                 timeout_s: float = 0.1, max_batch: int = 256) -> None:
+    def __init__(
+        self,
+        bus: can.BusABC,
+        on_batch: Callable[[list[RawFrame]], None],
+        on_error: Callable[[Exception], None],
+        *,
+        accept_ids: Collection[int] | None = None,
+        timeout_s: float = 0.1,
+        max_batch: int = 256,
+    ) -> None:
         self._bus, self._on_batch, self._on_error = bus, on_batch, on_error
         self._accept = frozenset(accept_ids) if accept_ids is not None else None
         self._timeout_s, self._max_batch = timeout_s, max_batch

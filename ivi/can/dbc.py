@@ -4,12 +4,14 @@
 time, senders, scaling, range, value names, end-to-end protection) plus bytes ↔ values
 encoding. Decoding is pure: bytes in, a dict of physical values out.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import cantools
 import cantools.database
@@ -31,7 +33,7 @@ class SignalSpec:
     offset: float
     choices: Mapping[int, str] | None = None
     comment: str = ""
-    layout: "BitLayout | None" = None
+    layout: BitLayout | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class CanDatabase:
     _encoders: Mapping[int, Callable[[Mapping[str, Any]], bytes]] = field(repr=False, compare=False)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "CanDatabase":
+    def load(cls, path: str | Path | None = None) -> CanDatabase:
         """Load a DBC file (default: the bundled reference car). Raises ``DatabaseError``."""
         if path is None:
             ref = resources.files("ivi.can") / "data" / DEFAULT_DBC
@@ -134,6 +136,7 @@ def _decoder(m: Any) -> Callable[[bytes], dict[str, Any]]:
             return decode(data, decode_choices=False, scaling=True)
         except Exception as exc:  # cantools DecodeError / struct errors on short frames
             raise ValueError(str(exc)) from None
+
     return run
 
 
@@ -142,26 +145,52 @@ def _encoder(m: Any) -> Callable[[Mapping[str, Any]], bytes]:
 
     def run(values: Mapping[str, Any]) -> bytes:
         return bytes(encode(dict(values), scaling=True, strict=False))
+
     return run
 
 
 def _message_spec(m: Any, path: Path) -> MessageSpec:
     signals = tuple(
-        SignalSpec(s.name, s.unit or "", s.minimum, s.maximum, float(s.scale), float(s.offset),
-                   {int(k): str(v) for k, v in s.choices.items()} if s.choices else None,
-                   _comment(s.comment), _layout(m, s))
+        SignalSpec(
+            s.name,
+            s.unit or "",
+            s.minimum,
+            s.maximum,
+            float(s.scale),
+            float(s.offset),
+            {int(k): str(v) for k, v in s.choices.items()} if s.choices else None,
+            _comment(s.comment),
+            _layout(m, s),
+        )
         for s in m.signals
     )
-    return MessageSpec(m.frame_id, m.name, m.length, bool(m.is_extended_frame), m.cycle_time or None,
-                       tuple(m.senders or ()), signals, _e2e(m, path), _comment(m.comment))
+    return MessageSpec(
+        m.frame_id,
+        m.name,
+        m.length,
+        bool(m.is_extended_frame),
+        m.cycle_time or None,
+        tuple(m.senders or ()),
+        signals,
+        _e2e(m, path),
+        _comment(m.comment),
+    )
 
 
 def _layout(m: Any, s: Any) -> BitLayout:
     conv = s.conversion
     scale, offset = getattr(conv, "scale", 1), getattr(conv, "offset", 0)
     multiplexed = bool(m.is_multiplexed() or s.multiplexer_ids or s.is_multiplexer)
-    return BitLayout(s.start, s.length, s.byte_order == "little_endian", bool(s.is_signed), bool(s.is_float),
-                     multiplexed, scale, offset)
+    return BitLayout(
+        s.start,
+        s.length,
+        s.byte_order == "little_endian",
+        bool(s.is_signed),
+        bool(s.is_float),
+        multiplexed,
+        scale,
+        offset,
+    )
 
 
 def _comment(c: Any) -> str:
@@ -176,8 +205,11 @@ def _attr(m: Any, name: str) -> str:
 
 
 def _e2e(m: Any, path: Path) -> E2EProfile:
-    counter, checksum, algo = (_attr(m, "E2E_CounterSignal"), _attr(m, "E2E_ChecksumSignal"),
-                               _attr(m, "E2E_ChecksumAlgorithm"))
+    counter, checksum, algo = (
+        _attr(m, "E2E_CounterSignal"),
+        _attr(m, "E2E_ChecksumSignal"),
+        _attr(m, "E2E_ChecksumAlgorithm"),
+    )
     names = {s.name: s for s in m.signals}
     for role, sig in (("counter", counter), ("checksum", checksum)):
         if sig and sig not in names:
@@ -188,8 +220,10 @@ def _e2e(m: Any, path: Path) -> E2EProfile:
     if checksum:
         s = names[checksum]
         if algo not in SUPPORTED_ALGORITHMS:
-            raise DatabaseError(f"{path}: message {m.name}: checksum algorithm {algo!r} is not supported "
-                                f"(supported: {', '.join(SUPPORTED_ALGORITHMS)})")
+            raise DatabaseError(
+                f"{path}: message {m.name}: checksum algorithm {algo!r} is not supported "
+                f"(supported: {', '.join(SUPPORTED_ALGORITHMS)})"
+            )
         aligned = s.start % 8 == (0 if s.byte_order == "little_endian" else 7)
         if s.length != 8 or not aligned:
             raise DatabaseError(f"{path}: message {m.name}: checksum {s.name} must be one whole byte")

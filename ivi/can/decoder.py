@@ -13,12 +13,14 @@ nothing implausible reaches :class:`~ivi.can.state.VehicleState`:
 * ``unmapped_value``    a ``mapping`` transform that does not list the value
 * ``transform_failed``  a ``math`` transform that raised (division by zero, ...)
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any, Callable, Iterable
+from enum import StrEnum
+from typing import Any
 
 from ivi.can.dbc import CanDatabase, MessageSpec
 from ivi.can.mapping import MappingEntry, VssMapping
@@ -28,7 +30,7 @@ from ivi.can.unpack import Unpacker, compile_unpacker
 isfinite = math.isfinite
 
 
-class RejectReason(str, Enum):
+class RejectReason(StrEnum):
     UNKNOWN_ID = "unknown_id"
     NOT_DATA = "not_data"
     WRONG_DLC = "wrong_dlc"
@@ -89,7 +91,7 @@ class _EntryPlan:
     minimum: float | None
     maximum: float | None
     datatype: str
-    plain_float: bool   # no transform, float/double output: the common case, handled inline
+    plain_float: bool  # no transform, float/double output: the common case, handled inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class _MessagePlan:
     is_extended: bool
     signals: tuple[_SignalPlan, ...]
     crc_ok: Callable[[bytes], bool] | None
-    unpack: Unpacker              # values of ``signals`` in order, then the counter (if any)
+    unpack: Unpacker  # values of ``signals`` in order, then the counter (if any)
     counter_modulo: int | None
     cycle_s: float | None
 
@@ -135,18 +137,38 @@ class Decoder:
                 tol = abs(s.scale) / 2
                 low = -math.inf if s.minimum is None else s.minimum - tol
                 high = math.inf if s.maximum is None else s.maximum + tol
-                digits = None if float(s.scale).is_integer() and float(s.offset).is_integer() \
+                digits = (
+                    None
+                    if float(s.scale).is_integer() and float(s.offset).is_integer()
                     else min(12, max(0, -math.floor(math.log10(abs(s.scale)))) + 1)
-                eplans = tuple(_EntryPlan(e.path, e.unit, e.transform, _is_lookup(e), e.minimum, e.maximum, e.datatype,
-                                          e.transform is None and e.datatype in ("float", "double"))
-                               for e in entries)
+                )
+                eplans = tuple(
+                    _EntryPlan(
+                        e.path,
+                        e.unit,
+                        e.transform,
+                        _is_lookup(e),
+                        e.minimum,
+                        e.maximum,
+                        e.datatype,
+                        e.transform is None and e.datatype in ("float", "double"),
+                    )
+                    for e in entries
+                )
                 plans.append(_SignalPlan(name, low, high, dict(s.choices) if s.choices else None, eplans, digits))
             e2e = spec.e2e
             names = [p.name for p in plans] + ([e2e.counter_signal] if e2e.counter_signal else [])
             self._plans[frame_id] = _MessagePlan(
-                spec, spec.name, spec.length, spec.is_extended, tuple(plans), e2e.checker(frame_id),
-                compile_unpacker(database, spec, names), e2e.counter_modulo if e2e.counter_signal else None,
-                spec.cycle_time_ms / 1000.0 if spec.cycle_time_ms else None)
+                spec,
+                spec.name,
+                spec.length,
+                spec.is_extended,
+                tuple(plans),
+                e2e.checker(frame_id),
+                compile_unpacker(database, spec, names),
+                e2e.counter_modulo if e2e.counter_signal else None,
+                spec.cycle_time_ms / 1000.0 if spec.cycle_time_ms else None,
+            )
         self._last_counter: dict[int, int] = {}
         self._sender_s: dict[int, float] = {}
 
@@ -167,8 +189,9 @@ class Decoder:
         return ms / 1000.0 if ms else None
 
     def decode(self, frame: Frame) -> tuple[list[SignalUpdate], list[Rejection]]:
-        return self.decode_fields(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended,
-                                  frame.is_remote, frame.is_error)
+        return self.decode_fields(
+            frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended, frame.is_remote, frame.is_error
+        )
 
     def decode_batch(self, frames: Iterable[RawFrame]) -> tuple[list[SignalUpdate], list[Rejection], int]:
         """Decode many frames; returns all updates, all rejections and how many frames were fully accepted
@@ -187,8 +210,15 @@ class Decoder:
                 updates += ups
         return updates, rejections, accepted
 
-    def decode_fields(self, fid: int, data: bytes, ts: float, is_extended: bool = False, is_remote: bool = False,
-                      is_error: bool = False) -> tuple[list[SignalUpdate], list[Rejection]]:
+    def decode_fields(
+        self,
+        fid: int,
+        data: bytes,
+        ts: float,
+        is_extended: bool = False,
+        is_remote: bool = False,
+        is_error: bool = False,
+    ) -> tuple[list[SignalUpdate], list[Rejection]]:
         """:meth:`decode` without a :class:`Frame`: the hot path used by the reader."""
         if is_error or is_remote:
             return [], [Rejection(RejectReason.NOT_DATA, fid, ts, "error frame" if is_error else "remote frame")]
@@ -212,7 +242,7 @@ class Decoder:
                 sender_s = self._sender_s[fid] = self._sender_s.get(fid, 0.0) + steps * plan.cycle_s
         updates: list[SignalUpdate] = []
         rejections: list[Rejection] = []
-        for sp, raw in zip(plan.signals, values):
+        for sp, raw in zip(plan.signals, values, strict=False):
             if not (sp.low <= raw <= sp.high):  # also false for NaN
                 rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw}"))
                 continue
@@ -222,10 +252,12 @@ class Decoder:
             if sp.choices is not None:
                 value = sp.choices.get(int(raw))
                 if value is None:
-                    rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw} not in value table"))
+                    rejections.append(
+                        Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{sp.name}={raw} not in value table")
+                    )
                     continue
             for entry in sp.entries:
-                if entry.plain_float and type(value) is float:   # same checks as _vss_value, inlined
+                if entry.plain_float and type(value) is float:  # same checks as _vss_value, inlined
                     lo, hi = entry.minimum, entry.maximum
                     if (lo is not None and value < lo) or (hi is not None and value > hi) or not isfinite(value):
                         rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={value}"))
@@ -251,11 +283,17 @@ def _vss_value(entry: _EntryPlan, value: Any, raw: Any, fid: int, ts: float, rej
             return UNMAPPED
     else:
         out = value
-    if isinstance(out, (int, float)) and not isinstance(out, bool):
-        if (entry.minimum is not None and out < entry.minimum) or (entry.maximum is not None and out > entry.maximum) \
-                or (isinstance(out, float) and not math.isfinite(out)):
-            rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={out}"))
-            return UNMAPPED
+    if (
+        isinstance(out, (int, float))
+        and not isinstance(out, bool)
+        and (
+            (entry.minimum is not None and out < entry.minimum)
+            or (entry.maximum is not None and out > entry.maximum)
+            or (isinstance(out, float) and not math.isfinite(out))
+        )
+    ):
+        rejections.append(Rejection(RejectReason.OUT_OF_RANGE, fid, ts, f"{entry.path}={out}"))
+        return UNMAPPED
     return _coerce(entry.datatype, out)
 
 
@@ -267,7 +305,7 @@ def _coerce(datatype: str, value: Any) -> Any:
     if datatype in ("float", "double"):
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
     if datatype.startswith(("int", "uint")) and isinstance(value, float):
-        return int(round(value))
+        return round(value)
     if datatype == "boolean" and isinstance(value, (int, float)):
         return bool(value)
     return value

@@ -9,10 +9,11 @@ The checksum is CRC-8 SAE J1850 (poly 0x1D, init 0xFF, xor-out 0xFF, the AUTOSAR
 over the two bytes of the frame ID (little-endian, the "data ID") followed by every payload byte
 except the checksum byte itself. Pure code, no I/O.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 SUPPORTED_ALGORITHMS = ("CRC8_SAE_J1850",)
 
@@ -55,7 +56,7 @@ class E2EProfile:
     def checksum(self, frame_id: int, data: bytes) -> int:
         assert self.checksum_byte is not None
         i = self.checksum_byte
-        return crc8_sae_j1850(bytes((frame_id & 0xFF, (frame_id >> 8) & 0xFF)) + data[:i] + data[i + 1:])
+        return crc8_sae_j1850(bytes((frame_id & 0xFF, (frame_id >> 8) & 0xFF)) + data[:i] + data[i + 1 :])
 
     def checksum_ok(self, frame_id: int, data: bytes) -> bool:
         if self.checksum_byte is None:
@@ -74,9 +75,10 @@ class E2EProfile:
             crc = start
             for b in data[:i]:
                 crc = table[crc ^ b]
-            for b in data[i + 1:]:
+            for b in data[i + 1 :]:
                 crc = table[crc ^ b]
             return data[i] == crc ^ 0xFF
+
         return ok
 
     def seal(self, frame_id: int, data: bytes) -> bytes:

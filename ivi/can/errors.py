@@ -13,6 +13,7 @@
 Bad *frames* are never exceptions: the decoder turns them into counted ``Rejection`` values.
 Errors become messages only in the CLI (``ivi can-dump``/``ivi can-sim``) and the UI.
 """
+
 from __future__ import annotations
 
 

@@ -13,22 +13,36 @@ that the CAN bus feeds carries a ``dbc2vss`` (or legacy ``dbc``) object::
 Loading fails with a ``MappingError`` naming the VSS path when the file is malformed or names a
 signal the DBC lacks, so a wrong mapping is found at start-up, never as a silently empty screen.
 """
+
 from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ivi.can.dbc import CanDatabase
 from ivi.can.errors import MappingError
 from ivi.can.transform import Transform, compile_transform
 
 DEFAULT_MAPPING = "su7_vss_mapping.json"
-_DATATYPES = {"boolean", "string", "float", "double", "int8", "int16", "int32", "int64",
-              "uint8", "uint16", "uint32", "uint64"}
+_DATATYPES = {
+    "boolean",
+    "string",
+    "float",
+    "double",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+}
 
 
 @dataclass(frozen=True)
@@ -88,7 +102,7 @@ def load_mapping(database: CanDatabase, path: str | Path | None = None) -> VssMa
 
 def parse_mapping(database: CanDatabase, doc: object, *, source: str = "<mapping>") -> VssMapping:
     if not isinstance(doc, dict) or not doc:
-        raise MappingError(f"{source}: expected a VSS JSON tree like {{\"Vehicle\": {{...}}}}")
+        raise MappingError(f'{source}: expected a VSS JSON tree like {{"Vehicle": {{...}}}}')
     entries = [_entry(database, path, node, source) for path, node in _leaves(doc, "")]
     if not entries:
         raise MappingError(f"{source}: no VSS signal carries a 'dbc2vss' entry")
@@ -135,9 +149,17 @@ def _entry(database: CanDatabase, path: str, node: dict[str, Any], source: str) 
     except MappingError as exc:
         raise type(exc)(f"{where}: {exc}") from None
     return MappingEntry(
-        path=path, signal=signal, frame_id=message.frame_id, unit=str(node.get("unit", sig.unit)),
-        datatype=datatype, minimum=_num(node.get("min"), where), maximum=_num(node.get("max"), where),
-        interval_ms=interval, on_change=on_change, cycle_time_ms=message.cycle_time_ms, transform=transform,
+        path=path,
+        signal=signal,
+        frame_id=message.frame_id,
+        unit=str(node.get("unit", sig.unit)),
+        datatype=datatype,
+        minimum=_num(node.get("min"), where),
+        maximum=_num(node.get("max"), where),
+        interval_ms=interval,
+        on_change=on_change,
+        cycle_time_ms=message.cycle_time_ms,
+        transform=transform,
     )
 
 

@@ -6,6 +6,7 @@ auxiliary load, a pack with open-circuit voltage and internal resistance, a DC c
 and cell temperature. Good enough that consumption, voltage sag and state of charge behave like
 a real car (≈ 15–20 kWh/100 km at highway speed, more in the cold), and deterministic.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,16 +17,16 @@ G_MPS2 = 9.81
 
 @dataclass(frozen=True)
 class VehicleParams:
-    mass_kg: float = 2205.0 + 80.0           # kerb weight + driver
+    mass_kg: float = 2205.0 + 80.0  # kerb weight + driver
     drag_coefficient: float = 0.195
     frontal_area_m2: float = 2.35
     rolling_coefficient: float = 0.0085
     drivetrain_efficiency: float = 0.90
     regen_efficiency: float = 0.65
-    aux_kw: float = 0.35                      # 12 V loads, screens, pumps
-    hvac_kw_per_k: float = 0.09               # heat pump / AC load per kelvin from the cabin target
+    aux_kw: float = 0.35  # 12 V loads, screens, pumps
+    hvac_kw_per_k: float = 0.09  # heat pump / AC load per kelvin from the cabin target
     cabin_target_c: float = 22.0
-    battery_kwh: float = 101.0                # gross; the displayed window is usable_min..usable_max
+    battery_kwh: float = 101.0  # gross; the displayed window is usable_min..usable_max
     usable_min_percent: float = 3.0
     usable_max_percent: float = 97.0
     cells_in_series: int = 200
@@ -44,10 +45,11 @@ def hvac_kw(outside_c: float, p: VehicleParams, hvac_on: bool = True) -> float:
     return p.hvac_kw_per_k * abs(p.cabin_target_c - outside_c) if hvac_on else 0.0
 
 
-def battery_power_kw(speed_mps: float, accel_mps2: float, outside_c: float, p: VehicleParams,
-                     hvac_on: bool = True) -> float:
+def battery_power_kw(
+    speed_mps: float, accel_mps2: float, outside_c: float, p: VehicleParams, hvac_on: bool = True
+) -> float:
     """Power drawn from the pack (positive = discharge) to hold ``speed_mps`` while accelerating."""
-    drag = 0.5 * air_density_kg_m3(outside_c) * p.drag_coefficient * p.frontal_area_m2 * speed_mps ** 2
+    drag = 0.5 * air_density_kg_m3(outside_c) * p.drag_coefficient * p.frontal_area_m2 * speed_mps**2
     # Tyres roll harder when cold (≈ +1 % per K below 20 °C, capped).
     cold = 1.0 + min(0.25, max(0.0, (20.0 - outside_c) * 0.01))
     rolling = p.rolling_coefficient * cold * p.mass_kg * G_MPS2 if speed_mps > 0.05 else 0.0
@@ -96,9 +98,8 @@ def dc_charge_power_kw(displayed_percent: float, p: VehicleParams) -> float:
     return p.max_charge_kw * (1.0 - 0.85 * (displayed_percent - 50.0) / 50.0)
 
 
-def cell_temperature_step_c(cell_c: float, outside_c: float, current_a: float, dt_s: float,
-                            p: VehicleParams) -> float:
+def cell_temperature_step_c(cell_c: float, outside_c: float, current_a: float, dt_s: float, p: VehicleParams) -> float:
     """First-order thermal model: I²R heating, thermal management pulling towards 25 °C."""
-    heat_k_per_s = (current_a ** 2) * p.pack_resistance_ohm / 450_000.0   # pack heat capacity ≈ 450 kJ/K
+    heat_k_per_s = (current_a**2) * p.pack_resistance_ohm / 450_000.0  # pack heat capacity ≈ 450 kJ/K
     target = 25.0 if outside_c < 25.0 else min(outside_c, 32.0)
     return cell_c + (heat_k_per_s - (cell_c - target) / 900.0) * dt_s

@@ -9,7 +9,8 @@
 
 A bus is read on a receiver thread with hardware filters for exactly the IDs the mapping decodes
 (on buses that filter in Python, like ``virtual``, a set lookup on the ID replaces them); frames
-are handed over in batches, one per wake-up, so the lock and callbacks are paid per batch. When the bus fails, a supervisor thread closes it and reopens it with
+are handed over in batches, one per wake-up, so the lock and callbacks are paid per batch. When
+the bus fails, a supervisor thread closes it and reopens it with
 exponential backoff (``backoff_s`` doubling up to ``max_backoff_s``); meanwhile signals go stale
 on their own. A log file is replayed as fast as it can be read, on one thread; timestamps are
 the log's, so ``snapshot()`` is taken at the last frame's time.
@@ -18,14 +19,16 @@ Consumers get updates three ways: ``on_update(list[SignalUpdate])`` called on th
 (keep it short: emit a Qt signal, put to a queue), ``updates`` (a thread-safe queue, if
 ``queue_updates=True``), or polling ``snapshot(now_s)``.
 """
+
 from __future__ import annotations
 
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ivi.can.bus import BatchReceiver, filters_in_software, open_bus, read_log_batches, shutdown
 from ivi.can.dbc import CanDatabase
@@ -62,12 +65,20 @@ class ReaderStatus:
 class CanReader:
     """Reads one bus or log into a ``VehicleState``. See the module docstring."""
 
-    def __init__(self, source: BusSource | LogSource, *, dbc: str | Path | None = None,
-                 mapping: str | Path | None = None, decoder: Decoder | None = None,
-                 on_update: Callable[[list[SignalUpdate]], None] | None = None,
-                 on_rejection: Callable[[list[Rejection]], None] | None = None,
-                 queue_updates: bool = False, backoff_s: float = 0.1, max_backoff_s: float = 5.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        source: BusSource | LogSource,
+        *,
+        dbc: str | Path | None = None,
+        mapping: str | Path | None = None,
+        decoder: Decoder | None = None,
+        on_update: Callable[[list[SignalUpdate]], None] | None = None,
+        on_rejection: Callable[[list[Rejection]], None] | None = None,
+        queue_updates: bool = False,
+        backoff_s: float = 0.1,
+        max_backoff_s: float = 5.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if decoder is None:
             database = CanDatabase.load(dbc)
             decoder = Decoder(database, load_mapping(database, mapping))
@@ -84,7 +95,7 @@ class CanReader:
         self._last_ts: float | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
-    def start(self) -> "CanReader":
+    def start(self) -> CanReader:
         """Start reading in the background. A bus that cannot be opened at all raises ``BusError``."""
         if isinstance(self.source, LogSource):
             target: Callable[[], None] = self._replay_log
@@ -108,7 +119,7 @@ class CanReader:
             return not self._thread.is_alive()
         return True
 
-    def __enter__(self) -> "CanReader":
+    def __enter__(self) -> CanReader:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -124,8 +135,9 @@ class CanReader:
 
     def feed(self, frame: Frame) -> list[SignalUpdate]:
         """Decode one frame into the state (tests and tools; the reader threads use :meth:`feed_batch`)."""
-        return self.feed_batch([(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended,
-                                 frame.is_remote, frame.is_error)])
+        return self.feed_batch(
+            [(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended, frame.is_remote, frame.is_error)]
+        )
 
     def feed_batch(self, frames: list[RawFrame]) -> list[SignalUpdate]:
         """Decode frames into the state under one lock acquisition; consumers hear once per batch."""
@@ -172,7 +184,7 @@ class CanReader:
     def _receiver(self, bus: Any) -> BatchReceiver:
         accept = None
         if self.source.use_filters and filters_in_software(bus):  # type: ignore[union-attr]
-            bus.set_filters(None)        # python-can would loop over every filter for every frame
+            bus.set_filters(None)  # python-can would loop over every filter for every frame
             accept = {f["can_id"] | (f["extended"] << 29) for f in self.decoder.can_filters()}
         return BatchReceiver(bus, self.feed_batch, self._bus_failed, accept_ids=accept)
 

@@ -4,13 +4,15 @@ Frames are sent when the wall clock reaches ``simulated time / speedup``; contro
 (ID 0x7F0, see :mod:`ivi.can.simulator`) are read from the same bus between ticks. Without a
 bus there is nothing to pace, so a log-only run goes as fast as the CPU allows.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ivi.can.bus import LogWriter, receive, send
 from ivi.can.simulator import SimStats, Simulator
@@ -31,10 +33,18 @@ class RunResult:
     stats: SimStats
 
 
-def run_simulator(sim: Simulator, bus: Any = None, *, log: str | Path | None = None,
-                  stop_event: threading.Event | None = None, paced: bool | None = None,
-                  on_progress: Callable[[Simulator], None] | None = None, progress_every_s: float = 60.0,
-                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> RunResult:
+def run_simulator(
+    sim: Simulator,
+    bus: Any = None,
+    *,
+    log: str | Path | None = None,
+    stop_event: threading.Event | None = None,
+    paced: bool | None = None,
+    on_progress: Callable[[Simulator], None] | None = None,
+    progress_every_s: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunResult:
     """Drive to the end of the route (or until ``stop_event``); returns what happened."""
     paced = bus is not None if paced is None else paced
     writer = LogWriter(log) if log is not None else None
@@ -69,8 +79,17 @@ def run_simulator(sim: Simulator, bus: Any = None, *, log: str | Path | None = N
         if writer is not None:
             writer.close()
     c = sim.car
-    return RunResult(sim.stats.frames, c.km, c.t_s, sim.displayed_soc_percent, sim.true_consumption_kwh_per_km,
-                     c.arrived, c.empty, stopped, sim.stats)
+    return RunResult(
+        sim.stats.frames,
+        c.km,
+        c.t_s,
+        sim.displayed_soc_percent,
+        sim.true_consumption_kwh_per_km,
+        c.arrived,
+        c.empty,
+        stopped,
+        sim.stats,
+    )
 
 
 def _drain_control(sim: Simulator, bus: Any) -> None:

@@ -14,27 +14,31 @@ SoC, ``data[0] = 2`` stop charging. ``ChargeStop(at_km, to_soc_percent)`` plans 
 Faults: random drops, random corruption (a flipped bit or a short frame), and silences of one
 ECU (``Silence("BMS", start_s, duration_s)``).
 """
+
 from __future__ import annotations
 
 import math
 import random
 import re
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
 
+from geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
 from ivi.can.dbc import CanDatabase, MessageSpec
 from ivi.can.decoder import Frame
 from ivi.can.errors import SimulationError
 from ivi.can.physics import (
-    VehicleParams, actual_soc_percent, battery_power_kw, cell_temperature_step_c, dc_charge_power_kw,
-    displayed_soc_percent, pack_voltage_current, remaining_energy_kwh,
+    VehicleParams,
+    actual_soc_percent,
+    battery_power_kw,
+    cell_temperature_step_c,
+    dc_charge_power_kw,
+    displayed_soc_percent,
+    pack_voltage_current,
+    remaining_energy_kwh,
 )
 from ivi.can.speed_profile import SpeedProfile
-from geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
-
-if TYPE_CHECKING:
-    from ivi.can.sim_runner import RunResult
 
 TICK_S = 0.02
 CONTROL_ID = 0x7F0
@@ -128,17 +132,29 @@ class SimStats:
     dropped: int = 0
     corrupted: int = 0
     silenced: int = 0
-    charge_stops: list[tuple[float, float, float]] = field(default_factory=list)   # (km, from %, to %)
+    charge_stops: list[tuple[float, float, float]] = field(default_factory=list)  # (km, from %, to %)
 
 
 class Simulator:
     """Drives a polyline and yields the reference car's CAN traffic. See the module docstring."""
 
-    def __init__(self, polyline: Sequence[LatLon], *, start_soc_percent: float = 80.0, speedup: float = 1.0,
-                 outside_temp_c: float = 20.0, hvac_on: bool = True, charge_at: Sequence[ChargeStop] = (),
-                 faults: FaultConfig = FaultConfig(), database: CanDatabase | None = None, seed: int = 1,
-                 start_time_s: float = 0.0, params: VehicleParams = VehicleParams(),
-                 profile: SpeedProfile | None = None, linger_s: float = 3.0) -> None:
+    def __init__(
+        self,
+        polyline: Sequence[LatLon],
+        *,
+        start_soc_percent: float = 80.0,
+        speedup: float = 1.0,
+        outside_temp_c: float = 20.0,
+        hvac_on: bool = True,
+        charge_at: Sequence[ChargeStop] = (),
+        faults: FaultConfig = FaultConfig(),
+        database: CanDatabase | None = None,
+        seed: int = 1,
+        start_time_s: float = 0.0,
+        params: VehicleParams = VehicleParams(),
+        profile: SpeedProfile | None = None,
+        linger_s: float = 3.0,
+    ) -> None:
         if len(polyline) < 2:
             raise SimulationError("the simulator needs a route of at least two points")
         if not 0.0 < start_soc_percent <= 100.0:
@@ -154,7 +170,9 @@ class Simulator:
         self.db = database or CanDatabase.load()
         self.profile = profile or SpeedProfile(self.route_km, seed=seed)
         self.rng = random.Random(seed)
-        self.car = CarState(soc_actual_percent=actual_soc_percent(start_soc_percent, params), cell_c=max(outside_temp_c, 15.0))
+        self.car = CarState(
+            soc_actual_percent=actual_soc_percent(start_soc_percent, params), cell_c=max(outside_temp_c, 15.0)
+        )
         self.stats = SimStats()
         self._planned = sorted(charge_at, key=lambda c: c.at_km)
         self._lock = threading.Lock()
@@ -162,12 +180,6 @@ class Simulator:
         self._stop_request = False
         self._counters: dict[int, int] = {}
         self._messages = sorted(self.db.messages.values(), key=lambda m: m.frame_id)
-
-    def run(self, bus: object = None, stop_event: threading.Event | None = None, *, log: str | None = None,
-            **kwargs: object) -> "RunResult":
-        """Emit the drive onto a python-can ``bus`` (paced by ``speedup``) and/or a ``log`` file."""
-        from ivi.can.sim_runner import run_simulator
-        return run_simulator(self, bus, log=log, stop_event=stop_event, **kwargs)  # type: ignore[arg-type]
 
     # --- control channel -------------------------------------------------------------------
     def charge_to(self, soc_percent: float) -> None:
@@ -233,7 +245,7 @@ class Simulator:
             power = -dc_charge_power_kw(self.displayed_soc_percent, p)
             if self.displayed_soc_percent >= c.charge_target_percent or self._consume_stop():
                 c.charging, c.gear = "Complete", "D"
-                self.stats.charge_stops[-1] = self.stats.charge_stops[-1][:2] + (round(self.displayed_soc_percent, 1),)
+                self.stats.charge_stops[-1] = (*self.stats.charge_stops[-1][:2], round(self.displayed_soc_percent, 1))
         elif c.arrived or c.empty:
             c.speed_mps = c.accel_mps2 = 0.0
             c.gear = "P"
@@ -324,7 +336,8 @@ class Simulator:
     def _silenced(self, m: MessageSpec, t: float) -> bool:
         for s in self.faults.silences:
             if s.start_s <= t < s.start_s + s.duration_s and (
-                    s.node in (x.upper() for x in m.senders) or m.name.upper().startswith(s.node + "_")):
+                s.node in (x.upper() for x in m.senders) or m.name.upper().startswith(s.node + "_")
+            ):
                 return True
         return False
 
@@ -335,18 +348,25 @@ class Simulator:
         ahead = point_along(self.points, self.cum_km, min(c.km + 0.05, self.route_km))
         heading = bearing_deg((lat, lon), ahead) if ahead != (lat, lon) else 0.0
         everything = {
-            "VCU_VehicleSpeed": kmh, "VCU_VehicleSpeedValid": 1, "VCU_GearPosition": GEAR[c.gear],
+            "VCU_VehicleSpeed": kmh,
+            "VCU_VehicleSpeedValid": 1,
+            "VCU_GearPosition": GEAR[c.gear],
             "VCU_Odometer": c.odometer_km,
-            "BMS_PackVoltage": c.voltage_v, "BMS_PackCurrent": c.current_a,
+            "BMS_PackVoltage": c.voltage_v,
+            "BMS_PackCurrent": c.current_a,
             "BMS_SOC_Displayed": displayed_soc_percent(c.soc_actual_percent, p),
             "BMS_SOC_Actual": c.soc_actual_percent,
             "BMS_RemainingEnergy": remaining_energy_kwh(c.soc_actual_percent, p),
-            "BMS_CellTempMin": c.cell_c - 1.5, "BMS_CellTempMax": c.cell_c + 1.5,
+            "BMS_CellTempMin": c.cell_c - 1.5,
+            "BMS_CellTempMax": c.cell_c + 1.5,
             "BMS_ChargingState": CHARGING_STATE[c.charging],
             "BMS_ChargeTimeRemaining": self._minutes_to_target(),
             "BCM_OutsideTemp": self.outside_c,
-            "TBOX_Latitude": lat, "TBOX_Longitude": lon, "TBOX_Heading": heading % 360.0,
-            "TBOX_FixType": 2, "TBOX_Altitude": 50,
+            "TBOX_Latitude": lat,
+            "TBOX_Longitude": lon,
+            "TBOX_Heading": heading % 360.0,
+            "TBOX_FixType": 2,
+            "TBOX_Altitude": 50,
         }
         return {s.name: everything.get(s.name, 0) for s in m.signals}
 
@@ -354,6 +374,10 @@ class Simulator:
         c = self.car
         if c.charging != "DC_Charging":
             return 0
-        need_kwh = max(0.0, (actual_soc_percent(c.charge_target_percent, self.params) - c.soc_actual_percent)
-                       / 100.0 * self.params.battery_kwh)
+        need_kwh = max(
+            0.0,
+            (actual_soc_percent(c.charge_target_percent, self.params) - c.soc_actual_percent)
+            / 100.0
+            * self.params.battery_kwh,
+        )
         return round(need_kwh / max(1.0, dc_charge_power_kw(self.displayed_soc_percent, self.params)) * 60.0)

@@ -3,6 +3,7 @@ traffic lights), expressway in between (cruise with slow, seeded variation like 
 
 Pure: ``target_kmh(km, t_s)`` depends only on position, time and the seed.
 """
+
 from __future__ import annotations
 
 import math

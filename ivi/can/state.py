@@ -9,11 +9,13 @@ A signal is *stale* when it was never received or not refreshed within ``stale_f
 the cycle time of its CAN message: the UI shows "--" and the planner falls back, instead of
 presenting an old number as current.
 """
+
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ivi.can.decoder import Decoder, Rejection, SignalUpdate
 
@@ -36,7 +38,8 @@ class SignalValue:
 
 @dataclass(frozen=True)
 class VehicleSnapshot:
-    """An immutable view at ``at_s``. ``signals`` holds every mapped VSS path (never-seen ones are stale, value None)."""
+    """An immutable view at ``at_s``. ``signals`` holds every mapped VSS path (never-seen ones are
+    stale, value None)."""
 
     at_s: float
     signals: Mapping[str, SignalValue]
@@ -91,16 +94,17 @@ class ConsumptionLearner:
 
     PATHS = frozenset({PACK_VOLTAGE, SPEED, PACK_CURRENT})
 
-    def __init__(self, window_km: float = 100.0, bin_km: float = 1.0, min_km: float = 0.5,
-                 max_gap_s: float = 1.0) -> None:
+    def __init__(
+        self, window_km: float = 100.0, bin_km: float = 1.0, min_km: float = 0.5, max_gap_s: float = 1.0
+    ) -> None:
         self.window_km, self.bin_km, self.min_km, self.max_gap_s = window_km, bin_km, min_km, max_gap_s
         self._bins: deque[tuple[float, float]] = deque()
         self._sum_km = self._sum_kwh = 0.0
         self._cur_km = self._cur_kwh = 0.0
         self._voltage: tuple[float, float] | None = None
         self._speed: tuple[float, float] | None = None
-        self._power_ts: float | None = None       # receive time of the last current sample
-        self._power_clock: float | None = None    # sender time (or receive time) of the same sample
+        self._power_ts: float | None = None  # receive time of the last current sample
+        self._power_clock: float | None = None  # sender time (or receive time) of the same sample
 
     def observe(self, path: str, value: float, ts: float, sender_s: float | None = None) -> None:
         if path == PACK_VOLTAGE:
@@ -115,8 +119,13 @@ class ConsumptionLearner:
                 return
             dt, gap = clock - last_clock, self.max_gap_s
             speed_kmh = self._speed[0]
-            if not (0 < dt <= gap) or ts - last_ts > gap or ts - self._voltage[1] > gap \
-                    or ts - self._speed[1] > gap or speed_kmh <= 0.5:
+            if (
+                not (0 < dt <= gap)
+                or ts - last_ts > gap
+                or ts - self._voltage[1] > gap
+                or ts - self._speed[1] > gap
+                or speed_kmh <= 0.5
+            ):
                 return
             # VSS: positive current flows into the battery, so the car uses -V*I.
             self._add(km=speed_kmh * dt / 3600.0, kwh=-self._voltage[0] * float(value) * dt / 3.6e6)
@@ -155,9 +164,14 @@ class _Slot:
 class VehicleState:
     """Latest value per VSS path, staleness, rejection counters and the consumption learner."""
 
-    def __init__(self, cycle_times_s: Mapping[str, float | None], *, stale_factor: float = 3.0,
-                 learner: ConsumptionLearner | None = None,
-                 notify_rules: Mapping[str, tuple[int, bool]] | None = None) -> None:
+    def __init__(
+        self,
+        cycle_times_s: Mapping[str, float | None],
+        *,
+        stale_factor: float = 3.0,
+        learner: ConsumptionLearner | None = None,
+        notify_rules: Mapping[str, tuple[int, bool]] | None = None,
+    ) -> None:
         self._cycle = {p: (c or DEFAULT_CYCLE_S) for p, c in cycle_times_s.items()}
         self._stale_factor = stale_factor
         self._slots: dict[str, _Slot] = {}
@@ -167,10 +181,13 @@ class VehicleState:
         self.learner = learner if learner is not None else ConsumptionLearner()
 
     @classmethod
-    def for_decoder(cls, decoder: Decoder, **kwargs: Any) -> "VehicleState":
+    def for_decoder(cls, decoder: Decoder, **kwargs: Any) -> VehicleState:
         entries = decoder.mapping.entries
-        return cls({e.path: decoder.cycle_time_s(e.path) for e in entries},
-                   notify_rules={e.path: (e.interval_ms, e.on_change) for e in entries}, **kwargs)
+        return cls(
+            {e.path: decoder.cycle_time_s(e.path) for e in entries},
+            notify_rules={e.path: (e.interval_ms, e.on_change) for e in entries},
+            **kwargs,
+        )
 
     def apply(self, updates: Iterable[SignalUpdate]) -> list[SignalUpdate]:
         """Store updates; return those consumers should hear about (KUKSA ``interval_ms``/``on_change``)."""
@@ -215,5 +232,11 @@ class VehicleState:
                 signals[path] = SignalValue(path, None, "", None, True)
             else:
                 signals[path] = SignalValue(path, slot.value, slot.unit, slot.timestamp_s, self.is_stale(path, now_s))
-        return VehicleSnapshot(now_s, signals, dict(self.rejections), self.frames_accepted,
-                               self.learner.kwh_per_km, self.learner.distance_km)
+        return VehicleSnapshot(
+            now_s,
+            signals,
+            dict(self.rejections),
+            self.frames_accepted,
+            self.learner.kwh_per_km,
+            self.learner.distance_km,
+        )

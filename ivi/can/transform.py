@@ -6,12 +6,14 @@ run code: the expression is parsed with :mod:`ast` and only a whitelist of nodes
 ``+ - * / // % **``, unary ``+ -``, comparisons and a few pure functions) is accepted, then
 evaluated by walking that tree. ``mapping`` transforms are lookup tables (``from`` → ``to``).
 """
+
 from __future__ import annotations
 
 import ast
 import math
 import operator
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ivi.can.errors import MappingError, TransformError
 
@@ -23,17 +25,33 @@ _MISSING = object()
 UNMAPPED: Any = _MISSING
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
 }
 _UNOPS: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 _CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
-    ast.Eq: operator.eq, ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
 }
 _FUNCS: dict[str, Callable[..., Any]] = {
-    "abs": abs, "min": min, "max": max, "round": round, "floor": math.floor, "ceil": math.ceil,
-    "sqrt": math.sqrt, "int": int, "float": float,
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "round": round,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "sqrt": math.sqrt,
+    "int": int,
+    "float": float,
 }
 _MAX_POW = 64
 
@@ -61,11 +79,13 @@ def _compile(node: ast.AST, src: str) -> Transform:
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         op, left, right = _BINOPS[type(node.op)], _compile(node.left, src), _compile(node.right, src)
         if isinstance(node.op, ast.Pow):
+
             def power(x: Any) -> Any:
                 exponent = right(x)
                 if abs(exponent) > _MAX_POW:
                     raise ArithmeticError("exponent too large")
                 return op(left(x), exponent)
+
             return power
         return lambda x: op(left(x), right(x))
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNOPS:
@@ -74,12 +94,19 @@ def _compile(node: ast.AST, src: str) -> Transform:
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
         cop, left, right = _CMPOPS[type(node.ops[0])], _compile(node.left, src), _compile(node.comparators[0], src)
         return lambda x: cop(left(x), right(x))
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS
-            and not node.keywords and 1 <= len(node.args) <= 3):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCS
+        and not node.keywords
+        and 1 <= len(node.args) <= 3
+    ):
         fn, args = _FUNCS[node.func.id], [_compile(a, src) for a in node.args]
         return lambda x: fn(*(a(x) for a in args))
-    raise TransformError(f"math transform {src!r}: {ast.dump(node)[:60]}… is not allowed "
-                         "(only numbers, x, arithmetic, comparisons and abs/min/max/round/floor/ceil/sqrt)")
+    raise TransformError(
+        f"math transform {src!r}: {ast.dump(node)[:60]}… is not allowed "
+        "(only numbers, x, arithmetic, comparisons and abs/min/max/round/floor/ceil/sqrt)"
+    )
 
 
 def compile_mapping(pairs: object) -> Transform:
@@ -94,6 +121,7 @@ def compile_mapping(pairs: object) -> Transform:
 
     def lookup(x: Any) -> Any:
         return table.get(_key(x), _MISSING)
+
     lookup.is_lookup = True  # type: ignore[attr-defined]
     return lookup
 

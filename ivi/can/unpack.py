@@ -9,9 +9,11 @@ compares against cantools with hypothesis). Anything else (Motorola byte order, 
 multiplexed messages) falls back to cantools through :meth:`CanDatabase.decode`, so the fast
 path never changes a result, it only skips work.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ivi.can.dbc import CanDatabase, MessageSpec
 
@@ -29,6 +31,7 @@ def compile_unpacker(database: CanDatabase, message: MessageSpec, names: Sequenc
     def via_cantools(data: bytes) -> list[Any]:
         values = decode(frame_id, data)
         return [values[n] for n in wanted]
+
     return via_cantools
 
 
@@ -54,4 +57,5 @@ def _fast_unpacker(message: MessageSpec, names: Sequence[str]) -> Unpacker | Non
                 raw -= sign << 1
             out.append(raw if identity else raw * scale + offset)
         return out
+
     return unpack

@@ -1,4 +1,5 @@
 """``ivi``: the head-unit side from the command line. Each subcommand lives in its own module."""
+
 from __future__ import annotations
 
 import click

@@ -1,13 +1,14 @@
 """``ivi cache …``: the charger cache from the command line, mirroring ``chargers.store.ChargerStore``."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 from geo.geometry import parse_polyline
 from geo.routes import route_between
+from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 
 
 @click.group("cache")
@@ -24,8 +25,15 @@ def import_(feeds: tuple[Path, ...], db_path: Path | None, as_json: bool) -> Non
     with open_store(db_path) as store:
         report = store.import_feeds(feeds)
     if as_json:
-        emit_json({"locations": report.locations, "evses": report.evses, "tariffs": report.tariffs,
-                   "per_network": report.per_network, "rejected": report.rejected_by_reason()})
+        emit_json(
+            {
+                "locations": report.locations,
+                "evses": report.evses,
+                "tariffs": report.tariffs,
+                "per_network": report.per_network,
+                "rejected": report.rejected_by_reason(),
+            }
+        )
         return
     click.echo(f"imported {report.locations} locations, {report.evses} EVSEs, {report.tariffs} tariffs")
     for net, n in sorted(report.per_network.items()):
@@ -34,7 +42,9 @@ def import_(feeds: tuple[Path, ...], db_path: Path | None, as_json: bool) -> Non
         click.echo(f"rejected {len(report.rejections)} records:")
         for reason, n in report.rejected_by_reason().items():
             example = next(r for r in report.rejections if r.reason == reason)
-            click.echo(f"  {n:>6}  {reason}  (e.g. {example.record_id}{': ' + example.detail if example.detail else ''})")
+            click.echo(
+                f"  {n:>6}  {reason}  (e.g. {example.record_id}{': ' + example.detail if example.detail else ''})"
+            )
 
 
 @cache.command("stats")
@@ -54,8 +64,10 @@ def stats(db_path: Path | None, as_json: bool) -> None:
 
 
 def _station_line(s, extra: str) -> str:  # type: ignore[no-untyped-def]
-    return (f"{extra} {s.network:8} {s.max_power_kw:>5.0f} kW {s.available_count:>2}/{s.evse_count:<2} "
-            f"{'🌿' if s.is_green else '  '} {s.name}  [{s.id}]")
+    return (
+        f"{extra} {s.network:8} {s.max_power_kw:>5.0f} kW {s.available_count:>2}/{s.evse_count:<2} "
+        f"{'🌿' if s.is_green else '  '} {s.name}  [{s.id}]"
+    )
 
 
 @cache.command("near")
@@ -78,8 +90,12 @@ def near(latlon, limit, filters, db_path, as_json) -> None:  # type: ignore[no-u
 @cache.command("route")
 @click.option("--from", "origin", help="City name or LAT,LON.")
 @click.option("--to", "destination", help="City name or LAT,LON.")
-@click.option("--route", "route_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A route polyline: GeoJSON LineString, [[lat,lon],…] or an encoded polyline.")
+@click.option(
+    "--route",
+    "route_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A route polyline: GeoJSON LineString, [[lat,lon],…] or an encoded polyline.",
+)
 @click.option("--corridor", "corridor_km", type=click.FloatRange(0.1, 100), default=5.0, help="Half-width, km.")
 @filter_options
 @db_option
@@ -95,7 +111,12 @@ def route(origin, destination, route_file, corridor_km, filters, db_path, as_jso
     with open_store(db_path) as store:
         hits = store.along_route(points, corridor_km, filters)
     if as_json:
-        emit_json([{"along_km": round(h.along_km, 2), "off_route_km": round(h.off_route_km, 3), **_station_dict(h.station)} for h in hits])
+        emit_json(
+            [
+                {"along_km": round(h.along_km, 2), "off_route_km": round(h.off_route_km, 3), **_station_dict(h.station)}
+                for h in hits
+            ]
+        )
         return
     for h in hits:
         click.echo(_station_line(h.station, f"{h.along_km:7.1f} km +{h.off_route_km:4.1f}"))
@@ -121,6 +142,16 @@ def search(text, limit, filters, db_path, as_json) -> None:  # type: ignore[no-u
 
 
 def _station_dict(s) -> dict:  # type: ignore[no-untyped-def]
-    return {"id": s.id, "network": s.network, "name": s.name, "name_en": s.name_en, "city": s.city,
-            "lat": s.lat, "lon": s.lon, "max_power_kw": s.max_power_kw, "evses": s.evse_count,
-            "available": s.available_count, "green": s.is_green}
+    return {
+        "id": s.id,
+        "network": s.network,
+        "name": s.name,
+        "name_en": s.name_en,
+        "city": s.city,
+        "lat": s.lat,
+        "lon": s.lon,
+        "max_power_kw": s.max_power_kw,
+        "evses": s.evse_count,
+        "available": s.available_count,
+        "green": s.is_green,
+    }

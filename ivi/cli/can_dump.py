@@ -1,5 +1,6 @@
 """``ivi can-dump``: decoded VSS signals from a bus or a log, as JSON lines or a live table, with
 a summary of rejected frames per reason at the end (on stderr)."""
+
 from __future__ import annotations
 
 import json
@@ -15,22 +16,49 @@ from ivi.can import BusSource, CanError, CanReader, LogSource, SignalUpdate, Veh
 @click.command("can-dump")
 @click.option("--interface", default="virtual", show_default=True, help="python-can interface.")
 @click.option("--channel", default="ivi", show_default=True, help="python-can channel.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read a log (.asc, .blf, .log, .trc, .csv) instead of a bus.")
-@click.option("--dbc", "dbc_path", type=click.Path(dir_okay=False, path_type=Path), help="Another car's DBC (default: the reference car).")
-@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), help="Its KUKSA dbc2vss mapping file.")
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read a log (.asc, .blf, .log, .trc, .csv) instead of a bus.",
+)
+@click.option(
+    "--dbc",
+    "dbc_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Another car's DBC (default: the reference car).",
+)
+@click.option(
+    "--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), help="Its KUKSA dbc2vss mapping file."
+)
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
-@click.option("--duration", "duration_s", type=click.FloatRange(0), default=None, help="Stop reading a bus after this many seconds.")
+@click.option(
+    "--duration",
+    "duration_s",
+    type=click.FloatRange(0),
+    default=None,
+    help="Stop reading a bus after this many seconds.",
+)
 @click.option("--no-filter", is_flag=True, help="Receive every ID (no hardware filters).")
-def can_dump(interface: str, channel: str, log_path: Path | None, dbc_path: Path | None, mapping_path: Path | None,
-             fmt: str, duration_s: float | None, no_filter: bool) -> None:
+def can_dump(
+    interface: str,
+    channel: str,
+    log_path: Path | None,
+    dbc_path: Path | None,
+    mapping_path: Path | None,
+    fmt: str,
+    duration_s: float | None,
+    no_filter: bool,
+) -> None:
     """Print decoded COVESA VSS signals: {"path", "value", "unit", "ts"} per line, or a table."""
     out = sys.stdout
     on_update = None
     if fmt == "json":
+
         def on_update(updates: list[SignalUpdate]) -> None:
             for u in updates:
                 out.write(json.dumps({"path": u.path, "value": u.value, "unit": u.unit, "ts": u.timestamp_s}) + "\n")
+
     source = LogSource(log_path) if log_path else BusSource(interface, channel, use_filters=not no_filter)
     try:
         reader = CanReader(source, dbc=dbc_path, mapping=mapping_path, on_update=on_update)
@@ -69,11 +97,17 @@ def _table(snap: VehicleSnapshot) -> str:
         age = "never" if s.timestamp_s is None else f"{snap.at_s - s.timestamp_s:.1f}s"
         lines.append(f"{path:64} {snap.display(path, '{:.2f}'):>14} {s.unit:8} {age}{'  STALE' if s.stale else ''}")
     if snap.consumption_kwh_per_km is not None:
-        lines.append(f"learned consumption: {snap.consumption_kwh_per_km * 100:.1f} kWh/100 km over {snap.distance_learned_km:.1f} km")
+        lines.append(
+            f"learned consumption: {snap.consumption_kwh_per_km * 100:.1f} kWh/100 km over "
+            f"{snap.distance_learned_km:.1f} km"
+        )
     return "\n".join(lines)
 
 
 def _summary(reader: CanReader, snap: VehicleSnapshot) -> None:
-    click.echo(f"{reader.status.frames_in} frames read, {snap.frames_accepted} decoded, {snap.rejected_total} rejections", err=True)
+    click.echo(
+        f"{reader.status.frames_in} frames read, {snap.frames_accepted} decoded, {snap.rejected_total} rejections",
+        err=True,
+    )
     for reason, n in sorted(snap.rejections.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {n:>8}  {reason}", err=True)

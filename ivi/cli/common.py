@@ -1,21 +1,23 @@
 """What every ``ivi`` subcommand shares: the ``--db`` option, opening the cache, output helpers,
 and turning library errors into one-line messages (the only place they become text)."""
+
 from __future__ import annotations
 
 import functools
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from chargers.errors import ChargerDataError
-from geo.errors import GeoError
-from sync.errors import SyncError
 from chargers.store import ChargerStore, Filters
+from geo.errors import GeoError
 from geo.geometry import parse_latlon
+from sync.errors import SyncError
 
 NETWORK_CHOICES = ("NIO", "XPENG", "LI_AUTO")
 
@@ -34,7 +36,10 @@ class FriendlyGroup(click.Group):
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
         help="Cache file (default: the user data dir). Created and seeded from the bundled feeds if missing.",
     )(f)
 
@@ -58,7 +63,9 @@ def networks_arg(ctx: click.Context, param: click.Parameter, value: str | None) 
     nets = frozenset(v.strip().upper().replace("-", "_") for v in value.split(",") if v.strip())
     unknown = nets - set(NETWORK_CHOICES)
     if unknown:
-        raise click.BadParameter(f"unknown network(s) {', '.join(sorted(unknown))}; choose from {', '.join(NETWORK_CHOICES)}")
+        raise click.BadParameter(
+            f"unknown network(s) {', '.join(sorted(unknown))}; choose from {', '.join(NETWORK_CHOICES)}"
+        )
     return nets
 
 
@@ -66,14 +73,23 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The driver's filters as options; the command receives one ``filters: Filters`` argument."""
 
     @functools.wraps(f)
-    def wrapper(*args: Any, networks: frozenset[str] | None, min_power_kw: float, standard: str | None,
-                available_only: bool, green_only: bool, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        networks: frozenset[str] | None,
+        min_power_kw: float,
+        standard: str | None,
+        available_only: bool,
+        green_only: bool,
+        **kwargs: Any,
+    ) -> Any:
         filters = Filters(networks, min_power_kw, standard.upper() if standard else None, available_only, green_only)
         return f(*args, filters=filters, **kwargs)
 
     w: Callable[..., Any] = wrapper
     w = click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")(w)
-    w = click.option("--min-power", "min_power_kw", type=click.FloatRange(0, 2000), default=0.0, help="Minimum charger power, kW.")(w)
+    w = click.option(
+        "--min-power", "min_power_kw", type=click.FloatRange(0, 2000), default=0.0, help="Minimum charger power, kW."
+    )(w)
     w = click.option("--connector", "standard", default=None, help="Connector standard, e.g. GBT_DC.")(w)
     w = click.option("--available", "available_only", is_flag=True, help="Only stations with an available EVSE.")(w)
     w = click.option("--green", "green_only", is_flag=True, help="Only green-energy stations.")(w)

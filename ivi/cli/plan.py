@@ -1,19 +1,20 @@
 """``ivi plan``: the fastest charging plan to a destination, with the fewest-stops and cheapest
 alternatives. The state of charge comes from ``--soc`` (the app wires CAN in later)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from chargers.store import Filters
+from geo.routes import route_between
 from ivi.cli.common import db_option, emit_json, networks_arg, open_store
 from ivi.planner import PlannerError, TripRequest, plan_trip
 from ivi.planner.sources import route_candidates
 from ivi.planner.trip import describe
 from ivi.profiles import DEFAULT_PROFILE, load_profile
-from chargers.store import Filters
-from geo.routes import route_between
 
 STALE_SOC_AFTER_S = 300.0
 
@@ -41,35 +42,86 @@ def now_min_of_day() -> float:
 @click.option("--from", "origin", required=True, help="City name or LAT,LON.")
 @click.option("--to", "destination", required=True, help="City name or LAT,LON.")
 @click.option("--soc", "soc_percent", type=click.FloatRange(0, 100), required=True, help="State of charge now, %.")
-@click.option("--soc-age", "soc_age_s", type=click.FloatRange(0), default=0.0,
-              help=f"Seconds since the state of charge was read; over {STALE_SOC_AFTER_S:.0f} s it is flagged stale.")
-@click.option("--vehicle", default=DEFAULT_PROFILE, show_default=True, help="Profile id (su7-standard, su7-pro, su7-max) or a .toml path.")
-@click.option("--reserve", "reserve_percent", type=click.FloatRange(0, 80), default=10.0, show_default=True,
-              help="Never arrive anywhere below this state of charge, %.")
-@click.option("--arrive-soc", "arrive_soc", type=click.FloatRange(0, 100), default=None,
-              help="State of charge wanted at the destination, % (default: the reserve).")
-@click.option("--via-station", "via", multiple=True, help="Charge at this station id: at least 10 points more, or to full (repeatable).")
+@click.option(
+    "--soc-age",
+    "soc_age_s",
+    type=click.FloatRange(0),
+    default=0.0,
+    help=f"Seconds since the state of charge was read; over {STALE_SOC_AFTER_S:.0f} s it is flagged stale.",
+)
+@click.option(
+    "--vehicle",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="Profile id (su7-standard, su7-pro, su7-max) or a .toml path.",
+)
+@click.option(
+    "--reserve",
+    "reserve_percent",
+    type=click.FloatRange(0, 80),
+    default=10.0,
+    show_default=True,
+    help="Never arrive anywhere below this state of charge, %.",
+)
+@click.option(
+    "--arrive-soc",
+    "arrive_soc",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="State of charge wanted at the destination, % (default: the reserve).",
+)
+@click.option(
+    "--via-station",
+    "via",
+    multiple=True,
+    help="Charge at this station id: at least 10 points more, or to full (repeatable).",
+)
 @click.option("--avoid-station", "avoid", multiple=True, help="Never stop at this station id (repeatable).")
 @click.option("--networks", callback=networks_arg, help="Comma-separated: NIO,XPENG,LI_AUTO.")
-@click.option("--temp", "temp_c", type=click.FloatRange(-40, 50), default=20.0, show_default=True, help="Outside temperature, °C.")
+@click.option(
+    "--temp", "temp_c", type=click.FloatRange(-40, 50), default=20.0, show_default=True, help="Outside temperature, °C."
+)
 @click.option("--depart", "depart_min", callback=clock_arg, default=None, help="Departure time HH:MM (default: now).")
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def plan(origin, destination, soc_percent, soc_age_s, vehicle, reserve_percent, arrive_soc, via, avoid, networks,  # type: ignore[no-untyped-def]
-         temp_c, depart_min, db_path: Path | None, as_json: bool) -> None:
+def plan(
+    origin,
+    destination,
+    soc_percent,
+    soc_age_s,
+    vehicle,
+    reserve_percent,
+    arrive_soc,
+    via,
+    avoid,
+    networks,  # type: ignore[no-untyped-def]
+    temp_c,
+    depart_min,
+    db_path: Path | None,
+    as_json: bool,
+) -> None:
     """Charging stops that minimise total trip time from --from to --to."""
     try:
         profile = load_profile(vehicle)
         route = route_between(origin, destination)
         with open_store(db_path) as store:
-            cands = route_candidates(store, route.points, datetime.now(timezone.utc),
-                                     filters=Filters(networks=networks), include_ids=via)
+            cands = route_candidates(
+                store, route.points, datetime.now(UTC), filters=Filters(networks=networks), include_ids=via
+            )
         req = TripRequest(
-            route_km=route.distance_km, vehicle=profile, soc_percent=soc_percent, candidates=cands,
-            reserve_percent=reserve_percent, arrive_soc_percent=arrive_soc,
-            depart_min_of_day=now_min_of_day() if depart_min is None else depart_min, outside_temp_c=temp_c,
-            soc_stale=soc_age_s > STALE_SOC_AFTER_S, pinned_ids=tuple(via), avoided_ids=frozenset(avoid),
-            origin=origin, destination=destination,
+            route_km=route.distance_km,
+            vehicle=profile,
+            soc_percent=soc_percent,
+            candidates=cands,
+            reserve_percent=reserve_percent,
+            arrive_soc_percent=arrive_soc,
+            depart_min_of_day=now_min_of_day() if depart_min is None else depart_min,
+            outside_temp_c=temp_c,
+            soc_stale=soc_age_s > STALE_SOC_AFTER_S,
+            pinned_ids=tuple(via),
+            avoided_ids=frozenset(avoid),
+            origin=origin,
+            destination=destination,
         )
         result = plan_trip(req)
     except PlannerError as exc:
@@ -83,7 +135,10 @@ def plan(origin, destination, soc_percent, soc_age_s, vehicle, reserve_percent, 
     for line in describe(result):
         click.echo(line)
     status = "" if result.feasible else "NOT FEASIBLE: " + result.message
-    click.echo(f"total {result.total_min / 60:.1f} h (drive {result.drive_min / 60:.1f} h, charge {result.charge_min:.0f} min), "
-               f"arrive with {result.arrival_soc:.0f} %, ¥{result.cost_cny:.0f}  {status}")
+    click.echo(
+        f"total {result.total_min / 60:.1f} h (drive {result.drive_min / 60:.1f} h, charge "
+        f"{result.charge_min:.0f} min), "
+        f"arrive with {result.arrival_soc:.0f} %, ¥{result.cost_cny:.0f}  {status}"
+    )
     for name, alt in result.alternatives.items():
         click.echo(f"  {name:13} {len(alt.stops)} stops, {alt.total_min / 60:.1f} h, ¥{alt.cost_cny:.0f}")

@@ -5,6 +5,7 @@ With a display it runs until the window is closed. With no display (no ``DISPLAY
 saves a screenshot after ``--after`` seconds (default ``ivi-screen.png``), prints what the
 screen shows and exits. ``--screenshot FILE`` does the same with a display.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,28 +31,90 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 @db_option
 @click.option("--from", "origin", default="Beijing", show_default=True, help="City name or LAT,LON.")
 @click.option("--to", "destination", default="Shanghai", show_default=True, help="City name or LAT,LON.")
-@click.option("--route", "route_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Route polyline file (GeoJSON LineString, [[lat,lon],…] or encoded); overrides --from/--to.")
-@click.option("--vehicle", default="su7-pro", show_default=True, help="Vehicle profile id (su7-standard, su7-pro, su7-max, or one in the user profiles dir) or a .toml file.")
+@click.option(
+    "--route",
+    "route_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Route polyline file (GeoJSON LineString, [[lat,lon],…] or encoded); overrides --from/--to.",
+)
+@click.option(
+    "--vehicle",
+    default="su7-pro",
+    show_default=True,
+    help="Vehicle profile id (su7-standard, su7-pro, su7-max, or one in the user profiles dir) or a .toml file.",
+)
 @click.option("--lang", "language", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True)
 @click.option("--theme", type=click.Choice(["night", "day"]), default="night", show_default=True)
 @click.option("--fullscreen", is_flag=True)
 @click.option("--size", default="1920x720", show_default=True, callback=_size, help="Window size WIDTHxHEIGHT.")
-@click.option("--page", type=click.Choice(["home", "trip"]), default="home", show_default=True, help="Screen to start on.")
-@click.option("--can-interface", help="Read this python-can interface (e.g. socketcan, remote, virtual) instead of simulating.")
+@click.option(
+    "--page", type=click.Choice(["home", "trip"]), default="home", show_default=True, help="Screen to start on."
+)
+@click.option(
+    "--can-interface", help="Read this python-can interface (e.g. socketcan, remote, virtual) instead of simulating."
+)
 @click.option("--can-channel", help="python-can channel for --can-interface (e.g. can0, ws://127.0.0.1:54701/).")
 @click.option("--can-log", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Replay a CAN log file.")
 @click.option("--broker", help="MQTT broker URL for charger sync (default: none, offline).")
 @click.option("--pubkey", help="Publisher's Ed25519 public key (with --broker).")
-@click.option("--soc", "start_soc_percent", type=click.FloatRange(0, 100), default=80.0, show_default=True,
-              help="CAN simulator: displayed state of charge at the start.")
-@click.option("--start-km", type=click.FloatRange(0, None), default=0.0, help="CAN simulator: start this far along the route.")
-@click.option("--speedup", type=click.FloatRange(0.1, 1000), default=1.0, show_default=True, help="CAN simulator: time compression.")
-@click.option("--config-dir", type=click.Path(file_okay=False, path_type=Path), help="Where filters are remembered (default: user config dir; env IVI_CONFIG_DIR).")
-@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save what the screen shows to FILE and exit.")
-@click.option("--after", "after_s", type=click.FloatRange(0, 3600), default=4.0, show_default=True, help="Seconds to wait, once the screen has settled (cache loaded, CAN values arriving; at most 60 s), before the screenshot.")
-def run(db_path, origin, destination, route_file, vehicle, language, theme, fullscreen, size, page, can_interface,  # type: ignore[no-untyped-def]
-        can_channel, can_log, broker, pubkey, start_soc_percent, start_km, speedup, config_dir, screenshot, after_s) -> None:
+@click.option(
+    "--soc",
+    "start_soc_percent",
+    type=click.FloatRange(0, 100),
+    default=80.0,
+    show_default=True,
+    help="CAN simulator: displayed state of charge at the start.",
+)
+@click.option(
+    "--start-km", type=click.FloatRange(0, None), default=0.0, help="CAN simulator: start this far along the route."
+)
+@click.option(
+    "--speedup",
+    type=click.FloatRange(0.1, 1000),
+    default=1.0,
+    show_default=True,
+    help="CAN simulator: time compression.",
+)
+@click.option(
+    "--config-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where filters are remembered (default: user config dir; env IVI_CONFIG_DIR).",
+)
+@click.option(
+    "--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save what the screen shows to FILE and exit."
+)
+@click.option(
+    "--after",
+    "after_s",
+    type=click.FloatRange(0, 3600),
+    default=4.0,
+    show_default=True,
+    help="Seconds to wait, once the screen has settled (cache loaded, CAN values arriving; at most 60 s), "
+    "before the screenshot.",
+)
+def run(
+    db_path,
+    origin,
+    destination,
+    route_file,
+    vehicle,
+    language,
+    theme,
+    fullscreen,
+    size,
+    page,
+    can_interface,  # type: ignore[no-untyped-def]
+    can_channel,
+    can_log,
+    broker,
+    pubkey,
+    start_soc_percent,
+    start_km,
+    speedup,
+    config_dir,
+    screenshot,
+    after_s,
+) -> None:
     """Run the module: the head-unit screen; by default the CAN simulator drives the route on a
     private virtual bus, the cache is seeded from the bundled partner data, and no broker is used."""
     if can_channel and not can_interface:
@@ -64,10 +127,25 @@ def run(db_path, origin, destination, route_file, vehicle, language, theme, full
     from ivi.ui.controller import Controller, TripSpec
     from ivi.ui.runtime import ScreenOptions, app_instance, ensure_platform, run_screen
 
-    config = AppConfig(db_path=db_path, origin=origin, destination=destination, route_file=route_file, vehicle=vehicle,
-                       language=language, theme=theme, fullscreen=fullscreen, can_interface=can_interface,
-                       can_channel=can_channel, can_log=can_log, broker=broker, pubkey=pubkey,
-                       start_soc_percent=start_soc_percent, start_km=start_km, sim_speedup=speedup, config_dir=config_dir)
+    config = AppConfig(
+        db_path=db_path,
+        origin=origin,
+        destination=destination,
+        route_file=route_file,
+        vehicle=vehicle,
+        language=language,
+        theme=theme,
+        fullscreen=fullscreen,
+        can_interface=can_interface,
+        can_channel=can_channel,
+        can_log=can_log,
+        broker=broker,
+        pubkey=pubkey,
+        start_soc_percent=start_soc_percent,
+        start_km=start_km,
+        sim_speedup=speedup,
+        config_dir=config_dir,
+    )
     try:
         vehicle_profile, profile = profile_for(config)
     except (ValueError, OSError) as exc:
@@ -77,13 +155,25 @@ def run(db_path, origin, destination, route_file, vehicle, language, theme, full
         screenshot = DEFAULT_HEADLESS_SCREENSHOT
         click.echo(f"no display: rendering offscreen; will save {screenshot} after {after_s:g} s and exit", err=True)
     app_instance()  # the Qt application exists before any store (timers need its event loop)
-    pending = TripSpec.pending(origin if not route_file else "start", destination if not route_file else route_file.stem)
-    controller = Controller(build_services(config, lambda: controller.trip, vehicle_profile), pending, profile,
-                            str(config_dir) if config_dir else None)
+    pending = TripSpec.pending(
+        origin if not route_file else "start", destination if not route_file else route_file.stem
+    )
+    controller = Controller(
+        build_services(config, lambda: controller.trip, vehicle_profile),
+        pending,
+        profile,
+        str(config_dir) if config_dir else None,
+    )
     options = ScreenOptions(language=language, night=theme == "night", fullscreen=fullscreen, size=size, page=page)
     try:
-        code = run_screen(controller, options, screenshot=screenshot, after_s=after_s, echo=click.echo,
-                          prepare=lambda: make_trip(config))  # the route is computed after the first frame
+        code = run_screen(
+            controller,
+            options,
+            screenshot=screenshot,
+            after_s=after_s,
+            echo=click.echo,
+            prepare=lambda: make_trip(config),
+        )  # the route is computed after the first frame
     except RuntimeError as exc:
         controller.stop()
         raise click.ClickException(str(exc)) from None

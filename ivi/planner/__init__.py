@@ -25,9 +25,16 @@ The UI calls these from a worker thread: they share no state and hold no locks.
 
 Errors: see :mod:`ivi.planner.errors` (``PlannerError`` and its subclasses).
 """
+
 from ivi.planner.errors import EmptyCacheError, PlanInputError, PlannerError, ProfileError
 from ivi.planner.model import (
-    Candidate, PlannerSettings, Stop, SuggestRequest, Suggestion, TripPlan, TripRequest,
+    Candidate,
+    PlannerSettings,
+    Stop,
+    Suggestion,
+    SuggestRequest,
+    TripPlan,
+    TripRequest,
 )
 from ivi.planner.replan import drift_reason, replan
 from ivi.planner.suggest import reach_km, suggest
@@ -35,7 +42,21 @@ from ivi.planner.trip import plan_trip
 from ivi.planner.vehicle import VehicleProfile
 
 __all__ = [
-    "plan_trip", "suggest", "reach_km", "replan", "drift_reason",
-    "TripRequest", "SuggestRequest", "PlannerSettings", "Candidate", "TripPlan", "Stop", "Suggestion",
-    "VehicleProfile", "PlannerError", "ProfileError", "PlanInputError", "EmptyCacheError",
+    "Candidate",
+    "EmptyCacheError",
+    "PlanInputError",
+    "PlannerError",
+    "PlannerSettings",
+    "ProfileError",
+    "Stop",
+    "SuggestRequest",
+    "Suggestion",
+    "TripPlan",
+    "TripRequest",
+    "VehicleProfile",
+    "drift_reason",
+    "plan_trip",
+    "reach_km",
+    "replan",
+    "suggest",
 ]

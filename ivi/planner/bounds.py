@@ -15,6 +15,7 @@ that a battery charges fast only over part of its range, and pruned almost nothi
 The bound is tabulated once per (problem, objective) for whole-percent deficits; a fractional
 deficit uses the table at its floor (the bound grows with the deficit, so this stays admissible).
 """
+
 from __future__ import annotations
 
 import math
@@ -51,9 +52,9 @@ def remaining_bound(p: Problem, obj: Objective) -> RemainingBound:
     min_price = min(n.price_cny_per_kwh for n in p.nodes)
     per_pct = obj.per_cny * min_price * p.kwh_per_percent / p.charge_efficiency
     per_stop = min(obj.per_min * (n.entry_min + n.exit_min + n.fixed_min) for n in p.nodes) + obj.per_stop
-    floor_pct = max(0, min(99, int(math.floor(p.reserve_percent + 1e-9))))
+    floor_pct = max(0, min(99, math.floor(p.reserve_percent + 1e-9)))
     costs = tuple(sorted(obj.per_min * s + per_pct for s in steps[floor_pct:]))
-    most = int(math.ceil(p.route_percent_per_km * p.length_km + p.arrive_target_percent)) + 1
+    most = math.ceil(p.route_percent_per_km * p.length_km + p.arrive_target_percent) + 1
     return RemainingBound(_tabulate(costs, per_stop, most), per_stop)
 
 

@@ -10,6 +10,7 @@
 An unreachable destination is *not* an error: ``plan_trip`` returns a plan with
 ``feasible=False``, a reason and the best partial plan. Errors become messages only in the CLI/UI.
 """
+
 from __future__ import annotations
 
 

@@ -4,13 +4,13 @@ Inputs: :class:`Candidate` (a partner station seen from the route; a NamedTuple)
 :class:`SuggestRequest`, :class:`PlannerSettings`. Outputs: :class:`Stop`, :class:`TripPlan`,
 :class:`Suggestion`. ``to_json()`` gives the dict the CLI prints and the UI shows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from chargers.models import Tariff
-
 from ivi.planner.vehicle import VehicleProfile
 
 
@@ -109,13 +109,23 @@ class Stop:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "location_id": self.location_id, "network": self.network, "name": self.name,
-            "lat": self.lat, "lon": self.lon, "along_km": round(self.along_km, 1),
-            "arrival_soc": round(self.arrival_soc, 1), "departure_soc": round(self.departure_soc, 1),
-            "charge_min": round(self.charge_min, 1), "wait_min": round(self.wait_min, 1),
-            "detour_km": round(self.detour_km, 1), "power_kw": self.power_kw, "cost_cny": round(self.cost_cny, 2),
-            "arrive_at": clock(self.arrive_min_of_day), "charged_at": clock(self.charged_min_of_day),
-            "available": self.available_count, "evses": self.evse_count,
+            "location_id": self.location_id,
+            "network": self.network,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "along_km": round(self.along_km, 1),
+            "arrival_soc": round(self.arrival_soc, 1),
+            "departure_soc": round(self.departure_soc, 1),
+            "charge_min": round(self.charge_min, 1),
+            "wait_min": round(self.wait_min, 1),
+            "detour_km": round(self.detour_km, 1),
+            "power_kw": self.power_kw,
+            "cost_cny": round(self.cost_cny, 2),
+            "arrive_at": clock(self.arrive_min_of_day),
+            "charged_at": clock(self.charged_min_of_day),
+            "available": self.available_count,
+            "evses": self.evse_count,
         }
 
 
@@ -140,7 +150,7 @@ class TripPlan:
     message: str = ""
     warnings: tuple[str, ...] = ()
     soc_stale: bool = False
-    alternatives: dict[str, "TripPlan"] = field(default_factory=dict, compare=False)
+    alternatives: dict[str, TripPlan] = field(default_factory=dict, compare=False)
 
     def planned_soc_at(self, km: float) -> float:
         """The state of charge the plan expects at ``km`` along the route (on the road)."""
@@ -153,15 +163,23 @@ class TripPlan:
 
     def to_json(self, with_alternatives: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "objective": self.objective, "feasible": self.feasible,
+            "objective": self.objective,
+            "feasible": self.feasible,
             "stops": [s.to_json() for s in self.stops],
-            "drive_km": round(self.drive_km, 1), "drive_min": round(self.drive_min, 1),
-            "charge_min": round(self.charge_min, 1), "stop_overhead_min": round(self.stop_overhead_min, 1),
-            "total_min": round(self.total_min, 1), "arrival_soc": round(self.arrival_soc, 1),
-            "cost_cny": round(self.cost_cny, 2), "reach_km": round(self.reach_km, 1),
-            "route_km": round(self.route_km, 1), "depart_at": clock(self.depart_min_of_day),
+            "drive_km": round(self.drive_km, 1),
+            "drive_min": round(self.drive_min, 1),
+            "charge_min": round(self.charge_min, 1),
+            "stop_overhead_min": round(self.stop_overhead_min, 1),
+            "total_min": round(self.total_min, 1),
+            "arrival_soc": round(self.arrival_soc, 1),
+            "cost_cny": round(self.cost_cny, 2),
+            "reach_km": round(self.reach_km, 1),
+            "route_km": round(self.route_km, 1),
+            "depart_at": clock(self.depart_min_of_day),
             "arrive_at": clock(self.depart_min_of_day + self.total_min),
-            "message": self.message, "warnings": list(self.warnings), "soc_stale": self.soc_stale,
+            "message": self.message,
+            "warnings": list(self.warnings),
+            "soc_stale": self.soc_stale,
         }
         if with_alternatives and self.alternatives:
             out["alternatives"] = {k: v.to_json(False) for k, v in self.alternatives.items()}
@@ -214,20 +232,30 @@ class Suggestion:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "location_id": self.location_id, "network": self.network, "name": self.name,
-            "lat": self.lat, "lon": self.lon, "along_km": round(self.along_km, 1),
-            "detour_km": round(self.detour_km, 1), "arrival_soc": round(self.arrival_soc, 1),
-            "target_soc": round(self.target_soc, 1), "charge_min": round(self.charge_min, 1),
-            "time_cost_min": round(self.time_cost_min, 1), "cost_cny": round(self.cost_cny, 2),
-            "power_kw": self.power_kw, "available": self.available_count, "evses": self.evse_count,
+            "location_id": self.location_id,
+            "network": self.network,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "along_km": round(self.along_km, 1),
+            "detour_km": round(self.detour_km, 1),
+            "arrival_soc": round(self.arrival_soc, 1),
+            "target_soc": round(self.target_soc, 1),
+            "charge_min": round(self.charge_min, 1),
+            "time_cost_min": round(self.time_cost_min, 1),
+            "cost_cny": round(self.cost_cny, 2),
+            "power_kw": self.power_kw,
+            "available": self.available_count,
+            "evses": self.evse_count,
             "status_age_min": None if self.status_age_min is None else round(self.status_age_min, 1),
-            "status_fresh": self.status_fresh, "green": self.is_green,
+            "status_fresh": self.status_fresh,
+            "green": self.is_green,
         }
 
 
 def clock(min_of_day: float) -> str:
     """Minutes after the departure day's midnight → ``HH:MM`` (``+1d`` on later days)."""
-    total = int(round(min_of_day))
+    total = round(min_of_day)
     days, rest = divmod(total, 24 * 60)
     text = f"{rest // 60:02d}:{rest % 60:02d}"
     return text + (f" +{days}d" if days else "")

@@ -5,6 +5,7 @@ Positions are km from the car (``x_km``); energy is in percent of the usable bat
 A detour is modelled as ``2 × off_route_km × detour_road_factor`` of road, half to reach the
 charger and half to get back, driven at ``detour_kmh``.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,8 +70,9 @@ CHEAPEST = Objective("cheapest", 1e-3, 1.0, 1e-4)
 OBJECTIVES = (FASTEST, FEWEST_STOPS, CHEAPEST)
 
 
-def route_kwh_per_km(vehicle: VehicleProfile, speed_kmh: float, temp_c: float, learned: float | None,
-                     cruise_kmh: float) -> float:
+def route_kwh_per_km(
+    vehicle: VehicleProfile, speed_kmh: float, temp_c: float, learned: float | None, cruise_kmh: float
+) -> float:
     """Consumption at ``speed_kmh``, corrected by what CAN learned at cruising conditions."""
     return model_kwh_per_km(vehicle, speed_kmh, temp_c) * learned_factor(vehicle, learned, cruise_kmh, temp_c)
 
@@ -119,20 +121,30 @@ def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
             price = prices[key] = c.price_cny_per_kwh(hhmm(eta))
         pct, mins = half * detour_kwh / kwh_pct, half / s.detour_kmh * 60.0
         # Laid out as kept_indices reads it, then what the Node needs besides.
-        raw.append((x, pct, pct, price, 2 * mins + s.stop_overhead_min + w, table, c.location_id in pinned,
-                    c, mins, w, d_km))
+        raw.append(
+            (x, pct, pct, price, 2 * mins + s.stop_overhead_min + w, table, c.location_id in pinned, c, mins, w, d_km)
+        )
     c_pct = route_kwh / kwh_pct
     if prune_dominated:  # before building Node objects: at a million, 13,000 candidates → 8,000
         raw = [raw[i] for i in kept_indices(raw, c_pct)]
-    nodes = [Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w, w, table, price, pin)
-             for x, pct, _, price, _, table, pin, c, mins, w, _ in raw]
+    nodes = [
+        Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w, w, table, price, pin)
+        for x, pct, _, price, _, table, pin, c, mins, w, _ in raw
+    ]
     detours = [r[10] for r in raw]
     return Problem(
-        nodes=tuple(nodes), start_soc=req.soc_percent, reserve_percent=req.reserve_percent,
-        arrive_target_percent=req.arrive_target_percent, length_km=length,
-        route_percent_per_km=c_pct, route_min_per_km=min_per_km, kwh_per_percent=kwh_pct,
-        charge_efficiency=v.charge_efficiency, soc_step_percent=s.soc_step_percent,
-        depart_min_of_day=req.depart_min_of_day, detour_km_per_node=tuple(detours),
+        nodes=tuple(nodes),
+        start_soc=req.soc_percent,
+        reserve_percent=req.reserve_percent,
+        arrive_target_percent=req.arrive_target_percent,
+        length_km=length,
+        route_percent_per_km=c_pct,
+        route_min_per_km=min_per_km,
+        kwh_per_percent=kwh_pct,
+        charge_efficiency=v.charge_efficiency,
+        soc_step_percent=s.soc_step_percent,
+        depart_min_of_day=req.depart_min_of_day,
+        detour_km_per_node=tuple(detours),
         pin_min_charge_percent=s.pin_min_charge_percent,
     )
 
@@ -150,9 +162,21 @@ def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: floa
     and a stop at A followed by B is no better than one longer stop at A. Pinned stations are
     never dropped and never drop others, and nothing before the last pinned station is dropped
     (the pin's "charge at least this much more" can make arriving with less charge better)."""
-    keep = kept_indices([(n.x_km, n.entry_percent, n.exit_percent, n.price_cny_per_kwh,
-                          n.entry_min + n.exit_min + n.fixed_min, n.charge_table_min, n.pinned) for n in nodes],
-                        percent_per_km)
+    keep = kept_indices(
+        [
+            (
+                n.x_km,
+                n.entry_percent,
+                n.exit_percent,
+                n.price_cny_per_kwh,
+                n.entry_min + n.exit_min + n.fixed_min,
+                n.charge_table_min,
+                n.pinned,
+            )
+            for n in nodes
+        ],
+        percent_per_km,
+    )
     return [nodes[i] for i in keep], [detours[i] for i in keep]
 
 
@@ -169,11 +193,17 @@ def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:  # type
     apin = True  # nothing kept yet: nothing can dominate
     for i, row in enumerate(rows):
         x, en, exi, price, stop_min, table, pin = row[:7]
-        if (not apin and not pin and i > last_pin and ax <= x
-                and c * ax - aex >= c * x - exi - EPS
-                and aen + c * ax <= en + c * x + EPS
-                and apr <= price and amin <= stop_min
-                and _faster_or_equal(atab, table, faster)):
+        if (
+            not apin
+            and not pin
+            and i > last_pin
+            and ax <= x
+            and c * ax - aex >= c * x - exi - EPS
+            and aen + c * ax <= en + c * x + EPS
+            and apr <= price
+            and amin <= stop_min
+            and _faster_or_equal(atab, table, faster)
+        ):
             continue
         keep.append(i)
         ax, aen, aex, apr, amin, atab, apin = x, en, exi, price, stop_min, table, pin
@@ -188,10 +218,12 @@ def _faster_or_equal(t_a: tuple[float, ...], t_b: tuple[float, ...], memo: dict[
     key = (id(t_a), id(t_b))
     hit = memo.get(key)
     if hit is None:
-        hit = memo[key] = all(a1 - a0 <= b1 - b0 + EPS for a0, a1, b0, b1 in zip(t_a, t_a[1:], t_b, t_b[1:]))
+        hit = memo[key] = all(
+            a1 - a0 <= b1 - b0 + EPS for a0, a1, b0, b1 in zip(t_a, t_a[1:], t_b, t_b[1:], strict=False)
+        )
     return hit
 
 
 def grid_up(soc: float, step: int) -> int:
     """The smallest grid state of charge ≥ ``soc`` (a tolerance absorbs float noise)."""
-    return int(math.ceil((soc - 1e-9) / step)) * step
+    return math.ceil((soc - 1e-9) / step) * step

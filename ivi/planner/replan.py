@@ -4,6 +4,7 @@ planned charger goes out of order, plan again from where the car is and say what
 ``replan(old, request)`` returns the new plan and one sentence per change, e.g.
 ``"stop 2 moved: charger offline"``. ``drift_reason`` tells the caller when re-planning is due.
 """
+
 from __future__ import annotations
 
 from ivi.planner.model import Stop, TripPlan, TripRequest
@@ -12,8 +13,13 @@ from ivi.planner.trip import plan_trip
 DRIFT_TOLERANCE_PERCENT = 3.0
 
 
-def drift_reason(plan: TripPlan, position_km: float, soc_percent: float, offline_ids: frozenset[str] = frozenset(),
-                 tolerance_percent: float = DRIFT_TOLERANCE_PERCENT) -> str | None:
+def drift_reason(
+    plan: TripPlan,
+    position_km: float,
+    soc_percent: float,
+    offline_ids: frozenset[str] = frozenset(),
+    tolerance_percent: float = DRIFT_TOLERANCE_PERCENT,
+) -> str | None:
     """Why the plan no longer holds at ``position_km``, or None while it does."""
     for s in _ahead(plan, position_km):
         if s.location_id in offline_ids:
@@ -34,14 +40,18 @@ def replan(old: TripPlan, req: TripRequest) -> tuple[TripPlan, list[str]]:
     after = list(new.stops)
     notes: list[str] = []
     if abs(drift) >= 1.0:
-        notes.append(f"state of charge is {req.soc_percent:.0f} %, {abs(drift):.0f} % "
-                     f"{'lower' if drift < 0 else 'higher'} than planned")
+        notes.append(
+            f"state of charge is {req.soc_percent:.0f} %, {abs(drift):.0f} % "
+            f"{'lower' if drift < 0 else 'higher'} than planned"
+        )
     for i, old_stop in enumerate(before, 1):
         new_stop = after[i - 1] if i <= len(after) else None
         if new_stop is not None and new_stop.location_id == old_stop.location_id:
             if abs(new_stop.charge_min - old_stop.charge_min) >= 1.0:
-                notes.append(f"stop {i} {old_stop.name}: charge {old_stop.charge_min:.0f} → {new_stop.charge_min:.0f} min"
-                             f" (to {new_stop.departure_soc:.0f} %)")
+                notes.append(
+                    f"stop {i} {old_stop.name}: charge {old_stop.charge_min:.0f} → {new_stop.charge_min:.0f} min"
+                    f" (to {new_stop.departure_soc:.0f} %)"
+                )
             continue
         reason = _reason(old_stop, req, drift)
         if new_stop is None:

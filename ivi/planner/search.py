@@ -19,11 +19,12 @@ trip exceeds the best plan known is never created. The best plan known comes fro
 pass first, and is tightened during the search whenever a new label can finish the trip without
 another stop (its objective is then that of a complete plan).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from ivi.planner.bounds import NO_BOUND, RemainingBound, remaining_bound
 from ivi.planner.problem import Objective, Problem, grid_up
@@ -209,8 +210,12 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
                 if key < run:
                     run = key
                     lbl = len(LS)
-                    LS.append(new_S[k]); LO.append(new_O[k]); LP.append(new_par[k]); LN.append(j)
-                    LA.append(new_a[k]); LD.append(float(new_d[k]))
+                    LS.append(new_S[k])
+                    LO.append(new_O[k])
+                    LP.append(new_par[k])
+                    LN.append(j)
+                    LA.append(new_a[k])
+                    LD.append(float(new_d[k]))
                     merged.append(lbl)
                     r = _reach(new_S[k], reserve, c_pct)
                     if (r, -new_O[k]) > best_reach[:2]:
@@ -229,16 +234,16 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
     return SearchResult(True, _chain(best, LP, LN, LA, LD), LO[best] + w_t * p.route_min_per_km * length, length)
 
 
-def _suffix_bounds(front: list[int], fS: list[float], LO: list[float], need_total: float,
-                   bound: tuple[float, ...], per_stop: float) -> list[float]:
+def _suffix_bounds(
+    front: list[int], fS: list[float], LO: list[float], need_total: float, bound: tuple[float, ...], per_stop: float
+) -> list[float]:
     out = [0.0] * len(front)
     run, last = float("inf"), len(bound) - 1
     for i in range(len(front) - 1, -1, -1):
         dl = need_total - fS[i]
         rest = bound[dl if dl < last else last] if (dl := int(dl)) > 0 else 0.0
         v = LO[front[i]] + (rest if rest > per_stop else per_stop)
-        if v < run:
-            run = v
+        run = min(run, v)
         out[i] = run
     return out
 

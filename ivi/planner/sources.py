@@ -3,16 +3,16 @@
 
 ``now`` is passed in (UTC), so status freshness is reproducible in tests.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
-from geo.geometry import LatLon, clip_polyline, cumulative_km, locate_on_route
 from chargers.models import Tariff
 from chargers.store import ChargerStore, Filters, Station
 from chargers.store.queries import paused_gc
-
+from geo.geometry import LatLon, clip_polyline, cumulative_km, locate_on_route
 from ivi.planner.errors import EmptyCacheError, PlanInputError
 from ivi.planner.model import Candidate
 
@@ -45,28 +45,55 @@ def status_age_min(status_updated: str, now: datetime) -> float | None:
     except ValueError:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
+        t = t.replace(tzinfo=UTC)
     return max(0.0, (now - t).total_seconds() / 60.0)
 
 
 def to_candidate(s: Station, along_km: float, off_route_km: float, tariffs: _Tariffs, now: datetime) -> Candidate:
     return Candidate(
-        location_id=s.id, network=s.network, name=s.name, lat=s.lat, lon=s.lon, along_km=along_km,
-        off_route_km=off_route_km, power_kw=s.max_power_kw, evse_count=s.evse_count,
-        available_count=s.available_count, status_age_min=status_age_min(s.status_updated, now),
-        is_green=s.is_green, tariff=tariffs.get(s.tariff_id),
+        location_id=s.id,
+        network=s.network,
+        name=s.name,
+        lat=s.lat,
+        lon=s.lon,
+        along_km=along_km,
+        off_route_km=off_route_km,
+        power_kw=s.max_power_kw,
+        evse_count=s.evse_count,
+        available_count=s.available_count,
+        status_age_min=status_age_min(s.status_updated, now),
+        is_green=s.is_green,
+        tariff=tariffs.get(s.tariff_id),
     )
 
 
 #: The columns of a station a candidate is made of (see :func:`route_candidates`).
-CANDIDATE_COLUMNS = ("id", "network", "name", "lat", "lon", "max_power_kw", "evse_count", "available_count",
-                     "is_green", "status_updated", "tariff_id")
+CANDIDATE_COLUMNS = (
+    "id",
+    "network",
+    "name",
+    "lat",
+    "lon",
+    "max_power_kw",
+    "evse_count",
+    "available_count",
+    "is_green",
+    "status_updated",
+    "tariff_id",
+)
 
 
-def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetime, *,
-                     corridor_km: float = DEFAULT_CORRIDOR_KM, filters: Filters = Filters(),
-                     include_ids: Iterable[str] = (), from_km: float = 0.0,
-                     to_km: float | None = None) -> tuple[Candidate, ...]:
+def route_candidates(
+    store: ChargerStore,
+    points: Sequence[LatLon],
+    now: datetime,
+    *,
+    corridor_km: float = DEFAULT_CORRIDOR_KM,
+    filters: Filters = Filters(),
+    include_ids: Iterable[str] = (),
+    from_km: float = 0.0,
+    to_km: float | None = None,
+) -> tuple[Candidate, ...]:
     """Stations within ``corridor_km`` of the route, plus any ``include_ids`` (pinned stations
     further off the route), placed on the route by projection.
 
@@ -82,19 +109,49 @@ def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetim
     if clipped:
         # Stations near the stretch's ends are placed on the route beyond them: read a corridor's
         # width more on each side, and keep only what lies on the stretch.
-        part, offset = clip_polyline(points, from_km - corridor_km, float("inf") if to_km is None else to_km + corridor_km)
+        part, offset = clip_polyline(
+            points, from_km - corridor_km, float("inf") if to_km is None else to_km + corridor_km
+        )
     lo, hi = from_km, float("inf") if to_km is None else to_km
     with paused_gc():
-        for (id_, network, name, lat, lon, kw, evses, available, green, updated, tariff_id,
-             along, off) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
+        for (
+            id_,
+            network,
+            name,
+            lat,
+            lon,
+            kw,
+            evses,
+            available,
+            green,
+            updated,
+            tariff_id,
+            along,
+            off,
+        ) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
             along += offset
             if clipped and not lo <= along <= hi:
                 continue
             age = ages.get(updated, _UNSEEN)
             if age is _UNSEEN:
                 age = ages[updated] = status_age_min(updated or "", now)
-            out.append(Candidate(id_, network, name, lat, lon, along, off, kw, evses, available, age,
-                                 bool(green), tariffs.get(tariff_id)))
+            out.append(
+                Candidate(
+                    id_,
+                    network,
+                    name,
+                    lat,
+                    lon,
+                    along,
+                    off,
+                    kw,
+                    evses,
+                    available,
+                    age,
+                    bool(green),
+                    tariffs.get(tariff_id),
+                )
+            )
     have = {c.location_id for c in out}
     missing = [i for i in include_ids if i not in have]
     if missing:
@@ -111,8 +168,9 @@ def route_candidates(store: ChargerStore, points: Sequence[LatLon], now: datetim
     return tuple(out)
 
 
-def nearby_candidates(store: ChargerStore, point: LatLon, now: datetime, *, n: int = 50,
-                      filters: Filters = Filters()) -> tuple[Candidate, ...]:
+def nearby_candidates(
+    store: ChargerStore, point: LatLon, now: datetime, *, n: int = 50, filters: Filters = Filters()
+) -> tuple[Candidate, ...]:
     """The ``n`` stations nearest the car; ``along_km`` 0 and ``off_route_km`` the distance to each."""
     tariffs = _Tariffs(store)
     hits = store.near(point, n, filters)

@@ -4,13 +4,14 @@ with what stopping there costs in time, in money and in state of charge. Pure.
 Ranking: by ``time_cost_min`` (detour + stop overhead + expected wait + charging to the target),
 then distance, then id — so the order is stable for equal times.
 """
+
 from __future__ import annotations
 
 import heapq
 import math
 
 from ivi.planner.errors import PlanInputError
-from ivi.planner.model import Candidate, PlannerSettings, SuggestRequest, Suggestion, hhmm
+from ivi.planner.model import Candidate, PlannerSettings, Suggestion, SuggestRequest, hhmm
 from ivi.planner.problem import detour_km, route_kwh_per_km, wait_min
 from ivi.planner.vehicle import VehicleProfile, charge_table_min, table_at
 
@@ -65,19 +66,40 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
         eta = req.now_min_of_day + (to_km / s.cruise_kmh * 60.0)
         cost = (goal - arrival) * kwh_pct / v.charge_efficiency * c.price_cny_per_kwh(hhmm(eta + wait))
         fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
-        out.append(Suggestion(
-            location_id=c.location_id, network=c.network, name=c.name, lat=c.lat, lon=c.lon, along_km=along,
-            detour_km=extra_km, arrival_soc=arrival, target_soc=goal, charge_min=charge,
-            time_cost_min=cost_min, cost_cny=cost, power_kw=c.power_kw,
-            available_count=c.available_count, evse_count=c.evse_count, status_age_min=c.status_age_min,
-            status_fresh=fresh, is_green=c.is_green,
-        ))
+        out.append(
+            Suggestion(
+                location_id=c.location_id,
+                network=c.network,
+                name=c.name,
+                lat=c.lat,
+                lon=c.lon,
+                along_km=along,
+                detour_km=extra_km,
+                arrival_soc=arrival,
+                target_soc=goal,
+                charge_min=charge,
+                time_cost_min=cost_min,
+                cost_cny=cost,
+                power_kw=c.power_kw,
+                available_count=c.available_count,
+                evse_count=c.evse_count,
+                status_age_min=c.status_age_min,
+                status_fresh=fresh,
+                is_green=c.is_green,
+            )
+        )
     return out
 
 
-def reach_km(vehicle: VehicleProfile, soc_percent: float, reserve_percent: float = 10.0, *,
-             outside_temp_c: float = 20.0, learned_kwh_per_km: float | None = None,
-             settings: PlannerSettings = PlannerSettings()) -> float:
+def reach_km(
+    vehicle: VehicleProfile,
+    soc_percent: float,
+    reserve_percent: float = 10.0,
+    *,
+    outside_temp_c: float = 20.0,
+    learned_kwh_per_km: float | None = None,
+    settings: PlannerSettings = PlannerSettings(),
+) -> float:
     """How far ahead on the route a suggestion can lie: a station further along leaves the car
     below the reserve even with no detour. Exactly the bound :func:`suggest` applies, so the
     cache need be read only up to here (``route_candidates(…, to_km=position + reach)``)."""
@@ -92,6 +114,4 @@ def _passes(c: Candidate, req: SuggestRequest) -> bool:
         return False
     if req.available_only and c.available_count <= 0:
         return False
-    if req.green_only and not c.is_green:
-        return False
-    return True
+    return not (req.green_only and not c.is_green)

@@ -3,6 +3,7 @@ from search chains into :class:`~ivi.planner.model.TripPlan` with times, costs a
 
 Pure: ``plan_trip(request)`` reads nothing and writes nothing.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,11 @@ from ivi.planner.vehicle import table_at
 
 
 def validate(req: TripRequest) -> None:
-    for label, v in (("state of charge", req.soc_percent), ("reserve", req.reserve_percent),
-                     ("arrival state of charge", req.arrive_target_percent)):
+    for label, v in (
+        ("state of charge", req.soc_percent),
+        ("reserve", req.reserve_percent),
+        ("arrival state of charge", req.arrive_target_percent),
+    ):
         if not (isinstance(v, (int, float)) and math.isfinite(v) and 0 <= v <= 100):
             raise PlanInputError(f"{label} must be between 0 and 100 %, got {v}")
     if req.reserve_percent >= 90:
@@ -39,7 +43,7 @@ def plan_trip(req: TripRequest, objectives: tuple[Objective, ...] = (FASTEST, FE
     problem = build_problem(req)
     plans = [plan_from_result(req, problem, search(problem, o), o) for o in objectives]
     main = plans[0]
-    alts = {o.name: p for o, p in zip(objectives[1:], plans[1:])}
+    alts = {o.name: p for o, p in zip(objectives[1:], plans[1:], strict=False)}
     return TripPlan(**{**main.__dict__, "alternatives": alts})
 
 
@@ -59,13 +63,27 @@ def plan_from_result(req: TripRequest, p: Problem, res: SearchResult, obj: Objec
         price = cand.price_cny_per_kwh(hhmm(arrive + nd.wait_min))
         cost = (cs.departure_soc - cs.arrival_soc) * p.kwh_per_percent / p.charge_efficiency * price
         t += nd.fixed_min + charge
-        stops.append(Stop(
-            location_id=cand.location_id, network=cand.network, name=cand.name, lat=cand.lat, lon=cand.lon,
-            along_km=cand.along_km, detour_km=p.detour_km_per_node[cs.node], power_kw=cand.power_kw,
-            arrival_soc=cs.arrival_soc, departure_soc=cs.departure_soc, charge_min=charge, wait_min=nd.wait_min,
-            cost_cny=cost, arrive_min_of_day=arrive, charged_min_of_day=p.depart_min_of_day + t,
-            available_count=cand.available_count, evse_count=cand.evse_count,
-        ))
+        stops.append(
+            Stop(
+                location_id=cand.location_id,
+                network=cand.network,
+                name=cand.name,
+                lat=cand.lat,
+                lon=cand.lon,
+                along_km=cand.along_km,
+                detour_km=p.detour_km_per_node[cs.node],
+                power_kw=cand.power_kw,
+                arrival_soc=cs.arrival_soc,
+                departure_soc=cs.departure_soc,
+                charge_min=charge,
+                wait_min=nd.wait_min,
+                cost_cny=cost,
+                arrive_min_of_day=arrive,
+                charged_min_of_day=p.depart_min_of_day + t,
+                available_count=cand.available_count,
+                evse_count=cand.evse_count,
+            )
+        )
         t += nd.exit_min
         charge_total += charge
         overhead += nd.fixed_min
@@ -82,11 +100,25 @@ def plan_from_result(req: TripRequest, p: Problem, res: SearchResult, obj: Objec
         warnings.append(f"state of charge {req.soc_percent:g} % is stale: the plan uses it until CAN reports again")
     message = "" if res.feasible else _why_infeasible(req, p, res, end_km)
     return TripPlan(
-        objective=obj.name, feasible=res.feasible, stops=tuple(stops), drive_km=drive_km, drive_min=drive_min,
-        charge_min=charge_total, stop_overhead_min=overhead, total_min=t, arrival_soc=arrival,
-        cost_cny=cost_total, reach_km=req.position_km + end_km, route_km=req.route_km,
-        position_km=req.position_km, start_soc=p.start_soc, route_percent_per_km=c,
-        depart_min_of_day=p.depart_min_of_day, message=message, warnings=tuple(warnings), soc_stale=req.soc_stale,
+        objective=obj.name,
+        feasible=res.feasible,
+        stops=tuple(stops),
+        drive_km=drive_km,
+        drive_min=drive_min,
+        charge_min=charge_total,
+        stop_overhead_min=overhead,
+        total_min=t,
+        arrival_soc=arrival,
+        cost_cny=cost_total,
+        reach_km=req.position_km + end_km,
+        route_km=req.route_km,
+        position_km=req.position_km,
+        start_soc=p.start_soc,
+        route_percent_per_km=c,
+        depart_min_of_day=p.depart_min_of_day,
+        message=message,
+        warnings=tuple(warnings),
+        soc_stale=req.soc_stale,
     )
 
 
@@ -94,23 +126,34 @@ def _why_infeasible(req: TripRequest, p: Problem, res: SearchResult, reach: floa
     where = req.position_km + reach
     if res.blocked_by_pin is not None:
         nd = p.nodes[res.blocked_by_pin]
-        return (f"the pinned station {nd.candidate.name} ({nd.candidate.location_id}) at km {nd.candidate.along_km:.0f} "
-                f"cannot be reached with the {req.reserve_percent:g} % reserve; best partial plan reaches km {where:.0f}")
+        return (
+            f"the pinned station {nd.candidate.name} ({nd.candidate.location_id}) at km {nd.candidate.along_km:.0f} "
+            f"cannot be reached with the {req.reserve_percent:g} % reserve; best partial plan reaches km {where:.0f}"
+        )
     if p.start_soc < p.reserve_percent:
         return f"the state of charge {p.start_soc:g} % is already below the {p.reserve_percent:g} % reserve"
     ahead = [n for n in p.nodes if n.x_km > reach]
-    gap = f"; the next usable charger is at km {req.position_km + ahead[0].x_km:.0f}" if ahead else "; no usable charger lies beyond"
-    return (f"destination unreachable even with charging: the best plan runs down to the {req.reserve_percent:g} % "
-            f"reserve at km {where:.0f} of {req.route_km:.0f}{gap}")
+    gap = (
+        f"; the next usable charger is at km {req.position_km + ahead[0].x_km:.0f}"
+        if ahead
+        else "; no usable charger lies beyond"
+    )
+    return (
+        f"destination unreachable even with charging: the best plan runs down to the {req.reserve_percent:g} % "
+        f"reserve at km {where:.0f} of {req.route_km:.0f}{gap}"
+    )
 
 
 def describe(plan: TripPlan) -> list[str]:
     """Human lines for the CLI and the screen."""
     lines = []
     for i, s in enumerate(plan.stops, 1):
-        lines.append(f"{i}. km {s.along_km:6.0f}  {s.network:8} {s.power_kw:4.0f} kW  {s.arrival_soc:4.0f} → {s.departure_soc:3.0f} %"
-                     f"  {s.charge_min:4.0f} min (done {clock(s.charged_min_of_day)})  ¥{s.cost_cny:6.1f}  {s.name}")
+        lines.append(
+            f"{i}. km {s.along_km:6.0f}  {s.network:8} {s.power_kw:4.0f} kW  {s.arrival_soc:4.0f} → "
+            f"{s.departure_soc:3.0f} %"
+            f"  {s.charge_min:4.0f} min (done {clock(s.charged_min_of_day)})  ¥{s.cost_cny:6.1f}  {s.name}"
+        )
     return lines
 
 
-__all__ = ["plan_trip", "plan_from_result", "validate", "describe", "ChainStop"]
+__all__ = ["ChainStop", "describe", "plan_from_result", "plan_trip", "validate"]

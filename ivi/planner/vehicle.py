@@ -8,8 +8,10 @@ Consumption model (documented in docs/planner.md): rolling + aerodynamic terms,
 model at the conditions it was measured in and scales it everywhere else (clamped to ×0.6–×1.8
 so that one bad reading cannot wreck a plan).
 """
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 LEARNED_FACTOR_MIN = 0.6
@@ -50,8 +52,9 @@ def model_kwh_per_km(vehicle: VehicleProfile, speed_kmh: float, outside_temp_c: 
     return base * factor / 100.0
 
 
-def learned_factor(vehicle: VehicleProfile, learned_kwh_per_km: float | None, speed_kmh: float,
-                   outside_temp_c: float) -> float:
+def learned_factor(
+    vehicle: VehicleProfile, learned_kwh_per_km: float | None, speed_kmh: float, outside_temp_c: float
+) -> float:
     """How much the car's own measured consumption differs from the model (1.0 without one)."""
     if learned_kwh_per_km is None or learned_kwh_per_km <= 0:
         return 1.0
@@ -64,7 +67,7 @@ def curve_power_kw(vehicle: VehicleProfile, soc_percent: float) -> float:
     pts = vehicle.charge_curve
     if soc_percent <= pts[0][0]:
         return pts[0][1]
-    for (s0, p0), (s1, p1) in zip(pts, pts[1:]):
+    for (s0, p0), (s1, p1) in itertools.pairwise(pts):
         if soc_percent <= s1:
             return p0 + (p1 - p0) * (soc_percent - s0) / (s1 - s0) if s1 > s0 else p1
     return pts[-1][1]

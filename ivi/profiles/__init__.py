@@ -4,6 +4,7 @@ A profile is a TOML file (see ``su7-max.toml`` for every field). ``load_profile(
 finds a shipped one; ``load_profile("path/to/car.toml")`` reads a file; a file dropped in
 ``user_profiles_dir()`` is found by its id like a shipped one. Stdlib ``tomllib`` reads them.
 """
+
 from __future__ import annotations
 
 import tomllib

@@ -7,20 +7,22 @@ onto the route polyline to get the km driven. ``CanVehicleSource`` is the thin s
 when the reader reports new signals, publishes at most every ``MIN_PERIOD_S`` and at least every
 ``MAX_PERIOD_S`` (so staleness shows even when nothing arrives), from its own thread.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Sequence
 
+from geo.geometry import LatLon, RoutePosition, cumulative_km, locate_on_route, point_along
 from ivi.can import SPEED, BusSource, CanError, CanReader, LogSource, Simulator, VehicleSnapshot
 from ivi.can.bus import open_bus, shutdown
+from ivi.can.sim_runner import run_simulator
 from ivi.services.ports import VehicleSample
-from geo.geometry import LatLon, RoutePosition, cumulative_km, locate_on_route, point_along
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +35,25 @@ MIN_PERIOD_S = 0.03
 MAX_PERIOD_S = 0.25
 
 
-def sample_from_snapshot(snap: VehicleSnapshot, points: Sequence[LatLon], cum: Sequence[float],
-                         t_s: float, near: RoutePosition | None = None) -> tuple[VehicleSample, RoutePosition | None]:
+def sample_from_snapshot(
+    snap: VehicleSnapshot, points: Sequence[LatLon], cum: Sequence[float], t_s: float, near: RoutePosition | None = None
+) -> tuple[VehicleSample, RoutePosition | None]:
     """The screen's view of one CAN snapshot (stale signals become ``None``)."""
     lat, lon = snap.value(LATITUDE), snap.value(LONGITUDE)
     position = (float(lat), float(lon)) if lat is not None and lon is not None else None
     where = locate_on_route(points, cum, position, near) if position is not None and len(points) > 1 else None
     speed, heading, temp = snap.value(SPEED), snap.value(HEADING), snap.value(OUTSIDE_TEMP)
     sample = VehicleSample(
-        t_s=t_s, soc_percent=snap.soc_percent, speed_kmh=None if speed is None else float(speed),
-        position=position, heading_deg=None if heading is None else float(heading),
-        route_km=None if where is None else where.km, charging=bool(snap.value(IS_CHARGING)),
-        outside_temp_c=None if temp is None else float(temp), learned_kwh_per_km=snap.consumption_kwh_per_km)
+        t_s=t_s,
+        soc_percent=snap.soc_percent,
+        speed_kmh=None if speed is None else float(speed),
+        position=position,
+        heading_deg=None if heading is None else float(heading),
+        route_km=None if where is None else where.km,
+        charging=bool(snap.value(IS_CHARGING)),
+        outside_temp_c=None if temp is None else float(temp),
+        learned_kwh_per_km=snap.consumption_kwh_per_km,
+    )
     return sample, where
 
 
@@ -54,7 +63,7 @@ def route_from_km(points: Sequence[LatLon], start_km: float) -> list[LatLon]:
     if start_km <= 0:
         return list(points)
     start_km = min(start_km, cum[-1] - 0.1)
-    return [point_along(points, cum, start_km), *(p for p, k in zip(points, cum) if k > start_km)]
+    return [point_along(points, cum, start_km), *(p for p, k in zip(points, cum, strict=False) if k > start_km)]
 
 
 class CanVehicleSource:
@@ -63,8 +72,15 @@ class CanVehicleSource:
     ``simulator`` + ``sim_channel``: the simulator sends on python-can ``virtual`` channel
     ``sim_channel``, which the reader listens to (both in this process)."""
 
-    def __init__(self, source: BusSource | LogSource, route_points: Sequence[LatLon], *,
-                 simulator: Simulator | None = None, sim_channel: str | None = None, label: str = "CAN") -> None:
+    def __init__(
+        self,
+        source: BusSource | LogSource,
+        route_points: Sequence[LatLon],
+        *,
+        simulator: Simulator | None = None,
+        sim_channel: str | None = None,
+        label: str = "CAN",
+    ) -> None:
         self._wake = threading.Event()
         self.reader = CanReader(source, on_update=lambda _updates: self._wake.set())
         self.simulator, self.sim_channel, self.label = simulator, sim_channel, label
@@ -94,8 +110,8 @@ class CanVehicleSource:
     def _simulate(self) -> None:
         try:
             assert self.simulator is not None
-            self.simulator.run(self._sim_bus, self._stop)
-        except Exception as exc:  # noqa: BLE001 — the screen shows the data going stale
+            run_simulator(self.simulator, self._sim_bus, stop_event=self._stop)
+        except Exception as exc:
             self.error = f"CAN simulator stopped: {exc}"
             log.error(self.error)
 
@@ -128,15 +144,18 @@ class CanVehicleSource:
             shutdown(self._sim_bus)
 
 
-def simulated_source(route_points: Sequence[LatLon], *, start_km: float = 0.0, start_soc_percent: float = 80.0,
-                     speedup: float = 1.0) -> CanVehicleSource:
+def simulated_source(
+    route_points: Sequence[LatLon], *, start_km: float = 0.0, start_soc_percent: float = 80.0, speedup: float = 1.0
+) -> CanVehicleSource:
     """The embedded default: the CAN simulator drives the route on a ``virtual`` bus of its own
     (a unique channel per app instance) and the reader reads it."""
     channel = f"ivi-{uuid.uuid4().hex[:12]}"
-    sim = Simulator(route_from_km(route_points, start_km), start_soc_percent=max(0.1, start_soc_percent),
-                    speedup=speedup)
-    return CanVehicleSource(BusSource("virtual", channel), route_points, simulator=sim,
-                            sim_channel=channel, label="CAN simulator")
+    sim = Simulator(
+        route_from_km(route_points, start_km), start_soc_percent=max(0.1, start_soc_percent), speedup=speedup
+    )
+    return CanVehicleSource(
+        BusSource("virtual", channel), route_points, simulator=sim, sim_channel=channel, label="CAN simulator"
+    )
 
 
 def bus_source(route_points: Sequence[LatLon], interface: str, channel: str) -> CanVehicleSource:

@@ -8,6 +8,7 @@ client writes the cache through its own connection (WAL: the screen keeps readin
 cannot be reached, or a client that dies, is shown as *offline* with the reason and the client is
 started again with backoff; the car keeps working from its cache meanwhile.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ivi.services.ports import SyncStatus
 
@@ -26,33 +27,64 @@ log = logging.getLogger(__name__)
 
 def to_screen_status(s: dict) -> SyncStatus:  # type: ignore[type-arg]
     version = s.get("version")
-    return SyncStatus(str(s.get("state", "error")), float(s.get("progress") or 0.0),
-                      "" if version is None else str(version), s.get("last_contact"), str(s.get("detail") or ""))
+    return SyncStatus(
+        str(s.get("state", "error")),
+        float(s.get("progress") or 0.0),
+        "" if version is None else str(version),
+        s.get("last_contact"),
+        str(s.get("detail") or ""),
+    )
 
 
 class MqttSync:
     """Follows the operator's dataset over MQTT into the cache file ``db_path``."""
 
-    def __init__(self, db_path: Path, broker_url: str, pubkey: Path | str, client_id: str, *,
-                 prepare: Callable[[], None] = lambda: None, extra_args: Sequence[str] = (),
-                 retry_s: float = 2.0, max_retry_s: float = 60.0, nice: int = 5) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        broker_url: str,
+        pubkey: Path | str,
+        client_id: str,
+        *,
+        prepare: Callable[[], None] = lambda: None,
+        extra_args: Sequence[str] = (),
+        retry_s: float = 2.0,
+        max_retry_s: float = 60.0,
+        nice: int = 5,
+    ) -> None:
         self.db_path = Path(db_path)
-        self.command = [sys.executable, "-m", "sync", "follow", "--broker", broker_url, "--db", str(db_path),
-                        "--pubkey", str(pubkey), "--client-id", client_id, "--events", *extra_args]
+        self.command = [
+            sys.executable,
+            "-m",
+            "sync",
+            "follow",
+            "--broker",
+            broker_url,
+            "--db",
+            str(db_path),
+            "--pubkey",
+            str(pubkey),
+            "--client-id",
+            client_id,
+            "--events",
+            *extra_args,
+        ]
         self._prepare = prepare
         self._retry_s, self._max_retry_s, self._nice = retry_s, max_retry_s, nice
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._proc: subprocess.Popen[str] | None = None
 
-    def start(self, on_status: Callable[[SyncStatus], None],
-              on_changed: Callable[[Sequence[str] | None], None]) -> None:
+    def start(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> None:
         on_status(SyncStatus("offline", 0.0, "", None, "connecting"))
         self._thread = threading.Thread(target=self._supervise, args=(on_status, on_changed), name="sync", daemon=True)
         self._thread.start()
 
-    def _supervise(self, on_status: Callable[[SyncStatus], None],
-                   on_changed: Callable[[Sequence[str] | None], None]) -> None:
+    def _supervise(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> None:
         try:
             self._prepare()  # e.g. seed a cache that does not exist yet, before the client opens it
         except Exception as exc:  # the screen says why; the cache stays as it is
@@ -63,7 +95,9 @@ class MqttSync:
             code, err = self._run_once(on_status, on_changed)
             if self._stop.is_set():
                 return
-            reason = (err.strip().splitlines() or [f"sync client exited with status {code}"])[-1].removeprefix("Error: ")
+            reason = (err.strip().splitlines() or [f"sync client exited with status {code}"])[-1].removeprefix(
+                "Error: "
+            )
             if code == 2:  # the client's usage error: trying again cannot help
                 on_status(SyncStatus("error", 0.0, "", None, reason))
                 return
@@ -73,12 +107,17 @@ class MqttSync:
                 return
             delay = min(delay * 2, self._max_retry_s)
 
-    def _run_once(self, on_status: Callable[[SyncStatus], None],
-                  on_changed: Callable[[Sequence[str] | None], None]) -> tuple[int, str]:
+    def _run_once(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> tuple[int, str]:
         nice = self._nice
         self._proc = proc = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
-            preexec_fn=(lambda: os.nice(nice)) if nice else None,  # the screen comes first
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,  # noqa: PLW1509 — only os.nice, async-signal-safe
         )
         err_lines: list[str] = []
         drain = threading.Thread(target=lambda: err_lines.extend(proc.stderr or ()), daemon=True)

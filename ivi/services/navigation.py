@@ -5,13 +5,15 @@ wired (``sync``'s MQTT transport is the one paho adapter), the hand-off is one J
 stdout — ``{"navigate_to": {...}}`` — which a wrapper script or the navigation app can read.
 The message shape is the same either way (topic ``vehicle/navigation/destination``).
 """
+
 from __future__ import annotations
 
 import json
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ivi.services.ports import NavTarget
 

@@ -3,9 +3,10 @@
 It reports one status and never writes to the cache. ``ivi.app`` replaces it with the MQTT
 sync client (``sync.client``) when ``--broker`` is given and that client is available.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ivi.services.ports import SyncStatus
 
@@ -14,10 +15,10 @@ class OfflineSync:
     def __init__(self, state: str = "offline", detail: str = "", last_contact: float | None = None) -> None:
         self.status = SyncStatus(state, 0.0, "", last_contact, detail)
 
-    def start(self, on_status: Callable[[SyncStatus], None],
-              on_changed: Callable[[Sequence[str] | None], None]) -> None:
+    def start(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> None:
         on_status(self.status)
 
     def stop(self) -> None:
         pass
-

@@ -8,19 +8,30 @@ Re-planning uses ``replan`` (its explanations become ``TripPlans.notes``) and
 ``drift_reason`` tells the screen when the plan no longer holds. The SoC, its staleness, the
 learned consumption and the outside temperature from CAN go into every request.
 """
+
 from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
-from geo.geometry import LatLon, cumulative_km
 from chargers.store import ChargerStore, Filters, Station
-from ivi.planner import Candidate, EmptyCacheError, SuggestRequest, TripRequest, drift_reason, plan_trip, replan, suggest
+from geo.geometry import LatLon, cumulative_km
+from ivi.planner import (
+    Candidate,
+    EmptyCacheError,
+    SuggestRequest,
+    TripRequest,
+    drift_reason,
+    plan_trip,
+    replan,
+    suggest,
+)
 from ivi.planner import TripPlan as PlannerPlan
 from ivi.planner.sources import route_candidates
-from ivi.planner.vehicle import VehicleProfile as PlannerProfile, model_kwh_per_km
+from ivi.planner.vehicle import VehicleProfile as PlannerProfile
+from ivi.planner.vehicle import model_kwh_per_km
 from ivi.services.ports import PlannedStop, Suggestion, SuggestionQuery, TripPlan, TripPlans, VehicleProfile
 
 CANDIDATE_TTL_S = 120.0  # status ages in the candidates are recomputed at least this often
@@ -32,8 +43,13 @@ STANDARD_TEMP_C = 20.0
 
 def screen_profile(p: PlannerProfile, reserve_percent: float = 10.0) -> VehicleProfile:
     """The few numbers the screen needs (range, reserve), at the planner's cruise speed and 20 °C."""
-    return VehicleProfile(p.name, p.usable_battery_kwh, model_kwh_per_km(p, CRUISE_KMH, STANDARD_TEMP_C),
-                          p.max_dc_power_kw, reserve_percent)
+    return VehicleProfile(
+        p.name,
+        p.usable_battery_kwh,
+        model_kwh_per_km(p, CRUISE_KMH, STANDARD_TEMP_C),
+        p.max_dc_power_kw,
+        reserve_percent,
+    )
 
 
 def minute_of_day(hhmm: str) -> float:
@@ -54,8 +70,14 @@ def offline_ids(store: ChargerStore, ids: Sequence[str]) -> frozenset[str]:
 class PlannerService:
     """``SuggestionProvider`` and ``TripPlanner`` over one :class:`ChargerStore`."""
 
-    def __init__(self, store: ChargerStore, vehicle: PlannerProfile, *, reserve_percent: float = 10.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: ChargerStore,
+        vehicle: PlannerProfile,
+        *,
+        reserve_percent: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store, self.vehicle, self.reserve_percent, self.clock = store, vehicle, reserve_percent, clock
         self._lock = threading.Lock()
         self._key: tuple[int, Filters] | None = None
@@ -75,7 +97,7 @@ class PlannerService:
         key = (hash(tuple(points)), filters)
         with self._lock:
             if key != self._key or self.clock() - self._at > CANDIDATE_TTL_S:
-                now = datetime.fromtimestamp(self.clock(), timezone.utc)
+                now = datetime.fromtimestamp(self.clock(), UTC)
                 try:
                     self._candidates = route_candidates(self.store, points, now, filters=filters)
                 except EmptyCacheError:  # nothing imported or synced yet: the screen says "empty"
@@ -94,22 +116,47 @@ class PlannerService:
         """The planner's best ``limit`` stops ahead (its ranking: least time lost), listed in
         route order; when none is reachable, the nearest few ahead, marked unreachable."""
         cands = self.candidates(query.route_points, query.filters)
-        req = SuggestRequest(self.vehicle, max(0.0, min(100.0, query.soc_percent)), cands,
-                             route_km=max(self._route_km, query.position_km), position_km=query.position_km,
-                             reserve_percent=self.reserve_percent, now_min_of_day=minute_of_day(query.local_time_hhmm),
-                             outside_temp_c=_temp(query), learned_kwh_per_km=query.learned_kwh_per_km,
-                             soc_stale=query.soc_stale, limit=query.limit)
+        req = SuggestRequest(
+            self.vehicle,
+            max(0.0, min(100.0, query.soc_percent)),
+            cands,
+            route_km=max(self._route_km, query.position_km),
+            position_km=query.position_km,
+            reserve_percent=self.reserve_percent,
+            now_min_of_day=minute_of_day(query.local_time_hhmm),
+            outside_temp_c=_temp(query),
+            learned_kwh_per_km=query.learned_kwh_per_km,
+            soc_stale=query.soc_stale,
+            limit=query.limit,
+        )
         picks = suggest(req)
         rows = [(self._by_id[s.location_id], s.arrival_soc, s.detour_km, True) for s in picks]
         if not rows:
             ahead = sorted((c for c in cands if c.along_km >= query.position_km), key=lambda c: c.along_km)
             pct_per_km = self._percent_per_km(query)
-            rows = [(c, query.soc_percent - (c.along_km - query.position_km + c.off_route_km) * pct_per_km,
-                     2 * c.off_route_km, False) for c in ahead[:UNREACHABLE_SHOWN]]
+            rows = [
+                (
+                    c,
+                    query.soc_percent - (c.along_km - query.position_km + c.off_route_km) * pct_per_km,
+                    2 * c.off_route_km,
+                    False,
+                )
+                for c in ahead[:UNREACHABLE_SHOWN]
+            ]
         stations = self._stations([c.location_id for c, *_ in rows])
-        out = [Suggestion(stations[c.location_id], c.along_km, c.along_km - query.position_km, detour, arrival, ok,
-                          c.price_cny_per_kwh(query.local_time_hhmm))
-               for c, arrival, detour, ok in rows if c.location_id in stations]
+        out = [
+            Suggestion(
+                stations[c.location_id],
+                c.along_km,
+                c.along_km - query.position_km,
+                detour,
+                arrival,
+                ok,
+                c.price_cny_per_kwh(query.local_time_hhmm),
+            )
+            for c, arrival, detour, ok in rows
+            if c.location_id in stations
+        ]
         return sorted(out, key=lambda s: s.along_km)
 
     def _percent_per_km(self, query: SuggestionQuery) -> float:
@@ -123,11 +170,19 @@ class PlannerService:
         old = self._plan
         ahead_ids = [s.location_id for s in old.stops if s.along_km >= query.position_km] if old else []
         gone = offline_ids(self.store, ahead_ids)
-        req = TripRequest(destination_km, self.vehicle, max(0.0, min(100.0, query.soc_percent)), cands,
-                          reserve_percent=self.reserve_percent, depart_min_of_day=minute_of_day(query.local_time_hhmm),
-                          outside_temp_c=_temp(query), learned_kwh_per_km=query.learned_kwh_per_km,
-                          soc_stale=query.soc_stale, offline_ids=gone,
-                          position_km=max(0.0, min(destination_km, query.position_km)))
+        req = TripRequest(
+            destination_km,
+            self.vehicle,
+            max(0.0, min(100.0, query.soc_percent)),
+            cands,
+            reserve_percent=self.reserve_percent,
+            depart_min_of_day=minute_of_day(query.local_time_hhmm),
+            outside_temp_c=_temp(query),
+            learned_kwh_per_km=query.learned_kwh_per_km,
+            soc_stale=query.soc_stale,
+            offline_ids=gone,
+            position_km=max(0.0, min(destination_km, query.position_km)),
+        )
         if old is None:
             new, notes = plan_trip(req), []
         else:
@@ -145,14 +200,27 @@ class PlannerService:
 
     @staticmethod
     def _convert(p: PlannerPlan, stations: dict[str, Station]) -> TripPlan:
-        stops = tuple(PlannedStop(stations[s.location_id], s.along_km, s.arrival_soc, s.departure_soc,
-                                  s.charge_min, s.cost_cny) for s in p.stops if s.location_id in stations)
-        return TripPlan(p.objective, stops, p.drive_km, p.drive_min, p.charge_min, p.cost_cny, p.arrival_soc,
-                        p.feasible, p.stop_overhead_min, p.message)
+        stops = tuple(
+            PlannedStop(stations[s.location_id], s.along_km, s.arrival_soc, s.departure_soc, s.charge_min, s.cost_cny)
+            for s in p.stops
+            if s.location_id in stations
+        )
+        return TripPlan(
+            p.objective,
+            stops,
+            p.drive_km,
+            p.drive_min,
+            p.charge_min,
+            p.cost_cny,
+            p.arrival_soc,
+            p.feasible,
+            p.stop_overhead_min,
+            p.message,
+        )
 
 
 def _temp(query: SuggestionQuery) -> float:
     return STANDARD_TEMP_C if query.outside_temp_c is None else query.outside_temp_c
 
 
-__all__ = ["PlannerService", "screen_profile", "offline_ids", "minute_of_day"]
+__all__ = ["PlannerService", "minute_of_day", "offline_ids", "screen_profile"]

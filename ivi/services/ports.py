@@ -16,14 +16,15 @@ SyncService         ``OfflineSync`` until ``sync.client`` (MQTT) lands — see `
 NavigationSink      ``navigation.PrintNavigation`` (one JSON line on stdout)
 ==================  ===================================================================
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
-from geo.geometry import LatLon
 from chargers.store import Filters, Station
-
+from geo.geometry import LatLon
 
 # ---------------------------------------------------------------- vehicle
 
@@ -179,8 +180,9 @@ class SyncStatus:
 class SyncService(Protocol):
     """Reports its status and which locations changed in the cache (``None`` = possibly all)."""
 
-    def start(self, on_status: Callable[[SyncStatus], None],
-              on_changed: Callable[[Sequence[str] | None], None]) -> None: ...
+    def start(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> None: ...
 
     def stop(self) -> None: ...
 

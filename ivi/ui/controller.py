@@ -4,21 +4,31 @@ It owns the I/O worker; every cache read, planning run and navigation hand-off h
 and results come back to the stores on the GUI thread. It decides *when* to ask (the car moved,
 the filters or the cache changed), never *what* the answer is — that is the providers' job.
 """
+
 from __future__ import annotations
 
 import gc
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
 
-from geo.geometry import LatLon, cumulative_km, locate_on_route
 from chargers.store import ChargerStore
-from ivi.services.ports import (NavigationSink, NavTarget, SuggestionProvider, SuggestionQuery, SyncService,
-                                   SyncStatus, TripPlanner, VehicleProfile, VehicleSource)
+from geo.geometry import LatLon, cumulative_km, locate_on_route
+from ivi.services.ports import (
+    NavigationSink,
+    NavTarget,
+    SuggestionProvider,
+    SuggestionQuery,
+    SyncService,
+    SyncStatus,
+    TripPlanner,
+    VehicleProfile,
+    VehicleSource,
+)
 from ivi.ui.stores.filters import FiltersStore
 from ivi.ui.stores.map import MapStore
 from ivi.ui.stores.station import StationStore
@@ -27,7 +37,7 @@ from ivi.ui.stores.sync import SyncStore
 from ivi.ui.stores.system import SystemStore
 from ivi.ui.stores.trip import TripStore
 from ivi.ui.stores.vehicle import VehicleStore
-from ivi.ui.worker import IoWorker
+from ivi.ui.worker import IoWorker, Mailbox
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +58,7 @@ class TripSpec:
     via: tuple[tuple[str, LatLon], ...] = ()
 
     @classmethod
-    def pending(cls, origin: str, destination: str) -> "TripSpec":
+    def pending(cls, origin: str, destination: str) -> TripSpec:
         """The trip before its route is computed (after the first frame, on the worker)."""
         return cls((), 0.0, origin, destination)
 
@@ -72,19 +82,26 @@ def local_hhmm() -> str:
 
 
 class Controller(QObject):
-    def __init__(self, services: Services, trip: TripSpec, profile: VehicleProfile,
-                 config_dir: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        trip: TripSpec,
+        profile: VehicleProfile,
+        config_dir: str | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services, self.trip, self.profile = services, trip, profile
         self.cum = cumulative_km(trip.points)
-        self.worker = IoWorker()
+        self.mailbox = Mailbox(parent=self)  # the way back to the GUI thread, for the worker and the stores
+        self.worker = IoWorker(self.mailbox)
         self.cache: ChargerStore | None = None
         self.provider: SuggestionProvider | None = None
         self.planner: TripPlanner | None = None
-        self.vehicle = VehicleStore(profile, parent=self)
+        self.vehicle = VehicleStore(profile, self.mailbox, parent=self)
         self.suggestions = SuggestionsStore(self)
         self.filters = FiltersStore(config_dir, self)
-        self.sync = SyncStore(self)
+        self.sync = SyncStore(self.mailbox, self)
         self.trip_store = TripStore(trip.destination, self)
         self.station = StationStore(self._navigate, self)
         self.map = MapStore(self)
@@ -117,8 +134,7 @@ class Controller(QObject):
     def start(self) -> None:
         if self.services.vehicle is not None:  # may open a bus: on the worker, like every other I/O
             vehicle, deliver = self.services.vehicle, self.vehicle.deliver
-            self.worker.submit(lambda: vehicle.start(deliver), lambda _: None,
-                               lambda e: self.vehicle.mark_no_source())
+            self.worker.submit(lambda: vehicle.start(deliver), lambda _: None, lambda e: self.vehicle.mark_no_source())
         else:
             self.vehicle.mark_no_source()
         self.services.sync.start(self.sync.deliver, self.cache_changed)
@@ -177,12 +193,19 @@ class Controller(QObject):
             self.map.set_car(s.position, s.heading_deg or 0.0, km)
         soc = self.vehicle.value("socPercent")
         last_km, last_soc, last_t = self._asked_at
-        if abs(km - last_km) >= REFRESH_EVERY_KM or abs(soc - last_soc) >= 0.5 or time.monotonic() - last_t > REFRESH_EVERY_S:
+        if (
+            abs(km - last_km) >= REFRESH_EVERY_KM
+            or abs(soc - last_soc) >= 0.5
+            or time.monotonic() - last_t > REFRESH_EVERY_S
+        ):
             self.refresh_suggestions()
         if abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
             self.replan()
-        elif abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM and self.planner is not None \
-                and not self.vehicle.value("socStale"):
+        elif (
+            abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM
+            and self.planner is not None
+            and not self.vehicle.value("socStale")
+        ):
             self._drift_checked_km = km
             reason = self.planner.drift(km, self.vehicle.value("socPercent"))  # pure, microseconds
             if reason:
@@ -195,9 +218,18 @@ class Controller(QObject):
         soc = v.last_soc_percent
         if soc is None:
             return None
-        return SuggestionQuery(self.trip.points, self.position_km(), soc, self.profile, self.filters.filters(),
-                               local_hhmm(), limit=8, soc_stale=bool(v.value("socStale")),
-                               learned_kwh_per_km=v.learned_kwh_per_km, outside_temp_c=v.outside_temp_c)
+        return SuggestionQuery(
+            self.trip.points,
+            self.position_km(),
+            soc,
+            self.profile,
+            self.filters.filters(),
+            local_hhmm(),
+            limit=8,
+            soc_stale=bool(v.value("socStale")),
+            learned_kwh_per_km=v.learned_kwh_per_km,
+            outside_temp_c=v.outside_temp_c,
+        )
 
     def refresh_all(self) -> None:
         self.refresh_suggestions()
@@ -209,8 +241,12 @@ class Controller(QObject):
             return
         self._asked_at = (q.position_km, q.soc_percent, time.monotonic())
         provider = self.provider
-        self.worker.submit_latest("suggest", lambda: provider.suggest(q), self._suggestions_ready,
-                                  lambda e: self.suggestions.set_error(str(e)))
+        self.worker.submit_latest(
+            "suggest",
+            lambda: provider.suggest(q),
+            self._suggestions_ready,
+            lambda e: self.suggestions.set_error(str(e)),
+        )
 
     def _suggestions_ready(self, suggestions: list) -> None:
         self.suggestions.set_suggestions(suggestions)
@@ -220,8 +256,9 @@ class Controller(QObject):
     def _assess(self) -> None:
         stale = self.vehicle.value("socStale")
         remaining = max(0.0, self.trip.distance_km - self.position_km())
-        self.suggestions.assess(None if stale else self.vehicle.value("socPercent"),
-                                self.vehicle.value("rangeKm"), remaining)
+        self.suggestions.assess(
+            None if stale else self.vehicle.value("socPercent"), self.vehicle.value("rangeKm"), remaining
+        )
 
     def replan(self) -> None:
         q = self._query()
@@ -239,8 +276,16 @@ class Controller(QObject):
         plans, remaining = result
         self.trip_store.set_plans(plans, remaining, set(plans.unavailable_ids))
         plan = self.trip_store.current()
-        self._planned_rows = [{"lat": s.station.lat, "lon": s.station.lon, "network": s.station.network,
-                               "stationId": s.station.id, "alongKm": s.along_km} for s in (plan.stops if plan else ())]
+        self._planned_rows = [
+            {
+                "lat": s.station.lat,
+                "lon": s.station.lon,
+                "network": s.station.network,
+                "stationId": s.station.id,
+                "alongKm": s.along_km,
+            }
+            for s in (plan.stops if plan else ())
+        ]
         self.map.set_stops(self.suggestions.model.rows()[:3], self._planned_rows)
 
     # ------------------------------------------------------------ sync, station, search

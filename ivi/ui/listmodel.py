@@ -5,11 +5,22 @@ dicts built by a pure function in its store; this model only moves them into Qt.
 sends ``dataChanged`` for rows that differ when the count is unchanged (the common case on a
 moving car) so delegates are updated in place instead of being rebuilt.
 """
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtCore import Property, QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 
 
 class DictListModel(QAbstractListModel):
@@ -21,10 +32,10 @@ class DictListModel(QAbstractListModel):
         self._roles = {Qt.ItemDataRole.UserRole + 1 + i: k for i, k in enumerate(self._keys)}
         self._rows: list[dict[str, Any]] = []
 
-    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 (Qt API)
+    def roleNames(self) -> dict[int, QByteArray]:
         return {r: QByteArray(k.encode()) for r, k in self._roles.items()}
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -48,7 +59,7 @@ class DictListModel(QAbstractListModel):
     def replace(self, rows: Sequence[dict[str, Any]]) -> None:
         rows = [dict(r) for r in rows]
         if len(rows) == len(self._rows):
-            for i, (old, new) in enumerate(zip(self._rows, rows)):
+            for i, (old, new) in enumerate(zip(self._rows, rows, strict=False)):
                 if old != new:
                     self._rows[i] = new
                     idx = self.index(i)

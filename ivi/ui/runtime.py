@@ -4,19 +4,20 @@ screenshots, and a text description of what the screen shows (for headless runs 
 Offscreen when there is no display (``QT_QPA_PLATFORM=offscreen``): then, unless told to keep
 running, the run saves a screenshot after a few seconds, prints what the screen shows and exits.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from PySide6 import QtQuick
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6 import QtQuick  # noqa: F401 — must be imported before taking the root window
 from PySide6.QtQml import QQmlApplicationEngine
 
 from ivi.ui.controller import Controller, TripSpec
@@ -87,15 +88,27 @@ class Screen(QObject):
         self.translator, missing = load_translator(self.app, options.language)
         self.theme = Theme(night=options.night, parent=self)
         c = controller
-        c.system.update(language=options.language if not missing else "en", translationMissing=missing,
-                        fontMissing=bool(self.theme.cjkFontMissing),
-                        page=options.page)
+        c.system.update(
+            language=options.language if not missing else "en",
+            translationMissing=missing,
+            fontMissing=bool(self.theme.cjkFontMissing),
+            page=options.page,
+        )
         self.engine = QQmlApplicationEngine()
         self.engine.addImportPath(str(QML_DIR))
-        self.engine.setInitialProperties({
-            "theme": self.theme, "vehicle": c.vehicle, "suggestions": c.suggestions, "syncStatus": c.sync,
-            "filters": c.filters, "trip": c.trip_store, "station": c.station, "mapStore": c.map, "system": c.system,
-        })
+        self.engine.setInitialProperties(
+            {
+                "theme": self.theme,
+                "vehicle": c.vehicle,
+                "suggestions": c.suggestions,
+                "syncStatus": c.sync,
+                "filters": c.filters,
+                "trip": c.trip_store,
+                "station": c.station,
+                "mapStore": c.map,
+                "system": c.system,
+            }
+        )
         self.engine.load(QUrl.fromLocalFile(str(QML_DIR / "Main.qml")))
         roots = self.engine.rootObjects()
         if not roots:
@@ -136,7 +149,7 @@ def describe(c: Controller) -> str:
     rng = "--" if v.value("rangeKm") < 0 else f"{v.value('rangeKm')} km"
     lines = [
         f"SoC {v.value('socText')} %   range {rng} (reserve {v.value('reserveKm')} km)   "
-        f"{'%.0f km/h' % v.value('speedKmh') if v.value('moving') else 'parked'}   CAN {v.value('canState')}",
+        f"{'{:.0f} km/h'.format(v.value('speedKmh')) if v.value('moving') else 'parked'}   CAN {v.value('canState')}",
         f"route {c.trip.origin} → {c.trip.destination}: {c.position_km():.1f} km driven of {c.trip.distance_km:.0f} km",
         f"sync {sy.value('state')}{' ' + sy.value('detail') if sy.value('detail') else ''}   "
         f"cache {c.system.value('cacheState')} ({c.system.value('stationCount')} stations)",
@@ -146,18 +159,25 @@ def describe(c: Controller) -> str:
     lines.append(f"next chargers ({s.value('state')}):")
     for r in s.model.rows():
         price = f"¥{r['price']:.2f}/kWh" if r["price"] >= 0 else "no tariff"
-        lines.append(f"  {r['aheadKm']:6.1f} km  {r['network']:8} {r['powerKw']:>4} kW  {r['available']}/{r['total']} free  "
-                     f"arrive {r['arrivalSoc']:>3}%  {price}  {'green ' if r['green'] else ''}{r['name']}")
+        lines.append(
+            f"  {r['aheadKm']:6.1f} km  {r['network']:8} {r['powerKw']:>4} kW  {r['available']}/{r['total']} free  "
+            f"arrive {r['arrivalSoc']:>3}%  {price}  {'green ' if r['green'] else ''}{r['name']}"
+        )
     plan = t.current()
     if plan is not None:
-        lines.append(f"trip plan ({plan.kind}): {len(plan.stops)} stops, {plan.total_min:.0f} min, ¥{plan.cost_cny:.0f}, "
-                     f"{plan.arrival_soc_percent:.0f}% on arrival")
+        lines.append(
+            f"trip plan ({plan.kind}): {len(plan.stops)} stops, {plan.total_min:.0f} min, ¥{plan.cost_cny:.0f}, "
+            f"{plan.arrival_soc_percent:.0f}% on arrival"
+        )
     return "\n".join(lines)
 
 
-def start_after_first_frame(screen: Screen, prepare: Callable[[], TripSpec] | None,
-                            on_error: Callable[[BaseException], None],
-                            on_started: Callable[[], None] = lambda: None) -> None:
+def start_after_first_frame(
+    screen: Screen,
+    prepare: Callable[[], TripSpec] | None,
+    on_error: Callable[[BaseException], None],
+    on_started: Callable[[], None] = lambda: None,
+) -> None:
     """The window first; then, on the I/O worker, ``prepare`` (computing the route), and then the
     controller (CAN, cache, planning). Keeps slow start-up work out of the first frame."""
     c = screen.controller
@@ -187,8 +207,15 @@ class StartError(RuntimeError):
     """Start-up work after the first frame failed (e.g. the route could not be found)."""
 
 
-def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Path | None, after_s: float,
-               echo: Callable[[str], None] = print, prepare: Callable[[], TripSpec] | None = None) -> int:
+def run_screen(
+    controller: Controller,
+    options: ScreenOptions,
+    *,
+    screenshot: Path | None,
+    after_s: float,
+    echo: Callable[[str], None] = print,
+    prepare: Callable[[], TripSpec] | None = None,
+) -> int:
     """Show the screen until the window closes — or, with ``screenshot``, until ``after_s`` seconds
     after the screen has settled (cache loaded, CAN values arriving; at most ``SETTLE_WAIT_S``):
     then save it, print what the screen shows and exit. ``prepare`` computes the trip after the
@@ -207,7 +234,9 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
         """The cache has loaded (on a first run it is seeded first) and the CAN source, if there is
         one, is delivering fresh values; or ``SETTLE_WAIT_S`` has passed, and the shot shows why not."""
         return waited[0] >= SETTLE_WAIT_S or (
-            controller.system.value("cacheState") != "loading" and controller.vehicle.value("canState") in ("live", "none"))
+            controller.system.value("cacheState") != "loading"
+            and controller.vehicle.value("canState") in ("live", "none")
+        )
 
     def when_settled(then: Callable[[], None]) -> None:
         if settled():
@@ -223,8 +252,10 @@ def run_screen(controller: Controller, options: ScreenOptions, *, screenshot: Pa
         ok = screen.grab(screenshot) if screenshot else False
         echo(describe(controller))
         if screenshot:
-            echo(f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"
-                 f" (first frame after {screen.first_frame_s or 0:.2f} s)")
+            echo(
+                f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"
+                f" (first frame after {screen.first_frame_s or 0:.2f} s)"
+            )
         app.exit(0 if ok or not screenshot else 1)
 
     def arm() -> None:

@@ -4,20 +4,39 @@ Sizes are in units of ``unit`` = window height / 720, so 1920×720 and 1920×108
 the same layout at a larger scale. Touch targets never go below ``touchMin`` (about 15 mm on a
 typical 12-inch head unit, above the 9.6 mm the NHTSA visual-manual guidelines cite from ISO 15005).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 
 NIGHT = {
-    "background": "#0B0F14", "surface": "#151B23", "surfaceHigh": "#1E2630", "line": "#2A3441",
-    "text": "#F2F5F8", "textDim": "#8C99A8", "accent": "#FF6900", "good": "#38D39F",
-    "warning": "#FFB020", "danger": "#FF4D4F", "mapRoute": "#4C5A6B", "mapDone": "#FF6900",
+    "background": "#0B0F14",
+    "surface": "#151B23",
+    "surfaceHigh": "#1E2630",
+    "line": "#2A3441",
+    "text": "#F2F5F8",
+    "textDim": "#8C99A8",
+    "accent": "#FF6900",
+    "good": "#38D39F",
+    "warning": "#FFB020",
+    "danger": "#FF4D4F",
+    "mapRoute": "#4C5A6B",
+    "mapDone": "#FF6900",
 }
 DAY = {
-    "background": "#EEF1F5", "surface": "#FFFFFF", "surfaceHigh": "#E3E8EE", "line": "#CBD3DC",
-    "text": "#10161D", "textDim": "#5B6876", "accent": "#E65C00", "good": "#13A26B",
-    "warning": "#C77800", "danger": "#D9363E", "mapRoute": "#9AA8B8", "mapDone": "#E65C00",
+    "background": "#EEF1F5",
+    "surface": "#FFFFFF",
+    "surfaceHigh": "#E3E8EE",
+    "line": "#CBD3DC",
+    "text": "#10161D",
+    "textDim": "#5B6876",
+    "accent": "#E65C00",
+    "good": "#13A26B",
+    "warning": "#C77800",
+    "danger": "#D9363E",
+    "mapRoute": "#9AA8B8",
+    "mapDone": "#E65C00",
 }
 #: Network colours, distinct from each other and from the warning colours, by day and night.
 NETWORK_COLOURS = {
@@ -80,7 +99,9 @@ class Theme(QObject):
     fontFamily = Property(str, lambda self: self._font, notify=changed)
     cjkFontMissing = Property(bool, lambda self: self._cjk_missing, notify=changed)
     colors = Property("QVariantMap", lambda self: dict(self._palette()), notify=changed)
-    networkColors = Property("QVariantMap", lambda self: dict(NETWORK_COLOURS["night" if self._night else "day"]), notify=changed)
+    networkColors = Property(
+        "QVariantMap", lambda self: dict(NETWORK_COLOURS["night" if self._night else "day"]), notify=changed
+    )
 
     @Slot(str, result=str)
     def networkColor(self, network: str) -> str:

@@ -1,17 +1,19 @@
 """The one thread the screen does its I/O on (cache queries, planning), and the way back.
 
 Jobs run on a single background thread; their results come back to the GUI thread through a
-GUI-thread mailbox, so no store is ever touched from another thread. ``submit_latest`` coalesces:
+GUI-thread :class:`Mailbox` (one per screen, made by its controller and handed to the stores
+that take deliveries from other threads), so no store is ever touched from another thread. ``submit_latest`` coalesces:
 a moving car asks for suggestions ten times a second, and only the newest question matters.
 """
+
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
-
 import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -25,8 +27,8 @@ class Mailbox(QObject):
     emitted from a Python thread: with PySide6 6.12 such emissions corrupted reference counts
     (``Fatal Python error: bool_dealloc`` / ``none_dealloc`` within seconds at 10 Hz)."""
 
-    def __init__(self, interval_ms: int = 5) -> None:
-        super().__init__()
+    def __init__(self, interval_ms: int = 5, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._queue: queue.SimpleQueue[tuple[Callable[[Any], None], Any]] = queue.SimpleQueue()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -44,19 +46,8 @@ class Mailbox(QObject):
                 return
             try:
                 callback(value)
-            except Exception:  # noqa: BLE001 — one bad delivery must not stop the others
+            except Exception:
                 log.exception("GUI-thread delivery failed")
-
-
-_MAILBOX: Mailbox | None = None
-
-
-def gui_mailbox() -> Mailbox:
-    """The one mailbox (create it on the GUI thread, after the Qt application)."""
-    global _MAILBOX
-    if _MAILBOX is None:
-        _MAILBOX = Mailbox()
-    return _MAILBOX
 
 
 def _log_error(exc: BaseException) -> None:
@@ -66,9 +57,9 @@ def _log_error(exc: BaseException) -> None:
 class IoWorker:
     """A single background thread with results delivered on the GUI thread."""
 
-    def __init__(self, name: str = "ivi-io") -> None:
+    def __init__(self, mailbox: Mailbox, name: str = "ivi-io") -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        self._mailbox = gui_mailbox()
+        self._mailbox = mailbox
         self._latest: dict[str, Callable[[], Any]] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -77,23 +68,32 @@ class IoWorker:
         """Deliver ``value`` to ``value_callback`` on the GUI thread (safe from any thread)."""
         self._mailbox.post(value_callback, value)
 
-    def submit(self, job: Callable[[], Any], on_done: Callable[[Any], None],
-               on_error: Callable[[BaseException], None] = _log_error) -> None:
+    def submit(
+        self,
+        job: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] = _log_error,
+    ) -> None:
         if self._closed:
             return
 
         def run() -> None:
             try:
                 result = job()
-            except Exception as exc:  # noqa: BLE001 — every failure becomes a message on screen
+            except Exception as exc:
                 self.post(on_error, exc)
                 return
             self.post(on_done, result)
 
         self._pool.submit(run)
 
-    def submit_latest(self, key: str, job: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None] = _log_error) -> None:
+    def submit_latest(
+        self,
+        key: str,
+        job: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] = _log_error,
+    ) -> None:
         """Like :meth:`submit`, but a job still waiting under ``key`` is replaced, not queued."""
         with self._lock:
             waiting = key in self._latest

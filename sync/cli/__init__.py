@@ -2,6 +2,7 @@
 
 The library comes first; each command builds its objects and prints what they report. Library
 errors become one ``Error: …`` line here and nowhere else."""
+
 from __future__ import annotations
 
 import click

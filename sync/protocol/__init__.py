@@ -7,10 +7,26 @@
 
 The written specification is ``docs/sync-protocol.md``.
 """
+
 from sync.protocol.bodies import DEFAULT_DATASET, Delta, Manifest, Topics, VehicleRequest
 from sync.protocol.messages import Envelope, Header, Rejected, decode, encode
 from sync.protocol.operator import Operator, OperatorState, Outgoing
 from sync.protocol.vehicle import SyncStatus, VehicleSync
 
-__all__ = ["DEFAULT_DATASET", "Delta", "Manifest", "Topics", "VehicleRequest", "Envelope", "Header", "Rejected",
-           "decode", "encode", "Operator", "OperatorState", "Outgoing", "SyncStatus", "VehicleSync"]
+__all__ = [
+    "DEFAULT_DATASET",
+    "Delta",
+    "Envelope",
+    "Header",
+    "Manifest",
+    "Operator",
+    "OperatorState",
+    "Outgoing",
+    "Rejected",
+    "SyncStatus",
+    "Topics",
+    "VehicleRequest",
+    "VehicleSync",
+    "decode",
+    "encode",
+]

@@ -3,6 +3,7 @@ status catch-up, nack and the vehicle's request. Each body is plain JSON so that
 can inspect a decoded message; in deltas locations and tariffs are OCPI 2.2.1 objects (snapshot
 chunks carry compact rows: ``sync.protocol.rows``).
 """
+
 from __future__ import annotations
 
 import json
@@ -80,18 +81,33 @@ class Manifest:
 
     def to_body(self) -> dict[str, Any]:
         return {
-            "version": self.version, "chunk_sha256": list(self.chunk_sha256), "locations": self.locations,
-            "evses": self.evses, "tariffs": self.tariffs, "status_seq": self.status_seq,
-            "snapshot_status_seq": self.snapshot_status_seq, "oldest_delta": self.oldest_delta,
-            "published_at": self.published_at, "expires_at": self.expires_at,
+            "version": self.version,
+            "chunk_sha256": list(self.chunk_sha256),
+            "locations": self.locations,
+            "evses": self.evses,
+            "tariffs": self.tariffs,
+            "status_seq": self.status_seq,
+            "snapshot_status_seq": self.snapshot_status_seq,
+            "oldest_delta": self.oldest_delta,
+            "published_at": self.published_at,
+            "expires_at": self.expires_at,
         }
 
     @classmethod
-    def from_body(cls, b: Any) -> "Manifest":
+    def from_body(cls, b: Any) -> Manifest:
         try:
-            m = cls(int(b["version"]), tuple(str(s) for s in b["chunk_sha256"]), int(b["locations"]),
-                    int(b["evses"]), int(b["tariffs"]), int(b["status_seq"]), int(b["snapshot_status_seq"]),
-                    int(b["oldest_delta"]), float(b["published_at"]), float(b["expires_at"]))
+            m = cls(
+                int(b["version"]),
+                tuple(str(s) for s in b["chunk_sha256"]),
+                int(b["locations"]),
+                int(b["evses"]),
+                int(b["tariffs"]),
+                int(b["status_seq"]),
+                int(b["snapshot_status_seq"]),
+                int(b["oldest_delta"]),
+                float(b["published_at"]),
+                float(b["expires_at"]),
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise Rejected("malformed body", f"manifest: {exc}"[:100]) from None
         if m.version < 1 or not m.chunk_sha256:
@@ -111,19 +127,24 @@ class Delta:
     remove_tariffs: tuple[str, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.upsert_locations) + len(self.remove_locations) + len(self.upsert_tariffs) + len(self.remove_tariffs)
+        return (
+            len(self.upsert_locations)
+            + len(self.remove_locations)
+            + len(self.upsert_tariffs)
+            + len(self.remove_tariffs)
+        )
 
     def to_body(self) -> dict[str, Any]:
         return {
             "base": self.version - 1,
-            "upsert_locations": [location_to_ocpi(l) for l in self.upsert_locations],
+            "upsert_locations": [location_to_ocpi(loc) for loc in self.upsert_locations],
             "remove_locations": list(self.remove_locations),
             "upsert_tariffs": [tariff_to_ocpi(t) for t in self.upsert_tariffs],
             "remove_tariffs": list(self.remove_tariffs),
         }
 
     @classmethod
-    def from_body(cls, version: int, b: Any) -> "Delta":
+    def from_body(cls, version: int, b: Any) -> Delta:
         if not isinstance(b, dict) or b.get("base") != version - 1:
             raise Rejected("malformed body", "delta base does not match its version")
         locs, tariffs = parse_records(b.get("upsert_locations"), b.get("upsert_tariffs"))
@@ -142,7 +163,7 @@ def parse_records(locations: Any, tariffs: Any) -> tuple[tuple[Location, ...], t
     if not isinstance(locations, list) or not isinstance(tariffs, list):
         raise Rejected("malformed body", "locations and tariffs must be lists")
     try:
-        return tuple(parse_location(l) for l in locations), tuple(parse_tariff(t) for t in tariffs)
+        return tuple(parse_location(loc) for loc in locations), tuple(parse_tariff(t) for t in tariffs)
     except Invalid as exc:
         raise Rejected("malformed body", f"invalid record: {exc}"[:100]) from None
 
@@ -152,8 +173,7 @@ def parse_changes(v: Any) -> tuple[StatusChange, ...]:
         raise Rejected("malformed body", "changes must be a list")
     out = []
     for c in v:
-        if (not isinstance(c, list) or len(c) != STATUS_CHANGE_FIELDS
-                or not all(isinstance(x, str) and x for x in c)):
+        if not isinstance(c, list) or len(c) != STATUS_CHANGE_FIELDS or not all(isinstance(x, str) and x for x in c):
             raise Rejected("malformed body", f"bad status change {str(c)[:60]}")
         out.append((c[0], c[1], c[2]))
     return tuple(out)
@@ -173,18 +193,31 @@ class VehicleRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
-        return json.dumps({"want": self.want, "from": self.from_version, "to": self.to_version,
-                           "since": self.since_status_seq, "reply_to": self.reply_to,
-                           "id": self.request_id}).encode()
+        return json.dumps(
+            {
+                "want": self.want,
+                "from": self.from_version,
+                "to": self.to_version,
+                "since": self.since_status_seq,
+                "reply_to": self.reply_to,
+                "id": self.request_id,
+            }
+        ).encode()
 
     @classmethod
-    def from_json(cls, raw: bytes) -> "VehicleRequest":
+    def from_json(cls, raw: bytes) -> VehicleRequest:
         if len(raw) > 4096:
             raise Rejected("oversized", "request")
         try:
             d = json.loads(raw)
-            r = cls(str(d["want"]), int(d.get("from", 0)), int(d.get("to", 0)), int(d.get("since", 0)),
-                    str(d.get("reply_to", "")), int(d.get("id", 0)))
+            r = cls(
+                str(d["want"]),
+                int(d.get("from", 0)),
+                int(d.get("to", 0)),
+                int(d.get("since", 0)),
+                str(d.get("reply_to", "")),
+                int(d.get("id", 0)),
+            )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise Rejected("malformed request", str(exc)[:80]) from None
         if r.want not in ("deltas", "statuses"):

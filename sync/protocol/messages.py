@@ -10,6 +10,7 @@ is compressed (``zstd``, ``gzip`` or ``none``) and how long it is once decompres
 refuses to inflate past that length or past :data:`MAX_RAW_BYTES` (a zip bomb costs nothing).
 Pure code: bytes in, :class:`Envelope` out, or :class:`Rejected` with a short reason.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -69,17 +70,34 @@ class Header:
     parts: int = 1
 
     def to_json(self) -> bytes:
-        return json.dumps({
-            "ds": self.dataset, "kind": self.kind, "v": self.version, "seq": self.seq,
-            "comp": self.compression, "raw": self.raw_bytes, "part": self.part, "parts": self.parts,
-        }, separators=(",", ":")).encode()
+        return json.dumps(
+            {
+                "ds": self.dataset,
+                "kind": self.kind,
+                "v": self.version,
+                "seq": self.seq,
+                "comp": self.compression,
+                "raw": self.raw_bytes,
+                "part": self.part,
+                "parts": self.parts,
+            },
+            separators=(",", ":"),
+        ).encode()
 
     @classmethod
-    def from_json(cls, raw: bytes) -> "Header":
+    def from_json(cls, raw: bytes) -> Header:
         try:
             d = json.loads(raw)
-            h = cls(str(d["ds"]), str(d["kind"]), _nat(d["v"]), _nat(d["seq"]), str(d["comp"]),
-                    _nat(d["raw"]), _nat(d.get("part", 0)), _nat(d.get("parts", 1)))
+            h = cls(
+                str(d["ds"]),
+                str(d["kind"]),
+                _nat(d["v"]),
+                _nat(d["seq"]),
+                str(d["comp"]),
+                _nat(d["raw"]),
+                _nat(d.get("part", 0)),
+                _nat(d.get("parts", 1)),
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise Rejected("malformed header", str(exc)[:80]) from None
         if h.kind not in KINDS:
@@ -132,8 +150,11 @@ def decompress(data: bytes, method: str, raw_bytes: int) -> bytes:
     except (zstandard.ZstdError, zlib.error) as exc:
         raise Rejected("wrongly compressed", f"{method}: {exc}"[:120]) from None
     if len(out) != raw_bytes:
-        raise Rejected("wrongly compressed", f"{method} body inflates to {'more than ' if len(out) > raw_bytes else ''}"
-                       f"{min(len(out), raw_bytes + 1)} bytes, header says {raw_bytes}")
+        raise Rejected(
+            "wrongly compressed",
+            f"{method} body inflates to {'more than ' if len(out) > raw_bytes else ''}"
+            f"{min(len(out), raw_bytes + 1)} bytes, header says {raw_bytes}",
+        )
     return out
 
 
@@ -149,8 +170,9 @@ def encode(header: Header, body: Any, signer: SignerLike) -> bytes:
 
 def encode_raw(header: Header, raw: bytes, signer: SignerLike) -> bytes:
     """Like :func:`encode` for a body already serialised to JSON bytes."""
-    h = Header(header.dataset, header.kind, header.version, header.seq, header.compression, len(raw),
-               header.part, header.parts)
+    h = Header(
+        header.dataset, header.kind, header.version, header.seq, header.compression, len(raw), header.part, header.parts
+    )
     hj = h.to_json()
     signed = MAGIC + struct.pack(">I", len(hj)) + hj + compress(raw, h.compression)
     return signed + signer.sign(signed)
@@ -171,10 +193,10 @@ def decode(payload: bytes, verifier: VerifierLike, dataset: str) -> Envelope:
     signed, signature = payload[:-SIGNATURE_BYTES], payload[-SIGNATURE_BYTES:]
     if not verifier.verify(signature, signed):
         raise Rejected("bad signature", "not signed by the operator key, or altered")
-    header = Header.from_json(payload[8:8 + hlen])
+    header = Header.from_json(payload[8 : 8 + hlen])
     if header.dataset != dataset:
         raise Rejected("wrong dataset", f"{header.dataset!r}, expected {dataset!r}")
-    raw = decompress(signed[8 + hlen:], header.compression, header.raw_bytes)
+    raw = decompress(signed[8 + hlen :], header.compression, header.raw_bytes)
     try:
         body = orjson.loads(raw)  # also refuses invalid UTF-8
     except orjson.JSONDecodeError as exc:
@@ -186,6 +208,6 @@ def peek_header(payload: bytes) -> Header | None:
     """The header of a payload without checking anything (for logging only)."""
     try:
         (hlen,) = struct.unpack(">I", payload[4:8])
-        return Header.from_json(payload[8:8 + hlen])
+        return Header.from_json(payload[8 : 8 + hlen])
     except (struct.error, Rejected):
         return None

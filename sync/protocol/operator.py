@@ -10,11 +10,12 @@ publisher (``sync.publisher``) moves the resulting :class:`Outgoing` messages.
 An EVSE's status is the one with the latest ``last_updated``, whoever reported it (feed or
 status stream); the car applies the same rule, so both converge to the same row.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
 
 from chargers.models import Location, Tariff
 from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest
@@ -68,39 +69,58 @@ def overlay_statuses(loc: Location, live: dict[str, tuple[str, str]]) -> Locatio
     return replace(loc, evses=tuple(evses)) if changed else loc
 
 
-def diff(old: dict[str, Location], new: dict[str, Location], old_t: dict[str, Tariff],
-         new_t: dict[str, Tariff]) -> tuple[list[Location], list[str], list[Tariff], list[str]]:
+def diff(
+    old: dict[str, Location], new: dict[str, Location], old_t: dict[str, Tariff], new_t: dict[str, Tariff]
+) -> tuple[list[Location], list[str], list[Tariff], list[str]]:
     """What changed between two datasets: upserted and removed locations and tariffs."""
-    up = [l for i, l in sorted(new.items()) if old.get(i) != l]
+    up = [loc for i, loc in sorted(new.items()) if old.get(i) != loc]
     gone = sorted(set(old) - set(new))
     up_t = [t for i, t in sorted(new_t.items()) if old_t.get(i) != t]
     gone_t = sorted(set(old_t) - set(new_t))
     return up, gone, up_t, gone_t
 
 
-def split_delta(first_version: int, up: list[Location], gone: list[str], up_t: list[Tariff],
-                gone_t: list[str], max_records: int = DELTA_MAX_RECORDS) -> list[Delta]:
+def split_delta(
+    first_version: int,
+    up: list[Location],
+    gone: list[str],
+    up_t: list[Tariff],
+    gone_t: list[str],
+    max_records: int = DELTA_MAX_RECORDS,
+) -> list[Delta]:
     """One delta per version, none bigger than ``max_records``. Tariffs go first so that every
     intermediate version references tariffs it has; removals go last."""
-    records: list[tuple[str, object]] = ([("t", t) for t in up_t] + [("l", l) for l in up]
-                                         + [("rl", i) for i in gone] + [("rt", i) for i in gone_t])
+    records: list[tuple[str, object]] = (
+        [("t", t) for t in up_t] + [("l", loc) for loc in up] + [("rl", i) for i in gone] + [("rt", i) for i in gone_t]
+    )
     out = []
     for n, start in enumerate(range(0, len(records), max_records)):
-        part = records[start:start + max_records]
-        out.append(Delta(
-            first_version + n,
-            tuple(r for k, r in part if k == "l"), tuple(r for k, r in part if k == "rl"),  # type: ignore[misc]
-            tuple(r for k, r in part if k == "t"), tuple(r for k, r in part if k == "rt"),  # type: ignore[misc]
-        ))
+        part = records[start : start + max_records]
+        out.append(
+            Delta(
+                first_version + n,
+                tuple(r for k, r in part if k == "l"),
+                tuple(r for k, r in part if k == "rl"),  # type: ignore[misc]
+                tuple(r for k, r in part if k == "t"),
+                tuple(r for k, r in part if k == "rt"),  # type: ignore[misc]
+            )
+        )
     return out
 
 
 class Operator:
     """The publisher's protocol brain. Mutates its :class:`OperatorState`; returns messages."""
 
-    def __init__(self, state: OperatorState, signer: SignerLike, *, compression: str = "zstd",
-                 chunk_raw_bytes: int = CHUNK_RAW_BYTES, delta_max_records: int = DELTA_MAX_RECORDS,
-                 status_batch: int = STATUS_BATCH) -> None:
+    def __init__(
+        self,
+        state: OperatorState,
+        signer: SignerLike,
+        *,
+        compression: str = "zstd",
+        chunk_raw_bytes: int = CHUNK_RAW_BYTES,
+        delta_max_records: int = DELTA_MAX_RECORDS,
+        status_batch: int = STATUS_BATCH,
+    ) -> None:
         self.state = state
         self.signer = signer
         self.topics = Topics(state.dataset)
@@ -115,7 +135,7 @@ class Operator:
         self._reindex()
 
     def _reindex(self) -> None:
-        self._uid_location = {e.uid: l.id for l in self.state.locations.values() for e in l.evses}
+        self._uid_location = {e.uid: loc.id for loc in self.state.locations.values() for e in loc.evses}
 
     def _header(self, kind: str, version: int, seq: int, part: int = 0, parts: int = 1) -> Header:
         return Header(self.state.dataset, kind, version, seq, self.compression, 0, part, parts)
@@ -138,7 +158,7 @@ class Operator:
         nothing if they equal what was last published."""
         st = self.state
         old = self.effective_locations()
-        new = {l.id: overlay_statuses(l, st.live) for l in locations}
+        new = {loc.id: overlay_statuses(loc, st.live) for loc in locations}
         new_t = {t.id: t for t in tariffs}
         up, gone, up_t, gone_t = diff(old, new, st.tariffs, new_t)
         if st.version and not (up or gone or up_t or gone_t):
@@ -188,13 +208,22 @@ class Operator:
     def manifest(self, now: float, ttl_s: float = MANIFEST_TTL_S) -> Outgoing:
         st = self.state
         m = Manifest(
-            version=st.version, chunk_sha256=st.chunk_sha256, locations=len(st.locations),
-            evses=len(self._uid_location), tariffs=len(st.tariffs), status_seq=st.status_seq,
+            version=st.version,
+            chunk_sha256=st.chunk_sha256,
+            locations=len(st.locations),
+            evses=len(self._uid_location),
+            tariffs=len(st.tariffs),
+            status_seq=st.status_seq,
             snapshot_status_seq=st.snapshot_status_seq,
-            oldest_delta=min(st.deltas, default=st.version + 1), published_at=now, expires_at=now + ttl_s,
+            oldest_delta=min(st.deltas, default=st.version + 1),
+            published_at=now,
+            expires_at=now + ttl_s,
         )
-        return Outgoing(self.topics.manifest, encode(self._header("manifest", st.version, st.version),
-                                                     m.to_body(), self.signer), retain=True)
+        return Outgoing(
+            self.topics.manifest,
+            encode(self._header("manifest", st.version, st.version), m.to_body(), self.signer),
+            retain=True,
+        )
 
     # ------------------------------------------------------------ statuses
 
@@ -215,12 +244,16 @@ class Operator:
                 fresh.append((uid, status, ts))
         out = []
         for start in range(0, len(fresh), self.status_batch):
-            batch = fresh[start:start + self.status_batch]
+            batch = fresh[start : start + self.status_batch]
             st.status_seq += 1
             for uid, status, ts in batch:
                 self._status_log[uid] = (status, ts, st.status_seq)
             body = {"changes": [list(c) for c in batch]}
-            out.append(Outgoing(self.topics.status, encode(self._header("status", st.version, st.status_seq), body, self.signer)))
+            out.append(
+                Outgoing(
+                    self.topics.status, encode(self._header("status", st.version, st.status_seq), body, self.signer)
+                )
+            )
         return out
 
     # ------------------------------------------------------------ requests
@@ -234,7 +267,10 @@ class Operator:
                 return []
             if all(v in st.deltas for v in range(lo, hi + 1)):
                 return [Outgoing(reply_to, st.deltas[v]) for v in range(lo, hi + 1)]
-            body = {"want": "deltas", "reason": f"deltas before version {min(st.deltas, default=st.version + 1)} are gone; use the snapshot"}
+            body = {
+                "want": "deltas",
+                "reason": f"deltas before version {min(st.deltas, default=st.version + 1)} are gone; use the snapshot",
+            }
             return [Outgoing(reply_to, encode(self._header("nack", st.version, st.version), body, self.signer))]
         since = req.since_status_seq
         if since >= st.status_seq:
@@ -242,12 +278,22 @@ class Operator:
         elif since >= self._status_log_base:
             changes = [(u, s, t) for u, (s, t, q) in self._status_log.items() if q > since]
         else:  # the log does not reach back that far: every EVSE's status (a "rebirth")
-            changes = [(e.uid, e.status, e.last_updated) for l in self.effective_locations().values() for e in l.evses]
+            changes = [
+                (e.uid, e.status, e.last_updated) for loc in self.effective_locations().values() for e in loc.evses
+            ]
         changes.sort()
         parts = max(1, -(-len(changes) // CATCHUP_BATCH))
         return [
-            Outgoing(reply_to, encode(self._header("catchup", st.version, st.status_seq, i, parts),
-                                      {"upto": st.status_seq, "changes": [list(c) for c in changes[i * CATCHUP_BATCH:(i + 1) * CATCHUP_BATCH]]},
-                                      self.signer))
+            Outgoing(
+                reply_to,
+                encode(
+                    self._header("catchup", st.version, st.status_seq, i, parts),
+                    {
+                        "upto": st.status_seq,
+                        "changes": [list(c) for c in changes[i * CATCHUP_BATCH : (i + 1) * CATCHUP_BATCH]],
+                    },
+                    self.signer,
+                ),
+            )
             for i in range(parts)
         ]

@@ -21,12 +21,14 @@ deltas, so both paths store the same rows. Layout (``docs/sync-protocol.md``)::
 ``regular_hours``, ``energy_sources`` and ``facilities`` are the JSON texts the cache stores;
 ``tariff_ids`` is comma-joined; ``twentyfourseven`` and ``is_green`` are 0/1.
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from chargers.models import CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES, STATUSES, Location, Tariff
 from sync.protocol.messages import Rejected, json_bytes
@@ -57,23 +59,60 @@ class ChunkRows:
 
 # ------------------------------------------------------------------ the publisher's side
 
+
 def location_row(loc: Location) -> list[Any]:
     return [
-        loc.id, loc.party_id, loc.name, loc.name_en, loc.address, loc.city, loc.city_en, loc.postal_code,
-        loc.lat, loc.lon, int(loc.twentyfourseven),
+        loc.id,
+        loc.party_id,
+        loc.name,
+        loc.name_en,
+        loc.address,
+        loc.city,
+        loc.city_en,
+        loc.postal_code,
+        loc.lat,
+        loc.lon,
+        int(loc.twentyfourseven),
         json.dumps([[h.weekday, h.period_begin, h.period_end] for h in loc.regular_hours]),
-        int(loc.is_green_energy), json.dumps([list(s) for s in loc.energy_sources]), loc.time_zone,
-        json.dumps(list(loc.facilities)), loc.last_updated,
-        [[e.uid, e.evse_id, e.status, e.last_updated,
-          [[c.id, c.standard, c.format, c.power_type, c.max_voltage, c.max_amperage, c.max_electric_power_w,
-            ",".join(c.tariff_ids), c.last_updated] for c in e.connectors]]
-         for e in loc.evses],
+        int(loc.is_green_energy),
+        json.dumps([list(s) for s in loc.energy_sources]),
+        loc.time_zone,
+        json.dumps(list(loc.facilities)),
+        loc.last_updated,
+        [
+            [
+                e.uid,
+                e.evse_id,
+                e.status,
+                e.last_updated,
+                [
+                    [
+                        c.id,
+                        c.standard,
+                        c.format,
+                        c.power_type,
+                        c.max_voltage,
+                        c.max_amperage,
+                        c.max_electric_power_w,
+                        ",".join(c.tariff_ids),
+                        c.last_updated,
+                    ]
+                    for c in e.connectors
+                ],
+            ]
+            for e in loc.evses
+        ],
     ]
 
 
 def tariff_row(t: Tariff) -> list[Any]:
-    return [t.id, t.party_id, t.currency, t.last_updated,
-            [[w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh] for w in t.windows]]
+    return [
+        t.id,
+        t.party_id,
+        t.currency,
+        t.last_updated,
+        [[w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh] for w in t.windows],
+    ]
 
 
 def location_json(loc: Location) -> bytes:
@@ -82,11 +121,19 @@ def location_json(loc: Location) -> bytes:
 
 
 def chunk_body(location_json_rows: Sequence[bytes], tariffs: Sequence[Tariff]) -> bytes:
-    return (b'{"format":"' + FORMAT.encode() + b'","locations":[' + b",".join(location_json_rows)
-            + b'],"tariffs":' + json_bytes([tariff_row(t) for t in tariffs]) + b"}")
+    return (
+        b'{"format":"'
+        + FORMAT.encode()
+        + b'","locations":['
+        + b",".join(location_json_rows)
+        + b'],"tariffs":'
+        + json_bytes([tariff_row(t) for t in tariffs])
+        + b"}"
+    )
 
 
 # ------------------------------------------------------------------ the car's check
+
 
 def _bad(what: str) -> Rejected:
     return Rejected("malformed body", f"chunk: {what}"[:100])
@@ -110,13 +157,25 @@ def check_chunk(body: Any) -> ChunkRows:
         _check_location(row, json_texts, ids, uids)
     tids: set[str] = set()
     for t in tariffs:
-        if (type(t) is not list or len(t) != TARIFF_FIELDS or tuple(map(type, t[:4])) != _TARIFF_TYPES
-                or not t[0] or t[0] in tids or type(t[4]) is not list):
+        if (
+            type(t) is not list
+            or len(t) != TARIFF_FIELDS
+            or tuple(map(type, t[:4])) != _TARIFF_TYPES
+            or not t[0]
+            or t[0] in tids
+            or type(t[4]) is not list
+        ):
             raise _bad(f"bad tariff {str(t)[:50]}")
         tids.add(t[0])
         for w in t[4]:
-            if (type(w) is not list or len(w) != WINDOW_FIELDS or type(w[0]) is not str or type(w[1]) is not str
-                    or not _number(w[2]) or not _number(w[3])):
+            if (
+                type(w) is not list
+                or len(w) != WINDOW_FIELDS
+                or type(w[0]) is not str
+                or type(w[1]) is not str
+                or not _number(w[2])
+                or not _number(w[3])
+            ):
                 raise _bad(f"bad tariff window in {t[0][:40]}")
     return ChunkRows(locations, tariffs)
 
@@ -146,8 +205,12 @@ def _check_location(row: Any, json_texts: dict[str, type], ids: set[str], uids: 
     if type(evses) is not list:
         raise _bad(f"location {lid[:40]}: evses must be a list")
     for e in evses:
-        if (type(e) is not list or len(e) != EVSE_FIELDS or tuple(map(type, e[:4])) != _EVSE_TYPES
-                or type(e[4]) is not list):
+        if (
+            type(e) is not list
+            or len(e) != EVSE_FIELDS
+            or tuple(map(type, e[:4])) != _EVSE_TYPES
+            or type(e[4]) is not list
+        ):
             raise _bad(f"location {lid[:40]}: bad EVSE row")
         if not e[0] or e[0] in uids:
             raise _bad(f"EVSE uid {e[0][:40]!r} empty or repeated")

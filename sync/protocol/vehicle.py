@@ -14,11 +14,11 @@ Time is passed in; ``tick(now)`` drives the timeouts. Rules, after Sparkplug B a
 * status batches are numbered; each change applies only if newer than the cache's row, so
   duplicates and reordering change nothing; a gap asks the publisher for a catch-up.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Union
 
 from sync.protocol.bodies import DEFAULT_DATASET, Delta, Manifest, StatusChange, Topics, VehicleRequest, parse_changes
 from sync.protocol.messages import Envelope, Rejected, VerifierLike, decode, peek_header
@@ -108,8 +108,18 @@ class StateChanged:
     status: SyncStatus
 
 
-Action = Union[Subscribe, Unsubscribe, SendRequest, StageChunk, BeginSnapshot, CommitSnapshot,
-               ApplyDelta, ApplyStatuses, Reject, StateChanged]
+Action = (
+    Subscribe
+    | Unsubscribe
+    | SendRequest
+    | StageChunk
+    | BeginSnapshot
+    | CommitSnapshot
+    | ApplyDelta
+    | ApplyStatuses
+    | Reject
+    | StateChanged
+)
 
 
 @dataclass
@@ -124,9 +134,16 @@ class VehicleSync:
     """One car's view of one dataset. Construct with what the cache says (version, status
     sequence, staged chunks), then feed it messages and ticks."""
 
-    def __init__(self, verifier: VerifierLike, client_id: str, *, dataset: str = DEFAULT_DATASET,
-                 version: int | None = None, status_seq: int = 0,
-                 staged: tuple[int, frozenset[int]] | None = None) -> None:
+    def __init__(
+        self,
+        verifier: VerifierLike,
+        client_id: str,
+        *,
+        dataset: str = DEFAULT_DATASET,
+        version: int | None = None,
+        status_seq: int = 0,
+        staged: tuple[int, frozenset[int]] | None = None,
+    ) -> None:
         self.verifier = verifier
         self.client_id = client_id
         self.topics = Topics(dataset)
@@ -153,24 +170,46 @@ class VehicleSync:
     @property
     def synced(self) -> bool:
         m = self.manifest
-        return (m is not None and self._snap is None and self.version is not None and self.version >= m.version
-                and self.status_seq >= m.status_seq and not self._status_above and not self._held)
+        return (
+            m is not None
+            and self._snap is None
+            and self.version is not None
+            and self.version >= m.version
+            and self.status_seq >= m.status_seq
+            and not self._status_above
+            and not self._held
+        )
 
     def status(self) -> SyncStatus:
         if not self.online:
             return SyncStatus("offline", self._progress(), self.version, self.last_contact, "no broker connection")
         if self._expired:
-            return SyncStatus("error", self._progress(), self.version, self.last_contact,
-                              "manifest expired: the operator has not confirmed the data lately")
+            return SyncStatus(
+                "error",
+                self._progress(),
+                self.version,
+                self.last_contact,
+                "manifest expired: the operator has not confirmed the data lately",
+            )
         if self.synced:
             return SyncStatus("up_to_date", 1.0, self.version, self.last_contact, f"version {self.version}")
         if self.manifest is None:
             return SyncStatus("syncing", 0.0, self.version, self.last_contact, "waiting for the manifest")
         if self._snap:
-            return SyncStatus("syncing", self._progress(), self.version, self.last_contact,
-                              f"snapshot {len(self._snap.staged)}/{len(self._snap.sha)} chunks of version {self._snap.version}")
-        return SyncStatus("syncing", self._progress(), self.version, self.last_contact,
-                          f"catching up to version {self.manifest.version}, status {self.manifest.status_seq}")
+            return SyncStatus(
+                "syncing",
+                self._progress(),
+                self.version,
+                self.last_contact,
+                f"snapshot {len(self._snap.staged)}/{len(self._snap.sha)} chunks of version {self._snap.version}",
+            )
+        return SyncStatus(
+            "syncing",
+            self._progress(),
+            self.version,
+            self.last_contact,
+            f"catching up to version {self.manifest.version}, status {self.manifest.status_seq}",
+        )
 
     def _progress(self) -> float:
         if self._snap:
@@ -225,8 +264,14 @@ class VehicleSync:
 
     def _dispatch(self, topic: str, env: Envelope, payload: bytes, now: float) -> list[Action]:
         kind = env.header.kind
-        expected = {"manifest": (self.topics.manifest,), "chunk": (), "delta": (self.topics.delta, self._response),
-                    "status": (self.topics.status,), "catchup": (self._response,), "nack": (self._response,)}[kind]
+        expected = {
+            "manifest": (self.topics.manifest,),
+            "chunk": (),
+            "delta": (self.topics.delta, self._response),
+            "status": (self.topics.status,),
+            "catchup": (self._response,),
+            "nack": (self._response,),
+        }[kind]
         if kind == "chunk":
             if not topic.startswith(self.topics.base + "/snapshot/"):
                 raise Rejected("wrong topic", f"{kind} on {topic}")
@@ -239,8 +284,11 @@ class VehicleSync:
         if kind == "delta":
             return self._on_delta(Delta.from_body(env.header.version, env.body), now)
         if kind == "status":
-            return self._on_status(env.header.seq, parse_changes((env.body or {}).get("changes")
-                                                                 if isinstance(env.body, dict) else None), now)
+            return self._on_status(
+                env.header.seq,
+                parse_changes((env.body or {}).get("changes") if isinstance(env.body, dict) else None),
+                now,
+            )
         if kind == "catchup":
             return self._on_catchup(env, now)
         return self._on_nack(now)
@@ -314,8 +362,10 @@ class VehicleSync:
         self._advance_status()
         self._held = {v: d for v, d in self._held.items() if v > self.version}
         self._behind_since = None if self.version >= m.version else self._now
-        out: list[Action] = [CommitSnapshot(snap.version, len(snap.sha), self.status_seq),
-                             Unsubscribe(self.topics.snapshot_filter)]
+        out: list[Action] = [
+            CommitSnapshot(snap.version, len(snap.sha), self.status_seq),
+            Unsubscribe(self.topics.snapshot_filter),
+        ]
         return out + self._drain()
 
     def _on_delta(self, d: Delta, now: float) -> list[Action]:
@@ -326,7 +376,12 @@ class VehicleSync:
         if len(self._held) >= MAX_HELD_DELTAS:
             raise Rejected("too far ahead", f"delta {d.version} while {len(self._held)} are held")
         self._held[d.version] = d
-        if self._snap is None and self.version is not None and d.version > self.version + 1 and self._behind_since is None:
+        if (
+            self._snap is None
+            and self.version is not None
+            and d.version > self.version + 1
+            and self._behind_since is None
+        ):
             self._behind_since = now
         return self._drain()
 
@@ -339,10 +394,9 @@ class VehicleSync:
             self.version = d.version
             out.append(ApplyDelta(d, self.status_seq))
         self._held = {v: d for v, d in self._held.items() if v > self.version}
-        if self.manifest is None or self.version >= self.manifest.version:
-            if not self._held:
-                self._behind_since = None
-                self._pending.pop("deltas", None)
+        if (self.manifest is None or self.version >= self.manifest.version) and not self._held:
+            self._behind_since = None
+            self._pending.pop("deltas", None)
         return out
 
     def _on_status(self, seq: int, changes: tuple[StatusChange, ...], now: float) -> list[Action]:
@@ -377,8 +431,7 @@ class VehicleSync:
         parts.add(env.header.part)
         if len(parts) == env.header.parts:
             del self._catchup_parts[upto]
-            if upto > self.status_seq:
-                self.status_seq = upto
+            self.status_seq = max(self.status_seq, upto)
             self._advance_status()
         return [ApplyStatuses(changes, self.status_seq)]
 
@@ -405,15 +458,23 @@ class VehicleSync:
             self._pending.pop("deltas")
             self._behind_since = None
             out += self._start_snapshot(m, now)  # the publisher is silent: the retained snapshot
-        elif (self._behind_since is not None and asked is None and self._snap is None and self.version is not None
-              and now - self._behind_since > GAP_GRACE_S):
+        elif (
+            self._behind_since is not None
+            and asked is None
+            and self._snap is None
+            and self.version is not None
+            and now - self._behind_since > GAP_GRACE_S
+        ):
             target = max([m.version if m else 0, *self._held])
             out.append(self._request(VehicleRequest("deltas", self.version + 1, target), now, "deltas"))
         s_asked = self._pending.get("statuses")
         if s_asked is not None and now - s_asked > REQUEST_TIMEOUT_S:
             self._pending.pop("statuses")  # ask again below
-        if (self._status_behind_since is not None and "statuses" not in self._pending
-                and now - self._status_behind_since > GAP_GRACE_S):
+        if (
+            self._status_behind_since is not None
+            and "statuses" not in self._pending
+            and now - self._status_behind_since > GAP_GRACE_S
+        ):
             out.append(self._request(VehicleRequest("statuses", since_status_seq=self.status_seq), now, "statuses"))
         if self._snap and now - self._snap.last_progress > SNAPSHOT_STALL_S:
             self._snap.last_progress = now
@@ -423,6 +484,7 @@ class VehicleSync:
     def _request(self, req: VehicleRequest, now: float, kind: str) -> SendRequest:
         self._request_id += 1
         self._pending[kind] = now
-        full = VehicleRequest(req.want, req.from_version, req.to_version, req.since_status_seq,
-                              self._response, self._request_id)
+        full = VehicleRequest(
+            req.want, req.from_version, req.to_version, req.since_status_seq, self._response, self._request_id
+        )
         return SendRequest(Topics.request(self.client_id), full)

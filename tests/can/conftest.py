@@ -1,5 +1,6 @@
 """Fixtures for the CAN tests: real DBCs, real python-can buses and log files, a real
 python-can-remote server on a free loopback port."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ivi.can import CanDatabase, Decoder, Simulator, load_mapping
+from ivi.can.sim_runner import run_simulator
 from tests.waiting import free_port, wait_port
 
 DATA = Path(__file__).parent / "data"
@@ -36,7 +38,7 @@ def drive_asc(tmp_path_factory) -> tuple[Path, Simulator]:  # type: ignore[no-un
     """One simulated drive written to an .asc log (shared: the simulation is the slow part)."""
     path = tmp_path_factory.mktemp("drive") / "drive.asc"
     sim = Simulator(SHORT_ROUTE, start_soc_percent=70.0, outside_temp_c=5.0, seed=3)
-    sim.run(None, log=str(path))
+    run_simulator(sim, None, log=str(path))
     return path, sim
 
 
@@ -51,8 +53,11 @@ def remote_bus_server():  # type: ignore[no-untyped-def]
 
 
 def start_remote_server(port: int, channel: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "can_remote", "-i", "virtual", "-c", channel,
-                             "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "can_remote", "-i", "virtual", "-c", channel, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_port(port, proc)
     except RuntimeError as exc:

@@ -1,4 +1,5 @@
 """``ivi can-sim`` and ``ivi can-dump`` end to end, including a second process over python-can-remote."""
+
 import json
 import os
 import subprocess
@@ -27,8 +28,20 @@ def asc_log(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     (d / "route.json").write_text(ROUTE)
     log = d / "drive.asc"
-    res = run("can-sim", "--route", str(d / "route.json"), "--interface", "none", "--log", str(log),
-              "--corrupt-rate", "0.01", "--quiet", "--seed", "2")
+    res = run(
+        "can-sim",
+        "--route",
+        str(d / "route.json"),
+        "--interface",
+        "none",
+        "--log",
+        str(log),
+        "--corrupt-rate",
+        "0.01",
+        "--quiet",
+        "--seed",
+        "2",
+    )
     assert res.exit_code == 0, res.output
     return log
 
@@ -54,12 +67,15 @@ def _put(path, data):
     return path
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda d: _put(d / "x.asc", b"hello, I am a shopping list\n"), "holds no CAN frames"),
-    (lambda d: _put(d / "x.blf", b"\x00garbage" * 50), "x.blf"),
-    (lambda d: _put(d / "x.pdf", b"%PDF"), "unknown format"),
-    (lambda d: d / "missing.asc", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: _put(d / "x.asc", b"hello, I am a shopping list\n"), "holds no CAN frames"),
+        (lambda d: _put(d / "x.blf", b"\x00garbage" * 50), "x.blf"),
+        (lambda d: _put(d / "x.pdf", b"%PDF"), "unknown format"),
+        (lambda d: d / "missing.asc", "does not exist"),
+    ],
+)
 def test_can_dump_bad_logs_give_clear_errors(tmp_path, make, message):
     res = run("can-dump", "--log", str(make(tmp_path)))
     assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
@@ -67,6 +83,7 @@ def test_can_dump_bad_logs_give_clear_errors(tmp_path, make, message):
 
 def test_truncated_blf_reports_damage_and_keeps_good_frames(asc_log, tmp_path):
     from ivi.can.bus import LogWriter, read_log
+
     blf = tmp_path / "d.blf"
     with LogWriter(blf) as w:
         for f in read_log(asc_log):
@@ -81,7 +98,7 @@ def test_truncated_blf_reports_damage_and_keeps_good_frames(asc_log, tmp_path):
 def test_truncated_asc_line_is_rejected_not_decoded(asc_log, tmp_path):
     text = asc_log.read_text()
     cut = tmp_path / "cut.asc"
-    cut.write_text(text[: len(text) // 2])          # ends in the middle of a frame line
+    cut.write_text(text[: len(text) // 2])  # ends in the middle of a frame line
     res = run("can-dump", "--log", str(cut), "--format", "table")
     assert "Traceback" not in res.output and "Vehicle.Speed" in res.output
 
@@ -90,33 +107,50 @@ def test_bad_dbc_and_mapping_give_clear_errors(asc_log, tmp_path):
     (tmp_path / "bad.dbc").write_text("BO_ nonsense")
     res = run("can-dump", "--log", str(asc_log), "--dbc", str(tmp_path / "bad.dbc"))
     assert res.exit_code == 1 and "not a valid DBC" in res.output
-    res = run("can-dump", "--log", str(asc_log), "--dbc", str(DATA / "othercar.dbc"))   # our mapping, their DBC
+    res = run("can-dump", "--log", str(asc_log), "--dbc", str(DATA / "othercar.dbc"))  # our mapping, their DBC
     assert res.exit_code == 1 and "is not in the CAN database" in res.output
 
 
 def test_other_cars_log_with_its_dbc_and_mapping(tmp_path):
     from ivi.can import CanDatabase, Frame
     from ivi.can.bus import LogWriter
+
     db = CanDatabase.load(DATA / "othercar.dbc")
     m = db.message_by_name("BMU_Energy")
     with LogWriter(tmp_path / "other.asc") as w:
         for i in range(10):
-            w.write(Frame(m.frame_id, db.encode(m.frame_id, {"BMU_UserSoc": 50 + i, "BMU_PackVolt": 400, "BMU_PackAmp": 0}),
-                          i * 0.2, is_extended=True))
-    res = run("can-dump", "--log", str(tmp_path / "other.asc"), "--dbc", str(DATA / "othercar.dbc"),
-              "--mapping", str(DATA / "othercar_vss.json"))
+            w.write(
+                Frame(
+                    m.frame_id,
+                    db.encode(m.frame_id, {"BMU_UserSoc": 50 + i, "BMU_PackVolt": 400, "BMU_PackAmp": 0}),
+                    i * 0.2,
+                    is_extended=True,
+                )
+            )
+    res = run(
+        "can-dump",
+        "--log",
+        str(tmp_path / "other.asc"),
+        "--dbc",
+        str(DATA / "othercar.dbc"),
+        "--mapping",
+        str(DATA / "othercar_vss.json"),
+    )
     socs = [json.loads(x)["value"] for x in res.output.splitlines() if "StateOfCharge" in x]
     assert socs == [50.0 + i for i in range(10)]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "Beijing", "--to", "Tianjin", "--interface", "none"], "give --log"),
-    ([], "give --from and --to"),
-    (["--from", "Atlantis", "--to", "Shanghai"], "Atlantis"),
-    (["--from", "Beijing", "--to", "Tianjin", "--silence", "BMS"], "bad silence"),
-    (["--from", "Beijing", "--to", "Tianjin", "--charge-at", "abc"], "bad --charge-at"),
-    (["--from", "Beijing", "--to", "Tianjin", "--interface", "no_such_bus"], "cannot open CAN interface"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "Beijing", "--to", "Tianjin", "--interface", "none"], "give --log"),
+        ([], "give --from and --to"),
+        (["--from", "Atlantis", "--to", "Shanghai"], "Atlantis"),
+        (["--from", "Beijing", "--to", "Tianjin", "--silence", "BMS"], "bad silence"),
+        (["--from", "Beijing", "--to", "Tianjin", "--charge-at", "abc"], "bad --charge-at"),
+        (["--from", "Beijing", "--to", "Tianjin", "--interface", "no_such_bus"], "cannot open CAN interface"),
+    ],
+)
 def test_can_sim_bad_arguments(args, message):
     res = run("can-sim", *args)
     assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output
@@ -129,9 +163,29 @@ def test_can_sim_subprocess_feeds_a_reader_over_python_can_remote(remote_bus_ser
         assert wait_for(lambda: reader.status.connected)  # frames sent before the reader is on the bus are lost
         (tmp_path / "route.json").write_text(ROUTE)
         env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
-        proc = subprocess.run([sys.executable, "-m", "ivi", "can-sim", "--route", str(tmp_path / "route.json"),
-                               "--interface", "remote", "--channel", url, "--speedup", "100", "--start-soc", "66",
-                               "--quiet"], env=env, capture_output=True, text=True, timeout=180)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ivi",
+                "can-sim",
+                "--route",
+                str(tmp_path / "route.json"),
+                "--interface",
+                "remote",
+                "--channel",
+                url,
+                "--speedup",
+                "100",
+                "--start-soc",
+                "66",
+                "--quiet",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert proc.returncode == 0, proc.stderr
         wait_for(lambda: reader.snapshot().frames_accepted > 5000)
         snap = reader.snapshot(time.time())

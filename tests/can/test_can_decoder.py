@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ivi.can import Decoder, Frame, RejectReason
 
@@ -24,9 +25,11 @@ def test_soc_frame_becomes_vss_updates(database, decoder):
 
 
 def test_transforms_from_the_mapping_apply(database, decoder):
-    updates, _ = decoder.decode(Frame(0x1F0, encode(database, 0x1F0, BMS_PackVoltage=780.0, BMS_PackCurrent=120.5), 1.0))
+    updates, _ = decoder.decode(
+        Frame(0x1F0, encode(database, 0x1F0, BMS_PackVoltage=780.0, BMS_PackCurrent=120.5), 1.0)
+    )
     by_path = {u.path: u.value for u in updates}
-    assert by_path["Vehicle.Powertrain.TractionBattery.CurrentCurrent"] == -120.5   # discharging is negative in VSS
+    assert by_path["Vehicle.Powertrain.TractionBattery.CurrentCurrent"] == -120.5  # discharging is negative in VSS
     updates, _ = decoder.decode(Frame(GEAR_ID, encode(database, GEAR_ID, VCU_GearPosition=1), 1.0))
     assert updates[0].path == "Vehicle.Powertrain.Transmission.SelectedGear" and updates[0].value == -1
 
@@ -58,12 +61,12 @@ def test_stuck_counter_is_rejected_then_recovers(database, decoder):
 def test_out_of_range_signal_never_reaches_state(database, decoder):
     m = database.messages[SOC_ID]
     raw = bytearray(encode(database, SOC_ID, BMS_SOC_Actual=40.0, BMS_RemainingEnergy=30.0))
-    raw[0], raw[1] = 0xFF, raw[1] | 0x03          # displayed SoC raw 1023 → 102.3 % (the "invalid" pattern)
+    raw[0], raw[1] = 0xFF, raw[1] | 0x03  # displayed SoC raw 1023 → 102.3 % (the "invalid" pattern)
     data = m.e2e.seal(SOC_ID, bytes(raw))
     updates, rejections = decoder.decode(Frame(SOC_ID, data, 1.0))
     assert "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed" not in {u.path for u in updates}
     assert [r.reason for r in rejections] == [RejectReason.OUT_OF_RANGE]
-    assert len(updates) == 2      # the plausible signals of the same frame still count
+    assert len(updates) == 2  # the plausible signals of the same frame still count
 
 
 def test_undefined_value_table_entry_is_rejected(database, decoder):

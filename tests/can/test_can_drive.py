@@ -1,4 +1,5 @@
 """Simulator → log / virtual bus → reader → state, with real python-can buses and log files."""
+
 import threading
 import time
 
@@ -6,6 +7,7 @@ import pytest
 
 from ivi.can import BusSource, CanReader, FaultConfig, LogSource, Silence, Simulator
 from ivi.can.bus import open_bus, read_log, shutdown
+from ivi.can.sim_runner import run_simulator
 from ivi.can.state import SOC_DISPLAYED, SPEED
 
 CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
@@ -31,6 +33,7 @@ def test_asc_and_blf_logs_round_trip_to_the_same_state(drive_asc, tmp_path):
     asc, _ = drive_asc
     blf = tmp_path / "drive.blf"
     from ivi.can.bus import LogWriter
+
     with LogWriter(blf) as w:
         for frame in read_log(asc):
             w.write(frame)
@@ -45,11 +48,13 @@ def test_asc_and_blf_logs_round_trip_to_the_same_state(drive_asc, tmp_path):
 def test_charging_stop_shows_up_on_the_bus(short_route, tmp_path):
     log = tmp_path / "charge.asc"
     sim = Simulator(short_route, start_soc_percent=40.0, charge_at=[], seed=5)
-    sim.charge_to(43.0)                       # the control channel, before the first tick
-    sim.run(None, log=str(log))
+    sim.charge_to(43.0)  # the control channel, before the first tick
+    run_simulator(sim, None, log=str(log))
     assert sim.stats.charge_stops and sim.stats.charge_stops[0][2] >= 43.0
     seen_charging = []
-    reader = CanReader(LogSource(log), on_update=lambda ups: seen_charging.extend(u.value for u in ups if u.path == CHARGING))
+    reader = CanReader(
+        LogSource(log), on_update=lambda ups: seen_charging.extend(u.value for u in ups if u.path == CHARGING)
+    )
     reader.start().join(30)
     assert seen_charging[:3] == [False, True, False]
     assert reader.snapshot().soc_percent >= 42.0
@@ -57,9 +62,13 @@ def test_charging_stop_shows_up_on_the_bus(short_route, tmp_path):
 
 def test_faults_are_counted_and_bms_silence_makes_soc_stale(short_route, tmp_path):
     log = tmp_path / "faults.asc"
-    sim = Simulator(short_route, start_soc_percent=60.0, seed=9,
-                    faults=FaultConfig(drop_rate=0.02, corrupt_rate=0.02, silences=(Silence("BMS", 20.0, 10.0),)))
-    sim.run(None, log=str(log))
+    sim = Simulator(
+        short_route,
+        start_soc_percent=60.0,
+        seed=9,
+        faults=FaultConfig(drop_rate=0.02, corrupt_rate=0.02, silences=(Silence("BMS", 20.0, 10.0),)),
+    )
+    run_simulator(sim, None, log=str(log))
     soc_stale_at = []
     reader = CanReader(LogSource(log))
     # Feed by hand to look at the state at simulated times during the silence.
@@ -83,16 +92,16 @@ def test_simulator_on_virtual_bus_feeds_a_reader(short_route):
     bus = open_bus("virtual", channel)
     sim = Simulator(short_route[:2], start_soc_percent=75.0, speedup=200.0)
     try:
-        result = sim.run(bus)
+        result = run_simulator(sim, bus)
     finally:
         shutdown(bus)
-    time.sleep(0.5)                          # > 3 × the 100 ms BMS cycle
+    time.sleep(0.5)  # > 3 × the 100 ms BMS cycle
     reader.stop()
     snap = reader.snapshot(time.time())
     assert result.arrived and reader.status.frames_in == result.frames
     assert snap.rejected_total == 0
     assert snap.signals[SOC_DISPLAYED].value == pytest.approx(sim.displayed_soc_percent, abs=0.1)
-    assert snap.soc_stale and snap.signals[SPEED].stale     # the bus went quiet: nothing shown as current
+    assert snap.soc_stale and snap.signals[SPEED].stale  # the bus went quiet: nothing shown as current
     assert reader.updates is not None and reader.updates.qsize() == len(updates) > 1000
     lat = snap.signals["Vehicle.CurrentLocation.Latitude"].value
     assert lat == pytest.approx(short_route[1][0], abs=1e-3)
@@ -104,7 +113,7 @@ def test_stop_event_ends_a_paced_run(short_route):
     threading.Timer(0.3, stop.set).start()
     t0 = time.monotonic()
     try:
-        result = Simulator(short_route, speedup=1.0).run(bus, stop)
+        result = run_simulator(Simulator(short_route, speedup=1.0), bus, stop_event=stop)
     finally:
         shutdown(bus)
     assert result.stopped and not result.arrived and time.monotonic() - t0 < 2.0
@@ -118,7 +127,7 @@ def test_learned_consumption_is_right_under_speedup_on_a_virtual_bus(short_route
     bus = open_bus("virtual", channel)
     sim = Simulator(short_route[:2], start_soc_percent=75.0, speedup=speedup, seed=4)
     try:
-        result = sim.run(bus)
+        result = run_simulator(sim, bus)
     finally:
         shutdown(bus)
     time.sleep(0.3)

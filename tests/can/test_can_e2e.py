@@ -1,5 +1,7 @@
 """End-to-end protection of every message of the reference DBC: a flipped bit never passes as fresh."""
-from hypothesis import given, settings, strategies as st
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ivi.can import CanDatabase, Decoder, Frame, RejectReason
 
@@ -26,7 +28,7 @@ def test_any_single_bit_flip_in_any_message_is_rejected(database, mapping, frame
     good = sealed(frame_id, noise[:length], counter)
     decoder = Decoder(database, mapping)
     _, rejections = decoder.decode(Frame(frame_id, good, 1.0))
-    assert RejectReason.BAD_CHECKSUM not in {r.reason for r in rejections}      # the intact frame passes E2E
+    assert RejectReason.BAD_CHECKSUM not in {r.reason for r in rejections}  # the intact frame passes E2E
     bit = data.draw(st.integers(0, length * 8 - 1), label="bit")
     bad = bytearray(sealed(frame_id, noise[:length], counter + 1))
     bad[bit // 8] ^= 1 << (bit % 8)

@@ -1,24 +1,43 @@
-import math
-
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ivi.can.errors import MappingError, TransformError
 from ivi.can.transform import UNMAPPED, compile_mapping, compile_math, compile_transform
 
 
-@pytest.mark.parametrize("expr, x, expected", [
-    ("-x", 12.5, -12.5), ("x * 60", 3, 180), ("(x - 32) / 1.8", 212, 100.0),
-    ("floor(x / 2)", 7, 3), ("max(0, min(100, x))", 140, 100), ("x ** 2", 3, 9), ("x > 10", 11, True),
-])
+@pytest.mark.parametrize(
+    "expr, x, expected",
+    [
+        ("-x", 12.5, -12.5),
+        ("x * 60", 3, 180),
+        ("(x - 32) / 1.8", 212, 100.0),
+        ("floor(x / 2)", 7, 3),
+        ("max(0, min(100, x))", 140, 100),
+        ("x ** 2", 3, 9),
+        ("x > 10", 11, True),
+    ],
+)
 def test_math_transforms_compute(expr, x, expected):
     assert compile_math(expr)(x) == expected
 
 
-@pytest.mark.parametrize("expr", [
-    "__import__('os').system('true')", "x.__class__", "open('/etc/passwd')", "(lambda: 1)()",
-    "[x for x in ()]", "y + 1", "'a' * 3", "x if x else 1", "eval('1')", "globals()", "",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "__import__('os').system('true')",
+        "x.__class__",
+        "open('/etc/passwd')",
+        "(lambda: 1)()",
+        "[x for x in ()]",
+        "y + 1",
+        "'a' * 3",
+        "x if x else 1",
+        "eval('1')",
+        "globals()",
+        "",
+    ],
+)
 def test_unsafe_or_foreign_expressions_are_refused(expr):
     with pytest.raises(TransformError):
         compile_math(expr)

@@ -1,9 +1,10 @@
 """The precompiled fast path extracts exactly what cantools decodes (both test cars)."""
-from hypothesis import given, settings, strategies as st
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ivi.can import CanDatabase
 from ivi.can.unpack import _fast_unpacker, compile_unpacker
-
 from tests.can.conftest import DATA
 
 SU7 = CanDatabase.load()
@@ -20,7 +21,7 @@ def test_reference_car_uses_the_fast_path_everywhere():
 @given(st.sampled_from(MESSAGES), st.binary(min_size=8, max_size=8))
 def test_unpacker_equals_cantools(message, payload):
     db, m = message
-    data = payload[:m.length].ljust(m.length, b"\0")
+    data = payload[: m.length].ljust(m.length, b"\0")
     names = [s.name for s in m.signals]
     expected = db.decode(m.frame_id, data)
     got = compile_unpacker(db, m, names)(data)

@@ -34,7 +34,7 @@ def test_scale_1_has_the_partnership_counts():
 def test_service_area_stations_sit_on_the_expressways():
     locs, _ = generate(GeneratorConfig(scale=0.05, seed=2))["LI_AUTO"]
     lines = [densify(corridor_polyline(c.code), 5) for c in CORRIDORS]
-    highway = [l for l in locs if "服务区" in l.name]
+    highway = [loc for loc in locs if "服务区" in loc.name]
     assert len(highway) > len(locs) / 3  # Li Auto builds mostly along expressways
     for loc in highway:
         d = min(haversine_km((loc.lat, loc.lon), p) for line in lines for p in line)
@@ -42,12 +42,12 @@ def test_service_area_stations_sit_on_the_expressways():
 
 
 def test_station_sizes_and_powers_are_plausible():
-    for net, (locs, tariffs) in generate(GeneratorConfig(scale=0.05, seed=4)).items():
-        assert all(1 <= len(l.evses) <= 10 for l in locs)
-        powers = {e.max_power_kw for l in locs for e in l.evses}
+    for _net, (locs, tariffs) in generate(GeneratorConfig(scale=0.05, seed=4)).items():
+        assert all(1 <= len(loc.evses) <= 10 for loc in locs)
+        powers = {e.max_power_kw for loc in locs for e in loc.evses}
         assert max(powers) <= 800 and min(powers) >= 7
         tariff_ids = {t.id for t in tariffs}
-        assert {t for l in locs for e in l.evses for c in e.connectors for t in c.tariff_ids} <= tariff_ids
+        assert {t for loc in locs for e in loc.evses for c in e.connectors for t in c.tariff_ids} <= tariff_ids
         for t in tariffs:
             assert 1.0 < t.price_at("12:00").total_cny_per_kwh < 2.6
             assert t.price_at("03:00").total_cny_per_kwh < t.price_at("12:00").total_cny_per_kwh

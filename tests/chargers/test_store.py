@@ -1,15 +1,17 @@
+import itertools
 import sqlite3
 import threading
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chargers.errors import NotACacheError, SchemaTooNewError, SchemaTooOldError
-from geo import haversine_km, route_between
-from geo.geometry import densify, project_on_segment
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore, Filters
 from chargers.store.schema import SCHEMA_VERSION
+from geo import haversine_km, route_between
+from geo.geometry import densify, project_on_segment
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +23,11 @@ def store(seeded_db):
 
 @pytest.fixture(scope="module")
 def all_rows(store):
-    return _Rows(store.conn.execute(
-        "SELECT pk, id, network, lat, lon, max_power_kw, available_count, is_green, standards FROM locations"
-    ).fetchall())
+    return _Rows(
+        store.conn.execute(
+            "SELECT pk, id, network, lat, lon, max_power_kw, available_count, is_green, standards FROM locations"
+        ).fetchall()
+    )
 
 
 class _Rows(list):
@@ -42,16 +46,21 @@ def test_seeded_cache_has_every_partner_charger(store):
 
 def _passes(row, f: Filters) -> bool:
     _, _, net, _, _, power, avail, green, standards = row
-    return ((not f.networks or net in f.networks) and power >= f.min_power_kw
-            and (not f.available_only or avail > 0) and (not f.green_only or green)
-            and (not f.standard or f",{f.standard}," in standards))
+    return (
+        (not f.networks or net in f.networks)
+        and power >= f.min_power_kw
+        and (not f.available_only or avail > 0)
+        and (not f.green_only or green)
+        and (not f.standard or f",{f.standard}," in standards)
+    )
 
 
 filters_st = st.builds(
     Filters,
     networks=st.none() | st.sets(st.sampled_from(["NIO", "XPENG", "LI_AUTO"]), min_size=1).map(frozenset),
     min_power_kw=st.sampled_from([0, 120, 400]),
-    available_only=st.booleans(), green_only=st.booleans(),
+    available_only=st.booleans(),
+    green_only=st.booleans(),
 )
 
 
@@ -71,15 +80,16 @@ def test_corridor_matches_a_full_scan(store, all_rows):
     dense = densify(route.points, 10)
     expected = set()
     for r in all_rows:
-        if _passes(r, f) and min(project_on_segment((r[3], r[4]), a, b)[0] for a, b in zip(dense, dense[1:])) <= 5.0:
+        if (
+            _passes(r, f)
+            and min(project_on_segment((r[3], r[4]), a, b)[0] for a, b in itertools.pairwise(dense)) <= 5.0
+        ):
             expected.add(r[1])
     assert {h.station.id for h in got} == expected
     assert len(got) > 100
     assert [h.along_km for h in got] == sorted(h.along_km for h in got)
-    assert 0 <= got[0].along_km and got[-1].along_km <= route.distance_km + 5
+    assert got[0].along_km >= 0 and got[-1].along_km <= route.distance_km + 5
     assert all(h.off_route_km <= 5.0 for h in got)
-
-
 
 
 def test_corridor_rows_are_the_corridor_stations_in_the_same_order(store):
@@ -89,10 +99,13 @@ def test_corridor_rows_are_the_corridor_stations_in_the_same_order(store):
     assert len(full) > 20
     assert rows == [(h.station.id, h.station.max_power_kw, h.station.name, h.along_km, h.off_route_km) for h in full]
     # Columns need not include what the query itself reads (pk, id, lat, lon).
-    assert [r[0] for r in store.along_route_rows(route.points, 5.0, columns=("network",))] == \
-        [h.station.network for h in full]
+    assert [r[0] for r in store.along_route_rows(route.points, 5.0, columns=("network",))] == [
+        h.station.network for h in full
+    ]
     with pytest.raises(ValueError, match="not a station column: grams"):
         store.along_route_rows(route.points, 5.0, columns=("id", "grams"))
+
+
 def test_text_search_chinese_pinyin_and_english(store):
     service_areas = store.search("服务区", limit=50)
     assert len(service_areas) == 50 and all("服务区" in s.name for s in service_areas)
@@ -122,8 +135,14 @@ def test_full_location_with_evses_connectors_and_tariff(store):
 
 
 def test_import_skips_bad_records_and_keeps_what_was_there(seeded_copy, tmp_path):
-    good = '{"country_code":"CN","party_id":"NIO","id":"NEW1","name":"蔚来超充站（测试）","coordinates":{"latitude":"31.0","longitude":"121.0"},"last_updated":"2026-11-02T00:00:00Z","evses":[]}'
-    bad = '{"country_code":"CN","party_id":"NIO","name":"no id","coordinates":{"latitude":"31.0","longitude":"121.0"},"last_updated":"x"}'
+    good = (
+        '{"country_code":"CN","party_id":"NIO","id":"NEW1","name":"蔚来超充站（测试）",'
+        '"coordinates":{"latitude":"31.0","longitude":"121.0"},"last_updated":"2026-11-02T00:00:00Z","evses":[]}'
+    )
+    bad = (
+        '{"country_code":"CN","party_id":"NIO","name":"no id",'
+        '"coordinates":{"latitude":"31.0","longitude":"121.0"},"last_updated":"x"}'
+    )
     (tmp_path / "f.json").write_text(f"[{good},{bad}]")
     with ChargerStore.open(seeded_copy) as store:
         report = store.import_feeds([tmp_path / "f.json"])
@@ -159,11 +178,11 @@ def test_status_updates_move_the_availability_aggregate(seeded_copy):
 def test_a_failed_transaction_leaves_nothing_half_written(seeded_copy, small_feeds):
     with ChargerStore.open(seeded_copy) as store:
         feed = read_feeds([small_feeds])
-        with pytest.raises(RuntimeError):
-            with store.transaction() as conn:
-                from chargers.store import writer
-                writer.upsert_locations(conn, feed.locations[:50])
-                raise RuntimeError("power cut")
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            from chargers.store import writer
+
+            writer.upsert_locations(conn, feed.locations[:50])
+            raise RuntimeError("power cut")
         assert store.stats()["evses"] == 29000
 
 
@@ -183,6 +202,7 @@ def test_a_reader_reads_while_a_writer_writes(seeded_copy, small_feeds):
     t = threading.Thread(target=read_loop)
     with writer_store.transaction() as conn:
         from chargers.store import writer
+
         writer.upsert_locations(conn, feed.locations)
         t.start()
         t.join()
@@ -254,9 +274,14 @@ def test_a_version_1_cache_is_migrated_and_answers_the_same(seeded_db, seeded_co
     route = route_between("Beijing", "Shanghai").points
     with ChargerStore.open(seeded_db, seed=False) as fresh, ChargerStore.open(seeded_copy, seed=False) as migrated:
         assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "2"
-        assert migrated.conn.execute(
-            "SELECT count(*) FROM locations_rtree r JOIN locations l USING (pk)"
-            " WHERE r.min_lat = r.max_lat AND abs(r.min_lat * 1e-7 - l.lat) < 1e-7 AND abs(r.max_lon * 1e-7 - l.lon) < 1e-7"
-        ).fetchone()[0] == migrated.stats()["locations"] > 0
+        assert (
+            migrated.conn.execute(
+                "SELECT count(*) FROM locations_rtree r JOIN locations l USING (pk)"
+                " WHERE r.min_lat = r.max_lat AND abs(r.min_lat * 1e-7 - l.lat) < 1e-7 AND abs(r.max_lon * "
+                "1e-7 - l.lon) < 1e-7"
+            ).fetchone()[0]
+            == migrated.stats()["locations"]
+            > 0
+        )
         assert migrated.near((31.23, 121.47), 10) == fresh.near((31.23, 121.47), 10)
         assert migrated.along_route(route, 5.0) == fresh.along_route(route, 5.0)

@@ -1,12 +1,13 @@
+import itertools
 import json
 
 import polyline
 import pytest
 
-from geo.errors import GeoError
 from geo import CORRIDORS, find_city, haversine_km, parse_latlon, route_between
 from geo.corridors import corridor_cities
-from geo.geometry import clip_polyline, densify, parse_polyline, point_along, cumulative_km, project_on_segment
+from geo.errors import GeoError
+from geo.geometry import clip_polyline, cumulative_km, densify, parse_polyline, point_along, project_on_segment
 
 
 def test_cities_have_simplified_chinese_names_and_loose_english_lookup():
@@ -32,7 +33,7 @@ def test_every_corridor_resolves_to_a_chain_of_nearby_cities():
     for corridor in CORRIDORS:
         chain = corridor_cities(corridor.code)
         assert len(chain) == len(corridor.cities)
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             assert haversine_km(a.latlon, b.latlon) < 700, (corridor.code, a.name_en, b.name_en)
 
 
@@ -51,8 +52,10 @@ def test_route_from_coordinates_and_chinese_names():
     assert "G4" in route.corridors
 
 
-@pytest.mark.parametrize("text,msg", [("91,200", "outside the map"), ("48.8,2.35", "outside the map"),
-                                      ("abc", "LAT,LON"), ("1,2,3", "LAT,LON")])
+@pytest.mark.parametrize(
+    "text,msg",
+    [("91,200", "outside the map"), ("48.8,2.35", "outside the map"), ("abc", "LAT,LON"), ("1,2,3", "LAT,LON")],
+)
 def test_bad_coordinates(text, msg):
     with pytest.raises(GeoError, match=msg):
         parse_latlon(text)
@@ -74,7 +77,7 @@ def test_densify_and_projection_agree_with_the_route_length():
     pts = [(39.9, 116.4), (31.2, 121.5)]
     dense = densify(pts, 10)
     cum = cumulative_km(dense)
-    assert max(b - a for a, b in zip(cum, cum[1:])) <= 10.1
+    assert max(b - a for a, b in itertools.pairwise(cum)) <= 10.1
     mid = point_along(dense, cum, cum[-1] / 2)
     dist, t = project_on_segment(mid, pts[0], pts[1])
     assert dist < 1.0 and t == pytest.approx(0.5, abs=0.01)

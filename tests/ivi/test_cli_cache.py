@@ -16,15 +16,32 @@ def run(*args):
 def test_stats_json_on_a_freshly_seeded_cache(tmp_path):
     # The real console script, on a cache file that does not exist yet: it is created and seeded.
     db = tmp_path / "new" / "chargers.db"
-    out = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ivi"), "cache", "stats", "--json", "--db", str(db)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ivi"), "cache", "stats", "--json", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stats = json.loads(out.stdout)
     assert {n: v["evses"] for n, v in stats["networks"].items()} == {"NIO": 14000, "XPENG": 9000, "LI_AUTO": 6000}
     assert stats["locations"] == 5279
 
 
 def test_near_json_with_filters(seeded_db):
-    r = run("cache", "near", "31.23,121.47", "-n", "5", "--networks", "li_auto,XPENG", "--min-power", "400", "--json", "--db", seeded_db)
+    r = run(
+        "cache",
+        "near",
+        "31.23,121.47",
+        "-n",
+        "5",
+        "--networks",
+        "li_auto,XPENG",
+        "--min-power",
+        "400",
+        "--json",
+        "--db",
+        seeded_db,
+    )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
     assert len(rows) == 5

@@ -1,16 +1,16 @@
 """The app's sync service against a real Mosquitto: status for the screen, changed stations, and a
 broker that is not there yet."""
+
 import threading
 
 from chargers.feeds.generator import GeneratorConfig, write_feeds
 from chargers.ocpi import read_feeds
+from chargers.store import ChargerStore
+from ivi.services.mqtt_sync import MqttSync
 from sync.publisher import Publisher
 from sync.signing import load_signer, write_keypair
-from chargers.store import ChargerStore
 from tests.sync.brokers import Mosquitto
 from tests.waiting import free_port, wait_for
-
-from ivi.services.mqtt_sync import MqttSync
 
 
 class Screen:
@@ -49,7 +49,7 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
             assert screen.statuses[-1].version == "1" and screen.statuses[-1].last_contact
             assert None in screen.changes  # the snapshot: everything may have changed
             with ChargerStore.open(db, readonly=True) as store:
-                assert store.stats()["evses"] == sum(len(l.evses) for l in feed.locations)
+                assert store.stats()["evses"] == sum(len(loc.evses) for loc in feed.locations)
             loc = feed.locations[3]
             screen.changes.clear()
             screen.changed.clear()
@@ -80,13 +80,15 @@ def test_a_key_that_is_not_a_key_is_said_plainly_on_screen(tmp_path):
 
 
 def test_the_sync_process_is_stopped_with_the_app(tmp_path):
-    key, pub_key = write_keypair(tmp_path / "operator")
+    _key, pub_key = write_keypair(tmp_path / "operator")
     broker = Mosquitto(tmp_path / "broker").start()
     screen = Screen()
     service = MqttSync(tmp_path / "c.db", broker.url, pub_key, "car-3")
     try:
         service.start(screen.on_status, screen.on_changed)
-        assert wait_for(lambda: service._proc is not None and any(s.detail != "connecting" for s in screen.statuses), 60)
+        assert wait_for(
+            lambda: service._proc is not None and any(s.detail != "connecting" for s in screen.statuses), 60
+        )
         proc = service._proc
         service.stop()
         assert proc.poll() is not None

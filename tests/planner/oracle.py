@@ -1,5 +1,6 @@
 """An exhaustive oracle for small trip-planning instances: every subset of stations in route
 order, every grid departure state of charge at each, simulated independently of the search."""
+
 from __future__ import annotations
 
 import itertools
@@ -24,7 +25,11 @@ def evaluate(p: Problem, obj: Objective, chain: list[tuple[int, float]]) -> floa
             return None  # a pin means charge here
         charge = table_at(nd.charge_table_min, d) - table_at(nd.charge_table_min, a)
         energy_cost = nd.price_cny_per_kwh * p.kwh_per_percent / p.charge_efficiency * (d - a)
-        total += obj.per_min * (nd.entry_min + nd.exit_min + nd.fixed_min + charge) + obj.per_cny * energy_cost + obj.per_stop
+        total += (
+            obj.per_min * (nd.entry_min + nd.exit_min + nd.fixed_min + charge)
+            + obj.per_cny * energy_cost
+            + obj.per_stop
+        )
         soc, x = d - nd.exit_percent, nd.x_km
     if soc - p.route_percent_per_km * (p.length_km - x) < p.arrive_target_percent - 1e-9:
         return None
@@ -42,7 +47,7 @@ def best(p: Problem, obj: Objective) -> float:
             if not pinned <= set(subset):
                 continue
             for socs in itertools.product(grid, repeat=k):
-                v = evaluate(p, obj, list(zip(subset, socs)))
+                v = evaluate(p, obj, list(zip(subset, socs, strict=False)))
                 if v is not None and v < result:
                     result = v
     return result

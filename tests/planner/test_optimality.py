@@ -1,43 +1,63 @@
 """The search is optimal: it matches an exhaustive oracle on generated small instances, its
 pruning bound never cuts the optimum on larger ones, and every plan it returns is feasible."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ivi.planner import PlannerSettings, TripRequest
-from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
 from ivi.planner.bounds import remaining_bound
+from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
 from ivi.planner.search import _search, search
+from ivi.profiles import parse_profile
 from tests.planner import oracle
 from tests.planner.conftest import SMALL_CAR_TOML, station
-from ivi.profiles import parse_profile
 
 CAR = parse_profile(SMALL_CAR_TOML)
 POWERS = st.sampled_from([50.0, 60.0, 120.0, 150.0, 250.0])
 
 
 @st.composite
-def instances(draw, max_stations: int = 4, step: int = 10, clustered: bool = False,  # type: ignore[no-untyped-def]
-              prune_dominated: bool = True):
+def instances(
+    draw,
+    max_stations: int = 4,
+    step: int = 10,
+    clustered: bool = False,  # type: ignore[no-untyped-def]
+    prune_dominated: bool = True,
+):
     length = draw(st.floats(60, 520))
     n = draw(st.integers(0, max_stations))
     # Clustered: stations a few km apart at a few sites, so that dominated ones exist.
     sites = [draw(st.floats(0, length)) for _ in range(2)]
-    where = (lambda: min(length, draw(st.sampled_from(sites)) + draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])))) \
-        if clustered else (lambda: draw(st.floats(0, length)))
+    where = (
+        (lambda: min(length, draw(st.sampled_from(sites)) + draw(st.sampled_from([0.0, 0.0, 0.5, 2.0]))))
+        if clustered
+        else (lambda: draw(st.floats(0, length)))
+    )
     off = (lambda: draw(st.sampled_from([0.0, 0.5, 3.0, 6.0]))) if clustered else (lambda: draw(st.floats(0, 6)))
     cands = tuple(
-        station(i, where(), draw(POWERS), off(),
-                price=draw(st.sampled_from([1.0, 1.4, 2.0])), available=draw(st.sampled_from([0, 2])))
+        station(
+            i,
+            where(),
+            draw(POWERS),
+            off(),
+            price=draw(st.sampled_from([1.0, 1.4, 2.0])),
+            available=draw(st.sampled_from([0, 2])),
+        )
         for i in range(n)
     )
     pinned = tuple(c.location_id for c in cands if draw(st.booleans()) and draw(st.booleans()))
     req = TripRequest(
-        route_km=length, vehicle=CAR, soc_percent=draw(st.floats(5, 100)), candidates=cands,
+        route_km=length,
+        vehicle=CAR,
+        soc_percent=draw(st.floats(5, 100)),
+        candidates=cands,
         reserve_percent=draw(st.sampled_from([0.0, 5.0, 10.0, 20.0])),
-        arrive_soc_percent=draw(st.sampled_from([None, 15.0, 30.0])), pinned_ids=pinned,
+        arrive_soc_percent=draw(st.sampled_from([None, 15.0, 30.0])),
+        pinned_ids=pinned,
         settings=PlannerSettings(soc_step_percent=step, trip_min_power_kw=0.0),
     )
     return build_problem(req, prune_dominated=prune_dominated)
@@ -70,13 +90,22 @@ def test_pruning_bound_never_cuts_the_optimum(problem, objective) -> None:  # ty
 
 
 @settings(max_examples=60, deadline=None)
-@given(instances(max_stations=5, clustered=True, prune_dominated=False), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST]))
+@given(
+    instances(max_stations=5, clustered=True, prune_dominated=False), st.sampled_from([FASTEST, FEWEST_STOPS, CHEAPEST])
+)
 def test_dropping_dominated_stations_never_changes_the_optimum(full, objective) -> None:  # type: ignore[no-untyped-def]
     """The oracle over *every* station equals the search over the stations kept by the
     dominance rule, and the chain found is valid for the full problem."""
-    kept = replace(full, **dict(zip(("nodes", "detour_km_per_node"),
-                                    drop_dominated(list(full.nodes), list(full.detour_km_per_node),
-                                                   full.route_percent_per_km))))
+    kept = replace(
+        full,
+        **dict(
+            zip(
+                ("nodes", "detour_km_per_node"),
+                drop_dominated(list(full.nodes), list(full.detour_km_per_node), full.route_percent_per_km),
+                strict=False,
+            )
+        ),
+    )
     kept = replace(kept, nodes=tuple(kept.nodes), detour_km_per_node=tuple(kept.detour_km_per_node))
     res = search(kept, objective)
     expected = oracle.best(full, objective)
@@ -104,12 +133,23 @@ def test_before_a_pin_arriving_with_less_charge_can_be_cheaper() -> None:
     71.5 % forces a departure at 85 %; topping up 1 % at S001 first, dearer, leaves 69.6 % at the
     pin and lets it stop at 80 % — cheaper overall. Plain "more charge, less cost" dominance
     dropped that label (found by a wider oracle run); the pin-aware rule keeps it."""
-    cands = (station(3, 1e-38, 50.0, 1.1211, price=1.4), station(0, 0.24, 120.0, 4.8438, price=1.0, available=0),
-             station(2, 0.3, 50.0, 3.0652, price=1.0, available=0), station(1, 10.0907, 60.0, 5.1614, price=2.0),
-             station(4, 18.7961, 150.0, 2.0022, price=1.4))
-    req = TripRequest(route_km=71.595, vehicle=CAR, soc_percent=79.6068, candidates=cands, reserve_percent=20.0,
-                      arrive_soc_percent=30.0, pinned_ids=("S004",),
-                      settings=PlannerSettings(soc_step_percent=5, trip_min_power_kw=0.0))
+    cands = (
+        station(3, 1e-38, 50.0, 1.1211, price=1.4),
+        station(0, 0.24, 120.0, 4.8438, price=1.0, available=0),
+        station(2, 0.3, 50.0, 3.0652, price=1.0, available=0),
+        station(1, 10.0907, 60.0, 5.1614, price=2.0),
+        station(4, 18.7961, 150.0, 2.0022, price=1.4),
+    )
+    req = TripRequest(
+        route_km=71.595,
+        vehicle=CAR,
+        soc_percent=79.6068,
+        candidates=cands,
+        reserve_percent=20.0,
+        arrive_soc_percent=30.0,
+        pinned_ids=("S004",),
+        settings=PlannerSettings(soc_step_percent=5, trip_min_power_kw=0.0),
+    )
     problem = build_problem(req)
     expected = oracle.best(problem, CHEAPEST)
     res = search(problem, CHEAPEST)

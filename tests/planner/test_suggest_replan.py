@@ -1,18 +1,23 @@
 """Suggestions (reachability, filters, stable ranking) and re-planning with explanations."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
 
+from geo.routes import route_between
 from ivi.planner import SuggestRequest, TripRequest, drift_reason, plan_trip, reach_km, replan, suggest
 from ivi.planner.sources import nearby_candidates, route_candidates
-from geo.routes import route_between
 from tests.planner.conftest import NOW, station
 
-LINE = (station(1, 20.0, 250.0, network="NIO", green=True), station(2, 40.0, 120.0, network="XPENG"),
-        station(3, 40.0, 120.0, network="XPENG", off_km=0.5), station(4, 60.0, 480.0, network="LI_AUTO", available=0),
-        station(5, 400.0, 480.0, network="NIO"))
+LINE = (
+    station(1, 20.0, 250.0, network="NIO", green=True),
+    station(2, 40.0, 120.0, network="XPENG"),
+    station(3, 40.0, 120.0, network="XPENG", off_km=0.5),
+    station(4, 60.0, 480.0, network="LI_AUTO", available=0),
+    station(5, 400.0, 480.0, network="NIO"),
+)
 
 
 def test_only_reachable_stations_ahead_ranked_by_time_cost(small_car) -> None:  # type: ignore[no-untyped-def]
@@ -64,8 +69,9 @@ def test_replan_when_a_planned_charger_goes_offline(small_car) -> None:  # type:
     assert len(old.stops) >= 2
     dead = old.stops[1].location_id
     assert drift_reason(old, 20.0, old.planned_soc_at(20.0), frozenset({dead})) is not None
-    new, notes = replan(old, replace(req, position_km=20.0, soc_percent=old.planned_soc_at(20.0),
-                                     offline_ids=frozenset({dead})))
+    new, notes = replan(
+        old, replace(req, position_km=20.0, soc_percent=old.planned_soc_at(20.0), offline_ids=frozenset({dead}))
+    )
     assert new.feasible and dead not in [s.location_id for s in new.stops]
     assert any(n.startswith("stop 2 moved: charger offline") for n in notes), notes
 
@@ -85,5 +91,6 @@ def test_replan_when_consumption_is_higher_than_planned(small_car) -> None:  # t
 
 def test_suggest_refuses_an_impossible_soc(small_car) -> None:  # type: ignore[no-untyped-def]
     from ivi.planner import PlanInputError
+
     with pytest.raises(PlanInputError):
         suggest(SuggestRequest(small_car, 101.0, LINE))

@@ -1,14 +1,15 @@
 """Trip plans on the real scale-1 cache and on hand-made lines: feasibility, the driver's
 choices, the unreachable case, stale state of charge, bad input."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
 
+from geo.routes import route_between
 from ivi.planner import PlanInputError, PlannerSettings, TripRequest, plan_trip
 from ivi.planner.sources import route_candidates
-from geo.routes import route_between
 from tests.planner.conftest import NOW, station
 
 
@@ -125,8 +126,9 @@ def test_learned_consumption_corrects_the_model(small_car) -> None:  # type: ign
     assert hungry.arrival_soc == pytest.approx(90 - 100 * 0.24 / 0.4)
 
 
-@pytest.mark.parametrize("kw", [dict(soc_percent=120.0), dict(soc_percent=-1.0), dict(reserve_percent=95.0),
-                                dict(pinned_ids=("NOPE",))])
+@pytest.mark.parametrize(
+    "kw", [{"soc_percent": 120.0}, {"soc_percent": -1.0}, {"reserve_percent": 95.0}, {"pinned_ids": ("NOPE",)}]
+)
 def test_bad_requests_are_refused_with_a_reason(small_car, kw) -> None:  # type: ignore[no-untyped-def]
     req = TripRequest(100.0, small_car, 50.0, (station(1, 50.0),))
     with pytest.raises(PlanInputError):
@@ -134,6 +136,5 @@ def test_bad_requests_are_refused_with_a_reason(small_car, kw) -> None:  # type:
 
 
 def test_slow_chargers_are_left_out_of_trip_plans(small_car) -> None:  # type: ignore[no-untyped-def]
-    plan = plan_trip(TripRequest(330.0, small_car, 80.0, (station(1, 150.0, 7.0),),
-                                 settings=PlannerSettings()))
+    plan = plan_trip(TripRequest(330.0, small_car, 80.0, (station(1, 150.0, 7.0),), settings=PlannerSettings()))
     assert not plan.feasible

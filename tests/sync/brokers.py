@@ -1,5 +1,6 @@
 """Real brokers for the sync tests: Mosquitto (and NATS for MQTT 3.1.1) on free loopback ports,
 with configs written here. Started and killed by the fixtures in ``conftest.py``."""
+
 from __future__ import annotations
 
 import getpass
@@ -41,10 +42,13 @@ class Mosquitto:
         conf.write_text("\n".join(lines) + "\n")
         return conf
 
-    def start(self) -> "Mosquitto":
+    def start(self) -> Mosquitto:
         conf = self.write_config()
-        self.proc = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
-                                     stdout=subprocess.DEVNULL, stderr=open(self.workdir / "mosquitto.log", "ab"))
+        self.proc = subprocess.Popen(
+            [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "mosquitto.log", "ab"),  # noqa: SIM115 — the broker holds it
+        )
         wait_port(self.port, self.proc)
         return self
 
@@ -69,15 +73,18 @@ class Nats:
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.mqtt_port}"
 
-    def start(self) -> "Nats":
+    def start(self) -> Nats:
         conf = self.workdir / "nats.conf"
         conf.write_text(
             f'server_name: "ivi-test"\nlisten: 127.0.0.1:{self.port}\n'
             f'jetstream {{ store_dir: "{self.workdir / "js"}" }}\n'
             f"mqtt {{ listen: 127.0.0.1:{self.mqtt_port} }}\n"
         )
-        self.proc = subprocess.Popen([shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
-                                     stdout=subprocess.DEVNULL, stderr=open(self.workdir / "nats.log", "ab"))
+        self.proc = subprocess.Popen(
+            [shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "nats.log", "ab"),  # noqa: SIM115 — the server holds it
+        )
         wait_port(self.mqtt_port, self.proc)
         return self
 

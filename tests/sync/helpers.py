@@ -1,9 +1,10 @@
 """Shared by the sync tests: the publisher's truth as a cache, and waiting for convergence."""
+
 from __future__ import annotations
 
-from sync.protocol.operator import Operator
 from chargers.store import ChargerStore
 from chargers.store.syncstate import dump_rows
+from sync.protocol.operator import Operator
 from tests.waiting import wait_for  # noqa: F401  (the sync tests import it from here)
 
 
@@ -22,5 +23,5 @@ def assert_same_rows(store: ChargerStore, op: Operator) -> None:
     want = reference_rows(op)
     for table in want:
         assert len(got[table]) == len(want[table]), table
-        diff = [(a, b) for a, b in zip(got[table], want[table]) if a != b]
+        diff = [(a, b) for a, b in zip(got[table], want[table], strict=False) if a != b]
         assert not diff, f"{table}: {len(diff)} rows differ, e.g. {diff[:2]}"

@@ -1,5 +1,6 @@
 """``ivi-sync keygen / publish / follow`` as separate processes, including a follow killed
 with SIGKILL in the middle of a snapshot; ``ivi cache stats --json`` must equal the feeds'."""
+
 from __future__ import annotations
 
 import json
@@ -37,14 +38,39 @@ def test_publish_then_follow_equals_the_feeds_even_after_sigkill(broker, tmp_pat
     out = _run("-m", "sync", "keygen", "--out", str(tmp_path / "op"))
     assert out.returncode == 0, out.stderr
     assert _run("-m", "sync", "keygen", "--out", str(tmp_path / "op")).returncode == 1  # never overwrites a key
-    out = _run("-m", "sync", "publish", "--broker", broker.url, "--feeds", str(feeds), "--key", str(tmp_path / "op.key"),
-               "--once", "--state", str(tmp_path / "state"), "--json")
+    out = _run(
+        "-m",
+        "sync",
+        "publish",
+        "--broker",
+        broker.url,
+        "--feeds",
+        str(feeds),
+        "--key",
+        str(tmp_path / "op.key"),
+        "--once",
+        "--state",
+        str(tmp_path / "state"),
+        "--json",
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["version"] == 1
 
     db = tmp_path / "car.db"
-    follow = [PY, "-m", "sync", "follow", "--broker", broker.url, "--db", str(db), "--pubkey", str(tmp_path / "op.pub"),
-              "--client-id", "car-42"]
+    follow = [
+        PY,
+        "-m",
+        "sync",
+        "follow",
+        "--broker",
+        broker.url,
+        "--db",
+        str(db),
+        "--pubkey",
+        str(tmp_path / "op.pub"),
+        "--client-id",
+        "car-42",
+    ]
     # Slow the apply down enough to kill it in the middle: a tiny chunk size is not needed,
     # the staging of chunks into the shadow table is visible from outside (WAL).
     proc = subprocess.Popen(follow, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -62,8 +88,22 @@ def test_publish_then_follow_equals_the_feeds_even_after_sigkill(broker, tmp_pat
     proc.wait(10)
     assert staged, "the follower never staged a chunk"
 
-    out = _run("-m", "sync", "follow", "--broker", broker.url, "--db", str(db), "--pubkey", str(tmp_path / "op.pub"),
-               "--client-id", "car-42", "--until-synced", "--timeout", "30")
+    out = _run(
+        "-m",
+        "sync",
+        "follow",
+        "--broker",
+        broker.url,
+        "--db",
+        str(db),
+        "--pubkey",
+        str(tmp_path / "op.pub"),
+        "--client-id",
+        "car-42",
+        "--until-synced",
+        "--timeout",
+        "30",
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "up to date: version 1" in out.stdout
 
@@ -80,9 +120,35 @@ def test_follow_with_a_wrong_key_never_syncs(broker, tmp_path: Path) -> None:
     write_feeds(feeds, GeneratorConfig(scale=0.02))
     for name in ("op", "other"):
         assert _run("-m", "sync", "keygen", "--out", str(tmp_path / name)).returncode == 0
-    assert _run("-m", "sync", "publish", "--broker", broker.url, "--feeds", str(feeds), "--key", str(tmp_path / "op.key"),
-                "--state", str(tmp_path / "state")).returncode == 0
-    out = _run("-m", "sync", "follow", "--broker", broker.url, "--db", str(tmp_path / "car.db"), "--pubkey",
-               str(tmp_path / "other.pub"), "--until-synced", "--timeout", "2")
+    assert (
+        _run(
+            "-m",
+            "sync",
+            "publish",
+            "--broker",
+            broker.url,
+            "--feeds",
+            str(feeds),
+            "--key",
+            str(tmp_path / "op.key"),
+            "--state",
+            str(tmp_path / "state"),
+        ).returncode
+        == 0
+    )
+    out = _run(
+        "-m",
+        "sync",
+        "follow",
+        "--broker",
+        broker.url,
+        "--db",
+        str(tmp_path / "car.db"),
+        "--pubkey",
+        str(tmp_path / "other.pub"),
+        "--until-synced",
+        "--timeout",
+        "2",
+    )
     assert out.returncode == 1
     assert "bad signature" in out.stderr and "NOT synced" in out.stdout

@@ -1,5 +1,6 @@
 """The faults the OTA sync must survive, against a real Mosquitto: after each, the car's cache
 holds exactly the publisher's rows and every rejection was logged with its reason."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -8,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from chargers.ocpi import read_feeds
+from chargers.store import ChargerStore
 from sync.activity import StatusSimulator
 from sync.client import VehicleClient
-from chargers.ocpi import read_feeds
 from sync.protocol.bodies import Topics
 from sync.protocol.messages import Header, encode
 from sync.publisher import Publisher
 from sync.signing import generate_signer
-from chargers.store import ChargerStore
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
 from tests.sync.helpers import assert_same_rows, wait_for
@@ -49,10 +50,13 @@ def test_follow_converges_on_snapshot_deltas_and_statuses(broker, signer, small_
     try:
         assert car.wait_synced(SYNC_TIMEOUT_S)
         pub.publish_dataset(feed.locations[10:], feed.tariffs)  # ten stations leave the partnership
-        sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations[10:] for e in l.evses))
+        sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in feed.locations[10:] for e in loc.evses)
         pub.publish_statuses(sim.changes(1200, 1.8e9), wait=True)
         pub.heartbeat()
-        assert wait_for(lambda: car.settled(lambda s: s.version == 2 and s.status_seq == pub.state.status_seq and s.synced), SYNC_TIMEOUT_S)
+        assert wait_for(
+            lambda: car.settled(lambda s: s.version == 2 and s.status_seq == pub.state.status_seq and s.synced),
+            SYNC_TIMEOUT_S,
+        )
         assert_same_rows(car.applier.store, pub.operator)
         assert car.rejections == []
         assert {s.state for s in seen} >= {"syncing", "up_to_date"}
@@ -92,6 +96,7 @@ def test_broker_restart_in_the_middle_of_a_snapshot(broker, signer, small_feeds,
         assert car.sync.version == 1
         ref = Publisher.__new__(Publisher)
         from sync.protocol.operator import Operator, OperatorState
+
         ref.operator = Operator(OperatorState("cn-partners"), signer)
         ref.operator.publish_dataset(feed.locations, feed.tariffs, now=0)
         assert_same_rows(car.applier.store, ref.operator)
@@ -110,7 +115,7 @@ def test_car_offline_while_10000_status_changes_and_a_new_version(tmp_path, sign
         car = _car(tmp_path, broker.url, signer).start()
         assert car.wait_synced(SYNC_TIMEOUT_S)
         _stop(car)  # the car sleeps in a garage; the broker keeps its session
-        sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations for e in l.evses))
+        sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in feed.locations for e in loc.evses)
         now = 1.8e9
         for i in range(10):
             pub.publish_statuses(sim.changes(1000, now + i))
@@ -121,7 +126,9 @@ def test_car_offline_while_10000_status_changes_and_a_new_version(tmp_path, sign
         car = _car(tmp_path, broker.url, signer).start()
         try:
             # "synced" is relative to the newest manifest the car has seen: wait for the last one
-            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
+            assert wait_for(
+                lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S
+            )
             assert car.sync.version == pub.state.version
             assert_same_rows(car.applier.store, pub.operator)
             if queue_limit == 0:  # the persistent session delivered everything: nothing to ask for
@@ -149,17 +156,32 @@ def test_tampered_foreign_replayed_and_malformed_payloads_are_refused(broker, si
         v2 = pub.state.deltas[2]
         tampered = bytearray(v2)
         tampered[len(tampered) // 2] ^= 0x01
-        forged = encode(Header("cn-partners", "delta", 3, 3), {"base": 2, "upsert_locations": [],
-                        "remove_locations": [l.id for l in feed.locations], "upsert_tariffs": [], "remove_tariffs": []},
-                        generate_signer())
+        forged = encode(
+            Header("cn-partners", "delta", 3, 3),
+            {
+                "base": 2,
+                "upsert_locations": [],
+                "remove_locations": [loc.id for loc in feed.locations],
+                "upsert_tariffs": [],
+                "remove_tariffs": [],
+            },
+            generate_signer(),
+        )
         bad = [bytes(tampered), forged, v2, v2[:50], b"\x00" * 100, b"IVS1" + b"\xff" * 5_000_000]
         for payload in bad:
             intruder.publish(topics.delta, payload, wait_s=5)
         intruder.publish(topics.status, b"IVS1garbage" + bytes(70), wait_s=5)
         assert wait_for(lambda: len(car.rejections) >= len(bad) + 1)
         reasons = [r.reason for r in car.rejections]
-        assert reasons == ["bad signature", "bad signature", "stale version", "truncated", "not a sync message",
-                           "oversized", "truncated"]
+        assert reasons == [
+            "bad signature",
+            "bad signature",
+            "stale version",
+            "truncated",
+            "not a sync message",
+            "oversized",
+            "truncated",
+        ]
         assert car.sync.version == 2
         assert_same_rows(car.applier.store, pub.operator)
     finally:
@@ -183,7 +205,7 @@ def test_a_failed_cache_write_restarts_the_state_machine_from_the_cache(broker, 
         locker = sqlite3.connect(tmp_path / "car-1.db", isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")  # a second writer: the client's next transaction fails
         try:
-            sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations for e in l.evses))
+            sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in feed.locations for e in loc.evses)
             pub.publish_statuses(sim.changes(600, 1.8e9), wait=True)
             assert wait_for(lambda: car.sync is not before, SYNC_TIMEOUT_S)  # restarted from the cache
             assert car.sync.status_seq == 0 < pub.state.status_seq  # the cache recorded nothing new
@@ -191,7 +213,9 @@ def test_a_failed_cache_write_restarts_the_state_machine_from_the_cache(broker, 
             locker.rollback()
             locker.close()
         pub.heartbeat()
-        assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
+        assert wait_for(
+            lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S
+        )
         assert car.requests_sent >= 1
         assert_same_rows(car.applier.store, pub.operator)
     finally:

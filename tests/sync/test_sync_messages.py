@@ -1,11 +1,13 @@
 """The envelope: anything not exactly as the operator signed it is refused, with a reason."""
+
 from __future__ import annotations
 
 import gzip
 import struct
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.protocol.messages import MAGIC, MAX_PAYLOAD_BYTES, Header, Rejected, decode, encode, encode_raw
 from sync.signing import generate_signer
@@ -29,7 +31,12 @@ def _reason(payload: bytes, dataset: str = "cn-partners") -> str:
 @pytest.mark.parametrize("compression", ["zstd", "gzip", "none"])
 def test_round_trip_keeps_header_and_body(compression: str) -> None:
     env = decode(_msg(compression), SIGNER.verifier, "cn-partners")
-    assert (env.header.kind, env.header.version, env.header.seq, env.header.compression) == ("status", 3, 7, compression)
+    assert (env.header.kind, env.header.version, env.header.seq, env.header.compression) == (
+        "status",
+        3,
+        7,
+        compression,
+    )
     assert env.body == BODY
 
 
@@ -47,7 +54,7 @@ def test_wrong_key_wrong_dataset_truncated_oversized() -> None:
     assert _reason(_msg(), dataset="eu-partners") == "wrong dataset"
     assert _reason(_msg()[:40]) == "truncated"
     assert _reason(b"") == "truncated"
-    assert _reason(b"{\"json\": true}" + bytes(80)) == "not a sync message"
+    assert _reason(b'{"json": true}' + bytes(80)) == "not a sync message"
     assert _reason(MAGIC + bytes(MAX_PAYLOAD_BYTES)) == "oversized"
 
 
@@ -58,7 +65,10 @@ def _forge(header_json: bytes, body: bytes) -> bytes:
 
 def test_wrongly_compressed_or_lying_about_size_is_refused_even_when_signed() -> None:
     raw = b'{"changes": []}'
-    hdr = lambda comp, n: (b'{"ds":"cn-partners","kind":"status","v":1,"seq":1,"comp":"%s","raw":%d}' % (comp.encode(), n))
+
+    def hdr(comp, n):
+        return b'{"ds":"cn-partners","kind":"status","v":1,"seq":1,"comp":"%s","raw":%d}' % (comp.encode(), n)
+
     assert _reason(_forge(hdr("zstd", len(raw)), gzip.compress(raw))) == "wrongly compressed"
     assert _reason(_forge(hdr("gzip", len(raw)), gzip.compress(raw)[:-9])) == "wrongly compressed"
     assert _reason(_forge(hdr("gzip", 3), gzip.compress(raw))) == "wrongly compressed"  # a bomb claiming to be small

@@ -1,6 +1,7 @@
 """The sync over a second, MQTT 3.1.1-only broker (NATS server's MQTT listener), with
 ``mqtt5=False`` on both ends: 3.1.1 has no session-expiry or response-topic properties, so the
 session is ``clean_session=False`` and the car names its reply topic in the request body."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,20 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from chargers.ocpi import read_feeds
+from chargers.store import ChargerStore
 from sync.activity import StatusSimulator
 from sync.client import VehicleClient
-from chargers.ocpi import read_feeds
-from sync.publisher import Publisher
-from chargers.store import ChargerStore
-from sync.transport import MqttTransport
 from sync.errors import TransportError
+from sync.publisher import Publisher
+from sync.transport import MqttTransport
 from tests.sync.brokers import Nats
 from tests.sync.helpers import assert_same_rows, wait_for
 
 SYNC_TIMEOUT_S = 30
 
-pytestmark = pytest.mark.skipif(shutil.which("nats-server") is None and not Path("/usr/sbin/nats-server").exists(),
-                                reason="nats-server is not installed (Makefile APT_PACKAGES)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("nats-server") is None and not Path("/usr/sbin/nats-server").exists(),
+    reason="nats-server is not installed (Makefile APT_PACKAGES)",
+)
 
 
 @pytest.fixture
@@ -65,14 +68,16 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
             shutil.copy(tmp_path / "car.db", tmp_path / name)
         # 2. Offline while statuses and a new version are published: the persistent session
         #    (clean_session=False) holds them, and nothing needs to be asked for.
-        sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in feed.locations[4:] for e in l.evses))
+        sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in feed.locations[4:] for e in loc.evses)
         pub.publish_statuses(sim.changes(1200, 1.8e9), wait=True)
         pub.publish_dataset(feed.locations[4:], feed.tariffs)
         pub.publish_statuses(sim.changes(30, 1.8e9 + 10), wait=True)
         pub.heartbeat()
         car = _car(tmp_path / "car.db", nats.url, signer, "car-311").start()
         try:
-            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
+            assert wait_for(
+                lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S
+            )
             assert car.sync.version == 2
             assert car.requests_sent == 0
             assert_same_rows(car.applier.store, pub.operator)
@@ -82,7 +87,9 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
         #    the status batches: it asks, with the reply topic in the body, and is answered.
         car = _car(tmp_path / "old.db", nats.url, signer, "car-new").start()
         try:
-            assert wait_for(lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S)
+            assert wait_for(
+                lambda: car.settled(lambda s: s.synced and s.status_seq == pub.state.status_seq), SYNC_TIMEOUT_S
+            )
             assert car.requests_sent >= 1 and pub.requests_answered >= 1
             assert_same_rows(car.applier.store, pub.operator)
         finally:

@@ -1,19 +1,20 @@
 """Operator and vehicle state machines together, without a broker: messages are handed over
 directly (in any order, duplicated or dropped) and the cache is a real in-memory SQLite."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sync.client import CacheApplier
 from chargers.feeds.generator import GeneratorConfig, generate
+from chargers.store import ChargerStore
+from sync.client import CacheApplier
 from sync.protocol.bodies import Topics
 from sync.protocol.operator import Operator, OperatorState, Outgoing
-from sync.protocol.vehicle import GAP_GRACE_S, REQUEST_TIMEOUT_S, Reject, SendRequest, Subscribe, VehicleSync
+from sync.protocol.vehicle import GAP_GRACE_S, REQUEST_TIMEOUT_S, SendRequest, Subscribe
 from sync.signing import generate_signer
-from chargers.store import ChargerStore
 from tests.sync.helpers import assert_same_rows
 
 SIGNER = generate_signer()
@@ -22,8 +23,8 @@ CAR = "car-7"
 
 def _dataset(scale: float = 0.02, seed: int = 3):
     locs, tariffs = [], []
-    for l, t in generate(GeneratorConfig(scale=scale, seed=seed)).values():
-        locs += l
+    for loc, t in generate(GeneratorConfig(scale=scale, seed=seed)).values():
+        locs += loc
         tariffs += t
     return locs, tariffs
 
@@ -36,8 +37,12 @@ def _changed(locs):
     out = list(locs[1:])  # the first one closed
     out[0] = replace(out[0], name=out[0].name + " (新)", last_updated="2026-11-02T00:00:00Z")
     e = out[1].evses[0]
-    out[1] = replace(out[1], evses=(replace(e, status="OUTOFORDER", last_updated="2026-11-02T01:00:00Z"),) + out[1].evses[1:])
-    out.append(replace(locs[0], id=locs[0].id + "-NEW", evses=tuple(replace(e, uid=e.uid + "-N") for e in locs[0].evses)))
+    out[1] = replace(
+        out[1], evses=(replace(e, status="OUTOFORDER", last_updated="2026-11-02T01:00:00Z"), *out[1].evses[1:])
+    )
+    out.append(
+        replace(locs[0], id=locs[0].id + "-NEW", evses=tuple(replace(e, uid=e.uid + "-N") for e in locs[0].evses))
+    )
     return out
 
 
@@ -132,7 +137,7 @@ def test_duplicated_and_reordered_deltas_converge(order: list[int], dups: list[i
     deltas = []
     for i in range(6):  # six versions, one small change each
         locs[i] = replace(locs[i], name=f"{locs[i].name} v{i}", last_updated=f"2026-11-03T00:00:0{i}Z")
-        deltas.append([m for m in op.publish_dataset(locs, TARIFFS, now=1001 + i) if m.topic.endswith("/delta")][0])
+        deltas.append(next(m for m in op.publish_dataset(locs, TARIFFS, now=1001 + i) if m.topic.endswith("/delta")))
     for i in [*order, *dups]:
         car.deliver(deltas[i].topic, deltas[i].payload)
     car.wait(GAP_GRACE_S * 2)
@@ -176,8 +181,8 @@ def test_rollback_and_replay_are_refused_and_logged() -> None:
     car.feed(v1)
     v2 = op.publish_dataset(_changed(LOCS), TARIFFS, now=1001)
     car.feed(v2)
-    old_manifest = [m for m in v1 if m.topic.endswith("/manifest")][0]
-    old_delta = [m for m in v2 if m.topic.endswith("/delta")][0]
+    old_manifest = next(m for m in v1 if m.topic.endswith("/manifest"))
+    old_delta = next(m for m in v2 if m.topic.endswith("/delta"))
     car.deliver(old_manifest.topic, old_manifest.payload)
     car.deliver(old_delta.topic, old_delta.payload)
     assert [r.reason for r in car.applier.rejections] == ["rollback", "stale version"]
@@ -191,7 +196,7 @@ def test_statuses_out_of_order_duplicated_and_with_gaps_converge() -> None:
     op = _operator(status_batch=500)
     car = Car(op)
     car.feed(op.publish_dataset(LOCS, TARIFFS, now=1000))
-    sim = StatusSimulator(((e.uid, e.status, e.last_updated) for l in LOCS for e in l.evses), seed=5)
+    sim = StatusSimulator(((e.uid, e.status, e.last_updated) for loc in LOCS for e in loc.evses), seed=5)
     batches = op.publish_statuses(sim.changes(3000, 1.8e9))
     assert len(batches) == 6
     for i in (5, 0, 0, 2, 1, 3):  # 4 lost, 5 early, 0 twice
@@ -226,7 +231,10 @@ def test_manifest_for_another_dataset_or_key_is_refused() -> None:
     other = Operator(OperatorState("eu-partners"), SIGNER)
     forged = Operator(OperatorState("cn-partners"), generate_signer())
     car = Car(None)
-    for m in other.publish_dataset(LOCS[:3], TARIFFS, now=1000)[-1:] + forged.publish_dataset(LOCS[:3], TARIFFS, now=1000)[-1:]:
+    for m in (
+        other.publish_dataset(LOCS[:3], TARIFFS, now=1000)[-1:]
+        + forged.publish_dataset(LOCS[:3], TARIFFS, now=1000)[-1:]
+    ):
         car.deliver(Topics().manifest, m.payload)
     assert [r.reason for r in car.applier.rejections] == ["wrong dataset", "bad signature"]
     assert car.sync.manifest is None and car.store.stats()["locations"] == 0

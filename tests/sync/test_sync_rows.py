@@ -1,6 +1,7 @@
 """The compact snapshot rows: the car's structural check refuses every malformed row with a
 reason (even in a chunk the operator signed), and the bulk swap stores exactly the rows the
 delta path stores."""
+
 from __future__ import annotations
 
 import copy
@@ -9,18 +10,17 @@ import hashlib
 import orjson
 import pytest
 
+from chargers.store import ChargerStore, syncstate
+from chargers.store.syncstate import dump_rows
 from sync.client import CacheApplier
 from sync.protocol.messages import Header, Rejected, encode_raw
 from sync.protocol.rows import check_chunk, chunk_body, location_json
 from sync.protocol.vehicle import ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, StageChunk
-from chargers.store import ChargerStore
-from chargers.store import syncstate
-from chargers.store.syncstate import dump_rows
 from tests.sync.test_sync_protocol import LOCS, SIGNER, TARIFFS, Car, _operator
 
 
 def _body() -> dict:
-    return orjson.loads(chunk_body([location_json(l) for l in LOCS[:3]], TARIFFS))
+    return orjson.loads(chunk_body([location_json(loc) for loc in LOCS[:3]], TARIFFS))
 
 
 def _set(path, value):
@@ -29,6 +29,7 @@ def _set(path, value):
         for k in path[:-1]:
             target = target[k]
         target[path[-1]] = value
+
     return mutate
 
 
@@ -74,11 +75,11 @@ def test_a_signed_but_malformed_chunk_is_rejected_on_arrival_and_not_staged() ->
     chunk0 = next(m for m in msgs if m.topic.endswith("/snapshot/0"))
     # A chunk 0 with one unknown EVSE status, signed with the operator key and listed in the
     # signed manifest: only the structural check stands between it and the cache.
-    body = orjson.loads(chunk_body([location_json(l) for l in LOCS[:1]], []))
+    body = orjson.loads(chunk_body([location_json(loc) for loc in LOCS[:1]], []))
     body["locations"][0][17][0][2] = "BROKEN"
     parts = len(op.state.chunk_sha256)
     bad = encode_raw(Header("cn-partners", "chunk", 1, 0, "zstd", 0, 0, parts), orjson.dumps(body), SIGNER)
-    op.state.chunk_sha256 = (hashlib.sha256(bad).hexdigest(),) + op.state.chunk_sha256[1:]
+    op.state.chunk_sha256 = (hashlib.sha256(bad).hexdigest(), *op.state.chunk_sha256[1:])
     manifest = op.manifest(1000)
     car = Car(op)
     actions = car.sync.receive(manifest.topic, manifest.payload, car.now)
@@ -119,8 +120,12 @@ def test_readers_see_the_old_set_during_the_swap_and_the_new_set_after(tmp_path)
     store.upsert(LOCS, TARIFFS)
     reader = ChargerStore.open(tmp_path / "car.db", seed=False)
     new = LOCS[: len(LOCS) // 2]
-    rows = [check_chunk(orjson.loads(chunk_body([location_json(l) for l in new[i:i + 20]], TARIFFS if i == 0 else [])))
-            for i in range(0, len(new), 20)]
+    rows = [
+        check_chunk(
+            orjson.loads(chunk_body([location_json(loc) for loc in new[i : i + 20]], TARIFFS if i == 0 else []))
+        )
+        for i in range(0, len(new), 20)
+    ]
     seen = []
 
     def chunks():

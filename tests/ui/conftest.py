@@ -2,30 +2,31 @@
 and the real CAN reader on a python-can ``virtual`` bus fed by :class:`CanCar`, which sends
 DBC-encoded frames (with alive counters and CRCs) like the car's ECUs do.
 """
+
 from __future__ import annotations
 
 import io
 import os
 import threading
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from geo.geometry import cumulative_km, point_along
 from chargers.store import ChargerStore
+from geo.geometry import cumulative_km, point_along
 from ivi.app import AppConfig, make_trip
 from ivi.can import BusSource, CanDatabase, Frame
 from ivi.can.bus import open_bus, send, shutdown
 from ivi.profiles import load_profile
+from ivi.services.can_vehicle import CanVehicleSource
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
 from ivi.services.planning import PlannerService, screen_profile
 from ivi.services.ports import SyncStatus
-from ivi.services.can_vehicle import CanVehicleSource
 
 SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
 VEHICLE = load_profile("su7-pro")
@@ -88,7 +89,9 @@ class CanCar:
 class PushSync(OfflineSync):
     """A sync service that reports what the test tells it (status and changed locations)."""
 
-    def start(self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]) -> None:
+    def start(
+        self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
+    ) -> None:
         self.on_status, self.on_changed = on_status, on_changed
         on_status(self.status)
 
@@ -109,8 +112,19 @@ def trip():  # type: ignore[no-untyped-def]
     return make_trip(AppConfig())
 
 
-def build_screen(qtbot, db: Path, trip, config_dir: Path, *, language: str = "en", vehicle="can", sync=None,  # type: ignore[no-untyped-def]
-                 open_cache: Callable[[], ChargerStore] | None = None, size=(1920, 720), wait_ready: bool = True):
+def build_screen(
+    qtbot,
+    db: Path,
+    trip,
+    config_dir: Path,
+    *,
+    language: str = "en",
+    vehicle="can",
+    sync=None,  # type: ignore[no-untyped-def]
+    open_cache: Callable[[], ChargerStore] | None = None,
+    size=(1920, 720),
+    wait_ready: bool = True,
+):
     """The real screen with the real parts; ``screen.car`` is the :class:`CanCar` on its bus."""
     from ivi.ui.controller import Controller, Services
     from ivi.ui.runtime import Screen, ScreenOptions, app_instance
@@ -159,4 +173,6 @@ def tap(screen, name: str) -> None:  # type: ignore[no-untyped-def]
 
     it = item(screen, name)
     p = it.mapToScene(QPointF(it.width() / 2, it.height() / 2))
-    QTest.mouseClick(screen.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(int(p.x()), int(p.y())))
+    QTest.mouseClick(
+        screen.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(int(p.x()), int(p.y()))
+    )

@@ -1,6 +1,7 @@
 """The pure parts behind the screen: CAN snapshot → sample (projection onto the route), the
 simulator's drive read back through the decoder, alerts, re-plan reasons, remembered filters,
 and the headless ``ivi run``."""
+
 from __future__ import annotations
 
 import os
@@ -9,18 +10,19 @@ import sys
 from itertools import islice
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.geometry import cumulative_km, point_along
+from geo.geometry import locate_on_route as project_on_route
 from ivi.can import CanDatabase, Decoder, Simulator, VehicleState, load_mapping
-from ivi.services.ports import PlannedStop, Suggestion, TripPlan
+from ivi.services.can_vehicle import route_from_km, sample_from_snapshot
 from ivi.services.planning import minute_of_day
+from ivi.services.ports import PlannedStop, Suggestion, TripPlan
 from ivi.ui.stores.filters import FilterChoice, load_choice, save_choice
+from ivi.ui.stores.map import Projection
 from ivi.ui.stores.suggestions import evaluate_alert, status_age_min
 from ivi.ui.stores.trip import explain_change
-from ivi.ui.stores.map import Projection
-from geo.geometry import locate_on_route as project_on_route
-from ivi.services.can_vehicle import route_from_km, sample_from_snapshot
 
 ROUTE = [(39.9, 116.4), (39.1, 117.2), (37.4, 116.3), (36.6, 117.0), (34.3, 117.2), (32.0, 118.8), (31.2, 121.5)]
 CUM = cumulative_km(ROUTE)
@@ -29,8 +31,26 @@ CUM = cumulative_km(ROUTE)
 def _station(i: int, available: int = 2, kw: float = 250.0):  # type: ignore[no-untyped-def]
     from chargers.store import Station
 
-    return Station(i, f"S{i}", "NIO", f"站{i}", f"Station {i}", "", "", "", 30.0, 120.0, 4, available, kw, ("GBT_DC",),
-                   False, "2026-11-25T10:00:00Z", None, True)
+    return Station(
+        i,
+        f"S{i}",
+        "NIO",
+        f"站{i}",
+        f"Station {i}",
+        "",
+        "",
+        "",
+        30.0,
+        120.0,
+        4,
+        available,
+        kw,
+        ("GBT_DC",),
+        False,
+        "2026-11-25T10:00:00Z",
+        None,
+        True,
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -78,8 +98,20 @@ def test_alert_rules():
 
 def test_replan_reason_names_the_unavailable_stop():
     a, b, c = _station(1), _station(2), _station(3)
+
     def plan(*stations):  # type: ignore[no-untyped-def]
-        return TripPlan("fastest", tuple(PlannedStop(s, 100.0 * i, 20, 80, 20, 50) for i, s in enumerate(stations)), 1000, 600, 40, 100, 15, True, 10)
+        return TripPlan(
+            "fastest",
+            tuple(PlannedStop(s, 100.0 * i, 20, 80, 20, 50) for i, s in enumerate(stations)),
+            1000,
+            600,
+            40,
+            100,
+            15,
+            True,
+            10,
+        )
+
     assert explain_change(plan(a, b), plan(a, c), {"S2"}) == ("station_unavailable", "站2")
     assert explain_change(plan(a, b), plan(a, c), set()) == ("replaced", "站2")
     assert explain_change(plan(a, b), plan(a, b), set()) == ("", "")
@@ -116,15 +148,45 @@ def test_small_helpers(tmp_path: Path):
 
 def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: Path, tmp_path: Path):
     shot = tmp_path / "screen.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).parents[2]), "IVI_CONFIG_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "ivi", "run", "--db", str(cache_path), "--screenshot", str(shot), "--after", "4",
-                          "--start-km", "250", "--soc", "60"], capture_output=True, text=True, env=env, timeout=180)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "IVI_CONFIG_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ivi",
+            "run",
+            "--db",
+            str(cache_path),
+            "--screenshot",
+            str(shot),
+            "--after",
+            "4",
+            "--start-km",
+            "250",
+            "--soc",
+            "60",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
     assert out.returncode == 0, out.stderr
     assert "SoC 60 %" in out.stdout and "next chargers (ready)" in out.stdout and "kW" in out.stdout
     assert "CAN live" in out.stdout  # the CAN simulator on its own virtual bus, read by the CanReader
     driven = float(out.stdout.split(": ")[1].split(" km driven")[0].split()[-1])
     assert 249.0 <= driven < 260.0  # the GNSS fix projected onto the route, from --start-km 250
     assert shot.stat().st_size > 20_000
-    bad = subprocess.run([sys.executable, "-m", "ivi", "run", "--from", "Atlantis", "--db", str(cache_path)],
-                         capture_output=True, text=True, env=env, timeout=180)
+    bad = subprocess.run(
+        [sys.executable, "-m", "ivi", "run", "--from", "Atlantis", "--db", str(cache_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
     assert bad.returncode != 0 and "Error" in bad.stderr and "Traceback" not in bad.stderr

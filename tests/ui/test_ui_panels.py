@@ -1,11 +1,12 @@
 """Station detail, trip view, bad input and themes on the real screen."""
+
 from __future__ import annotations
 
 import json
 import threading
 
 from chargers.store import ChargerStore
-from ivi.ui.runtime import load_translator, app_instance
+from ivi.ui.runtime import app_instance, load_translator
 from tests.ui.conftest import PushSync, build_screen, item, tap
 
 
@@ -38,7 +39,9 @@ def test_trip_view_plans_alternatives_and_explains_a_replan(qtbot, cache_copy, t
     try:
         c = screen.controller
         screen.car.set(80.0, route_km=0.0)
-        qtbot.waitUntil(lambda: c.trip_store.alts_model.count == 3 and c.trip_store.stops_model.count > 0, timeout=20000)
+        qtbot.waitUntil(
+            lambda: c.trip_store.alts_model.count == 3 and c.trip_store.stops_model.count > 0, timeout=20000
+        )
         tap(screen, "tab_trip")
         assert item(screen, "tripView").property("visible")
         kinds = {r["kind"] for r in c.trip_store.alts_model.rows()}
@@ -51,8 +54,12 @@ def test_trip_view_plans_alternatives_and_explains_a_replan(qtbot, cache_copy, t
         first = stops[0]["stationId"]
         writer = ChargerStore.open(cache_copy, seed=False)
         loc = writer.location(first)
-        t = threading.Thread(target=lambda: (writer.set_evse_statuses([(e.uid, "OUTOFORDER", "2026-11-25T10:00:00Z") for e in loc.evses]),
-                                             sync.on_changed([first])))
+        t = threading.Thread(
+            target=lambda: (
+                writer.set_evse_statuses([(e.uid, "OUTOFORDER", "2026-11-25T10:00:00Z") for e in loc.evses]),
+                sync.on_changed([first]),
+            )
+        )
         t.start()
         t.join()
         qtbot.waitUntil(lambda: c.trip_store.value("reason") == "station_unavailable", timeout=20000)
@@ -80,8 +87,13 @@ def test_corrupted_cache_is_reported_and_the_gauge_still_works(qtbot, trip, tmp_
 
 
 def test_empty_cache_says_so(qtbot, trip, tmp_path):
-    screen = build_screen(qtbot, tmp_path / "empty.db", trip, tmp_path / "config",
-                          open_cache=lambda: ChargerStore.open(tmp_path / "empty.db", seed=False))
+    screen = build_screen(
+        qtbot,
+        tmp_path / "empty.db",
+        trip,
+        tmp_path / "config",
+        open_cache=lambda: ChargerStore.open(tmp_path / "empty.db", seed=False),
+    )
     try:
         c = screen.controller
         assert c.system.value("cacheState") == "empty"

@@ -1,5 +1,6 @@
 """The home screen on real Qt offscreen with the real cache: gauge, staleness, suggestions,
 filters, driver lock-out, sync deltas, alerts, screenshot, languages."""
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,9 @@ def test_suggestions_follow_the_position(screen, qtbot):
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=20000)
     near_start = {r["stationId"] for r in c.suggestions.model.rows()}
     v.set(80.0, route_km=600.0)
-    qtbot.waitUntil(lambda: c.suggestions.model.rows() and c.suggestions.model.rows()[0]["alongKm"] >= 600.0, timeout=20000)
+    qtbot.waitUntil(
+        lambda: c.suggestions.model.rows() and c.suggestions.model.rows()[0]["alongKm"] >= 600.0, timeout=20000
+    )
     rows = c.suggestions.model.rows()
     assert abs(c.position_km() - 600.0) < 1.0  # projected from the GNSS frame onto the route
     assert not near_start & {r["stationId"] for r in rows}
@@ -61,7 +64,10 @@ def test_a_filter_tap_changes_the_list_and_is_remembered(screen, qtbot, tmp_path
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=20000)
     tap(screen, "filter_NIO")
     tap(screen, "filter_LI_AUTO")
-    qtbot.waitUntil(lambda: c.suggestions.model.count > 0 and {r["network"] for r in c.suggestions.model.rows()} == {"XPENG"}, timeout=20000)
+    qtbot.waitUntil(
+        lambda: c.suggestions.model.count > 0 and {r["network"] for r in c.suggestions.model.rows()} == {"XPENG"},
+        timeout=20000,
+    )
     assert c.filters.value("nio") is False
     saved = json.loads((tmp_path / "config" / "filters.json").read_text())
     assert saved["networks"] == ["XPENG"]
@@ -76,7 +82,9 @@ def test_moving_locks_search_and_caps_the_list(screen, qtbot):
     qtbot.waitUntil(lambda: c.station.value("searchState") == "done", timeout=20000)
     assert c.station.results_model.count > 0 and all("德州" in r["name"] for r in c.station.results_model.rows())
     c.station.search("Dezhou")  # and English / pinyin place names
-    qtbot.waitUntil(lambda: c.station.value("searchState") == "done" and c.station.value("query") == "Dezhou", timeout=20000)
+    qtbot.waitUntil(
+        lambda: c.station.value("searchState") == "done" and c.station.value("query") == "Dezhou", timeout=20000
+    )
     assert c.station.results_model.count > 0
     v.set(80.0, speed_kmh=110.0, route_km=5.0)  # a VCU speed frame > 0 on the bus
     qtbot.waitUntil(lambda: c.vehicle.value("moving"), timeout=20000)
@@ -110,7 +118,10 @@ def test_out_of_order_in_a_sync_delta_updates_the_stop(qtbot, cache_copy, trip, 
         t = threading.Thread(target=apply_delta)
         t.start()
         t.join()
-        qtbot.waitUntil(lambda: any(r["stationId"] == loc.id and r["available"] == 0 for r in c.suggestions.model.rows()), timeout=20000)
+        qtbot.waitUntil(
+            lambda: any(r["stationId"] == loc.id and r["available"] == 0 for r in c.suggestions.model.rows()),
+            timeout=20000,
+        )
         qtbot.waitUntil(lambda: c.sync.value("state") == "up_to_date")
         assert item(screen, "syncText").property("text") == "Up to date"
         writer.close()
@@ -143,8 +154,11 @@ def test_screenshot_is_not_blank_and_shows_the_soc(screen, qtbot, tmp_path):
     origin = soc.mapToScene(soc.boundingRect().topLeft())
     bg = QColor(screen.theme.colors["surface"])
     text_colour = QColor(screen.theme.colors["text"])
-    region = [img.pixelColor(int(origin.x() + dx), int(origin.y() + dy))
-              for dx in range(0, int(soc.width()), 3) for dy in range(0, int(soc.height()), 3)]
+    region = [
+        img.pixelColor(int(origin.x() + dx), int(origin.y() + dy))
+        for dx in range(0, int(soc.width()), 3)
+        for dy in range(0, int(soc.height()), 3)
+    ]
     assert any(abs(p.lightness() - text_colour.lightness()) < 30 for p in region)  # the digits are drawn
     assert any(abs(p.lightness() - bg.lightness()) < 10 for p in region)
     assert len({img.pixel(x, y) for x in range(0, 1920, 40) for y in range(0, 720, 40)}) > 20

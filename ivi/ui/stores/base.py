@@ -1,5 +1,6 @@
 """A tiny base for stores: plain attributes behind read-only Qt properties that share one
 ``changed`` signal, emitted only when a value really changed."""
+
 from __future__ import annotations
 
 from typing import Any

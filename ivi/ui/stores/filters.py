@@ -4,6 +4,7 @@ Kept as a small JSON file in the user config dir (``platformdirs``), or in ``IVI
 ``--config-dir`` when given (tests use a temporary directory). A damaged file is ignored with a
 message on screen; the defaults apply.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,12 @@ class FilterChoice:
 
     def to_filters(self) -> Filters:
         nets = frozenset(self.networks)
-        return Filters(networks=None if nets == set(ALL_NETWORKS) else nets, min_power_kw=float(self.min_power_kw),
-                       available_only=self.available_only, green_only=self.green_only)
+        return Filters(
+            networks=None if nets == set(ALL_NETWORKS) else nets,
+            min_power_kw=float(self.min_power_kw),
+            available_only=self.available_only,
+            green_only=self.green_only,
+        )
 
 
 def config_dir(override: Path | str | None = None) -> Path:
@@ -49,8 +54,12 @@ def load_choice(path: Path) -> tuple[FilterChoice, str]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         nets = tuple(n for n in doc.get("networks", ALL_NETWORKS) if n in ALL_NETWORKS)
-        return FilterChoice(nets, int(doc.get("min_power_kw", 0)), bool(doc.get("available_only", False)),
-                            bool(doc.get("green_only", False))), ""
+        return FilterChoice(
+            nets,
+            int(doc.get("min_power_kw", 0)),
+            bool(doc.get("available_only", False)),
+            bool(doc.get("green_only", False)),
+        ), ""
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         return FilterChoice(), f"saved filters unreadable ({exc}); using defaults"
 
@@ -66,8 +75,15 @@ class FiltersStore(Store):
     changed = Signal()
     filtersChanged = Signal()  # the choice changed (not emitted at start-up)
 
-    _defaults = {"nio": True, "xpeng": True, "liAuto": True, "minPowerKw": 0, "availableOnly": False,
-                 "greenOnly": False, "problem": ""}
+    _defaults = {
+        "nio": True,
+        "xpeng": True,
+        "liAuto": True,
+        "minPowerKw": 0,
+        "availableOnly": False,
+        "greenOnly": False,
+        "problem": "",
+    }
     nio = prop(bool, "nio", changed)
     xpeng = prop(bool, "xpeng", changed)
     liAuto = prop(bool, "liAuto", changed)
@@ -85,8 +101,14 @@ class FiltersStore(Store):
 
     def _show(self, problem: str | None = None) -> None:
         c = self.choice
-        values = dict(nio="NIO" in c.networks, xpeng="XPENG" in c.networks, liAuto="LI_AUTO" in c.networks,
-                      minPowerKw=c.min_power_kw, availableOnly=c.available_only, greenOnly=c.green_only)
+        values = {
+            "nio": "NIO" in c.networks,
+            "xpeng": "XPENG" in c.networks,
+            "liAuto": "LI_AUTO" in c.networks,
+            "minPowerKw": c.min_power_kw,
+            "availableOnly": c.available_only,
+            "greenOnly": c.green_only,
+        }
         if problem is not None:
             values["problem"] = problem
         self.update(**values)

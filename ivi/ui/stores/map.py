@@ -4,10 +4,12 @@ No tiles: a local equirectangular projection fitted to the route's bounding box,
 coordinates in 0..1 that the QML scales to its size (keeping ``aspect`` = width / height).
 The route strip (trip overview) uses fractions of the route length instead.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal
 
@@ -52,8 +54,18 @@ def flat_path(points: Sequence[LatLon], proj: Projection) -> list[float]:
 
 class MapStore(Store):
     changed = Signal()
-    _defaults = {"path": [], "aspect": 1.0, "carX": 0.5, "carY": 0.5, "carHeading": 0.0, "carFraction": 0.0,
-                 "originLabel": "", "destinationLabel": "", "routeKm": 0.0, "scaleKm": 0.0}
+    _defaults = {
+        "path": [],
+        "aspect": 1.0,
+        "carX": 0.5,
+        "carY": 0.5,
+        "carHeading": 0.0,
+        "carFraction": 0.0,
+        "originLabel": "",
+        "destinationLabel": "",
+        "routeKm": 0.0,
+        "scaleKm": 0.0,
+    }
     path = prop("QVariantList", "path", changed)
     aspect = prop(float, "aspect", changed)
     carX = prop(float, "carX", changed)
@@ -73,11 +85,22 @@ class MapStore(Store):
     markers = Property(QObject, lambda self: self.markers_model, constant=True)
     cities = Property(QObject, lambda self: self.cities_model, constant=True)
 
-    def set_route(self, points: Sequence[LatLon], route_km: float, origin: str, destination: str,
-                  via: Sequence[tuple[str, LatLon]] = ()) -> None:
+    def set_route(
+        self,
+        points: Sequence[LatLon],
+        route_km: float,
+        origin: str,
+        destination: str,
+        via: Sequence[tuple[str, LatLon]] = (),
+    ) -> None:
         self.proj = Projection(points)
-        self.update(path=flat_path(points, self.proj), aspect=round(self.proj.aspect, 4), routeKm=round(route_km, 1),
-                    originLabel=origin, destinationLabel=destination)
+        self.update(
+            path=flat_path(points, self.proj),
+            aspect=round(self.proj.aspect, 4),
+            routeKm=round(route_km, 1),
+            originLabel=origin,
+            destinationLabel=destination,
+        )
         rows = []
         for label, p in via:
             x, y = self.proj(p)
@@ -99,7 +122,15 @@ class MapStore(Store):
         for kind, items in (("plan", planned), ("stop", stops)):
             for i, s in enumerate(items):
                 x, y = self.proj((s["lat"], s["lon"]))
-                rows.append({"x": round(x, 4), "y": round(y, 4), "network": s["network"], "rank": i + 1,
-                             "stationId": s["stationId"], "fraction": round(min(1.0, s["alongKm"] / total), 4),
-                             "kind": kind})
+                rows.append(
+                    {
+                        "x": round(x, 4),
+                        "y": round(y, 4),
+                        "network": s["network"],
+                        "rank": i + 1,
+                        "stationId": s["stationId"],
+                        "fraction": round(min(1.0, s["alongKm"] / total), 4),
+                        "kind": kind,
+                    }
+                )
         self.markers_model.replace(rows)

@@ -1,15 +1,17 @@
 """StationStore: one station in detail (EVSEs, connectors, tariff, hours, green energy), the
 Navigate action, and the station search that is only allowed while parked."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from chargers.models import Location, Tariff
 from chargers.store import Station
-from ivi.ui.listmodel import DictListModel
 from ivi.services.ports import NavTarget
+from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
 
 EVSE_KEYS = ("uid", "status", "powerKw", "connectors")
@@ -19,16 +21,32 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def evse_rows(loc: Location) -> list[dict[str, Any]]:
-    return [{"uid": e.uid, "status": e.status, "powerKw": round(e.max_power_kw),
-             "connectors": " · ".join(f"{c.standard} {c.power_kw:.0f} kW" for c in e.connectors)} for e in loc.evses]
+    return [
+        {
+            "uid": e.uid,
+            "status": e.status,
+            "powerKw": round(e.max_power_kw),
+            "connectors": " · ".join(f"{c.standard} {c.power_kw:.0f} kW" for c in e.connectors),
+        }
+        for e in loc.evses
+    ]
 
 
 def tariff_rows(tariff: Tariff | None, hhmm: str) -> list[dict[str, Any]]:
     if tariff is None:
         return []
     now = tariff.price_at(hhmm)
-    return [{"start": w.start, "end": w.end, "energy": w.energy_cny_per_kwh, "service": w.service_cny_per_kwh,
-             "total": w.total_cny_per_kwh, "now": w == now} for w in tariff.windows]
+    return [
+        {
+            "start": w.start,
+            "end": w.end,
+            "energy": w.energy_cny_per_kwh,
+            "service": w.service_cny_per_kwh,
+            "total": w.total_cny_per_kwh,
+            "now": w == now,
+        }
+        for w in tariff.windows
+    ]
 
 
 def hours_text(loc: Location) -> str:
@@ -38,9 +56,20 @@ def hours_text(loc: Location) -> str:
 
 
 def result_rows(stations: list[Station]) -> list[dict[str, Any]]:
-    return [{"stationId": s.id, "network": s.network, "name": s.name, "nameEn": s.name_en, "city": s.city,
-             "powerKw": round(s.max_power_kw), "available": s.available_count, "total": s.evse_count,
-             "green": s.is_green} for s in stations]
+    return [
+        {
+            "stationId": s.id,
+            "network": s.network,
+            "name": s.name,
+            "nameEn": s.name_en,
+            "city": s.city,
+            "powerKw": round(s.max_power_kw),
+            "available": s.available_count,
+            "total": s.evse_count,
+            "green": s.is_green,
+        }
+        for s in stations
+    ]
 
 
 class StationStore(Store):
@@ -49,9 +78,25 @@ class StationStore(Store):
     requestSearch = Signal(str)
     navigated = Signal(str)
 
-    _defaults = {"open": False, "stationId": "", "name": "", "nameEn": "", "network": "", "address": "",
-                 "city": "", "hours": "", "green": False, "energyMix": "", "available": 0, "total": 0,
-                 "maxPowerKw": 0, "statusUpdated": "", "searchLocked": False, "searchState": "idle", "query": ""}
+    _defaults = {
+        "open": False,
+        "stationId": "",
+        "name": "",
+        "nameEn": "",
+        "network": "",
+        "address": "",
+        "city": "",
+        "hours": "",
+        "green": False,
+        "energyMix": "",
+        "available": 0,
+        "total": 0,
+        "maxPowerKw": 0,
+        "statusUpdated": "",
+        "searchLocked": False,
+        "searchState": "idle",
+        "query": "",
+    }
     stationId = prop(str, "stationId", changed)
     name = prop(str, "name", changed)
     nameEn = prop(str, "nameEn", changed)
@@ -98,10 +143,21 @@ class StationStore(Store):
             return
         avail = sum(1 for e in loc.evses if e.status == "AVAILABLE")
         mix = ", ".join(f"{src} {pct:.0f}%" for src, pct in loc.energy_sources)
-        self.update(stationId=loc.id, name=loc.name, nameEn=loc.name_en, network=loc.network, address=loc.address,
-                    city=loc.city, hours=hours_text(loc), green=loc.is_green_energy, energyMix=mix, available=avail,
-                    total=len(loc.evses), maxPowerKw=round(loc.max_power_kw),
-                    statusUpdated=max((e.last_updated for e in loc.evses), default=""))
+        self.update(
+            stationId=loc.id,
+            name=loc.name,
+            nameEn=loc.name_en,
+            network=loc.network,
+            address=loc.address,
+            city=loc.city,
+            hours=hours_text(loc),
+            green=loc.is_green_energy,
+            energyMix=mix,
+            available=avail,
+            total=len(loc.evses),
+            maxPowerKw=round(loc.max_power_kw),
+            statusUpdated=max((e.last_updated for e in loc.evses), default=""),
+        )
         self.evses_model.replace(evse_rows(loc))
         self.tariff_model.replace(tariff_rows(tariff, hhmm))
 
@@ -114,8 +170,12 @@ class StationStore(Store):
         self.navigated.emit(loc.id)
 
     def set_moving(self, moving: bool) -> None:
-        self.update(searchLocked=moving, searchState="locked" if moving else
-                    ("idle" if self._state["searchState"] == "locked" else self._state["searchState"]))
+        self.update(
+            searchLocked=moving,
+            searchState="locked"
+            if moving
+            else ("idle" if self._state["searchState"] == "locked" else self._state["searchState"]),
+        )
 
     @Slot(str)
     def search(self, text: str) -> None:

@@ -3,20 +3,40 @@
 Rows are built by the pure :func:`stop_row`; the list is capped while the car moves (driver
 distraction: fewer items to scan in a glance).
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
-from typing import Any, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from ivi.ui.listmodel import DictListModel
 from ivi.services.ports import Suggestion
+from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
 
-ROW_KEYS = ("stationId", "network", "name", "nameEn", "city", "aheadKm", "detourKm", "arrivalSoc", "reachable",
-            "powerKw", "available", "total", "statusAgeMin", "price", "green", "lat", "lon", "alongKm")
+ROW_KEYS = (
+    "stationId",
+    "network",
+    "name",
+    "nameEn",
+    "city",
+    "aheadKm",
+    "detourKm",
+    "arrivalSoc",
+    "reachable",
+    "powerKw",
+    "available",
+    "total",
+    "statusAgeMin",
+    "price",
+    "green",
+    "lat",
+    "lon",
+    "alongKm",
+)
 ROWS_MOVING = 3
 ROWS_PARKED = 6
 LOW_SOC_PERCENT = 20.0
@@ -32,20 +52,31 @@ def status_age_min(iso_utc: str, now_epoch: float) -> int:
     except ValueError:
         return -1
     if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
+        then = then.replace(tzinfo=UTC)
     return max(0, int((now_epoch - then.timestamp()) // 60))
 
 
 def stop_row(s: Suggestion, now_epoch: float) -> dict[str, Any]:
     st = s.station
     return {
-        "stationId": st.id, "network": st.network, "name": st.name, "nameEn": st.name_en, "city": st.city,
-        "aheadKm": round(s.ahead_km, 1), "detourKm": round(s.detour_km, 1),
-        "arrivalSoc": round(s.arrival_soc_percent), "reachable": s.reachable,
-        "powerKw": round(st.max_power_kw), "available": st.available_count, "total": st.evse_count,
+        "stationId": st.id,
+        "network": st.network,
+        "name": st.name,
+        "nameEn": st.name_en,
+        "city": st.city,
+        "aheadKm": round(s.ahead_km, 1),
+        "detourKm": round(s.detour_km, 1),
+        "arrivalSoc": round(s.arrival_soc_percent),
+        "reachable": s.reachable,
+        "powerKw": round(st.max_power_kw),
+        "available": st.available_count,
+        "total": st.evse_count,
         "statusAgeMin": status_age_min(st.status_updated, now_epoch),
         "price": -1.0 if s.price_cny_per_kwh is None else round(s.price_cny_per_kwh, 2),
-        "green": st.is_green, "lat": st.lat, "lon": st.lon, "alongKm": round(s.along_km, 1),
+        "green": st.is_green,
+        "lat": st.lat,
+        "lon": st.lon,
+        "alongKm": round(s.along_km, 1),
     }
 
 
@@ -57,8 +88,14 @@ def best_stop(suggestions: Sequence[Suggestion], fast_kw: float = FAST_KW) -> Su
     return (fast or reachable or [None])[0]
 
 
-def evaluate_alert(soc_percent: float | None, range_km: float, remaining_km: float, was_reachable: bool,
-                   best: Suggestion | None, low_soc_percent: float = LOW_SOC_PERCENT) -> str:
+def evaluate_alert(
+    soc_percent: float | None,
+    range_km: float,
+    remaining_km: float,
+    was_reachable: bool,
+    best: Suggestion | None,
+    low_soc_percent: float = LOW_SOC_PERCENT,
+) -> str:
     """Which banner to show: "" (none), "low_soc", "unreachable" (the destination just went out of
     range) or "no_charger" (the destination is out of range and no charger is reachable)."""
     if soc_percent is None:
@@ -77,8 +114,16 @@ class SuggestionsStore(Store):
     changed = Signal()
     openStation = Signal(str)  # the driver tapped a stop
 
-    _defaults = {"state": "loading", "detail": "", "maxRows": ROWS_PARKED, "bestName": "", "bestId": "",
-                 "bestAheadKm": 0.0, "bestPowerKw": 0, "alert": ""}
+    _defaults = {
+        "state": "loading",
+        "detail": "",
+        "maxRows": ROWS_PARKED,
+        "bestName": "",
+        "bestId": "",
+        "bestAheadKm": 0.0,
+        "bestPowerKw": 0,
+        "alert": "",
+    }
     state = prop(str, "state", changed)  # loading | ready | empty | error
     detail = prop(str, "detail", changed)
     maxRows = prop(int, "maxRows", changed)
@@ -109,10 +154,14 @@ class SuggestionsStore(Store):
         self.suggestions = list(suggestions)
         self._publish()
         best = best_stop(self.suggestions)
-        self.update(state="ready" if self.suggestions else "empty", detail="",
-                    bestName=best.station.name if best else "", bestId=best.station.id if best else "",
-                    bestAheadKm=round(best.ahead_km, 1) if best else 0.0,
-                    bestPowerKw=round(best.station.max_power_kw) if best else 0)
+        self.update(
+            state="ready" if self.suggestions else "empty",
+            detail="",
+            bestName=best.station.name if best else "",
+            bestId=best.station.id if best else "",
+            bestAheadKm=round(best.ahead_km, 1) if best else 0.0,
+            bestPowerKw=round(best.station.max_power_kw) if best else 0,
+        )
 
     def _publish(self) -> None:
         now = time.time()

@@ -1,4 +1,5 @@
 """SyncStore: the sync indicator (offline / syncing with progress / up to date / error)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ivi.services.ports import SYNC_STATES, SyncStatus
 from ivi.ui.stores.base import Store, prop
-from ivi.ui.worker import gui_mailbox
+from ivi.ui.worker import Mailbox
 
 
 class SyncStore(Store):
@@ -20,9 +21,9 @@ class SyncStore(Store):
     lastUpdate = prop(str, "lastUpdate", changed)  # local "HH:MM", "" when never
     detail = prop(str, "detail", changed)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, mailbox: Mailbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._mailbox = gui_mailbox()
+        self._mailbox = mailbox
 
     def deliver(self, status: SyncStatus) -> None:
         """Thread-safe entry point for the sync service."""
@@ -31,5 +32,10 @@ class SyncStore(Store):
     def apply(self, status: SyncStatus) -> None:
         state = status.state if status.state in SYNC_STATES else "error"
         last = datetime.fromtimestamp(status.last_contact).strftime("%H:%M") if status.last_contact else ""
-        self.update(state=state, progress=round(max(0.0, min(1.0, status.progress)), 3), version=status.version,
-                    lastUpdate=last or self._state["lastUpdate"], detail=status.detail)
+        self.update(
+            state=state,
+            progress=round(max(0.0, min(1.0, status.progress)), 3),
+            version=status.version,
+            lastUpdate=last or self._state["lastUpdate"],
+            detail=status.detail,
+        )

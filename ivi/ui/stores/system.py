@@ -1,5 +1,6 @@
 """SystemStore: what the screen must say plainly about itself — the cache (loading, ready,
 empty, unreadable), the CAN source, missing fonts or translations, and the last navigation."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -10,9 +11,18 @@ from ivi.ui.stores.base import Store, prop
 class SystemStore(Store):
     changed = Signal()
     toggleTheme = Signal()
-    _defaults = {"cacheState": "loading", "cacheDetail": "", "stationCount": 0, "vehicleSource": "",
-                 "fontMissing": False, "translationMissing": "", "language": "en", "page": "home", "navSent": "",
-                 "clock": ""}
+    _defaults = {
+        "cacheState": "loading",
+        "cacheDetail": "",
+        "stationCount": 0,
+        "vehicleSource": "",
+        "fontMissing": False,
+        "translationMissing": "",
+        "language": "en",
+        "page": "home",
+        "navSent": "",
+        "clock": "",
+    }
     cacheState = prop(str, "cacheState", changed)  # loading | ready | empty | error
     cacheDetail = prop(str, "cacheDetail", changed)
     stationCount = prop(int, "stationCount", changed)

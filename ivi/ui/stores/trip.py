@@ -1,12 +1,13 @@
 """TripStore: the plan to the destination, the alternatives, and why the plan changed."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from ivi.ui.listmodel import DictListModel
 from ivi.services.ports import TripPlan, TripPlans
+from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
 
 STOP_KEYS = ("stationId", "network", "name", "alongKm", "arrivalSoc", "departureSoc", "chargeMin", "powerKw", "costCny")
@@ -16,10 +17,20 @@ ALT_KEYS = ("kind", "stops", "totalMin", "chargeMin", "costCny", "arrivalSoc", "
 def plan_stop_rows(plan: TripPlan | None) -> list[dict[str, Any]]:
     if plan is None:
         return []
-    return [{"stationId": s.station.id, "network": s.station.network, "name": s.station.name,
-             "alongKm": round(s.along_km), "arrivalSoc": round(s.arrival_soc_percent),
-             "departureSoc": round(s.departure_soc_percent), "chargeMin": round(s.charge_min),
-             "powerKw": round(s.station.max_power_kw), "costCny": round(s.cost_cny)} for s in plan.stops]
+    return [
+        {
+            "stationId": s.station.id,
+            "network": s.station.network,
+            "name": s.station.name,
+            "alongKm": round(s.along_km),
+            "arrivalSoc": round(s.arrival_soc_percent),
+            "departureSoc": round(s.departure_soc_percent),
+            "chargeMin": round(s.charge_min),
+            "powerKw": round(s.station.max_power_kw),
+            "costCny": round(s.cost_cny),
+        }
+        for s in plan.stops
+    ]
 
 
 def explain_change(old: TripPlan | None, new: TripPlan | None, unavailable_ids: set[str]) -> tuple[str, str]:
@@ -45,9 +56,21 @@ def explain_change(old: TripPlan | None, new: TripPlan | None, unavailable_ids: 
 
 class TripStore(Store):
     changed = Signal()
-    _defaults = {"destination": "", "remainingKm": 0, "selected": "", "reason": "", "reasonStation": "", "notes": "",
-                 "totalMin": 0, "chargeMin": 0, "costCny": 0, "arrivalSoc": 0, "stopCount": 0, "feasible": True,
-                 "state": "loading"}
+    _defaults = {
+        "destination": "",
+        "remainingKm": 0,
+        "selected": "",
+        "reason": "",
+        "reasonStation": "",
+        "notes": "",
+        "totalMin": 0,
+        "chargeMin": 0,
+        "costCny": 0,
+        "arrivalSoc": 0,
+        "stopCount": 0,
+        "feasible": True,
+        "state": "loading",
+    }
     destination = prop(str, "destination", changed)
     remainingKm = prop(int, "remainingKm", changed)
     selected = prop(str, "selected", changed)
@@ -90,13 +113,29 @@ class TripStore(Store):
     def _publish(self) -> None:
         plan = self.current()
         self.stops_model.replace(plan_stop_rows(plan))
-        self.alts_model.replace([{"kind": p.kind, "stops": len(p.stops), "totalMin": round(p.total_min),
-                                  "chargeMin": round(p.charge_min), "costCny": round(p.cost_cny),
-                                  "arrivalSoc": round(p.arrival_soc_percent), "feasible": p.feasible,
-                                  "selected": p.kind == self._state["selected"]} for p in self.plans.alternatives])
-        self.update(totalMin=round(plan.total_min) if plan else 0, chargeMin=round(plan.charge_min) if plan else 0,
-                    costCny=round(plan.cost_cny) if plan else 0, arrivalSoc=round(plan.arrival_soc_percent) if plan else 0,
-                    stopCount=len(plan.stops) if plan else 0, feasible=bool(plan and plan.feasible))
+        self.alts_model.replace(
+            [
+                {
+                    "kind": p.kind,
+                    "stops": len(p.stops),
+                    "totalMin": round(p.total_min),
+                    "chargeMin": round(p.charge_min),
+                    "costCny": round(p.cost_cny),
+                    "arrivalSoc": round(p.arrival_soc_percent),
+                    "feasible": p.feasible,
+                    "selected": p.kind == self._state["selected"],
+                }
+                for p in self.plans.alternatives
+            ]
+        )
+        self.update(
+            totalMin=round(plan.total_min) if plan else 0,
+            chargeMin=round(plan.charge_min) if plan else 0,
+            costCny=round(plan.cost_cny) if plan else 0,
+            arrivalSoc=round(plan.arrival_soc_percent) if plan else 0,
+            stopCount=len(plan.stops) if plan else 0,
+            feasible=bool(plan and plan.feasible),
+        )
 
     @Slot(str)
     def select(self, kind: str) -> None:

@@ -6,6 +6,7 @@ when no fresh value came for ``stale_after_s``. Stale, the gauge shows "--" and 
 asked with the last known value, flagged stale. Moving means speed > 0 (the driver lock-out).
 The range uses the consumption learned from CAN once there is one.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ivi.services.ports import VehicleProfile, VehicleSample
 from ivi.ui.stores.base import Store, prop
-from ivi.ui.worker import gui_mailbox
+from ivi.ui.worker import Mailbox
 
 
 class VehicleStore(Store):
@@ -22,9 +23,19 @@ class VehicleStore(Store):
     sampleApplied = Signal()  # for the controller (Python side), after the properties changed
 
     _defaults = {
-        "socPercent": -1.0, "socText": "--", "socStale": True, "rangeKm": -1, "reserveKm": 0,
-        "speedKmh": 0.0, "moving": False, "charging": False, "canState": "waiting",
-        "routeKm": 0.0, "lat": 0.0, "lon": 0.0, "headingDeg": 0.0,
+        "socPercent": -1.0,
+        "socText": "--",
+        "socStale": True,
+        "rangeKm": -1,
+        "reserveKm": 0,
+        "speedKmh": 0.0,
+        "moving": False,
+        "charging": False,
+        "canState": "waiting",
+        "routeKm": 0.0,
+        "lat": 0.0,
+        "lon": 0.0,
+        "headingDeg": 0.0,
     }
     socPercent = prop(float, "socPercent", changed)
     socText = prop(str, "socText", changed)
@@ -37,7 +48,9 @@ class VehicleStore(Store):
     canState = prop(str, "canState", changed)  # waiting | live | stale | none
     routeKm = prop(float, "routeKm", changed)
 
-    def __init__(self, profile: VehicleProfile, stale_after_s: float = 2.0, parent: QObject | None = None) -> None:
+    def __init__(
+        self, profile: VehicleProfile, mailbox: Mailbox, stale_after_s: float = 2.0, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.profile = profile
         self.stale_after_s = stale_after_s
@@ -46,7 +59,7 @@ class VehicleStore(Store):
         self.learned_kwh_per_km: float | None = None
         self.outside_temp_c: float | None = None
         self._soc_at = 0.0
-        self._mailbox = gui_mailbox()
+        self._mailbox = mailbox
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.check_stale)
@@ -69,8 +82,12 @@ class VehicleStore(Store):
             self._soc_at = time.monotonic()
             self.last_soc_percent = sample.soc_percent
             soc = round(sample.soc_percent, 1)
-            values.update(socPercent=soc, socText=f"{sample.soc_percent:.0f}", socStale=False,
-                          rangeKm=round(self.profile.range_km(sample.soc_percent, kwh_per_km=self.learned_kwh_per_km)))
+            values.update(
+                socPercent=soc,
+                socText=f"{sample.soc_percent:.0f}",
+                socStale=False,
+                rangeKm=round(self.profile.range_km(sample.soc_percent, kwh_per_km=self.learned_kwh_per_km)),
+            )
         else:
             values.update(self._stale_values())
         if sample.speed_kmh is not None:

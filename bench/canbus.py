@@ -2,21 +2,18 @@
 realistic bus load, and frame-to-state latency — each against a naive baseline in the same run
 (no hardware filters, every frame decoded with the whole DBC).
 
-Run: ``PYTHONPATH=. python bench/can.py``. Prints a table. Throughputs are the best of 3 runs, CPU share
+Run: ``python bench/canbus.py``. Prints a table. Throughputs are the best of 3 runs, CPU share
 the lower of 2 interleaved runs (the machine is shared; other jobs only ever slow a run down).
 """
+
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file is named can.py: keep its folder off the path so ``import can`` finds python-can.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
+import contextlib
 import os
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 from ivi.can import BusSource, CanDatabase, CanReader, Decoder, Frame, LogSource, Simulator, load_mapping
 from ivi.can.bus import FrameNotifier, LogWriter, count_log_messages, open_bus, read_log, shutdown, to_message
@@ -32,10 +29,9 @@ def sim_frames() -> list[Frame]:
 
 def naive_decode(db: CanDatabase):  # type: ignore[no-untyped-def]
     def decode(frame: Frame) -> None:
-        try:
+        with contextlib.suppress(KeyError, ValueError):
             db.decode(frame.arbitration_id, frame.data)
-        except (KeyError, ValueError):
-            pass
+
     return decode
 
 
@@ -48,7 +44,7 @@ def pure_rate(frames: list[Frame], db: CanDatabase) -> tuple[float, float]:
     batch = raw(frames)
     t = time.perf_counter()
     for i in range(0, len(batch), 256):
-        decoder.decode_batch(batch[i:i + 256])
+        decoder.decode_batch(batch[i : i + 256])
     ours = len(frames) / (time.perf_counter() - t)
     naive = naive_decode(db)
     t = time.perf_counter()
@@ -94,11 +90,14 @@ def virtual_rate(frames: list[Frame], naive: bool = False) -> tuple[float, float
                 ident.append(threading.get_ident())
             decode(frame)
             received[0] += 1
+
         notifier = FrameNotifier(bus_rx, on_frame, lambda e: None)
     else:
+
         def on_update(updates) -> None:  # type: ignore[no-untyped-def]
             if not ident:
                 ident.append(threading.get_ident())
+
         reader = CanReader(BusSource("virtual", channel), on_update=on_update).start()
     bus = open_bus("virtual", channel)
     msgs = [to_message(f) for f in frames]
@@ -123,8 +122,9 @@ def virtual_rate(frames: list[Frame], naive: bool = False) -> tuple[float, float
     return n / dt, n / cpu
 
 
-def realistic_load(ours: list[Frame], naive: bool, seconds: float = 4.0, our_fps: int = 300,
-                   other_fps: int = 3000) -> tuple[float, list[float]]:
+def realistic_load(
+    ours: list[Frame], naive: bool, seconds: float = 4.0, our_fps: int = 300, other_fps: int = 3000
+) -> tuple[float, list[float]]:
     """CPU share of the receiving thread and latencies, ours vs a naive unfiltered listener."""
     channel = f"load-{time.monotonic_ns()}"
     ident: list[int] = []
@@ -139,13 +139,16 @@ def realistic_load(ours: list[Frame], naive: bool, seconds: float = 4.0, our_fps
                 ident.append(threading.get_ident())
             decode(frame)
             latencies.append(time.time() - frame.timestamp_s)
+
         notifier = FrameNotifier(bus_rx, on_frame, lambda e: None)
     else:
+
         def on_update(updates) -> None:  # type: ignore[no-untyped-def]
             if not ident:
                 ident.append(threading.get_ident())
             now = time.time()
             latencies.extend(now - u.timestamp_s for u in updates)
+
         reader = CanReader(BusSource("virtual", channel), on_update=on_update).start()
     tx = open_bus("virtual", channel)
     others = [Frame(0x600 + (i % 200), bytes(8), 0.0) for i in range(other_fps)]
@@ -161,7 +164,7 @@ def realistic_load(ours: list[Frame], naive: bool, seconds: float = 4.0, our_fps
     cpu0 = None
     sent = 0
     while time.perf_counter() - start < seconds:
-        for m in mixed[(sent % len(mixed)):(sent % len(mixed)) + per_tick]:
+        for m in mixed[(sent % len(mixed)) : (sent % len(mixed)) + per_tick]:
             tx.send(m)
             sent += 1
         if cpu0 is None and ident:
@@ -209,18 +212,42 @@ def main() -> None:
     x = lambda v: f"{v / FULL_BUS_FPS:.1f}× full bus"  # noqa: E731
     rows = [
         ("decode only (pure Decoder), frames/s", f"{ours_pure:,.0f}", f"{naive_pure:,.0f}", x(ours_pure)),
-        ("reader from .asc log, frames/s", f"{asc_ours:,.0f}", f"{asc_naive:,.0f}",
-         f"{x(asc_ours)}; python-can parser alone {asc_parse:,.0f}"),
-        ("reader from .blf log, frames/s", f"{blf_ours:,.0f}", f"{blf_naive:,.0f}",
-         f"{x(blf_ours)}; python-can parser alone {blf_parse:,.0f}"),
-        ("reader on virtual bus, frames/s per core", f"{bus_cpu:,.0f}", f"{nbus_cpu:,.0f}",
-         f"{x(bus_cpu)}; receiving thread's CPU time"),
-        ("reader on virtual bus, frames/s end to end", f"{bus_wall:,.0f}", f"{nbus_wall:,.0f}",
-         "sender in the same process (GIL, deepcopy per send)"),
-        ("CPU at 300 ours + 3,000 other fps, % core", f"{cpu_ours:.1f}", f"{cpu_naive:.1f}",
-         f"{cpu_naive / max(cpu_ours, 0.01):.1f}× less; target < 5 %"),
-        ("frame→state latency p50 / p99, ms", f"{pct(lat_ours, .5):.2f} / {pct(lat_ours, .99):.2f}",
-         f"{pct(lat_naive, .5):.2f} / {pct(lat_naive, .99):.2f}", "target p99 < 5 ms"),
+        (
+            "reader from .asc log, frames/s",
+            f"{asc_ours:,.0f}",
+            f"{asc_naive:,.0f}",
+            f"{x(asc_ours)}; python-can parser alone {asc_parse:,.0f}",
+        ),
+        (
+            "reader from .blf log, frames/s",
+            f"{blf_ours:,.0f}",
+            f"{blf_naive:,.0f}",
+            f"{x(blf_ours)}; python-can parser alone {blf_parse:,.0f}",
+        ),
+        (
+            "reader on virtual bus, frames/s per core",
+            f"{bus_cpu:,.0f}",
+            f"{nbus_cpu:,.0f}",
+            f"{x(bus_cpu)}; receiving thread's CPU time",
+        ),
+        (
+            "reader on virtual bus, frames/s end to end",
+            f"{bus_wall:,.0f}",
+            f"{nbus_wall:,.0f}",
+            "sender in the same process (GIL, deepcopy per send)",
+        ),
+        (
+            "CPU at 300 ours + 3,000 other fps, % core",
+            f"{cpu_ours:.1f}",
+            f"{cpu_naive:.1f}",
+            f"{cpu_naive / max(cpu_ours, 0.01):.1f}× less; target < 5 %",
+        ),
+        (
+            "frame→state latency p50 / p99, ms",
+            f"{pct(lat_ours, 0.5):.2f} / {pct(lat_ours, 0.99):.2f}",
+            f"{pct(lat_naive, 0.5):.2f} / {pct(lat_naive, 0.99):.2f}",
+            "target p99 < 5 ms",
+        ),
     ]
     print(f"{len(frames):,} simulated frames; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'measure':44} {'ours':>16} {'naive':>16}  note")
