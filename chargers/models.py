@@ -9,6 +9,7 @@ Times are ISO-8601 UTC strings as OCPI writes them (``2026-11-01T08:00:00Z``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 #: Our network codes and the OCPI party ids their feeds use.
 NETWORKS: dict[str, str] = {"NIO": "NIO", "XPENG": "XPG", "LI_AUTO": "LIA"}
@@ -173,3 +174,17 @@ class ImportReport:
         for r in self.rejections:
             out[r.reason] = out.get(r.reason, 0) + 1
         return dict(sorted(out.items()))
+
+
+def status_age_min(status_updated: str, now: datetime) -> float | None:
+    """Minutes since an EVSE status was reported (its OCPI ``last_updated``), never negative;
+    None when unknown or unreadable. ``now`` is timezone-aware."""
+    if not status_updated:
+        return None
+    try:
+        t = datetime.fromisoformat(status_updated)  # 3.11+: reads a trailing "Z" too
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return max(0.0, (now - t).total_seconds() / 60.0)

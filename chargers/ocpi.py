@@ -121,8 +121,8 @@ def _coordinate(coords: Any, key: str) -> float:
     v = coords.get(key) if isinstance(coords, dict) else None
     try:
         f = float(v)  # OCPI writes them as strings; accept numbers too
-    except (TypeError, ValueError):
-        raise Invalid("bad coordinates", repr(v)[:60]) from None
+    except (TypeError, ValueError) as exc:
+        raise Invalid("bad coordinates", repr(v)[:60]) from exc
     if not math.isfinite(f):
         raise Invalid("bad coordinates", repr(v)[:60])
     return f
@@ -330,7 +330,7 @@ def _open_bytes(path: Path) -> bytes:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise FeedError(f"{path}: broken gzip: {exc}") from None
+            raise FeedError(f"{path}: broken gzip: {exc}") from exc
     return raw
 
 

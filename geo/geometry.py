@@ -184,8 +184,8 @@ def parse_latlon(text: str) -> LatLon:
         raise GeoError(f"expected LAT,LON, got {text!r}")
     try:
         lat, lon = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise GeoError(f"expected LAT,LON in decimal degrees, got {text!r}") from None
+    except ValueError as exc:
+        raise GeoError(f"expected LAT,LON in decimal degrees, got {text!r}") from exc
     return check_latlon(lat, lon)
 
 
@@ -199,13 +199,13 @@ def parse_polyline(text: str) -> list[LatLon]:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise GeoError(f"route is not valid JSON: {exc}") from None
+            raise GeoError(f"route is not valid JSON: {exc}") from exc
         points = _from_json(doc)
     else:
         try:
             points = [(float(a), float(b)) for a, b in _polyline.decode(text)]
         except Exception as exc:  # the decoder raises assorted errors on garbage
-            raise GeoError(f"route is not an encoded polyline: {exc}") from None
+            raise GeoError(f"route is not an encoded polyline: {exc}") from exc
     if len(points) < 2:
         raise GeoError("a route needs at least two points")
     return [check_latlon(lat, lon) for lat, lon in points]

@@ -5,52 +5,55 @@ The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This mod
 * vehicle: ``ivi.can`` — by default the CAN simulator drives the route on a python-can
   ``virtual`` bus of its own and a ``CanReader`` reads it; ``--can-interface/--can-channel``
   reads a real bus only; ``--can-log`` replays a log (``ivi.services.can_vehicle``);
-* suggestions and trip plans: ``ivi.planner`` over the cache (``ivi.services.planning``), the
-  vehicle from ``ivi.profiles``;
-* sync: offline without ``--broker``; with it, ``sync.client`` over MQTT (``ivi.services.mqtt_sync``);
+* charger data: the cache (``chargers.store``) behind ``ivi.services.lookup`` for the screen's
+  reads, and ``ivi.planner`` over it for suggestions and trip plans (``ivi.services.planning``),
+  the vehicle from ``ivi.profiles``;
+* sync: offline without ``--broker``; with it, ``sync.client`` in its own process
+  (``ivi.services.mqtt_sync``);
 * navigation: one JSON line on stdout.
 
-Nothing here runs I/O on the GUI thread: the cache is opened, and every query and plan runs,
-on the screen's I/O worker; the CAN reader and simulator have their own threads.
+Defaults (vehicle, reserve, paths, client id) come from one ``ivi.settings.Settings``, read once
+by the entry point. Nothing here runs I/O on the GUI thread: the cache is opened, and every query
+and plan runs, on the screen's I/O worker; the CAN reader and simulator have their own threads.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chargers.store import ChargerStore, default_db_path
+from chargers.store import ChargerStore
 from geo.cities import find_city
 from geo.geometry import haversine_km, parse_polyline
 from geo.routes import Place, Route, resolve_place, route_between
-from ivi.planner.vehicle import VehicleProfile as PlannerProfile
+from ivi.planner.vehicle import VehicleProfile
 from ivi.profiles import load_profile
+from ivi.services.lookup import CacheLookup
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
-from ivi.services.planning import PlannerService, screen_profile
-from ivi.services.ports import SyncService, VehicleProfile, VehicleSample, VehicleSource
+from ivi.services.planning import PlannerRange, PlannerService
+from ivi.services.ports import ChargerBackends, SyncService, VehicleSample, VehicleSource
+from ivi.settings import Settings
 from ivi.ui.controller import Services, TripSpec
 
 log = logging.getLogger(__name__)
 MIN_LABEL_GAP_KM = 90.0
-DEFAULT_VEHICLE = "su7-pro"
-RESERVE_PERCENT = 10.0
 
 
 @dataclass
 class AppConfig:
-    """Everything ``ivi run`` can choose; the defaults are the embedded default run."""
+    """Everything ``ivi run`` can choose; the defaults are the embedded default run. ``None``
+    (cache file, vehicle, config dir) means the one in ``settings``."""
 
+    settings: Settings = field(default_factory=Settings.from_environment)
     db_path: Path | None = None
     origin: str = "Beijing"
     destination: str = "Shanghai"
     route_file: Path | None = None
-    vehicle: str = DEFAULT_VEHICLE
+    vehicle: str | None = None
     language: str = "en"
     theme: str = "night"
     fullscreen: bool = False
@@ -64,6 +67,18 @@ class AppConfig:
     sim_speedup: float = 1.0
     config_dir: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.db_path or self.settings.db_path
+
+    @property
+    def filters_file(self) -> Path:
+        return (self.config_dir / "filters.json") if self.config_dir else self.settings.filters_file
+
+    @property
+    def profiles_dir(self) -> Path:
+        return (self.config_dir / "profiles") if self.config_dir else self.settings.profiles_dir
 
 
 def make_trip(config: AppConfig) -> TripSpec:
@@ -146,38 +161,46 @@ def make_sync(config: AppConfig, open_cache: Callable[[], ChargerStore]) -> Sync
         return OfflineSync()
     from ivi.services.mqtt_sync import MqttSync
 
-    client_id = os.environ.get("IVI_CLIENT_ID") or f"ivi-{socket.gethostname()}"
-    db_path = config.db_path or default_db_path()
-    return MqttSync(db_path, config.broker, config.pubkey or "", client_id, prepare=lambda: open_cache().close())
+    return MqttSync(
+        config.cache_path,
+        config.broker,
+        config.pubkey or "",
+        config.settings.client_id,
+        prepare=lambda: open_cache().close(),
+    )
 
 
-def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: PlannerProfile) -> Services:
+def charger_backends(cache: ChargerStore, vehicle: VehicleProfile, reserve_percent: float) -> ChargerBackends:
+    """What the screen works with over one open cache: its reads, and the planner (both ports)."""
+    planning = PlannerService(cache, vehicle, reserve_percent=reserve_percent)
+    return ChargerBackends(CacheLookup(cache), planning, planning)
+
+
+def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehicle: VehicleProfile) -> Services:
     """``current_trip`` gives the trip when the vehicle starts (it is computed after the first frame)."""
     source, label = make_vehicle(config, current_trip)
-    db_path = config.db_path
-
+    reserve = config.settings.reserve_percent
     seeding = threading.Lock()  # the screen and the sync client may both open a cache that is not there yet
 
     def open_cache() -> ChargerStore:
         with seeding:
-            return ChargerStore.open(db_path, seed=True)
+            return ChargerStore.open(config.cache_path, seed=True)
 
-    def make_planning(cache: ChargerStore) -> PlannerService:
-        return PlannerService(cache, vehicle, reserve_percent=RESERVE_PERCENT)
+    def open_charger_data() -> ChargerBackends:
+        return charger_backends(open_cache(), vehicle, reserve)
 
     return Services(
-        open_cache=open_cache,
-        make_suggestions=make_planning,
-        make_planner=lambda cache, provider: provider,  # type: ignore[return-value] — one object, both ports
+        open_charger_data=open_charger_data,
         vehicle=source,
         sync=make_sync(config, open_cache),
         navigation=PrintNavigation(),
+        range_model=PlannerRange(vehicle, reserve),
+        filters_file=config.filters_file,
         vehicle_label=label,
     )
 
 
-def profile_for(config: AppConfig) -> tuple[PlannerProfile, VehicleProfile]:
-    """The planner's vehicle profile (``ivi.profiles``) and the screen's summary of it.
-    Raises ``ivi.planner.ProfileError`` (a ``ValueError``-like message) for an unknown or bad profile."""
-    vehicle = load_profile(config.vehicle)
-    return vehicle, screen_profile(vehicle, RESERVE_PERCENT)
+def vehicle_for(config: AppConfig) -> VehicleProfile:
+    """The vehicle profile ``config`` names (or the default one). Raises ``ivi.planner.ProfileError``
+    (a ``ValueError``-like message) for an unknown or bad profile."""
+    return load_profile(config.vehicle or config.settings.vehicle, config.profiles_dir)

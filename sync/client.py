@@ -10,13 +10,13 @@ position it records, and the broker's persistent session redelivers the rest.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from chargers.store import ChargerStore, syncstate
+from chargers.store import ChargerStore
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
 from sync.protocol.messages import VerifierLike, decode
 from sync.protocol.rows import ChunkRows, check_chunk
@@ -47,34 +47,25 @@ __all__ = ["CacheApplier", "SyncStatus", "VehicleClient"]
 
 
 class CacheApplier:
-    """Carries out the cache actions of :class:`VehicleSync` on a :class:`ChargerStore`."""
+    """Carries out the cache actions of :class:`VehicleSync` on a :class:`ChargerStore`, through
+    the store's :class:`~chargers.store.ledger.SyncLedger` (every SQL statement stays there)."""
 
     def __init__(self, store: ChargerStore, verifier: VerifierLike, dataset: str = DEFAULT_DATASET) -> None:
         self.store = store
+        self.ledger = store.sync_ledger()
         self.verifier = verifier
         self.dataset = dataset
-        with store.transaction() as conn:
-            syncstate.ensure_tables(conn)
         self.rejections: list[Reject] = []
         self._prepared: dict[tuple[int, int], ChunkRows] = {}
         self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
 
     def locations_of(self, evse_uids: Sequence[str]) -> list[str]:
         """The ids of the locations these EVSEs belong to."""
-        with self.store._lock:
-            return [
-                r[0]
-                for r in self.store.conn.execute(
-                    "SELECT DISTINCT l.id FROM evses e JOIN locations l ON l.pk = e.location_pk"
-                    " WHERE e.uid IN (SELECT value FROM json_each(?))",
-                    (json.dumps(list(evse_uids)),),
-                )
-            ]
+        return self.ledger.locations_of(evse_uids)
 
     def new_sync(self, client_id: str) -> VehicleSync:
         """A state machine that starts where the cache stands."""
-        with self.store._lock:
-            version, status_seq, staged = syncstate.sync_position(self.store.conn)
+        version, status_seq, staged = self.ledger.position()
         return VehicleSync(
             self.verifier, client_id, dataset=self.dataset, version=version, status_seq=status_seq, staged=staged
         )
@@ -82,30 +73,22 @@ class CacheApplier:
     def apply(self, action: Action) -> bool:
         """Run one cache action; False if it is not a cache action."""
         if isinstance(action, ApplyStatuses):
-            with self.store.transaction() as conn:
-                syncstate.set_statuses_if_newer(conn, action.changes)
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_status_seq', ?)", (str(action.status_seq),)
-                )
+            self.ledger.apply_statuses(action.changes, action.status_seq)
         elif isinstance(action, ApplyDelta):
             d = action.delta
-            with self.store.transaction() as conn:
-                syncstate.apply_delta(
-                    conn,
-                    d.version,
-                    action.status_seq,
-                    d.upsert_locations,
-                    d.remove_locations,
-                    d.upsert_tariffs,
-                    d.remove_tariffs,
-                )
+            self.ledger.apply_delta(
+                d.version,
+                action.status_seq,
+                d.upsert_locations,
+                d.remove_locations,
+                d.upsert_tariffs,
+                d.remove_tariffs,
+            )
         elif isinstance(action, BeginSnapshot):
             self._prepared.clear()
-            with self.store.transaction() as conn:
-                syncstate.begin_snapshot(conn)
+            self.ledger.begin_snapshot()
         elif isinstance(action, StageChunk):
-            with self.store.transaction() as conn:
-                syncstate.stage_chunk(conn, action.version, action.index, action.payload)
+            self.ledger.stage_chunk(action.version, action.index, action.payload)
             if action.rows is not None and len(self._prepared) < PREPARED_MAX_CHUNKS:
                 self._prepared[(action.version, action.index)] = action.rows
         elif isinstance(action, CommitSnapshot):
@@ -126,21 +109,15 @@ class CacheApplier:
         """The swap, in one transaction. Chunks checked on arrival are used as they are; the
         others (beyond the memory bound, or staged before a restart) are decoded again."""
         prepared, self._prepared = self._prepared, {}
+
+        def rows_of(index: int, payload: Callable[[], bytes]) -> tuple[list[Any], list[Any]]:
+            rows = prepared.pop((action.version, index), None)
+            if rows is None:
+                rows = check_chunk(decode(payload(), self.verifier, self.dataset).body)
+            return rows.locations, rows.tariffs
+
         t0 = time.perf_counter()
-        with self.store.transaction() as conn:
-            staged = syncstate.staged_indexes(conn, action.version)
-            if staged != list(range(action.chunks)):
-                raise RuntimeError(f"snapshot {action.version}: {len(staged)} of {action.chunks} chunks staged")
-
-            def chunks() -> Iterator[tuple[list, list]]:
-                for i in staged:
-                    rows = prepared.pop((action.version, i), None)
-                    if rows is None:
-                        payload = syncstate.staged_payload(conn, action.version, i)
-                        rows = check_chunk(decode(payload, self.verifier, self.dataset).body)
-                    yield rows.locations, rows.tariffs
-
-            n = syncstate.replace_all(conn, chunks(), action.version, action.status_seq)
+        n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq, rows_of)
         self.last_swap_s = time.perf_counter() - t0
         log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
 

@@ -81,7 +81,7 @@ def load_state(path: Path, dataset: str) -> OperatorState:
             {int(v): base64.b64decode(p) for v, p in d["deltas"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise SyncError(f"{path}: unreadable publisher state: {exc}") from None
+        raise SyncError(f"{path}: unreadable publisher state: {exc}") from exc
     if st.dataset != dataset:
         raise SyncError(f"{path} holds dataset {st.dataset!r}, not {dataset!r}")
     return st
@@ -111,8 +111,8 @@ class Publisher:
             self._lock_fh = open(state_dir / "lock", "w")  # noqa: SIM115 — held until close()
             try:
                 fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise PublisherBusyError(f"another publisher is using {state_dir}") from None
+            except BlockingIOError as exc:
+                raise PublisherBusyError(f"another publisher is using {state_dir}") from exc
             state = load_state(state_dir / STATE_FILE, dataset)
         else:
             state = OperatorState(dataset)

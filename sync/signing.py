@@ -76,7 +76,7 @@ def load_signer(path: Path | str) -> Signer:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{path}: not a private key: {exc}") from None
+        raise KeyFileError(f"{path}: not a private key: {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path}: not an Ed25519 private key")
     return Signer(key)
@@ -86,7 +86,7 @@ def load_verifier(path: Path | str) -> Verifier:
     try:
         key = serialization.load_pem_public_key(Path(path).read_bytes())
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{path}: not a public key: {exc}") from None
+        raise KeyFileError(f"{path}: not a public key: {exc}") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise KeyFileError(f"{path}: not an Ed25519 public key")
     return Verifier(key)

@@ -44,8 +44,8 @@ class BrokerAddress:
         tls = u.scheme in ("mqtts", "ssl")
         try:
             port = u.port or (8883 if tls else 1883)
-        except ValueError:
-            raise TransportError(f"bad port in broker URL {url!r}") from None
+        except ValueError as exc:
+            raise TransportError(f"bad port in broker URL {url!r}") from exc
         return cls(u.hostname, port, tls)
 
 
@@ -115,7 +115,7 @@ class MqttTransport:
         try:
             self._client.connect(self.address.host, self.address.port, keepalive=self._keepalive_s, **kwargs)  # type: ignore[arg-type]
         except (OSError, ssl.SSLError) as exc:
-            raise TransportError(f"cannot reach broker {self.address.host}:{self.address.port}: {exc}") from None
+            raise TransportError(f"cannot reach broker {self.address.host}:{self.address.port}: {exc}") from exc
         self._client.loop_start()
         if not self._connected.wait(timeout_s):
             self.close()
@@ -171,7 +171,7 @@ class MqttTransport:
         try:
             info.wait_for_publish(wait_s)
         except (RuntimeError, ValueError) as exc:
-            raise TransportError(f"publish to {topic} failed: {exc}") from None
+            raise TransportError(f"publish to {topic} failed: {exc}") from exc
         if not info.is_published():
             raise TransportError(f"publish to {topic} not acknowledged within {wait_s} s")
         with self._lock:

@@ -17,25 +17,19 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import platformdirs
+from typing import TYPE_CHECKING, Any
 
 from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Tariff, TariffWindow
 from chargers.ocpi import Feed, read_feeds
 from chargers.store import queries, writer
 from chargers.store.queries import AlongRoute, Filters, Nearby, Station
 from chargers.store.schema import SCHEMA_VERSION, connect
+
+if TYPE_CHECKING:
+    from chargers.store.ledger import SyncLedger
 from geo.geometry import LatLon
 
-__all__ = ["SCHEMA_VERSION", "AlongRoute", "ChargerStore", "Filters", "Nearby", "Station", "default_db_path"]
-
-APP_NAME = "ivi-charging"
-
-
-def default_db_path() -> Path:
-    """Where the car keeps its cache unless told otherwise (``--db``)."""
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "chargers.db"
+__all__ = ["SCHEMA_VERSION", "AlongRoute", "ChargerStore", "Filters", "Nearby", "Station"]
 
 
 class ChargerStore:
@@ -49,10 +43,9 @@ class ChargerStore:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, seed: bool = True, readonly: bool = False) -> ChargerStore:
+    def open(cls, path: Path | str, *, seed: bool = True, readonly: bool = False) -> ChargerStore:
         """Open the cache at ``path`` (default: the user data dir). A cache that does not exist
         yet is created and, with ``seed``, filled from the partner feeds bundled in the package."""
-        path = default_db_path() if path is None else path
         fresh = str(path) == ":memory:" or not Path(path).exists() or Path(path).stat().st_size == 0
         db = connect(path, readonly=readonly)
         store = cls(db.conn, str(path))
@@ -71,6 +64,18 @@ class ChargerStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the store's lock, for a read of several statements."""
+        with self._lock:
+            yield self.conn
+
+    def sync_ledger(self) -> SyncLedger:
+        """The OTA sync client's API on this cache (its position, writes and staged snapshot)."""
+        from chargers.store.ledger import SyncLedger
+
+        return SyncLedger(self)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -7,12 +7,10 @@ from ``locations``. So queries cost milliseconds at a million chargers.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -229,11 +227,10 @@ def along_route(
 ) -> list[AlongRoute]:
     """Every station within ``corridor_km`` of the polyline, ordered by distance along it
     (ties by id). See :func:`along_route_rows` for how, and for a leaner answer."""
-    with paused_gc():
-        return [
-            AlongRoute(_station(row), along, off2**0.5)
-            for along, _, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)
-        ]
+    return [
+        AlongRoute(_station(row), along, off2**0.5)
+        for along, _, off2, row in _corridor(conn, points, corridor_km, filters, STATION_COLUMNS, 25.0)
+    ]
 
 
 def along_route_rows(
@@ -258,11 +255,10 @@ def along_route_rows(
     if unknown:
         raise ValueError(f"not a station column: {', '.join(sorted(unknown))}")
     n = len(columns)
-    with paused_gc():
-        hits = _corridor(conn, points, corridor_km, filters, columns, step_km)
-        if hits and len(hits[0][3]) == n:
-            return [(*row, along, off2**0.5) for along, _, off2, row in hits]
-        return [(*row[:n], along, off2**0.5) for along, _, off2, row in hits]
+    hits = _corridor(conn, points, corridor_km, filters, columns, step_km)
+    if hits and len(hits[0][3]) == n:
+        return [(*row, along, off2**0.5) for along, _, off2, row in hits]
+    return [(*row[:n], along, off2**0.5) for along, _, off2, row in hits]
 
 
 def _corridor(
@@ -332,20 +328,6 @@ def _in_corridor(
                 if old is None or off2 < old[0]:
                     inside[pk] = (off2, start_km + t * seg_km)
     return inside
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a query builds thousands of tuples: none of them
-    can form a cycle, and the collections their allocation triggers cost a quarter of a corridor
-    query at a million chargers."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filters = Filters()) -> list[Station]:

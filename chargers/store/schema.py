@@ -187,7 +187,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Databas
         tables = db.table_names()
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise NotACacheError(f"{path} is not a usable SQLite database: {exc}") from None
+        raise NotACacheError(f"{path} is not a usable SQLite database: {exc}") from exc
     if tables and app_id != APPLICATION_ID:
         conn.close()
         raise NotACacheError(f"{path} is an SQLite database but not a charger cache; refusing to touch it")

@@ -139,7 +139,7 @@ def replace_all(
             _insert_location_rows(conn, locations, kept, pks)
             n += len(locations)
     except sqlite3.IntegrityError as exc:  # e.g. an id repeated across two chunks
-        raise StoreError(f"snapshot {version} does not fit the cache: {exc}") from None
+        raise StoreError(f"snapshot {version} does not fit the cache: {exc}") from exc
     writer.index_all(conn)
     _position(conn, version, status_seq)
     conn.execute("DELETE FROM sync_shadow")

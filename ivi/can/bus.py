@@ -31,9 +31,9 @@ def open_bus(
     try:
         return can.Bus(interface=interface, channel=channel, can_filters=can_filters, **options)
     except (can.CanError, OSError, ValueError, ImportError, TypeError) as exc:
-        raise BusError(f"cannot open CAN interface {interface!r} channel {channel!r}: {exc}") from None
+        raise BusError(f"cannot open CAN interface {interface!r} channel {channel!r}: {exc}") from exc
     except Exception as exc:  # third-party interfaces raise what they like (websocket errors, ...)
-        raise BusError(f"cannot open CAN interface {interface!r} channel {channel!r}: {exc}") from None
+        raise BusError(f"cannot open CAN interface {interface!r} channel {channel!r}: {exc}") from exc
 
 
 def to_message(frame: Frame) -> can.Message:
@@ -76,14 +76,14 @@ def send(bus: can.BusABC, frame: Frame) -> None:
     try:
         bus.send(to_message(frame))
     except (can.CanError, OSError) as exc:
-        raise BusError(f"sending on the CAN bus failed: {exc}") from None
+        raise BusError(f"sending on the CAN bus failed: {exc}") from exc
 
 
 def receive(bus: can.BusABC, timeout_s: float) -> Frame | None:
     try:
         msg = bus.recv(timeout_s)
     except (can.CanError, OSError) as exc:
-        raise BusError(f"receiving from the CAN bus failed: {exc}") from None
+        raise BusError(f"receiving from the CAN bus failed: {exc}") from exc
     return None if msg is None else to_frame(msg)
 
 
@@ -116,7 +116,7 @@ def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[
     try:
         reader = can.LogReader(str(path))
     except Exception as exc:
-        raise LogFileError(f"CAN log {path} cannot be opened: {exc}") from None
+        raise LogFileError(f"CAN log {path} cannot be opened: {exc}") from exc
     batch: list[RawFrame] = []
     try:
         for msg in reader:
@@ -130,13 +130,13 @@ def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[
             yield batch
         raise LogFileError(
             f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
-        ) from None
+        ) from exc
     except Exception as exc:  # e.g. BLFParseError, zlib errors in a truncated BLF
         if batch:
             yield batch
         raise LogFileError(
             f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
-        ) from None
+        ) from exc
     finally:
         stop = getattr(reader, "stop", None)
         if stop:
@@ -173,7 +173,7 @@ class LogWriter:
         try:
             self._logger = can.Logger(str(path))
         except Exception as exc:
-            raise LogFileError(f"cannot write CAN log {path}: {exc}") from None
+            raise LogFileError(f"cannot write CAN log {path}: {exc}") from exc
         self.path = path
 
     def write(self, frame: Frame) -> None:

@@ -87,12 +87,12 @@ class CanDatabase:
         path = Path(path)
         try:
             db = cantools.database.load_file(str(path), database_format="dbc", strict=True)
-        except FileNotFoundError:
-            raise DatabaseError(f"CAN database {path} does not exist") from None
+        except FileNotFoundError as exc:
+            raise DatabaseError(f"CAN database {path} does not exist") from exc
         except (OSError, UnicodeDecodeError) as exc:
-            raise DatabaseError(f"CAN database {path} cannot be read: {exc}") from None
+            raise DatabaseError(f"CAN database {path} cannot be read: {exc}") from exc
         except Exception as exc:  # cantools raises ParseError, its Error and assorted ValueErrors
-            raise DatabaseError(f"CAN database {path} is not a valid DBC file: {exc}") from None
+            raise DatabaseError(f"CAN database {path} is not a valid DBC file: {exc}") from exc
         if not db.messages:
             raise DatabaseError(f"CAN database {path} defines no messages")
         messages, decoders, encoders = {}, {}, {}
@@ -135,7 +135,7 @@ def _decoder(m: Any) -> Callable[[bytes], dict[str, Any]]:
         try:
             return decode(data, decode_choices=False, scaling=True)
         except Exception as exc:  # cantools DecodeError / struct errors on short frames
-            raise ValueError(str(exc)) from None
+            raise ValueError(str(exc)) from exc
 
     return run
 

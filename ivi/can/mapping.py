@@ -91,12 +91,12 @@ def load_mapping(database: CanDatabase, path: str | Path | None = None) -> VssMa
     path = Path(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MappingError(f"mapping file {path} does not exist") from None
+    except FileNotFoundError as exc:
+        raise MappingError(f"mapping file {path} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"mapping file {path} cannot be read: {exc}") from None
+        raise MappingError(f"mapping file {path} cannot be read: {exc}") from exc
     except json.JSONDecodeError as exc:
-        raise MappingError(f"mapping file {path} is not valid JSON: {exc}") from None
+        raise MappingError(f"mapping file {path} is not valid JSON: {exc}") from exc
     return parse_mapping(database, doc, source=str(path))
 
 
@@ -147,7 +147,7 @@ def _entry(database: CanDatabase, path: str, node: dict[str, Any], source: str) 
     try:
         transform = compile_transform(spec.get("transform"))
     except MappingError as exc:
-        raise type(exc)(f"{where}: {exc}") from None
+        raise type(exc)(f"{where}: {exc}") from exc
     return MappingEntry(
         path=path,
         signal=signal,

@@ -97,8 +97,8 @@ def parse_charge_at(text: str) -> ChargeStop:
     """``"150:80"``: at km 150 charge to 80 % displayed SoC."""
     try:
         km, soc = (float(x) for x in text.split(":"))
-    except ValueError:
-        raise SimulationError(f"bad --charge-at {text!r} (want KM:SOC, e.g. 150:80)") from None
+    except ValueError as exc:
+        raise SimulationError(f"bad --charge-at {text!r} (want KM:SOC, e.g. 150:80)") from exc
     if km < 0 or not 0 < soc <= 100:
         raise SimulationError(f"bad --charge-at {text!r}: km must be >= 0 and SoC in 1..100")
     return ChargeStop(km, soc)

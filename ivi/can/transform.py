@@ -65,7 +65,7 @@ def compile_math(expression: str) -> Transform:
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise TransformError(f"math transform {expression!r} does not parse: {exc.msg}") from None
+        raise TransformError(f"math transform {expression!r} does not parse: {exc.msg}") from exc
     fn = _compile(tree.body, expression)
     return fn
 

@@ -64,7 +64,7 @@ def can_dump(
         reader = CanReader(source, dbc=dbc_path, mapping=mapping_path, on_update=on_update)
         reader.start()
     except CanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     deadline = None if duration_s is None else time.monotonic() + duration_s
     try:
         while True:

@@ -121,7 +121,7 @@ def can_sim(
         )
         bus = open_bus(interface, channel) if use_bus else None
     except CanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if max_seconds is not None:
@@ -148,11 +148,11 @@ def can_sim(
             on_progress=_progress(quiet, progress),
             progress_every_s=1.0 if max_seconds else 60.0,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         stop.set()
-        raise click.Abort() from None
+        raise click.Abort() from exc
     except CanError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     finally:
         if bus is not None:
             shutdown(bus)
@@ -195,11 +195,11 @@ def _route(
         try:
             return parse_polyline(route_file.read_text(encoding="utf-8")), route_file.name
         except (GeoError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{route_file}: {exc}") from None
+            raise click.ClickException(f"{route_file}: {exc}") from exc
     if not origin or not destination:
         raise click.UsageError("give --from and --to (e.g. --from Beijing --to Shanghai), or --route FILE")
     try:
         route = route_between(origin, destination)
     except GeoError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     return list(route.points), f"{origin} → {destination}"

@@ -17,6 +17,9 @@ from chargers.errors import ChargerDataError
 from chargers.store import ChargerStore, Filters
 from geo.errors import GeoError
 from geo.geometry import parse_latlon
+from ivi.planner.vehicle import VehicleProfile
+from ivi.profiles import load_profile
+from ivi.settings import DEFAULT_RESERVE_PERCENT, DEFAULT_VEHICLE, Settings, SettingsError
 from sync.errors import SyncError
 
 NETWORK_CHOICES = ("NIO", "XPENG", "LI_AUTO")
@@ -31,7 +34,23 @@ class FriendlyGroup(click.Group):
         except (SyncError, ChargerDataError, GeoError, ValueError, OSError) as exc:
             if isinstance(exc, click.ClickException):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(str(exc)) from exc
+
+
+def settings() -> Settings:
+    """The defaults, read from the environment once per command line (by the ``ivi`` group, which
+    keeps them on its context; a subcommand invoked on its own reads them itself)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, Settings):
+        return root.obj
+    try:
+        found = Settings.from_environment()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if root is not None:
+        root.obj = found
+    return found
 
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -40,12 +59,44 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Cache file (default: the user data dir). Created and seeded from the bundled feeds if missing.",
+        help="Cache file (default: $IVI_DB, else the user data dir). Created and seeded from the bundled feeds "
+        "if missing.",
+    )(f)
+
+
+def vehicle_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--vehicle",
+        default=None,
+        help=f"Profile id (su7-standard, su7-pro, su7-max, or one in the user profiles dir) or a .toml path "
+        f"[default: $IVI_VEHICLE, else {DEFAULT_VEHICLE}].",
+    )(f)
+
+
+def reserve_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--reserve",
+        "reserve_percent",
+        type=click.FloatRange(0, 80),
+        default=None,
+        help=f"Never arrive anywhere below this state of charge, % [default: $IVI_RESERVE_PERCENT, else "
+        f"{DEFAULT_RESERVE_PERCENT:g}].",
     )(f)
 
 
 def open_store(db_path: Path | None, *, seed: bool = True) -> ChargerStore:
-    return ChargerStore.open(db_path, seed=seed)
+    """The cache at ``db_path``, or at the default path when None."""
+    return ChargerStore.open(db_path or settings().db_path, seed=seed)
+
+
+def load_vehicle(vehicle: str | None) -> VehicleProfile:
+    """The profile ``--vehicle`` names (or the default), looking in the user profiles dir first."""
+    s = settings()
+    return load_profile(vehicle or s.vehicle, s.profiles_dir)
+
+
+def reserve(reserve_percent: float | None) -> float:
+    return settings().reserve_percent if reserve_percent is None else reserve_percent
 
 
 def latlon_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
@@ -54,7 +105,7 @@ def latlon_arg(ctx: click.Context, param: click.Parameter, value: str | None) ->
     try:
         return parse_latlon(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc)) from exc
 
 
 def networks_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[str] | None:

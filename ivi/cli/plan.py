@@ -10,11 +10,19 @@ import click
 
 from chargers.store import Filters
 from geo.routes import route_between
-from ivi.cli.common import db_option, emit_json, networks_arg, open_store
+from ivi.cli.common import (
+    db_option,
+    emit_json,
+    load_vehicle,
+    networks_arg,
+    open_store,
+    reserve,
+    reserve_option,
+    vehicle_option,
+)
 from ivi.planner import PlannerError, TripRequest, plan_trip
 from ivi.planner.sources import route_candidates
 from ivi.planner.trip import describe
-from ivi.profiles import DEFAULT_PROFILE, load_profile
 
 STALE_SOC_AFTER_S = 300.0
 
@@ -26,8 +34,8 @@ def clock_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     try:
         h, m = value.split(":")
         hours, minutes = int(h), int(m)
-    except ValueError:
-        raise click.BadParameter(f"expected HH:MM, got {value!r}") from None
+    except ValueError as exc:
+        raise click.BadParameter(f"expected HH:MM, got {value!r}") from exc
     if not (0 <= hours < 24 and 0 <= minutes < 60):
         raise click.BadParameter(f"expected HH:MM, got {value!r}")
     return hours * 60.0 + minutes
@@ -49,20 +57,8 @@ def now_min_of_day() -> float:
     default=0.0,
     help=f"Seconds since the state of charge was read; over {STALE_SOC_AFTER_S:.0f} s it is flagged stale.",
 )
-@click.option(
-    "--vehicle",
-    default=DEFAULT_PROFILE,
-    show_default=True,
-    help="Profile id (su7-standard, su7-pro, su7-max) or a .toml path.",
-)
-@click.option(
-    "--reserve",
-    "reserve_percent",
-    type=click.FloatRange(0, 80),
-    default=10.0,
-    show_default=True,
-    help="Never arrive anywhere below this state of charge, %.",
-)
+@vehicle_option
+@reserve_option
 @click.option(
     "--arrive-soc",
     "arrive_soc",
@@ -102,7 +98,7 @@ def plan(
 ) -> None:
     """Charging stops that minimise total trip time from --from to --to."""
     try:
-        profile = load_profile(vehicle)
+        profile = load_vehicle(vehicle)
         route = route_between(origin, destination)
         with open_store(db_path) as store:
             cands = route_candidates(
@@ -113,7 +109,7 @@ def plan(
             vehicle=profile,
             soc_percent=soc_percent,
             candidates=cands,
-            reserve_percent=reserve_percent,
+            reserve_percent=reserve(reserve_percent),
             arrive_soc_percent=arrive_soc,
             depart_min_of_day=now_min_of_day() if depart_min is None else depart_min,
             outside_temp_c=temp_c,
@@ -125,7 +121,7 @@ def plan(
         )
         result = plan_trip(req)
     except PlannerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         emit_json({"from": origin, "to": destination, "vehicle": profile.id, **result.to_json()})
         return

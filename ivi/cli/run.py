@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ivi.cli.common import db_option
+from ivi.cli.common import db_option, settings, vehicle_option
 
 DEFAULT_HEADLESS_SCREENSHOT = Path("ivi-screen.png")
 
@@ -23,8 +23,8 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
         if w < 320 or h < 240:
             raise ValueError
         return w, h
-    except ValueError:
-        raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1920x720") from None
+    except ValueError as exc:
+        raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1920x720") from exc
 
 
 @click.command("run")
@@ -37,12 +37,7 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Route polyline file (GeoJSON LineString, [[lat,lon],…] or encoded); overrides --from/--to.",
 )
-@click.option(
-    "--vehicle",
-    default="su7-pro",
-    show_default=True,
-    help="Vehicle profile id (su7-standard, su7-pro, su7-max, or one in the user profiles dir) or a .toml file.",
-)
+@vehicle_option
 @click.option("--lang", "language", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True)
 @click.option("--theme", type=click.Choice(["night", "day"]), default="night", show_default=True)
 @click.option("--fullscreen", is_flag=True)
@@ -78,7 +73,7 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 @click.option(
     "--config-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where filters are remembered (default: user config dir; env IVI_CONFIG_DIR).",
+    help="Where filters and user vehicle profiles are kept (default: $IVI_CONFIG_DIR, else the user config dir).",
 )
 @click.option(
     "--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save what the screen shows to FILE and exit."
@@ -123,11 +118,13 @@ def run(
         raise click.UsageError("give either --can-log or --can-interface, not both")
     if broker and not pubkey:
         raise click.UsageError("--broker needs --pubkey (the publisher's key that signs charger updates)")
-    from ivi.app import AppConfig, build_services, make_trip, profile_for
+    from ivi import process
+    from ivi.app import AppConfig, build_services, make_trip, vehicle_for
     from ivi.ui.controller import Controller, TripSpec
-    from ivi.ui.runtime import ScreenOptions, app_instance, ensure_platform, run_screen
+    from ivi.ui.runtime import ScreenOptions, app_instance, run_screen
 
     config = AppConfig(
+        settings=settings(),
         db_path=db_path,
         origin=origin,
         destination=destination,
@@ -147,10 +144,12 @@ def run(
         config_dir=config_dir,
     )
     try:
-        vehicle_profile, profile = profile_for(config)
+        vehicle_profile = vehicle_for(config)
     except (ValueError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
-    platform = ensure_platform()
+        raise click.ClickException(str(exc)) from exc
+    # The process-wide choices of the app, made here and nowhere else (see ivi.process).
+    platform = process.prefer_offscreen()
+    process.shorten_gil_turns()
     if screenshot is None and platform == "offscreen":
         screenshot = DEFAULT_HEADLESS_SCREENSHOT
         click.echo(f"no display: rendering offscreen; will save {screenshot} after {after_s:g} s and exit", err=True)
@@ -158,12 +157,8 @@ def run(
     pending = TripSpec.pending(
         origin if not route_file else "start", destination if not route_file else route_file.stem
     )
-    controller = Controller(
-        build_services(config, lambda: controller.trip, vehicle_profile),
-        pending,
-        profile,
-        str(config_dir) if config_dir else None,
-    )
+    controller = Controller(build_services(config, lambda: controller.trip, vehicle_profile), pending)
+    controller.cacheReady.connect(process.freeze_startup_objects)
     options = ScreenOptions(language=language, night=theme == "night", fullscreen=fullscreen, size=size, page=page)
     try:
         code = run_screen(
@@ -176,6 +171,6 @@ def run(
         )  # the route is computed after the first frame
     except RuntimeError as exc:
         controller.stop()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     if code:
         raise SystemExit(code)

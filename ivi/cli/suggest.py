@@ -9,12 +9,21 @@ import click
 
 from geo.geometry import cumulative_km, locate_on_route, parse_polyline
 from geo.routes import route_between
-from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
+from ivi.cli.common import (
+    db_option,
+    emit_json,
+    filter_options,
+    latlon_arg,
+    load_vehicle,
+    open_store,
+    reserve,
+    reserve_option,
+    vehicle_option,
+)
 from ivi.cli.plan import STALE_SOC_AFTER_S, clock_arg, now_min_of_day
 from ivi.planner import PlannerError, SuggestRequest, reach_km
 from ivi.planner import suggest as suggest_stations
 from ivi.planner.sources import nearby_candidates, route_candidates
-from ivi.profiles import DEFAULT_PROFILE, load_profile
 
 
 @click.command("suggest")
@@ -30,8 +39,8 @@ from ivi.profiles import DEFAULT_PROFILE, load_profile
     help="The route ahead: GeoJSON LineString, [[lat,lon],…] or an encoded polyline.",
 )
 @click.option("--to", "destination", default=None, help="Or a destination (city or LAT,LON) to route to.")
-@click.option("--vehicle", default=DEFAULT_PROFILE, show_default=True)
-@click.option("--reserve", "reserve_percent", type=click.FloatRange(0, 80), default=10.0, show_default=True)
+@vehicle_option
+@reserve_option
 @click.option(
     "--target", "target_soc", type=click.FloatRange(0, 100), default=80.0, show_default=True, help="Charge to, %."
 )
@@ -60,7 +69,8 @@ def suggest(
     """Reachable partner chargers ranked by the time a stop costs."""
     now = datetime.now(UTC)
     try:
-        profile = load_profile(vehicle)
+        profile = load_vehicle(vehicle)
+        reserve_percent = reserve(reserve_percent)
         points = None
         if route_file:
             points = parse_polyline(route_file.read_text())
@@ -95,7 +105,7 @@ def suggest(
         )
         hits = suggest_stations(req)
     except PlannerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc)) from exc
     warnings = [f"state of charge {soc_percent:g} % is stale ({soc_age_s:.0f} s old)"] if req.soc_stale else []
     if as_json:
         emit_json(

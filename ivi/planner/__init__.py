@@ -28,6 +28,7 @@ Errors: see :mod:`ivi.planner.errors` (``PlannerError`` and its subclasses).
 
 from ivi.planner.errors import EmptyCacheError, PlanInputError, PlannerError, ProfileError
 from ivi.planner.model import (
+    DEFAULT_RESERVE_PERCENT,
     Candidate,
     PlannerSettings,
     Stop,
@@ -37,11 +38,12 @@ from ivi.planner.model import (
     TripRequest,
 )
 from ivi.planner.replan import drift_reason, replan
-from ivi.planner.suggest import reach_km, suggest
+from ivi.planner.suggest import nearest_ahead, reach_km, suggest
 from ivi.planner.trip import plan_trip
 from ivi.planner.vehicle import VehicleProfile
 
 __all__ = [
+    "DEFAULT_RESERVE_PERCENT",
     "Candidate",
     "EmptyCacheError",
     "PlanInputError",
@@ -55,6 +57,7 @@ __all__ = [
     "TripRequest",
     "VehicleProfile",
     "drift_reason",
+    "nearest_ahead",
     "plan_trip",
     "reach_km",
     "replan",

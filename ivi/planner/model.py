@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from chargers.models import Tariff
-from ivi.planner.vehicle import VehicleProfile
+from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile
+
+#: The state of charge a plan never goes below unless asked otherwise (the driver's reserve), %.
+DEFAULT_RESERVE_PERCENT = 10.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Candidate(NamedTuple):
     is_green: bool = False
     tariff: Tariff | None = None
     flat_price_cny_per_kwh: float = 1.6  # used when the station has no tariff
+    name_en: str = ""  # English or pinyin name, for the screen in English
+    city: str = ""
 
     def price_cny_per_kwh(self, hhmm: str) -> float:
         if self.tariff is not None:
@@ -68,10 +73,10 @@ class TripRequest:
     vehicle: VehicleProfile
     soc_percent: float
     candidates: tuple[Candidate, ...]
-    reserve_percent: float = 10.0
+    reserve_percent: float = DEFAULT_RESERVE_PERCENT
     arrive_soc_percent: float | None = None  # None: the reserve
     depart_min_of_day: float = 8 * 60.0  # local time the car sets off, minutes after midnight
-    outside_temp_c: float = 20.0
+    outside_temp_c: float = STANDARD_TEMP_C
     learned_kwh_per_km: float | None = None  # from CAN, corrects the model
     soc_stale: bool = False
     pinned_ids: tuple[str, ...] = ()  # "charge here", in route order
@@ -195,10 +200,10 @@ class SuggestRequest:
     candidates: tuple[Candidate, ...]
     route_km: float | None = None
     position_km: float = 0.0
-    reserve_percent: float = 10.0
+    reserve_percent: float = DEFAULT_RESERVE_PERCENT
     target_soc_percent: float | None = None  # None: settings.default_target_soc_percent
     now_min_of_day: float = 8 * 60.0
-    outside_temp_c: float = 20.0
+    outside_temp_c: float = STANDARD_TEMP_C
     learned_kwh_per_km: float | None = None
     soc_stale: bool = False
     networks: frozenset[str] | None = None
@@ -216,7 +221,7 @@ class Suggestion:
     name: str
     lat: float
     lon: float
-    along_km: float  # distance along the route (around the car: the road distance to it)
+    along_km: float  # from the car: along the route to the station (around the car: the road distance)
     detour_km: float
     arrival_soc: float
     target_soc: float
@@ -229,6 +234,11 @@ class Suggestion:
     status_age_min: float | None
     status_fresh: bool
     is_green: bool
+    along_route_km: float = 0.0  # where the station sits on the route, from its start (0 around the car)
+    price_cny_per_kwh: float | None = None  # energy + service at the arrival time; None without a tariff
+    reachable: bool = True  # False: listed only because nothing is reachable (nearest first)
+    name_en: str = ""
+    city: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -250,6 +260,8 @@ class Suggestion:
             "status_age_min": None if self.status_age_min is None else round(self.status_age_min, 1),
             "status_fresh": self.status_fresh,
             "green": self.is_green,
+            "price_cny_per_kwh": None if self.price_cny_per_kwh is None else round(self.price_cny_per_kwh, 2),
+            "reachable": self.reachable,
         }
 
 

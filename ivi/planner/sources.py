@@ -7,16 +7,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from chargers.models import Tariff
+from chargers.models import Tariff, status_age_min
 from chargers.store import ChargerStore, Filters, Station
-from chargers.store.queries import paused_gc
 from geo.geometry import LatLon, clip_polyline, cumulative_km, locate_on_route
 from ivi.planner.errors import EmptyCacheError, PlanInputError
 from ivi.planner.model import Candidate
 
 DEFAULT_CORRIDOR_KM = 5.0
+FLAT_PRICE_CNY_PER_KWH = Candidate._field_defaults["flat_price_cny_per_kwh"]
 
 
 class _Tariffs:
@@ -37,18 +37,6 @@ class _Tariffs:
 _UNSEEN = -1.0  # not an age: ages are ≥ 0 or None
 
 
-def status_age_min(status_updated: str, now: datetime) -> float | None:
-    if not status_updated:
-        return None
-    try:
-        t = datetime.fromisoformat(status_updated)  # 3.11+: reads a trailing "Z" too
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return max(0.0, (now - t).total_seconds() / 60.0)
-
-
 def to_candidate(s: Station, along_km: float, off_route_km: float, tariffs: _Tariffs, now: datetime) -> Candidate:
     return Candidate(
         location_id=s.id,
@@ -64,6 +52,8 @@ def to_candidate(s: Station, along_km: float, off_route_km: float, tariffs: _Tar
         status_age_min=status_age_min(s.status_updated, now),
         is_green=s.is_green,
         tariff=tariffs.get(s.tariff_id),
+        name_en=s.name_en,
+        city=s.city,
     )
 
 
@@ -80,6 +70,8 @@ CANDIDATE_COLUMNS = (
     "is_green",
     "status_updated",
     "tariff_id",
+    "name_en",
+    "city",
 )
 
 
@@ -113,45 +105,49 @@ def route_candidates(
             points, from_km - corridor_km, float("inf") if to_km is None else to_km + corridor_km
         )
     lo, hi = from_km, float("inf") if to_km is None else to_km
-    with paused_gc():
-        for (
-            id_,
-            network,
-            name,
-            lat,
-            lon,
-            kw,
-            evses,
-            available,
-            green,
-            updated,
-            tariff_id,
-            along,
-            off,
-        ) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
-            along += offset
-            if clipped and not lo <= along <= hi:
-                continue
-            age = ages.get(updated, _UNSEEN)
-            if age is _UNSEEN:
-                age = ages[updated] = status_age_min(updated or "", now)
-            out.append(
-                Candidate(
-                    id_,
-                    network,
-                    name,
-                    lat,
-                    lon,
-                    along,
-                    off,
-                    kw,
-                    evses,
-                    available,
-                    age,
-                    bool(green),
-                    tariffs.get(tariff_id),
-                )
+    for (
+        id_,
+        network,
+        name,
+        lat,
+        lon,
+        kw,
+        evses,
+        available,
+        green,
+        updated,
+        tariff_id,
+        name_en,
+        city,
+        along,
+        off,
+    ) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
+        along += offset
+        if clipped and not lo <= along <= hi:
+            continue
+        age = ages.get(updated, _UNSEEN)
+        if age is _UNSEEN:
+            age = ages[updated] = status_age_min(updated or "", now)
+        out.append(
+            Candidate(
+                id_,
+                network,
+                name,
+                lat,
+                lon,
+                along,
+                off,
+                kw,
+                evses,
+                available,
+                age,
+                bool(green),
+                tariffs.get(tariff_id),
+                FLAT_PRICE_CNY_PER_KWH,
+                name_en or "",
+                city or "",
             )
+        )
     have = {c.location_id for c in out}
     missing = [i for i in include_ids if i not in have]
     if missing:

@@ -11,9 +11,9 @@ import heapq
 import math
 
 from ivi.planner.errors import PlanInputError
-from ivi.planner.model import Candidate, PlannerSettings, Suggestion, SuggestRequest, hhmm
+from ivi.planner.model import DEFAULT_RESERVE_PERCENT, Candidate, PlannerSettings, Suggestion, SuggestRequest, hhmm
 from ivi.planner.problem import detour_km, route_kwh_per_km, wait_min
-from ivi.planner.vehicle import VehicleProfile, charge_table_min, table_at
+from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, charge_table_min, table_at
 
 
 def suggest(req: SuggestRequest) -> list[Suggestion]:
@@ -64,7 +64,8 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
         goal = max(target, arrival)
         wait = wait_min(c, s)
         eta = req.now_min_of_day + (to_km / s.cruise_kmh * 60.0)
-        cost = (goal - arrival) * kwh_pct / v.charge_efficiency * c.price_cny_per_kwh(hhmm(eta + wait))
+        price = c.price_cny_per_kwh(hhmm(eta + wait))
+        cost = (goal - arrival) * kwh_pct / v.charge_efficiency * price
         fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
         out.append(
             Suggestion(
@@ -86,6 +87,57 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
                 status_age_min=c.status_age_min,
                 status_fresh=fresh,
                 is_green=c.is_green,
+                along_route_km=0.0 if req.route_km is None else c.along_km,
+                price_cny_per_kwh=price if c.tariff is not None else None,
+                name_en=c.name_en,
+                city=c.city,
+            )
+        )
+    return out
+
+
+def nearest_ahead(req: SuggestRequest, n: int) -> list[Suggestion]:
+    """The ``n`` nearest stations ahead that pass the filters, marked unreachable: what to list
+    when :func:`suggest` finds nothing the car can reach above the reserve. Arrival is the state of
+    charge the model expects there (below the reserve, possibly below 0); nothing is charged."""
+    s, v = req.settings, req.vehicle
+    cruise = route_kwh_per_km(v, s.cruise_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
+    pct_per_km = cruise / v.kwh_per_percent
+    ahead = sorted(
+        (c for c in req.candidates if _passes(c, req) and (req.route_km is None or c.along_km >= req.position_km)),
+        key=lambda c: (c.off_route_km if req.route_km is None else c.along_km, c.location_id),
+    )
+    out = []
+    for c in ahead[:n]:
+        dist = c.off_route_km * s.detour_road_factor if req.route_km is None else c.along_km - req.position_km
+        detour = 0.0 if req.route_km is None else detour_km(c, s)
+        arrival = req.soc_percent - (dist + detour / 2) * pct_per_km
+        fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
+        out.append(
+            Suggestion(
+                location_id=c.location_id,
+                network=c.network,
+                name=c.name,
+                lat=c.lat,
+                lon=c.lon,
+                along_km=dist,
+                detour_km=detour,
+                arrival_soc=arrival,
+                target_soc=arrival,
+                charge_min=0.0,
+                time_cost_min=0.0,
+                cost_cny=0.0,
+                power_kw=c.power_kw,
+                available_count=c.available_count,
+                evse_count=c.evse_count,
+                status_age_min=c.status_age_min,
+                status_fresh=fresh,
+                is_green=c.is_green,
+                along_route_km=0.0 if req.route_km is None else c.along_km,
+                price_cny_per_kwh=c.price_cny_per_kwh(hhmm(req.now_min_of_day)) if c.tariff is not None else None,
+                reachable=False,
+                name_en=c.name_en,
+                city=c.city,
             )
         )
     return out
@@ -94,9 +146,9 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
 def reach_km(
     vehicle: VehicleProfile,
     soc_percent: float,
-    reserve_percent: float = 10.0,
+    reserve_percent: float = DEFAULT_RESERVE_PERCENT,
     *,
-    outside_temp_c: float = 20.0,
+    outside_temp_c: float = STANDARD_TEMP_C,
     learned_kwh_per_km: float | None = None,
     settings: PlannerSettings = PlannerSettings(),
 ) -> float:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+#: The temperature the profiles' consumption is quoted at, and what the planner assumes unknown, °C.
+STANDARD_TEMP_C = 20.0
 LEARNED_FACTOR_MIN = 0.6
 LEARNED_FACTOR_MAX = 1.8
 

@@ -1,8 +1,9 @@
 """Vehicle profiles: the shipped Xiaomi SU7 variants and any profile the driver adds.
 
 A profile is a TOML file (see ``su7-max.toml`` for every field). ``load_profile("su7-max")``
-finds a shipped one; ``load_profile("path/to/car.toml")`` reads a file; a file dropped in
-``user_profiles_dir()`` is found by its id like a shipped one. Stdlib ``tomllib`` reads them.
+finds a shipped one; ``load_profile("path/to/car.toml")`` reads a file; a file dropped in the
+driver's profiles folder (``user_dir``, which ``ivi.settings`` decides) is found by its id like a
+shipped one. Stdlib ``tomllib`` reads them.
 """
 
 from __future__ import annotations
@@ -12,45 +13,36 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from ivi.planner.errors import ProfileError
 from ivi.planner.vehicle import VehicleProfile
-
-DEFAULT_PROFILE = "su7-max"
-APP_NAME = "ivi-charging"
-
-
-def user_profiles_dir() -> Path:
-    """Where user-added profiles live (``<user config>/ivi-charging/profiles``)."""
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "profiles"
 
 
 def shipped_profile_ids() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".toml"))
 
 
-def available_profile_ids() -> list[str]:
-    user = user_profiles_dir()
-    extra = [p.stem for p in user.glob("*.toml")] if user.is_dir() else []
+def available_profile_ids(user_dir: Path | None = None) -> list[str]:
+    extra = [p.stem for p in user_dir.glob("*.toml")] if user_dir is not None and user_dir.is_dir() else []
     return sorted(set(shipped_profile_ids()) | set(extra))
 
 
-def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> VehicleProfile:
-    """A shipped or user profile by id, or a TOML file by path."""
+def load_profile(name_or_path: str | Path, user_dir: Path | None = None) -> VehicleProfile:
+    """A profile by id (first in ``user_dir``, then the shipped ones), or a TOML file by path."""
     text = str(name_or_path)
     if text.endswith(".toml") or "/" in text or "\\" in text:
         path = Path(text)
         if not path.is_file():
             raise ProfileError(f"vehicle profile file {path} does not exist")
         return parse_profile(path.read_bytes().decode("utf-8", "replace"), source=str(path))
-    user_file = user_profiles_dir() / f"{text}.toml"
-    if user_file.is_file():
+    user_file = None if user_dir is None else user_dir / f"{text}.toml"
+    if user_file is not None and user_file.is_file():
         return parse_profile(user_file.read_text("utf-8"), source=str(user_file))
     shipped = resources.files(__package__) / f"{text}.toml"
     if shipped.is_file():
         return parse_profile(shipped.read_text("utf-8"), source=f"{text}.toml")
-    raise ProfileError(f"unknown vehicle {text!r}; known: {', '.join(available_profile_ids())} (or give a .toml path)")
+    raise ProfileError(
+        f"unknown vehicle {text!r}; known: {', '.join(available_profile_ids(user_dir))} (or give a .toml path)"
+    )
 
 
 def parse_profile(text: str, source: str = "<profile>") -> VehicleProfile:
@@ -58,7 +50,7 @@ def parse_profile(text: str, source: str = "<profile>") -> VehicleProfile:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: not valid TOML: {exc}") from None
+        raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
     cons = _table(doc, "consumption", source)
     chg = _table(doc, "charging", source)
     curve = chg.get("curve")

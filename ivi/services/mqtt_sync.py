@@ -19,19 +19,22 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ivi.services.ports import SyncStatus
 
 log = logging.getLogger(__name__)
 
 
-def to_screen_status(s: dict) -> SyncStatus:  # type: ignore[type-arg]
-    version = s.get("version")
+def to_screen_status(s: dict[str, Any]) -> SyncStatus:
+    """The client's ``{"status": {...}}`` line back into a :class:`SyncStatus` (tolerant: a field
+    of the wrong type becomes its default, an unknown state ``error``)."""
+    version, contact = s.get("version"), s.get("last_contact")
     return SyncStatus(
         str(s.get("state", "error")),
         float(s.get("progress") or 0.0),
-        "" if version is None else str(version),
-        s.get("last_contact"),
+        version if isinstance(version, int) else None,
+        float(contact) if isinstance(contact, (int, float)) else None,
         str(s.get("detail") or ""),
     )
 
@@ -78,7 +81,7 @@ class MqttSync:
     def start(
         self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
     ) -> None:
-        on_status(SyncStatus("offline", 0.0, "", None, "connecting"))
+        on_status(SyncStatus("offline", 0.0, None, None, "connecting"))
         self._thread = threading.Thread(target=self._supervise, args=(on_status, on_changed), name="sync", daemon=True)
         self._thread.start()
 
@@ -88,7 +91,7 @@ class MqttSync:
         try:
             self._prepare()  # e.g. seed a cache that does not exist yet, before the client opens it
         except Exception as exc:  # the screen says why; the cache stays as it is
-            on_status(SyncStatus("error", 0.0, "", None, f"cache: {exc}"))
+            on_status(SyncStatus("error", 0.0, None, None, f"cache: {exc}"))
             return
         delay = self._retry_s
         while not self._stop.is_set():
@@ -99,9 +102,9 @@ class MqttSync:
                 "Error: "
             )
             if code == 2:  # the client's usage error: trying again cannot help
-                on_status(SyncStatus("error", 0.0, "", None, reason))
+                on_status(SyncStatus("error", 0.0, None, None, reason))
                 return
-            on_status(SyncStatus("offline", 0.0, "", None, reason))
+            on_status(SyncStatus("offline", 0.0, None, None, reason))
             log.info("sync client: %s; starting again in %.0f s", reason, delay)
             if self._stop.wait(delay):
                 return

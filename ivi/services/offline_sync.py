@@ -13,7 +13,7 @@ from ivi.services.ports import SyncStatus
 
 class OfflineSync:
     def __init__(self, state: str = "offline", detail: str = "", last_contact: float | None = None) -> None:
-        self.status = SyncStatus(state, 0.0, "", last_contact, detail)
+        self.status = SyncStatus(state, 0.0, None, last_contact, detail)
 
     def start(
         self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]

@@ -1,5 +1,6 @@
-"""The screen's suggestions and trip plans from ``ivi.planner``: the adapter between the ports
-(``SuggestionQuery`` in, ``Suggestion`` / ``TripPlans`` out) and the planner's pure API.
+"""The screen's suggestions, trip plans and range from ``ivi.planner``: the adapter between the
+ports (``SuggestionQuery`` in; the planner's ``Suggestion`` / ``TripPlan`` out) and the
+planner's pure API.
 
 Runs on the screen's one I/O worker thread. Cache reads go through ``ivi.planner.sources``
 (``route_candidates``), kept per (route, filters) for ``CANDIDATE_TTL_S`` because the car asks
@@ -16,40 +17,52 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from chargers.store import ChargerStore, Filters, Station
+from chargers.store import ChargerStore, Filters
 from geo.geometry import LatLon, cumulative_km
 from ivi.planner import (
     Candidate,
     EmptyCacheError,
+    PlannerSettings,
     SuggestRequest,
+    TripPlan,
     TripRequest,
     drift_reason,
+    nearest_ahead,
     plan_trip,
     replan,
     suggest,
 )
-from ivi.planner import TripPlan as PlannerPlan
 from ivi.planner.sources import route_candidates
-from ivi.planner.vehicle import VehicleProfile as PlannerProfile
-from ivi.planner.vehicle import model_kwh_per_km
-from ivi.services.ports import PlannedStop, Suggestion, SuggestionQuery, TripPlan, TripPlans, VehicleProfile
+from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, learned_factor, model_kwh_per_km
+from ivi.services.ports import RangeEstimate, Suggestion, SuggestionQuery, TripPlans
+
+__all__ = ["PlannerRange", "PlannerService", "minute_of_day", "offline_ids"]
 
 CANDIDATE_TTL_S = 120.0  # status ages in the candidates are recomputed at least this often
 OFFLINE_STATUSES = frozenset({"OUTOFORDER", "INOPERATIVE", "REMOVED"})
 UNREACHABLE_SHOWN = 3  # when nothing is reachable, the nearest few are listed as unreachable
-CRUISE_KMH = 100.0
-STANDARD_TEMP_C = 20.0
 
 
-def screen_profile(p: PlannerProfile, reserve_percent: float = 10.0) -> VehicleProfile:
-    """The few numbers the screen needs (range, reserve), at the planner's cruise speed and 20 °C."""
-    return VehicleProfile(
-        p.name,
-        p.usable_battery_kwh,
-        model_kwh_per_km(p, CRUISE_KMH, STANDARD_TEMP_C),
-        p.max_dc_power_kw,
-        reserve_percent,
-    )
+class PlannerRange:
+    """``RangeModel``: range at the planner's cruise speed, with the same learned-consumption
+    correction (and clamp) the planner applies."""
+
+    def __init__(self, vehicle: VehicleProfile, reserve_percent: float, settings: PlannerSettings = PlannerSettings()):
+        self.vehicle, self._reserve, self.cruise_kmh = vehicle, reserve_percent, settings.cruise_kmh
+
+    @property
+    def reserve_percent(self) -> float:
+        return self._reserve
+
+    def estimate(
+        self, soc_percent: float, learned_kwh_per_km: float | None = None, outside_temp_c: float | None = None
+    ) -> RangeEstimate:
+        temp = STANDARD_TEMP_C if outside_temp_c is None else outside_temp_c
+        kwh_per_km = model_kwh_per_km(self.vehicle, self.cruise_kmh, temp) * learned_factor(
+            self.vehicle, learned_kwh_per_km, self.cruise_kmh, temp
+        )
+        km_per_percent = self.vehicle.kwh_per_percent / kwh_per_km
+        return RangeEstimate(max(0.0, soc_percent) * km_per_percent, self._reserve * km_per_percent)
 
 
 def minute_of_day(hhmm: str) -> float:
@@ -73,9 +86,9 @@ class PlannerService:
     def __init__(
         self,
         store: ChargerStore,
-        vehicle: PlannerProfile,
+        vehicle: VehicleProfile,
         *,
-        reserve_percent: float = 10.0,
+        reserve_percent: float,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store, self.vehicle, self.reserve_percent, self.clock = store, vehicle, reserve_percent, clock
@@ -83,8 +96,7 @@ class PlannerService:
         self._key: tuple[int, Filters] | None = None
         self._at = 0.0
         self._candidates: tuple[Candidate, ...] = ()
-        self._by_id: dict[str, Candidate] = {}
-        self._plan: PlannerPlan | None = None
+        self._plan: TripPlan | None = None
         self._route_km = 0.0
 
     # ------------------------------------------------------------ candidates
@@ -102,24 +114,19 @@ class PlannerService:
                     self._candidates = route_candidates(self.store, points, now, filters=filters)
                 except EmptyCacheError:  # nothing imported or synced yet: the screen says "empty"
                     self._candidates = ()
-                self._by_id = {c.location_id: c for c in self._candidates}
                 self._key, self._at = key, self.clock()
                 self._route_km = cumulative_km(points)[-1] if len(points) > 1 else 0.0
             return self._candidates
-
-    def _stations(self, ids: Sequence[str]) -> dict[str, Station]:
-        return {s.id: s for s in self.store.stations(list(ids))} if ids else {}
 
     # ------------------------------------------------------------ suggestions
 
     def suggest(self, query: SuggestionQuery) -> list[Suggestion]:
         """The planner's best ``limit`` stops ahead (its ranking: least time lost), listed in
         route order; when none is reachable, the nearest few ahead, marked unreachable."""
-        cands = self.candidates(query.route_points, query.filters)
         req = SuggestRequest(
             self.vehicle,
             max(0.0, min(100.0, query.soc_percent)),
-            cands,
+            self.candidates(query.route_points, query.filters),
             route_km=max(self._route_km, query.position_km),
             position_km=query.position_km,
             reserve_percent=self.reserve_percent,
@@ -129,39 +136,8 @@ class PlannerService:
             soc_stale=query.soc_stale,
             limit=query.limit,
         )
-        picks = suggest(req)
-        rows = [(self._by_id[s.location_id], s.arrival_soc, s.detour_km, True) for s in picks]
-        if not rows:
-            ahead = sorted((c for c in cands if c.along_km >= query.position_km), key=lambda c: c.along_km)
-            pct_per_km = self._percent_per_km(query)
-            rows = [
-                (
-                    c,
-                    query.soc_percent - (c.along_km - query.position_km + c.off_route_km) * pct_per_km,
-                    2 * c.off_route_km,
-                    False,
-                )
-                for c in ahead[:UNREACHABLE_SHOWN]
-            ]
-        stations = self._stations([c.location_id for c, *_ in rows])
-        out = [
-            Suggestion(
-                stations[c.location_id],
-                c.along_km,
-                c.along_km - query.position_km,
-                detour,
-                arrival,
-                ok,
-                c.price_cny_per_kwh(query.local_time_hhmm),
-            )
-            for c, arrival, detour, ok in rows
-            if c.location_id in stations
-        ]
-        return sorted(out, key=lambda s: s.along_km)
-
-    def _percent_per_km(self, query: SuggestionQuery) -> float:
-        kwh = query.learned_kwh_per_km or model_kwh_per_km(self.vehicle, CRUISE_KMH, _temp(query))
-        return kwh / self.vehicle.kwh_per_percent
+        picks = suggest(req) or nearest_ahead(req, UNREACHABLE_SHOWN)
+        return sorted(picks, key=lambda s: s.along_route_km)
 
     # ------------------------------------------------------------ trip plans
 
@@ -188,39 +164,14 @@ class PlannerService:
         else:
             new, notes = replan(old, req)
         self._plan = new
-        plans = [new, *new.alternatives.values()]
-        stations = self._stations(sorted({s.location_id for p in plans for s in p.stops}))
-        converted = tuple(self._convert(p, stations) for p in plans)
-        chosen = converted[0] if new.feasible else next((p for p in converted if p.feasible), converted[0])
-        return TripPlans(chosen, converted, tuple(notes), gone)
+        plans = (new, *new.alternatives.values())
+        chosen = new if new.feasible else next((p for p in plans if p.feasible), new)
+        return TripPlans(chosen, plans, tuple(notes), gone)
 
     def drift(self, position_km: float, soc_percent: float) -> str | None:
         plan = self._plan
         return None if plan is None else drift_reason(plan, position_km, soc_percent)
 
-    @staticmethod
-    def _convert(p: PlannerPlan, stations: dict[str, Station]) -> TripPlan:
-        stops = tuple(
-            PlannedStop(stations[s.location_id], s.along_km, s.arrival_soc, s.departure_soc, s.charge_min, s.cost_cny)
-            for s in p.stops
-            if s.location_id in stations
-        )
-        return TripPlan(
-            p.objective,
-            stops,
-            p.drive_km,
-            p.drive_min,
-            p.charge_min,
-            p.cost_cny,
-            p.arrival_soc,
-            p.feasible,
-            p.stop_overhead_min,
-            p.message,
-        )
-
 
 def _temp(query: SuggestionQuery) -> float:
     return STANDARD_TEMP_C if query.outside_temp_c is None else query.outside_temp_c
-
-
-__all__ = ["PlannerService", "minute_of_day", "offline_ids", "screen_profile"]

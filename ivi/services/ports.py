@@ -1,20 +1,28 @@
-"""Ports between the screen's stores and the rest of the module, with the plain data they carry.
+"""The screen's vocabulary: the ports between its stores and the rest of the module, and the
+plain data they carry. ``ivi.ui`` imports data types and ports from here and from nowhere else.
 
-Every port delivers frozen dataclasses through plain callables, so that a CAN reader thread, an
-MQTT client thread or a planner running in a worker can feed the screen without knowing Qt. The
-stores hand what they receive to the GUI thread through a mailbox (``ivi.ui.worker``).
+One type per meaning: a suggestion is the planner's :class:`Suggestion`, a plan its
+:class:`TripPlan`, a station the cache's :class:`Station`, a sync state the sync client's
+:class:`SyncStatus` — re-exported here, not mirrored. What only the screen needs (a vehicle
+sample, a range estimate, the bundle of plans with the reasons they changed) is defined here.
+
+Every port delivers frozen data through plain callables, so that a CAN reader thread, an MQTT
+client thread or a planner running on a worker can feed the screen without knowing Qt. The
+stores hand what they receive to the GUI thread through their mailbox (``ivi.ui.worker``).
 
 Nothing here imports Qt; ``ivi.app`` (the composition root) picks the implementations:
 
-==================  ===================================================================
+==================  ======================================================================
 port                implementation
-==================  ===================================================================
+==================  ======================================================================
 VehicleSource       ``ivi.services.can_vehicle.CanVehicleSource`` (``ivi.can`` reader, +simulator)
+RangeModel          ``ivi.services.planning.PlannerRange`` (the planner's consumption model)
+ChargerLookup       ``ivi.services.lookup.CacheLookup`` (``chargers.store``)
 SuggestionProvider  ``ivi.services.planning.PlannerService`` (``ivi.planner.suggest``)
 TripPlanner         ``ivi.services.planning.PlannerService`` (``plan_trip`` / ``replan``)
-SyncService         ``OfflineSync`` until ``sync.client`` (MQTT) lands — see ``ivi.app.make_sync``
+SyncService         ``OfflineSync``, or ``MqttSync`` (``ivi-sync follow`` in its own process)
 NavigationSink      ``navigation.PrintNavigation`` (one JSON line on stdout)
-==================  ===================================================================
+==================  ======================================================================
 """
 
 from __future__ import annotations
@@ -23,8 +31,39 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from chargers.models import NETWORKS, Location, Tariff
 from chargers.store import Filters, Station
 from geo.geometry import LatLon
+from ivi.planner.model import Stop, Suggestion, TripPlan
+from sync.protocol.vehicle import SYNC_STATES, SyncStatus
+
+__all__ = [
+    "NETWORKS",
+    "SYNC_STATES",
+    "ChargerBackends",
+    "ChargerLookup",
+    "Filters",
+    "LatLon",
+    "Location",
+    "NavTarget",
+    "NavigationSink",
+    "RangeEstimate",
+    "RangeModel",
+    "Station",
+    "Stop",
+    "Suggestion",
+    "SuggestionProvider",
+    "SuggestionQuery",
+    "SyncService",
+    "SyncStatus",
+    "Tariff",
+    "TripPlan",
+    "TripPlanner",
+    "TripPlans",
+    "VehicleSample",
+    "VehicleSource",
+]
+
 
 # ---------------------------------------------------------------- vehicle
 
@@ -54,38 +93,48 @@ class VehicleSource(Protocol):
 
 
 @dataclass(frozen=True)
-class VehicleProfile:
-    """The few numbers the screen needs about the car (range estimate and charging curve)."""
+class RangeEstimate:
+    """How far the charge goes at cruise: to empty, what the reserve alone covers, and what is
+    left to plan with (``to_empty_km - reserve_km``, never below 0)."""
 
-    name: str
-    battery_kwh: float
-    kwh_per_km: float
-    max_charge_kw: float
-    reserve_percent: float = 10.0
+    to_empty_km: float
+    reserve_km: float
 
-    def range_km(self, soc_percent: float, *, keep_reserve: bool = True, kwh_per_km: float | None = None) -> float:
-        """Range at ``soc_percent``; ``kwh_per_km`` (the learned consumption) overrides the profile's."""
-        usable = soc_percent - (self.reserve_percent if keep_reserve else 0.0)
-        return max(0.0, usable) / 100.0 * self.battery_kwh / (kwh_per_km or self.kwh_per_km)
+    @property
+    def usable_km(self) -> float:
+        return max(0.0, self.to_empty_km - self.reserve_km)
 
-    def soc_used(self, km: float) -> float:
-        return km * self.kwh_per_km / self.battery_kwh * 100.0
+
+class RangeModel(Protocol):
+    """The vehicle's range, from the same consumption model the planner uses (pure, cheap)."""
+
+    @property
+    def reserve_percent(self) -> float: ...
+
+    def estimate(
+        self, soc_percent: float, learned_kwh_per_km: float | None = None, outside_temp_c: float | None = None
+    ) -> RangeEstimate: ...
+
+
+# ---------------------------------------------------------------- charger data
+
+
+class ChargerLookup(Protocol):
+    """Reading the charger cache for the screen: station details, tariffs, search."""
+
+    def station_count(self) -> int: ...
+
+    def location(self, location_id: str) -> Location | None: ...
+
+    def tariff_of(self, location: Location) -> Tariff | None:
+        """The tariff the station's chargers use (the first one named), if the cache has it."""
+
+    def search(self, text: str, limit: int, filters: Filters) -> list[Station]: ...
+
+    def close(self) -> None: ...
 
 
 # ---------------------------------------------------------------- suggestions
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One stop the driver could make next."""
-
-    station: Station
-    along_km: float  # from the start of the route
-    ahead_km: float  # from the car, along the route
-    detour_km: float  # there and back off the route
-    arrival_soc_percent: float
-    reachable: bool
-    price_cny_per_kwh: float | None  # total (energy + service) at arrival time, if a tariff is known
 
 
 @dataclass(frozen=True)
@@ -95,7 +144,6 @@ class SuggestionQuery:
     route_points: tuple[LatLon, ...]
     position_km: float
     soc_percent: float
-    profile: VehicleProfile
     filters: Filters
     local_time_hhmm: str = "12:00"
     limit: int = 8
@@ -115,37 +163,9 @@ class SuggestionProvider(Protocol):
 
 
 @dataclass(frozen=True)
-class PlannedStop:
-    station: Station
-    along_km: float
-    arrival_soc_percent: float
-    departure_soc_percent: float
-    charge_min: float
-    cost_cny: float
-
-
-@dataclass(frozen=True)
-class TripPlan:
-    kind: str  # "fastest" | "fewest_stops" | "cheapest"
-    stops: tuple[PlannedStop, ...]
-    drive_km: float
-    drive_min: float
-    charge_min: float
-    cost_cny: float
-    arrival_soc_percent: float
-    feasible: bool = True
-    stop_overhead_min: float = 0.0  # parking, plugging in and expected waits, over all stops
-    message: str = ""  # why it is not feasible
-
-    @property
-    def total_min(self) -> float:
-        return self.drive_min + self.charge_min + self.stop_overhead_min
-
-
-@dataclass(frozen=True)
 class TripPlans:
-    """The recommended plan and the alternatives, by kind; ``notes`` say what changed against the
-    previous plan and why (one sentence each, from the planner's re-planning)."""
+    """The recommended plan and the alternatives (the recommended one among them); ``notes`` say
+    what changed against the previous plan and why (one sentence each, from the planner)."""
 
     chosen: TripPlan | None
     alternatives: tuple[TripPlan, ...] = ()
@@ -160,21 +180,16 @@ class TripPlanner(Protocol):
         """Why the current plan no longer holds (cheap, pure), or None while it does."""
 
 
-# ---------------------------------------------------------------- sync
-
-
-SYNC_STATES = ("offline", "syncing", "up_to_date", "error")
-
-
 @dataclass(frozen=True)
-class SyncStatus:
-    """Mirrors ``sync.client.SyncStatus`` (state offline|syncing|up_to_date|error)."""
+class ChargerBackends:
+    """What the screen works with once the cache is open (built together, on the I/O worker)."""
 
-    state: str
-    progress: float = 0.0  # 0..1 while syncing
-    version: str = ""
-    last_contact: float | None = None  # epoch seconds
-    detail: str = ""
+    lookup: ChargerLookup
+    suggestions: SuggestionProvider
+    planner: TripPlanner
+
+
+# ---------------------------------------------------------------- sync
 
 
 class SyncService(Protocol):

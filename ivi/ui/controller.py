@@ -7,26 +7,29 @@ the filters or the cache changed), never *what* the answer is — that is the pr
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from chargers.store import ChargerStore
 from geo.geometry import LatLon, cumulative_km, locate_on_route
 from ivi.services.ports import (
+    ChargerBackends,
+    ChargerLookup,
+    Location,
     NavigationSink,
     NavTarget,
+    RangeModel,
     SuggestionProvider,
     SuggestionQuery,
     SyncService,
     SyncStatus,
+    Tariff,
     TripPlanner,
-    VehicleProfile,
     VehicleSource,
 )
 from ivi.ui.stores.filters import FiltersStore
@@ -65,14 +68,15 @@ class TripSpec:
 
 @dataclass
 class Services:
-    """What the composition root injects. Factories run on the I/O worker thread."""
+    """What the composition root injects. ``open_charger_data`` runs on the I/O worker thread
+    (it opens, and on a first run seeds, the cache)."""
 
-    open_cache: Callable[[], ChargerStore]
-    make_suggestions: Callable[[ChargerStore], SuggestionProvider]
-    make_planner: Callable[[ChargerStore, SuggestionProvider], TripPlanner]
+    open_charger_data: Callable[[], ChargerBackends]
     vehicle: VehicleSource | None
     sync: SyncService
     navigation: NavigationSink
+    range_model: RangeModel
+    filters_file: Path
     vehicle_label: str = ""
     on_stop: list[Callable[[], None]] = field(default_factory=list)
 
@@ -82,25 +86,20 @@ def local_hhmm() -> str:
 
 
 class Controller(QObject):
-    def __init__(
-        self,
-        services: Services,
-        trip: TripSpec,
-        profile: VehicleProfile,
-        config_dir: str | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    cacheReady = Signal()  # the charger data is open: start-up is over (the entry point may tidy up)
+
+    def __init__(self, services: Services, trip: TripSpec, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.services, self.trip, self.profile = services, trip, profile
+        self.services, self.trip = services, trip
         self.cum = cumulative_km(trip.points)
         self.mailbox = Mailbox(parent=self)  # the way back to the GUI thread, for the worker and the stores
         self.worker = IoWorker(self.mailbox)
-        self.cache: ChargerStore | None = None
+        self.lookup: ChargerLookup | None = None
         self.provider: SuggestionProvider | None = None
         self.planner: TripPlanner | None = None
-        self.vehicle = VehicleStore(profile, self.mailbox, parent=self)
+        self.vehicle = VehicleStore(services.range_model, self.mailbox, parent=self)
         self.suggestions = SuggestionsStore(self)
-        self.filters = FiltersStore(config_dir, self)
+        self.filters = FiltersStore(services.filters_file, self)
         self.sync = SyncStore(self.mailbox, self)
         self.trip_store = TripStore(trip.destination, self)
         self.station = StationStore(self._navigate, self)
@@ -147,21 +146,18 @@ class Controller(QObject):
         self.services.sync.stop()
         for fn in self.services.on_stop:
             fn()
-        if self.cache is not None:
-            self.cache.close()
+        if self.lookup is not None:
+            self.lookup.close()
 
-    def _open_cache(self) -> tuple[ChargerStore, int]:
-        cache = self.services.open_cache()
-        provider = self.services.make_suggestions(cache)
-        self.provider, self.planner = provider, self.services.make_planner(cache, provider)
-        return cache, int(cache.stats()["locations"])
+    def _open_cache(self) -> tuple[ChargerBackends, int]:
+        backends = self.services.open_charger_data()
+        self.provider, self.planner = backends.suggestions, backends.planner
+        return backends, backends.lookup.station_count()
 
-    def _cache_ready(self, result: tuple[ChargerStore, int]) -> None:
-        self.cache, count = result
-        # Start-up made most of the objects this process will keep (QML, route, DBC, planner
-        # tables): move them out of the collector's sight so later collections stay short.
-        gc.collect()
-        gc.freeze()
+    def _cache_ready(self, result: tuple[ChargerBackends, int]) -> None:
+        backends, count = result
+        self.lookup = backends.lookup
+        self.cacheReady.emit()
         self.system.update(cacheState="ready" if count else "empty", stationCount=count, cacheDetail="")
         self.refresh_all()
 
@@ -222,7 +218,6 @@ class Controller(QObject):
             self.trip.points,
             self.position_km(),
             soc,
-            self.profile,
             self.filters.filters(),
             local_hhmm(),
             limit=8,
@@ -262,7 +257,7 @@ class Controller(QObject):
 
     def replan(self) -> None:
         q = self._query()
-        if q is None or self.planner is None or self.cache is None or not self.trip.points:
+        if q is None or self.planner is None or self.lookup is None or not self.trip.points:
             return
         self._planned_at_km = self._drift_checked_km = q.position_km
         planner, dest = self.planner, self.trip.distance_km
@@ -278,10 +273,10 @@ class Controller(QObject):
         plan = self.trip_store.current()
         self._planned_rows = [
             {
-                "lat": s.station.lat,
-                "lon": s.station.lon,
-                "network": s.station.network,
-                "stationId": s.station.id,
+                "lat": s.lat,
+                "lon": s.lon,
+                "network": s.network,
+                "stationId": s.location_id,
                 "alongKm": s.along_km,
             }
             for s in (plan.stops if plan else ())
@@ -304,24 +299,23 @@ class Controller(QObject):
             self._load_station(sid)
 
     def _load_station(self, station_id: str) -> None:
-        cache = self.cache
-        if cache is None:
+        lookup = self.lookup
+        if lookup is None:
             return
         hhmm = local_hhmm()
 
-        def job():  # type: ignore[no-untyped-def]
-            loc = cache.location(station_id)
-            tid = next((t for e in loc.evses for c in e.connectors for t in c.tariff_ids), None) if loc else None
-            return loc, cache.tariff(tid) if tid else None
+        def job() -> tuple[Location | None, Tariff | None]:
+            loc = lookup.location(station_id)
+            return loc, lookup.tariff_of(loc) if loc else None
 
         self.worker.submit(job, lambda r: self.station.set_location(r[0], r[1], hhmm))
 
     def _search(self, text: str) -> None:
-        cache = self.cache
-        if cache is None:
+        lookup = self.lookup
+        if lookup is None:
             return
         filters = self.filters.filters()
-        self.worker.submit_latest("search", lambda: cache.search(text, 20, filters), self.station.set_results)
+        self.worker.submit_latest("search", lambda: lookup.search(text, 20, filters), self.station.set_results)
 
     def _navigate(self, target: NavTarget) -> None:
         nav = self.services.navigation

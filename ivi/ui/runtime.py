@@ -1,14 +1,14 @@
 """Hosting the screen: the Qt application, fonts, translations, the QML engine, the first frame,
 screenshots, and a text description of what the screen shows (for headless runs and logs).
 
-Offscreen when there is no display (``QT_QPA_PLATFORM=offscreen``): then, unless told to keep
-running, the run saves a screenshot after a few seconds, prints what the screen shows and exits.
+Offscreen when there is no display (``QT_QPA_PLATFORM=offscreen``, chosen by the entry point):
+then, unless told to keep running, the run saves a screenshot after a few seconds, prints what
+the screen shows and exits.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -29,26 +29,9 @@ I18N_DIR = Path(__file__).parent / "i18n"
 LANGUAGES = ("en", "zh_CN")
 
 
-def has_display() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def ensure_platform() -> str:
-    """Pick offscreen rendering when there is no display and nobody chose a platform."""
-    if not os.environ.get("QT_QPA_PLATFORM") and not has_display():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    return os.environ.get("QT_QPA_PLATFORM", "")
-
-
-#: How often a Python thread hands the interpreter lock over (the default is 5 ms). The GUI thread
-#: competes with the CAN reader, the I/O worker and the planner for it; a shorter turn keeps frames
-#: coming while they work.
-GIL_SWITCH_INTERVAL_S = 0.001
-
-
 def app_instance() -> QGuiApplication:
-    ensure_platform()
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    """The Qt application (created on first use). The platform (offscreen or not) is the entry
+    point's choice (``ivi.process.prefer_offscreen``), made before this."""
     app = QGuiApplication.instance()
     return app if app is not None else QGuiApplication(sys.argv[:1])  # type: ignore[return-value]
 
@@ -124,7 +107,10 @@ class Screen(QObject):
             self.first_frame_s = time.perf_counter() - self.t0
         waiters, self._frame_waiters = self._frame_waiters, []
         for fn in waiters:
-            fn()
+            try:
+                fn()
+            except Exception:  # one failing waiter must not stop the others (nor the next frames)
+                log.exception("after-frame callback failed")
 
     def after_next_frame(self, fn: Callable[[], None]) -> None:
         self._frame_waiters.append(fn)
@@ -166,8 +152,8 @@ def describe(c: Controller) -> str:
     plan = t.current()
     if plan is not None:
         lines.append(
-            f"trip plan ({plan.kind}): {len(plan.stops)} stops, {plan.total_min:.0f} min, ¥{plan.cost_cny:.0f}, "
-            f"{plan.arrival_soc_percent:.0f}% on arrival"
+            f"trip plan ({plan.objective}): {len(plan.stops)} stops, {plan.total_min:.0f} min, "
+            f"¥{plan.cost_cny:.0f}, {plan.arrival_soc:.0f}% on arrival"
         )
     return "\n".join(lines)
 
@@ -249,8 +235,12 @@ def run_screen(
         if not settled():  # a stall after the wait (a loaded machine) let the SoC go stale: wait again
             when_settled(lambda: screen.after_next_frame(save))
             return
-        ok = screen.grab(screenshot) if screenshot else False
-        echo(describe(controller))
+        try:
+            ok = screen.grab(screenshot) if screenshot else False
+            echo(describe(controller))
+        except Exception as exc:  # never leave a headless run waiting forever
+            fail(exc)
+            return
         if screenshot:
             echo(
                 f"screenshot {'saved to ' + str(screenshot) if ok else 'FAILED for ' + str(screenshot)}"

@@ -17,7 +17,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (SyncError, ChargerDataError, GeoError, OSError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=_Group)

@@ -109,7 +109,7 @@ class Manifest:
                 float(b["expires_at"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise Rejected("malformed body", f"manifest: {exc}"[:100]) from None
+            raise Rejected("malformed body", f"manifest: {exc}"[:100]) from exc
         if m.version < 1 or not m.chunk_sha256:
             raise Rejected("malformed body", "manifest without version or chunks")
         return m
@@ -165,7 +165,7 @@ def parse_records(locations: Any, tariffs: Any) -> tuple[tuple[Location, ...], t
     try:
         return tuple(parse_location(loc) for loc in locations), tuple(parse_tariff(t) for t in tariffs)
     except Invalid as exc:
-        raise Rejected("malformed body", f"invalid record: {exc}"[:100]) from None
+        raise Rejected("malformed body", f"invalid record: {exc}"[:100]) from exc
 
 
 def parse_changes(v: Any) -> tuple[StatusChange, ...]:
@@ -219,7 +219,7 @@ class VehicleRequest:
                 int(d.get("id", 0)),
             )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise Rejected("malformed request", str(exc)[:80]) from None
+            raise Rejected("malformed request", str(exc)[:80]) from exc
         if r.want not in ("deltas", "statuses"):
             raise Rejected("malformed request", f"unknown want {r.want[:20]!r}")
         return r

@@ -99,7 +99,7 @@ class Header:
                 _nat(d.get("parts", 1)),
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise Rejected("malformed header", str(exc)[:80]) from None
+            raise Rejected("malformed header", str(exc)[:80]) from exc
         if h.kind not in KINDS:
             raise Rejected("unknown kind", h.kind[:40])
         if h.compression not in COMPRESSIONS:
@@ -148,7 +148,7 @@ def decompress(data: bytes, method: str, raw_bytes: int) -> bytes:
         else:
             out = data
     except (zstandard.ZstdError, zlib.error) as exc:
-        raise Rejected("wrongly compressed", f"{method}: {exc}"[:120]) from None
+        raise Rejected("wrongly compressed", f"{method}: {exc}"[:120]) from exc
     if len(out) != raw_bytes:
         raise Rejected(
             "wrongly compressed",
@@ -200,7 +200,7 @@ def decode(payload: bytes, verifier: VerifierLike, dataset: str) -> Envelope:
     try:
         body = orjson.loads(raw)  # also refuses invalid UTF-8
     except orjson.JSONDecodeError as exc:
-        raise Rejected("malformed body", str(exc)[:80]) from None
+        raise Rejected("malformed body", str(exc)[:80]) from exc
     return Envelope(header, body)
 
 

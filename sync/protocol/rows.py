@@ -197,8 +197,8 @@ def _check_location(row: Any, json_texts: dict[str, type], ids: set[str], uids: 
         if text not in json_texts:
             try:
                 json_texts[text] = type(json.loads(text))
-            except ValueError:
-                raise _bad(f"location {lid[:40]}: field {i} is not JSON") from None
+            except ValueError as exc:
+                raise _bad(f"location {lid[:40]}: field {i} is not JSON") from exc
         if json_texts[text] is not want:
             raise _bad(f"location {lid[:40]}: field {i} is not a JSON list")
     evses = row[17]

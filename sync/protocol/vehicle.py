@@ -30,14 +30,20 @@ SNAPSHOT_STALL_S = 5.0
 MAX_HELD_DELTAS = 1000
 
 
+#: The states a :class:`SyncStatus` can be in.
+SYNC_STATES = ("offline", "syncing", "up_to_date", "error")
+
+
 @dataclass(frozen=True)
 class SyncStatus:
-    """What the UI shows: ``state`` is offline | syncing | up_to_date | error."""
+    """Where the car's sync stands (what a screen shows): ``state`` is one of :data:`SYNC_STATES`,
+    ``progress`` 0..1 while syncing, ``version`` the dataset version the cache holds (None before
+    the first), ``last_contact`` the epoch seconds of the last message from the publisher."""
 
     state: str
-    progress: float
-    version: int | None
-    last_contact: float | None
+    progress: float = 0.0
+    version: int | None = None
+    last_contact: float | None = None
     detail: str = ""
 
 

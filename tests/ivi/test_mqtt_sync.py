@@ -46,7 +46,7 @@ def test_sync_service_follows_the_publisher_and_names_changed_stations(tmp_path)
         try:
             pub.publish_dataset(feed.locations, feed.tariffs)
             assert wait_for(lambda: screen.statuses[-1].state == "up_to_date")
-            assert screen.statuses[-1].version == "1" and screen.statuses[-1].last_contact
+            assert screen.statuses[-1].version == 1 and screen.statuses[-1].last_contact
             assert None in screen.changes  # the snapshot: everything may have changed
             with ChargerStore.open(db, readonly=True) as store:
                 assert store.stats()["evses"] == sum(len(loc.evses) for loc in feed.locations)

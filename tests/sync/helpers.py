@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from chargers.store import ChargerStore
-from chargers.store.syncstate import dump_rows
 from sync.protocol.operator import Operator
 from tests.waiting import wait_for  # noqa: F401  (the sync tests import it from here)
 
@@ -12,14 +11,13 @@ def reference_rows(op: Operator) -> dict:
     """Every row a cache must hold to equal what ``op`` has published (statuses included)."""
     ref = ChargerStore.open(":memory:", seed=False)
     ref.upsert(list(op.effective_locations().values()), list(op.state.tariffs.values()))
-    rows = dump_rows(ref.conn)
+    rows = ref.sync_ledger().dump_rows()
     ref.close()
     return rows
 
 
 def assert_same_rows(store: ChargerStore, op: Operator) -> None:
-    with store._lock:
-        got = dump_rows(store.conn)
+    got = store.sync_ledger().dump_rows()
     want = reference_rows(op)
     for table in want:
         assert len(got[table]) == len(want[table]), table

@@ -102,8 +102,7 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
     try:
         assert wait_for(lambda: car.settled(lambda s: s.version == 2), SYNC_TIMEOUT_S)
         assert car.requests_sent >= 1
-        with car.applier.store._lock:
-            n = car.applier.store.conn.execute("SELECT count(*) FROM locations").fetchone()[0]
+        n = car.applier.store.stats()["locations"]
         assert n == len(feed.locations) - 4
     finally:
         _stop(car)

@@ -18,19 +18,20 @@ import pytest
 
 from chargers.store import ChargerStore
 from geo.geometry import cumulative_km, point_along
-from ivi.app import AppConfig, make_trip
+from ivi.app import AppConfig, charger_backends, make_trip
 from ivi.can import BusSource, CanDatabase, Frame
 from ivi.can.bus import open_bus, send, shutdown
 from ivi.profiles import load_profile
 from ivi.services.can_vehicle import CanVehicleSource
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
-from ivi.services.planning import PlannerService, screen_profile
+from ivi.services.planning import PlannerRange
 from ivi.services.ports import SyncStatus
+from ivi.settings import DEFAULT_RESERVE_PERCENT
 
 SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
 VEHICLE = load_profile("su7-pro")
-SCREEN_PROFILE = screen_profile(VEHICLE)
+RANGE = PlannerRange(VEHICLE, DEFAULT_RESERVE_PERCENT)
 _DB = CanDatabase.load()
 
 
@@ -131,15 +132,16 @@ def build_screen(
 
     app_instance()
     car = CanCar(trip.points) if vehicle == "can" else None
+    opener = open_cache or (lambda: ChargerStore.open(db, seed=False))
     services = Services(
-        open_cache=open_cache or (lambda: ChargerStore.open(db, seed=False)),
-        make_suggestions=lambda c: PlannerService(c, VEHICLE),
-        make_planner=lambda c, p: p,
+        open_charger_data=lambda: charger_backends(opener(), VEHICLE, DEFAULT_RESERVE_PERCENT),
         vehicle=CanVehicleSource(BusSource("virtual", car.channel), trip.points) if car else vehicle,
         sync=sync or PushSync(),
         navigation=PrintNavigation(io.StringIO()),
+        range_model=RANGE,
+        filters_file=config_dir / "filters.json",
     )
-    controller = Controller(services, trip, SCREEN_PROFILE, str(config_dir))
+    controller = Controller(services, trip)
     screen = Screen(controller, ScreenOptions(language=language, size=size))
     screen.car = car
     if car is not None:

@@ -7,50 +7,52 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chargers.models import status_age_min
 from geo.geometry import cumulative_km, point_along
 from geo.geometry import locate_on_route as project_on_route
 from ivi.can import CanDatabase, Decoder, Simulator, VehicleState, load_mapping
 from ivi.services.can_vehicle import route_from_km, sample_from_snapshot
 from ivi.services.planning import minute_of_day
-from ivi.services.ports import PlannedStop, Suggestion, TripPlan
+from ivi.services.ports import Stop, Suggestion, TripPlan
 from ivi.ui.stores.filters import FilterChoice, load_choice, save_choice
 from ivi.ui.stores.map import Projection
-from ivi.ui.stores.suggestions import evaluate_alert, status_age_min
+from ivi.ui.stores.suggestions import evaluate_alert
 from ivi.ui.stores.trip import explain_change
 
 ROUTE = [(39.9, 116.4), (39.1, 117.2), (37.4, 116.3), (36.6, 117.0), (34.3, 117.2), (32.0, 118.8), (31.2, 121.5)]
 CUM = cumulative_km(ROUTE)
 
 
-def _station(i: int, available: int = 2, kw: float = 250.0):  # type: ignore[no-untyped-def]
-    from chargers.store import Station
+def _suggestion(i: int, reachable: bool = True) -> Suggestion:
+    return Suggestion(
+        location_id=f"S{i}", network="NIO", name=f"站{i}", lat=30.0, lon=110.0, along_km=10.0, detour_km=0.0,
+        arrival_soc=20.0, target_soc=80.0, charge_min=20.0, time_cost_min=30.0, cost_cny=50.0, power_kw=250.0,
+        available_count=2, evse_count=4, status_age_min=5.0, status_fresh=True, is_green=False,
+        price_cny_per_kwh=1.5, reachable=reachable,
+    )  # fmt: skip
 
-    return Station(
-        i,
-        f"S{i}",
-        "NIO",
-        f"站{i}",
-        f"Station {i}",
-        "",
-        "",
-        "",
-        30.0,
-        120.0,
-        4,
-        available,
-        kw,
-        ("GBT_DC",),
-        False,
-        "2026-11-25T10:00:00Z",
-        None,
-        True,
-    )
+
+def _stop(i: int, along_km: float) -> Stop:
+    return Stop(
+        location_id=f"S{i}", network="NIO", name=f"站{i}", lat=30.0, lon=110.0, along_km=along_km, detour_km=0.0,
+        power_kw=250.0, arrival_soc=20.0, departure_soc=80.0, charge_min=20.0, wait_min=0.0, cost_cny=50.0,
+        arrive_min_of_day=600.0, charged_min_of_day=620.0, available_count=2, evse_count=4,
+    )  # fmt: skip
+
+
+def _plan(*stops: Stop) -> TripPlan:
+    return TripPlan(
+        objective="fastest", feasible=True, stops=stops, drive_km=1000, drive_min=600, charge_min=40,
+        stop_overhead_min=10, total_min=650, arrival_soc=15, cost_cny=100, reach_km=1000, route_km=1000,
+        position_km=0, start_soc=80, route_percent_per_km=0.15, depart_min_of_day=480,
+    )  # fmt: skip
 
 
 @settings(max_examples=80, deadline=None)
@@ -88,7 +90,7 @@ def test_the_simulated_drive_read_back_through_the_decoder_gives_soc_and_route_k
 
 
 def test_alert_rules():
-    ok = Suggestion(_station(1), 10, 10, 0, 20, True, 1.5)
+    ok = _suggestion(1)
     assert evaluate_alert(15.0, 40, 500, False, ok) == "low_soc"
     assert evaluate_alert(60.0, 300, 500, True, ok) == "unreachable"
     assert evaluate_alert(60.0, 300, 500, False, ok) == ""
@@ -97,21 +99,10 @@ def test_alert_rules():
 
 
 def test_replan_reason_names_the_unavailable_stop():
-    a, b, c = _station(1), _station(2), _station(3)
+    def plan(*ids: int) -> TripPlan:
+        return _plan(*(_stop(n, 100.0 * k) for k, n in enumerate(ids)))
 
-    def plan(*stations):  # type: ignore[no-untyped-def]
-        return TripPlan(
-            "fastest",
-            tuple(PlannedStop(s, 100.0 * i, 20, 80, 20, 50) for i, s in enumerate(stations)),
-            1000,
-            600,
-            40,
-            100,
-            15,
-            True,
-            10,
-        )
-
+    a, b, c = 1, 2, 3
     assert explain_change(plan(a, b), plan(a, c), {"S2"}) == ("station_unavailable", "站2")
     assert explain_change(plan(a, b), plan(a, c), set()) == ("replaced", "站2")
     assert explain_change(plan(a, b), plan(a, b), set()) == ("", "")
@@ -127,8 +118,10 @@ def test_filters_survive_restart_and_a_damaged_file(tmp_path: Path):
 
 
 def test_small_helpers(tmp_path: Path):
-    assert status_age_min("2026-11-25T10:00:00Z", 1_795_000_000.0 + 0) >= 0
-    assert status_age_min("garbage", 0.0) == -1
+    now = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+    assert status_age_min("2026-11-25T10:00:00Z", now) == 30.0
+    assert status_age_min("2026-11-25T11:00:00Z", now) == 0.0  # from the future: never negative
+    assert status_age_min("garbage", now) is None
     assert minute_of_day("07:30") == 450.0
     proj = Projection([(39.9, 116.4), (31.2, 121.5)])
     for p in [(39.9, 116.4), (31.2, 121.5)]:
@@ -136,10 +129,10 @@ def test_small_helpers(tmp_path: Path):
         assert 0 < x < 1 and 0 < y < 1
     bad = tmp_path / "car.toml"
     bad.write_text("battery_kwh = 'x'")
-    from ivi.app import AppConfig, profile_for
+    from ivi.app import AppConfig, vehicle_for
 
     try:
-        profile_for(AppConfig(vehicle=str(bad)))
+        vehicle_for(AppConfig(vehicle=str(bad)))
     except ValueError as exc:
         assert "car.toml" in str(exc)
     else:

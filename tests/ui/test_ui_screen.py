@@ -71,7 +71,7 @@ def test_a_filter_tap_changes_the_list_and_is_remembered(screen, qtbot, tmp_path
     assert c.filters.value("nio") is False
     saved = json.loads((tmp_path / "config" / "filters.json").read_text())
     assert saved["networks"] == ["XPENG"]
-    assert FiltersStore(tmp_path / "config").filters().networks == frozenset({"XPENG"})
+    assert FiltersStore(tmp_path / "config" / "filters.json").filters().networks == frozenset({"XPENG"})
 
 
 def test_moving_locks_search_and_caps_the_list(screen, qtbot):

@@ -1,25 +1,22 @@
 """FiltersStore: which chargers the driver wants to see, remembered between runs.
 
-Kept as a small JSON file in the user config dir (``platformdirs``), or in ``IVI_CONFIG_DIR`` /
-``--config-dir`` when given (tests use a temporary directory). A damaged file is ignored with a
-message on screen; the defaults apply.
+Kept as a small JSON file whose path the composition root gives (``ivi.settings``: the user
+config dir, ``IVI_CONFIG_DIR`` or ``--config-dir``). A damaged file is ignored with a message on
+screen; the defaults apply.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QObject, Signal, Slot
 
-from chargers.store import Filters
+from ivi.services.ports import NETWORKS, Filters
 from ivi.ui.stores.base import Store, prop
 
-APP_NAME = "ivi-charging"
-ALL_NETWORKS = ("NIO", "XPENG", "LI_AUTO")
+ALL_NETWORKS = tuple(NETWORKS)
 POWER_STEPS_KW = (0, 60, 120, 250, 400)
 
 
@@ -38,13 +35,6 @@ class FilterChoice:
             available_only=self.available_only,
             green_only=self.green_only,
         )
-
-
-def config_dir(override: Path | str | None = None) -> Path:
-    if override:
-        return Path(override)
-    env = os.environ.get("IVI_CONFIG_DIR")
-    return Path(env) if env else Path(platformdirs.user_config_dir(APP_NAME))
 
 
 def load_choice(path: Path) -> tuple[FilterChoice, str]:
@@ -92,9 +82,9 @@ class FiltersStore(Store):
     greenOnly = prop(bool, "greenOnly", changed)
     problem = prop(str, "problem", changed)
 
-    def __init__(self, directory: Path | str | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.path = config_dir(directory) / "filters.json"
+        self.path = path
         choice, problem = load_choice(self.path)
         self.choice = choice
         self._show(problem)

@@ -8,9 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from chargers.models import Location, Tariff
-from chargers.store import Station
-from ivi.services.ports import NavTarget
+from ivi.services.ports import Location, NavTarget, Station, Tariff
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
 

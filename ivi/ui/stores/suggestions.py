@@ -6,9 +6,7 @@ distraction: fewer items to scan in a glance).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -43,40 +41,26 @@ LOW_SOC_PERCENT = 20.0
 FAST_KW = 60.0
 
 
-def status_age_min(iso_utc: str, now_epoch: float) -> int:
-    """Minutes since the status was reported (-1 when unknown)."""
-    if not iso_utc:
-        return -1
-    try:
-        then = datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
-    except ValueError:
-        return -1
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    return max(0, int((now_epoch - then.timestamp()) // 60))
-
-
-def stop_row(s: Suggestion, now_epoch: float) -> dict[str, Any]:
-    st = s.station
+def stop_row(s: Suggestion) -> dict[str, Any]:
     return {
-        "stationId": st.id,
-        "network": st.network,
-        "name": st.name,
-        "nameEn": st.name_en,
-        "city": st.city,
-        "aheadKm": round(s.ahead_km, 1),
+        "stationId": s.location_id,
+        "network": s.network,
+        "name": s.name,
+        "nameEn": s.name_en,
+        "city": s.city,
+        "aheadKm": round(s.along_km, 1),
         "detourKm": round(s.detour_km, 1),
-        "arrivalSoc": round(s.arrival_soc_percent),
+        "arrivalSoc": round(s.arrival_soc),
         "reachable": s.reachable,
-        "powerKw": round(st.max_power_kw),
-        "available": st.available_count,
-        "total": st.evse_count,
-        "statusAgeMin": status_age_min(st.status_updated, now_epoch),
+        "powerKw": round(s.power_kw),
+        "available": s.available_count,
+        "total": s.evse_count,
+        "statusAgeMin": -1 if s.status_age_min is None else int(s.status_age_min),
         "price": -1.0 if s.price_cny_per_kwh is None else round(s.price_cny_per_kwh, 2),
-        "green": st.is_green,
-        "lat": st.lat,
-        "lon": st.lon,
-        "alongKm": round(s.along_km, 1),
+        "green": s.is_green,
+        "lat": s.lat,
+        "lon": s.lon,
+        "alongKm": round(s.along_route_km, 1),
     }
 
 
@@ -84,7 +68,7 @@ def best_stop(suggestions: Sequence[Suggestion], fast_kw: float = FAST_KW) -> Su
     """The stop to offer in one tap: the nearest reachable fast charger with a free EVSE, else
     the nearest reachable one."""
     reachable = [s for s in suggestions if s.reachable]
-    fast = [s for s in reachable if s.station.max_power_kw >= fast_kw and s.station.available_count > 0]
+    fast = [s for s in reachable if s.power_kw >= fast_kw and s.available_count > 0]
     return (fast or reachable or [None])[0]
 
 
@@ -157,15 +141,14 @@ class SuggestionsStore(Store):
         self.update(
             state="ready" if self.suggestions else "empty",
             detail="",
-            bestName=best.station.name if best else "",
-            bestId=best.station.id if best else "",
-            bestAheadKm=round(best.ahead_km, 1) if best else 0.0,
-            bestPowerKw=round(best.station.max_power_kw) if best else 0,
+            bestName=best.name if best else "",
+            bestId=best.location_id if best else "",
+            bestAheadKm=round(best.along_km, 1) if best else 0.0,
+            bestPowerKw=round(best.power_kw) if best else 0,
         )
 
     def _publish(self) -> None:
-        now = time.time()
-        self.model.replace([stop_row(s, now) for s in self.suggestions[: self._state["maxRows"]]])
+        self.model.replace([stop_row(s) for s in self.suggestions[: self._state["maxRows"]]])
 
     def set_error(self, detail: str) -> None:
         self.update(state="error", detail=detail)

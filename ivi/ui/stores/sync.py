@@ -35,7 +35,7 @@ class SyncStore(Store):
         self.update(
             state=state,
             progress=round(max(0.0, min(1.0, status.progress)), 3),
-            version=status.version,
+            version="" if status.version is None else str(status.version),
             lastUpdate=last or self._state["lastUpdate"],
             detail=status.detail,
         )

@@ -19,14 +19,14 @@ def plan_stop_rows(plan: TripPlan | None) -> list[dict[str, Any]]:
         return []
     return [
         {
-            "stationId": s.station.id,
-            "network": s.station.network,
-            "name": s.station.name,
+            "stationId": s.location_id,
+            "network": s.network,
+            "name": s.name,
             "alongKm": round(s.along_km),
-            "arrivalSoc": round(s.arrival_soc_percent),
-            "departureSoc": round(s.departure_soc_percent),
+            "arrivalSoc": round(s.arrival_soc),
+            "departureSoc": round(s.departure_soc),
             "chargeMin": round(s.charge_min),
-            "powerKw": round(s.station.max_power_kw),
+            "powerKw": round(s.power_kw),
             "costCny": round(s.cost_cny),
         }
         for s in plan.stops
@@ -43,15 +43,14 @@ def explain_change(old: TripPlan | None, new: TripPlan | None, unavailable_ids: 
         return "", ""
     if new is None or not new.feasible:
         return "unreachable", ""
-    old_ids = [s.station.id for s in old.stops]
-    new_ids = {s.station.id for s in new.stops}
-    dropped = [s for s in old.stops if s.station.id not in new_ids]
+    new_ids = {s.location_id for s in new.stops}
+    dropped = [s for s in old.stops if s.location_id not in new_ids]
     if not dropped:
         return "", ""
-    gone = next((s for s in dropped if s.station.id in unavailable_ids), None)
+    gone = next((s for s in dropped if s.location_id in unavailable_ids), None)
     if gone is not None:
-        return "station_unavailable", gone.station.name
-    return ("replaced", dropped[0].station.name) if old_ids else ("", "")
+        return "station_unavailable", gone.name
+    return "replaced", dropped[0].name
 
 
 class TripStore(Store):
@@ -96,14 +95,14 @@ class TripStore(Store):
     alternatives = Property(QObject, lambda self: self.alts_model, constant=True)
 
     def current(self) -> TripPlan | None:
-        return next((p for p in self.plans.alternatives if p.kind == self._state["selected"]), self.plans.chosen)
+        return next((p for p in self.plans.alternatives if p.objective == self._state["selected"]), self.plans.chosen)
 
-    def set_plans(self, plans: TripPlans, remaining_km: float, unavailable_ids: set[str] = frozenset()) -> None:
+    def set_plans(self, plans: TripPlans, remaining_km: float, unavailable_ids: frozenset[str] = frozenset()) -> None:
         old = self.current()
         self.plans = plans
-        kind = self._state["selected"] or (plans.chosen.kind if plans.chosen else "")
-        if plans.alternatives and kind not in {p.kind for p in plans.alternatives}:
-            kind = plans.alternatives[0].kind
+        kind = self._state["selected"] or (plans.chosen.objective if plans.chosen else "")
+        if plans.alternatives and kind not in {p.objective for p in plans.alternatives}:
+            kind = plans.alternatives[0].objective
         self.update(selected=kind, remainingKm=round(remaining_km), state="ready")
         reason, station = explain_change(old, self.current(), set(unavailable_ids))
         if reason:
@@ -116,14 +115,14 @@ class TripStore(Store):
         self.alts_model.replace(
             [
                 {
-                    "kind": p.kind,
+                    "kind": p.objective,
                     "stops": len(p.stops),
                     "totalMin": round(p.total_min),
                     "chargeMin": round(p.charge_min),
                     "costCny": round(p.cost_cny),
-                    "arrivalSoc": round(p.arrival_soc_percent),
+                    "arrivalSoc": round(p.arrival_soc),
                     "feasible": p.feasible,
-                    "selected": p.kind == self._state["selected"],
+                    "selected": p.objective == self._state["selected"],
                 }
                 for p in self.plans.alternatives
             ]
@@ -132,7 +131,7 @@ class TripStore(Store):
             totalMin=round(plan.total_min) if plan else 0,
             chargeMin=round(plan.charge_min) if plan else 0,
             costCny=round(plan.cost_cny) if plan else 0,
-            arrivalSoc=round(plan.arrival_soc_percent) if plan else 0,
+            arrivalSoc=round(plan.arrival_soc) if plan else 0,
             stopCount=len(plan.stops) if plan else 0,
             feasible=bool(plan and plan.feasible),
         )

@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ivi.services.ports import VehicleProfile, VehicleSample
+from ivi.services.ports import RangeEstimate, RangeModel, VehicleSample
 from ivi.ui.stores.base import Store, prop
 from ivi.ui.worker import Mailbox
 
@@ -49,10 +49,10 @@ class VehicleStore(Store):
     routeKm = prop(float, "routeKm", changed)
 
     def __init__(
-        self, profile: VehicleProfile, mailbox: Mailbox, stale_after_s: float = 2.0, parent: QObject | None = None
+        self, range_model: RangeModel, mailbox: Mailbox, stale_after_s: float = 2.0, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.profile = profile
+        self.range_model = range_model
         self.stale_after_s = stale_after_s
         self.last_sample: VehicleSample | None = None
         self.last_soc_percent: float | None = None  # last value known, even when stale
@@ -64,7 +64,7 @@ class VehicleStore(Store):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.check_stale)
         self._timer.start()
-        self.update(reserveKm=round(profile.range_km(profile.reserve_percent + 1e-9, keep_reserve=False)))
+        self.update(reserveKm=round(range_model.estimate(0.0).reserve_km))
 
     def deliver(self, sample: VehicleSample) -> None:
         """Thread-safe entry point for vehicle sources."""
@@ -74,8 +74,7 @@ class VehicleStore(Store):
         self.last_sample = sample
         values: dict[str, object] = {"canState": "live"}
         if sample.learned_kwh_per_km is not None and sample.learned_kwh_per_km > 0:
-            base = self.profile.kwh_per_km  # clamped like the planner's correction: one bad reading is not a range
-            self.learned_kwh_per_km = max(0.6 * base, min(1.8 * base, sample.learned_kwh_per_km))
+            self.learned_kwh_per_km = sample.learned_kwh_per_km  # the range model clamps it, as the planner does
         if sample.outside_temp_c is not None:
             self.outside_temp_c = sample.outside_temp_c
         if sample.soc_percent is not None:
@@ -86,7 +85,7 @@ class VehicleStore(Store):
                 socPercent=soc,
                 socText=f"{sample.soc_percent:.0f}",
                 socStale=False,
-                rangeKm=round(self.profile.range_km(sample.soc_percent, kwh_per_km=self.learned_kwh_per_km)),
+                rangeKm=round(self._range(sample.soc_percent).usable_km),
             )
         else:
             values.update(self._stale_values())
@@ -101,6 +100,9 @@ class VehicleStore(Store):
         values.update(charging=sample.charging)
         self.update(**values)
         self.sampleApplied.emit()
+
+    def _range(self, soc_percent: float) -> RangeEstimate:
+        return self.range_model.estimate(soc_percent, self.learned_kwh_per_km, self.outside_temp_c)
 
     def _stale_values(self) -> dict[str, object]:
         return {"socText": "--", "socStale": True, "rangeKm": -1, "canState": "stale"}
