@@ -66,31 +66,9 @@ def suggest(req: SuggestRequest) -> list[Suggestion]:
         eta = req.now_min_of_day + (to_km / s.cruise_kmh * 60.0)
         price = c.price_cny_per_kwh(hhmm(eta + wait))
         cost = (goal - arrival) * kwh_pct / v.charge_efficiency * price
-        fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
         out.append(
-            Suggestion(
-                location_id=c.location_id,
-                network=c.network,
-                name=c.name,
-                lat=c.lat,
-                lon=c.lon,
-                along_km=along,
-                detour_km=extra_km,
-                arrival_soc=arrival,
-                target_soc=goal,
-                charge_min=charge,
-                time_cost_min=cost_min,
-                cost_cny=cost,
-                power_kw=c.power_kw,
-                available_count=c.available_count,
-                evse_count=c.evse_count,
-                status_age_min=c.status_age_min,
-                status_fresh=fresh,
-                is_green=c.is_green,
-                along_route_km=0.0 if req.route_km is None else c.along_km,
-                price_cny_per_kwh=price if c.tariff is not None else None,
-                name_en=c.name_en,
-                city=c.city,
+            _suggestion(
+                c, req, along, extra_km, arrival, goal, charge, cost_min, cost, price if c.tariff is not None else None
             )
         )
     return out
@@ -112,35 +90,51 @@ def nearest_ahead(req: SuggestRequest, n: int) -> list[Suggestion]:
         dist = c.off_route_km * s.detour_road_factor if req.route_km is None else c.along_km - req.position_km
         detour = 0.0 if req.route_km is None else detour_km(c, s)
         arrival = req.soc_percent - (dist + detour / 2) * pct_per_km
-        fresh = c.status_age_min is not None and c.status_age_min <= s.status_fresh_min
-        out.append(
-            Suggestion(
-                location_id=c.location_id,
-                network=c.network,
-                name=c.name,
-                lat=c.lat,
-                lon=c.lon,
-                along_km=dist,
-                detour_km=detour,
-                arrival_soc=arrival,
-                target_soc=arrival,
-                charge_min=0.0,
-                time_cost_min=0.0,
-                cost_cny=0.0,
-                power_kw=c.power_kw,
-                available_count=c.available_count,
-                evse_count=c.evse_count,
-                status_age_min=c.status_age_min,
-                status_fresh=fresh,
-                is_green=c.is_green,
-                along_route_km=0.0 if req.route_km is None else c.along_km,
-                price_cny_per_kwh=c.price_cny_per_kwh(hhmm(req.now_min_of_day)) if c.tariff is not None else None,
-                reachable=False,
-                name_en=c.name_en,
-                city=c.city,
-            )
-        )
+        price = c.price_cny_per_kwh(hhmm(req.now_min_of_day)) if c.tariff is not None else None
+        out.append(_suggestion(c, req, dist, detour, arrival, arrival, 0.0, 0.0, 0.0, price, reachable=False))
     return out
+
+
+def _suggestion(
+    c: Candidate,
+    req: SuggestRequest,
+    ahead_km: float,
+    detour: float,
+    arrival: float,
+    target: float,
+    charge_min: float,
+    time_cost_min: float,
+    cost_cny: float,
+    price: float | None,
+    *,
+    reachable: bool = True,
+) -> Suggestion:
+    s = req.settings
+    return Suggestion(
+        location_id=c.location_id,
+        network=c.network,
+        name=c.name,
+        lat=c.lat,
+        lon=c.lon,
+        along_km=ahead_km,
+        detour_km=detour,
+        arrival_soc=arrival,
+        target_soc=target,
+        charge_min=charge_min,
+        time_cost_min=time_cost_min,
+        cost_cny=cost_cny,
+        power_kw=c.power_kw,
+        available_count=c.available_count,
+        evse_count=c.evse_count,
+        status_age_min=c.status_age_min,
+        status_fresh=c.status_age_min is not None and c.status_age_min <= s.status_fresh_min,
+        is_green=c.is_green,
+        along_route_km=0.0 if req.route_km is None else c.along_km,
+        price_cny_per_kwh=price,
+        reachable=reachable,
+        name_en=c.name_en,
+        city=c.city,
+    )
 
 
 def reach_km(
