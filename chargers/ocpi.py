@@ -120,7 +120,7 @@ def parse_evse(d: Any) -> Evse:
 def _coordinate(coords: Any, key: str) -> float:
     v = coords.get(key) if isinstance(coords, dict) else None
     try:
-        f = float(v)  # OCPI writes them as strings; accept numbers too
+        f = float(v)  # type: ignore[arg-type]  # OCPI writes them as strings; accept numbers too (None: the except)
     except (TypeError, ValueError) as exc:
         raise Invalid("bad coordinates", repr(v)[:60]) from exc
     if not math.isfinite(f):

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chargers.models import Rejection
 from chargers.ocpi import location_to_ocpi, parse_location, parse_tariff, read_feeds, tariff_to_ocpi
@@ -102,7 +103,7 @@ class Publisher:
         ca_file: str | None = None,
         username: str | None = None,
         password: str | None = None,
-        **operator_options: int,
+        **operator_options: Any,
     ) -> None:
         self.state_dir = state_dir
         self._lock_fh = None
@@ -169,7 +170,7 @@ class Publisher:
         report.rejections = list(feed.rejections)
         return report
 
-    def publish_dataset(self, locations, tariffs, now: float | None = None) -> PublishReport:  # type: ignore[no-untyped-def]
+    def publish_dataset(self, locations, tariffs, now: float | None = None) -> PublishReport:
         with self._lock:
             msgs = self.operator.publish_dataset(locations, tariffs, time.time() if now is None else now)
             self._save()

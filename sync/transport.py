@@ -181,7 +181,7 @@ class MqttTransport:
 
     # ------------------------------------------------------------ paho callbacks (network thread)
 
-    def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+    def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self._refused = f"broker refused the connection: {reason_code}"
             log.warning("%s", self._refused)
@@ -190,18 +190,18 @@ class MqttTransport:
         if self._on_connect_cb:
             self._on_connect_cb()
 
-    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         self._connected.clear()
         if self._on_disconnect_cb:
             self._on_disconnect_cb()
 
-    def _handle_publish(self, client, userdata, mid, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+    def _handle_publish(self, client, userdata, mid, reason_code, properties) -> None:
         with self._lock:
             self._acks[mid] = reason_code.value if self.mqtt5 else 0
             if len(self._acks) > 10_000:
                 self._acks.clear()
 
-    def _handle_message(self, client, userdata, msg) -> None:  # type: ignore[no-untyped-def]
+    def _handle_message(self, client, userdata, msg) -> None:
         response_topic = getattr(msg.properties, "ResponseTopic", None) if msg.properties else None
         try:
             self._on_message_cb(msg.topic, bytes(msg.payload), response_topic)

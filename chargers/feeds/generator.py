@@ -195,7 +195,7 @@ class Site:
     highway: bool
 
 
-def _weighted(rng: random.Random, items: tuple[tuple[object, float], ...]):  # type: ignore[no-untyped-def]
+def _weighted(rng: random.Random, items: tuple[tuple[object, float], ...]):
     return rng.choices([i for i, _ in items], [w for _, w in items])[0]
 
 
@@ -265,7 +265,7 @@ def _sizes(rng: random.Random, total: int, table: tuple[tuple[int, float], ...])
     sizes: list[int] = []
     left = total
     while left > 0:
-        s = min(int(_weighted(rng, table)), left)  # type: ignore[arg-type]
+        s = min(int(_weighted(rng, table)), left)
         sizes.append(s)
         left -= s
     return sizes
@@ -310,7 +310,7 @@ def generate_network(
         else:
             site = city_site(rng, rng.choices(cities, weights)[0])
         destination = not highway and rng.random() < profile.destination_share
-        pc: PowerClass = AC7 if destination else _weighted(rng, profile.power_classes)  # type: ignore[assignment]
+        pc: PowerClass = AC7 if destination else _weighted(rng, profile.power_classes)
         loc_id = f"{party}{n:06d}"
         tariff = tariffs[site.city.province]
         updated = BASE_TIME - timedelta(minutes=rng.randint(0, 60 * 24 * 30))

@@ -30,7 +30,8 @@ class Filters:
     green_only: bool = False
 
     def sql(self, alias: str = "l") -> tuple[str, list[Any]]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[Any] = []
         if self.networks:
             where.append(f"{alias}.network IN (SELECT value FROM json_each(?))")
             args.append(json.dumps(sorted(self.networks)))

@@ -20,8 +20,8 @@ APPLICATION_ID = 0x49564943  # "IVIC": marks the file as ours for `file(1)` and 
 
 
 def _v1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["locations"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("locations").create(
         {
             "pk": int,
             "id": str,
@@ -55,8 +55,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="pk",
         not_null={"id", "network", "lat", "lon"},
     )
-    db["locations"].create_index(["id"], unique=True)
-    db["evses"].create(
+    db.table("locations").create_index(["id"], unique=True)
+    db.table("evses").create(
         {
             "pk": int,
             "location_pk": int,
@@ -70,9 +70,9 @@ def _v1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("location_pk", "locations", "pk")],
         not_null={"uid", "status"},
     )
-    db["evses"].create_index(["uid"], unique=True)
-    db["evses"].create_index(["location_pk"])
-    db["connectors"].create(
+    db.table("evses").create_index(["uid"], unique=True)
+    db.table("evses").create_index(["location_pk"])
+    db.table("connectors").create(
         {
             "evse_pk": int,
             "id": str,
@@ -88,8 +88,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk=("evse_pk", "id"),
         foreign_keys=[("evse_pk", "evses", "pk")],
     )
-    db["tariffs"].create({"id": str, "party_id": str, "currency": str, "last_updated": str}, pk="id")
-    db["tariff_windows"].create(
+    db.table("tariffs").create({"id": str, "party_id": str, "currency": str, "last_updated": str}, pk="id")
+    db.table("tariff_windows").create(
         {
             "tariff_id": str,
             "start": str,
@@ -99,7 +99,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         foreign_keys=[("tariff_id", "tariffs", "id")],
     )
-    db["tariff_windows"].create_index(["tariff_id"])
+    db.table("tariff_windows").create_index(["tariff_id"])
     db.execute("CREATE VIRTUAL TABLE locations_rtree USING rtree(pk, min_lat, max_lat, min_lon, max_lon)")
     # Trigram full-text search over the Chinese fields: substrings of three characters or more.
     db.execute(

@@ -63,7 +63,7 @@ def stats(db_path: Path | None, as_json: bool) -> None:
     click.echo(f"{'total':10} {st['locations']:>10} {st['evses']:>8}")
 
 
-def _station_line(s, extra: str) -> str:  # type: ignore[no-untyped-def]
+def _station_line(s, extra: str) -> str:
     return (
         f"{extra} {s.network:8} {s.max_power_kw:>5.0f} kW {s.available_count:>2}/{s.evse_count:<2} "
         f"{'🌿' if s.is_green else '  '} {s.name}  [{s.id}]"
@@ -76,7 +76,7 @@ def _station_line(s, extra: str) -> str:  # type: ignore[no-untyped-def]
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def near(latlon, limit, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def near(latlon, limit, filters, db_path, as_json) -> None:
     """The nearest stations to LAT,LON."""
     with open_store(db_path) as store:
         hits = store.near(latlon, limit, filters)
@@ -100,7 +100,7 @@ def near(latlon, limit, filters, db_path, as_json) -> None:  # type: ignore[no-u
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def route(origin, destination, route_file, corridor_km, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def route(origin, destination, route_file, corridor_km, filters, db_path, as_json) -> None:
     """Every station within a corridor of a route, by distance along it."""
     if route_file:
         points = parse_polyline(route_file.read_text())
@@ -128,7 +128,7 @@ def route(origin, destination, route_file, corridor_km, filters, db_path, as_jso
 @filter_options
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def search(text, limit, filters, db_path, as_json) -> None:  # type: ignore[no-untyped-def]
+def search(text, limit, filters, db_path, as_json) -> None:
     """Stations whose name, address or city contain TEXT (Chinese, pinyin or English)."""
     with open_store(db_path) as store:
         hits = store.search(text, limit, filters)
@@ -141,7 +141,7 @@ def search(text, limit, filters, db_path, as_json) -> None:  # type: ignore[no-u
         click.echo("no station matches", err=True)
 
 
-def _station_dict(s) -> dict:  # type: ignore[no-untyped-def]
+def _station_dict(s) -> dict:
     return {
         "id": s.id,
         "network": s.network,

@@ -90,7 +90,7 @@ def plan(
     arrive_soc,
     via,
     avoid,
-    networks,  # type: ignore[no-untyped-def]
+    networks,
     temp_c,
     depart_min,
     db_path: Path | None,

@@ -98,7 +98,7 @@ def run(
     fullscreen,
     size,
     page,
-    can_interface,  # type: ignore[no-untyped-def]
+    can_interface,
     can_channel,
     can_log,
     broker,

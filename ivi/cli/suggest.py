@@ -59,7 +59,7 @@ def suggest(
     vehicle,
     reserve_percent,
     target_soc,
-    temp_c,  # type: ignore[no-untyped-def]
+    temp_c,
     time_min,
     limit,
     filters,

@@ -98,7 +98,7 @@ def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
     pinned = set(req.pinned_ids)
     tables: dict[float, tuple[float, ...]] = {}
     prices: dict[tuple[int, float, int], float] = {}
-    raw: list[tuple] = []  # type: ignore[type-arg]
+    raw: list[tuple] = []
     for c in sorted(req.candidates, key=lambda c: (c.along_km, c.location_id)):
         x = c.along_km - req.position_km
         if c.location_id in req.avoided_ids or c.location_id in req.offline_ids:
@@ -180,7 +180,7 @@ def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: floa
     return [nodes[i] for i in keep], [detours[i] for i in keep]
 
 
-def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:  # type: ignore[type-arg]
+def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:
     """The dominance rule of :func:`drop_dominated` over plain rows in route order that start
     with (x_km, entry_percent, exit_percent, price, stop_min, charge_table, pinned)."""
     keep: list[int] = []

@@ -285,6 +285,6 @@ def _chain(lbl: int, LP: list[int], LN: list[int], LA: list[float], LD: list[flo
     return tuple(reversed(out))
 
 
-def _partial(p: Problem, LP, LN, LA, LD, best_reach, blocked: int | None = None) -> SearchResult:  # type: ignore[no-untyped-def]
+def _partial(p: Problem, LP, LN, LA, LD, best_reach, blocked: int | None = None) -> SearchResult:
     reach = max(0.0, min(best_reach[0], p.length_km))
     return SearchResult(False, _chain(best_reach[2], LP, LN, LA, LD), float("inf"), reach, blocked)

@@ -18,9 +18,9 @@ from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, charge_table_mi
 
 def suggest(req: SuggestRequest) -> list[Suggestion]:
     """Reachable stations (arrival at or above the reserve) that pass the filters, best first."""
-    for label, v in (("state of charge", req.soc_percent), ("reserve", req.reserve_percent)):
-        if not (math.isfinite(v) and 0 <= v <= 100):
-            raise PlanInputError(f"{label} must be between 0 and 100 %, got {v}")
+    for label, pct in (("state of charge", req.soc_percent), ("reserve", req.reserve_percent)):
+        if not (math.isfinite(pct) and 0 <= pct <= 100):
+            raise PlanInputError(f"{label} must be between 0 and 100 %, got {pct}")
     s, v = req.settings, req.vehicle
     target = s.default_target_soc_percent if req.target_soc_percent is None else req.target_soc_percent
     if not 0 <= target <= 100:

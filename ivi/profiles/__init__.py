@@ -108,7 +108,7 @@ def _str(doc: dict[str, Any], key: str, source: str) -> str:
 
 def _pos(doc: dict[str, Any], key: str, source: str, lo: float, hi: float) -> float:
     v = doc.get(key)
-    if not _is_num(v):
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
         raise ProfileError(f"{source}: {key} must be a number")
     if not lo <= float(v) <= hi:
         raise ProfileError(f"{source}: {key} = {v} is outside {lo}–{hi}")

@@ -17,6 +17,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from can import BusABC
 
 from geo.geometry import LatLon, RoutePosition, cumulative_km, locate_on_route, point_along
 from ivi.can import SPEED, BusSource, CanError, CanReader, LogSource, Simulator, VehicleSnapshot
@@ -88,7 +92,7 @@ class CanVehicleSource:
         self.cum = cumulative_km(self.points)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._sim_bus = None
+        self._sim_bus: BusABC | None = None
         self.error: str | None = None
 
     def start(self, deliver: Callable[[VehicleSample], None]) -> None:

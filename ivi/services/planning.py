@@ -160,7 +160,7 @@ class PlannerService:
             position_km=max(0.0, min(destination_km, query.position_km)),
         )
         if old is None:
-            new, notes = plan_trip(req), []
+            new, notes = plan_trip(req), list[str]()
         else:
             new, notes = replan(old, req)
         self._plan = new

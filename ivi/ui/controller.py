@@ -30,6 +30,7 @@ from ivi.services.ports import (
     SyncStatus,
     Tariff,
     TripPlanner,
+    TripPlans,
     VehicleSource,
 )
 from ivi.ui.stores.filters import FiltersStore
@@ -262,14 +263,14 @@ class Controller(QObject):
         self._planned_at_km = self._drift_checked_km = q.position_km
         planner, dest = self.planner, self.trip.distance_km
 
-        def job():  # type: ignore[no-untyped-def]
+        def job():
             return planner.plan(q, dest), dest - q.position_km
 
         self.worker.submit_latest("plan", job, self._plans_ready, lambda e: self.trip_store.set_error(str(e)))
 
-    def _plans_ready(self, result: tuple) -> None:
+    def _plans_ready(self, result: tuple[TripPlans, float]) -> None:
         plans, remaining = result
-        self.trip_store.set_plans(plans, remaining, set(plans.unavailable_ids))
+        self.trip_store.set_plans(plans, remaining, plans.unavailable_ids)
         plan = self.trip_store.current()
         self._planned_rows = [
             {
@@ -319,7 +320,10 @@ class Controller(QObject):
 
     def _navigate(self, target: NavTarget) -> None:
         nav = self.services.navigation
-        self.worker.submit(lambda: nav.navigate_to(target), lambda _: self.system.update(navSent=target.name))
+        self.worker.submit(lambda: nav.navigate_to(target), lambda _: self._sent(target.name))
+
+    def _sent(self, name: str) -> None:
+        self.system.update(navSent=name)
 
     def deliver_sync_status(self, status: SyncStatus) -> None:
         self.sync.deliver(status)

@@ -13,7 +13,7 @@ from sync.errors import SyncError
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (SyncError, ChargerDataError, GeoError, OSError) as exc:

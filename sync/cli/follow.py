@@ -49,7 +49,7 @@ def follow(
     client_id,
     dataset,
     cafile,
-    username,  # type: ignore[no-untyped-def]
+    username,
     password,
     mqtt_version,
     verbose,

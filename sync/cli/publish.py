@@ -37,7 +37,7 @@ def publish(
     dataset,
     cafile,
     username,
-    password,  # type: ignore[no-untyped-def]
+    password,
     mqtt_version,
     as_json,
     verbose,

@@ -34,7 +34,7 @@ def status_feed(
     dataset,
     cafile,
     username,
-    password,  # type: ignore[no-untyped-def]
+    password,
     mqtt_version,
     verbose,
 ) -> None:

@@ -90,19 +90,22 @@ def split_delta(
 ) -> list[Delta]:
     """One delta per version, none bigger than ``max_records``. Tariffs go first so that every
     intermediate version references tariffs it has; removals go last."""
-    records: list[tuple[str, object]] = (
-        [("t", t) for t in up_t] + [("l", loc) for loc in up] + [("rl", i) for i in gone] + [("rt", i) for i in gone_t]
-    )
+    records: list[Tariff | Location | tuple[str, str]] = [
+        *up_t,
+        *up,
+        *(("rl", i) for i in gone),
+        *(("rt", i) for i in gone_t),
+    ]
     out = []
     for n, start in enumerate(range(0, len(records), max_records)):
         part = records[start : start + max_records]
         out.append(
             Delta(
                 first_version + n,
-                tuple(r for k, r in part if k == "l"),
-                tuple(r for k, r in part if k == "rl"),  # type: ignore[misc]
-                tuple(r for k, r in part if k == "t"),
-                tuple(r for k, r in part if k == "rt"),  # type: ignore[misc]
+                tuple(r for r in part if isinstance(r, Location)),
+                tuple(r[1] for r in part if isinstance(r, tuple) and r[0] == "rl"),
+                tuple(r for r in part if isinstance(r, Tariff)),
+                tuple(r[1] for r in part if isinstance(r, tuple) and r[0] == "rt"),
             )
         )
     return out

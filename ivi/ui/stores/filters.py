@@ -91,7 +91,7 @@ class FiltersStore(Store):
 
     def _show(self, problem: str | None = None) -> None:
         c = self.choice
-        values = {
+        values: dict[str, object] = {
             "nio": "NIO" in c.networks,
             "xpeng": "XPENG" in c.networks,
             "liAuto": "LI_AUTO" in c.networks,

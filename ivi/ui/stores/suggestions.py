@@ -69,7 +69,7 @@ def best_stop(suggestions: Sequence[Suggestion], fast_kw: float = FAST_KW) -> Su
     the nearest reachable one."""
     reachable = [s for s in suggestions if s.reachable]
     fast = [s for s in reachable if s.power_kw >= fast_kw and s.available_count > 0]
-    return (fast or reachable or [None])[0]
+    return next(iter(fast or reachable), None)
 
 
 def evaluate_alert(
