@@ -1,0 +1,62 @@
+"""The Python types QML knows by name, so views and panels declare ``required property
+VehicleStore vehicle`` rather than ``var``: the engine then checks what Python hands in, and a
+misspelt property is an error at load time, not an ``undefined`` on screen.
+
+Two QML modules are provided from Python (the QML folders ``views``, ``panels`` and ``controls``
+are modules of their own, see ``ivi/ui/qml``):
+
+* ``stores`` — the view-model stores. Uncreatable: the controller makes them and the runtime
+  hands them to ``Main.qml`` with ``setInitialProperties``; QML never constructs one.
+* ``style`` — :class:`~ivi.ui.theme.Theme` and its typed palette :class:`~ivi.ui.theme.ThemeColors`
+  (controls import this one only: they take values and the theme, never a store).
+
+Registration is explicit (:func:`register_types`, called by the runtime before it loads QML)
+rather than ``@QmlElement`` decorators, so importing a store module changes nothing in the process.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtQml import qmlRegisterUncreatableType
+
+from ivi.ui.stores.filters import FiltersStore
+from ivi.ui.stores.map import MapStore
+from ivi.ui.stores.station import StationStore
+from ivi.ui.stores.suggestions import SuggestionsStore
+from ivi.ui.stores.sync import SyncStore
+from ivi.ui.stores.system import SystemStore
+from ivi.ui.stores.trip import TripStore
+from ivi.ui.stores.vehicle import VehicleStore
+from ivi.ui.theme import Theme, ThemeColors
+
+__all__ = ["STORES_URI", "STORE_TYPES", "STYLE_TYPES", "STYLE_URI", "register_types"]
+
+STORES_URI = "stores"
+STYLE_URI = "style"
+VERSION = (1, 0)
+STORE_TYPES: tuple[type[QObject], ...] = (
+    VehicleStore,
+    SuggestionsStore,
+    FiltersStore,
+    SyncStore,
+    TripStore,
+    StationStore,
+    MapStore,
+    SystemStore,
+)
+STYLE_TYPES: tuple[type[QObject], ...] = (Theme, ThemeColors)
+_registered: list[bool] = []
+
+
+def register_types() -> None:
+    """Register the stores and the theme with Qt's QML type registry (once per process)."""
+    if _registered:
+        return
+    for uri, types, reason in (
+        (STORES_URI, STORE_TYPES, "stores are made by the controller and handed in by the runtime"),
+        (STYLE_URI, STYLE_TYPES, "the theme is made by the runtime and handed in"),
+    ):
+        for cls in types:
+            if qmlRegisterUncreatableType(cls, uri, *VERSION, cls.__name__, reason) < 0:
+                raise RuntimeError(f"QML type registration failed for {uri}.{cls.__name__}")
+    _registered.append(True)
