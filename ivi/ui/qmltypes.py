@@ -57,6 +57,9 @@ def register_types() -> None:
         (STYLE_URI, STYLE_TYPES, "the theme is made by the runtime and handed in"),
     ):
         for cls in types:
-            if qmlRegisterUncreatableType(cls, uri, *VERSION, cls.__name__, reason) < 0:
+            # PySide6 6.12's stub types the name and reason as bytes (C++ const char*), but the
+            # binding refuses bytes at run time ("wrong argument values") and takes str.
+            major, minor = VERSION
+            if qmlRegisterUncreatableType(cls, uri, major, minor, cls.__name__, reason) < 0:  # type: ignore[arg-type]
                 raise RuntimeError(f"QML type registration failed for {uri}.{cls.__name__}")
     _registered.append(True)
