@@ -97,7 +97,7 @@ class Screen(QObject):
             fontMissing=bool(self.theme.cjkFontMissing),
             page=options.page,
         )
-        register_types()  # the stores and the theme as typed QML types (modules ``stores``, ``style``)
+        register_types()  # typed QML types: the stores, the theme, the list model (``stores``, ``style``, ``models``)
         self.engine = QQmlApplicationEngine()
         self.qml_warnings: list[str] = []  # what the engine warned about (Qt prints them on stderr too)
         self.engine.warnings.connect(self._on_warnings)

@@ -44,11 +44,9 @@ BAD_MESSAGE = re.compile(
     r"Could not set initial property|Required property .* was not initialized|Cannot assign|"
     r"Unable to determine callable overload|Invalid property assignment"
 )
-#: The only properties typed ``var``, and why: each is passed to a Repeater's or ListView's
-#: ``model``, which is itself a ``var`` in Qt (a model may be a number, an array or an item model);
-#: the delegates' ``model`` in RouteMap because its roles ``x`` and ``y`` clash with Item's own.
-#: Each entry has the rows a standalone load feeds it (keys checked against the store's roles).
-VAR_PROPERTIES: dict[tuple[str, str], tuple[tuple[str, ...], list[dict[str, Any]]]] = {
+#: The properties typed ``DictListModel`` (rows for a control), with the rows a standalone load
+#: feeds each (their keys are checked against the store's roles).
+MODEL_PROPERTIES: dict[tuple[str, str], tuple[tuple[str, ...], list[dict[str, Any]]]] = {
     ("SearchBox", "results"): (
         RESULT_KEYS,
         [
@@ -75,7 +73,9 @@ VAR_PROPERTIES: dict[tuple[str, str], tuple[tuple[str, ...], list[dict[str, Any]
         [{"x": 0.4, "y": 0.3, "network": "LI_AUTO", "rank": 1, "stationId": "CN-L-1", "fraction": 0.6, "kind": "plan"}],
     ),
 }
-DELEGATE_VAR_MODEL = {"RouteMap"}  # files whose delegates read ``model.x``/``model.y`` (see above)
+#: The only ``var``: ``model`` in RouteMap's delegates, whose roles ``x`` and ``y`` clash with
+#: Item's own ``x`` and ``y`` and so cannot be declared as typed required properties.
+DELEGATE_VAR_MODEL = {"RouteMap"}
 
 
 def strip_comments_and_strings(qml: str) -> str:
@@ -158,8 +158,8 @@ def sample_values(path: Path, stores: dict[str, QObject], keep: list[QObject]) -
             values[name] = stores[type_]
         elif type_ in plain:
             values[name] = plain[type_]()
-        elif type_ == "var":
-            roles, rows = VAR_PROPERTIES[(path.stem, name)]
+        elif type_ == "DictListModel":
+            roles, rows = MODEL_PROPERTIES[(path.stem, name)]
             model = DictListModel(roles)
             model.replace(rows)
             keep.append(model)
@@ -299,11 +299,16 @@ def test_no_untyped_property_where_a_type_exists() -> None:
     untyped = {
         (path.stem, name) for path in QML_FILES for name in re.findall(r"\bproperty\s+var\s+(\w+)", code_of(path))
     }
-    allowed = set(VAR_PROPERTIES) | {(stem, "model") for stem in DELEGATE_VAR_MODEL}
-    assert untyped <= allowed, sorted(untyped - allowed)
-    assert set(VAR_PROPERTIES) <= untyped  # the table lists no property that has since been typed
-    for (stem, name), (roles, rows) in VAR_PROPERTIES.items():
-        assert all(set(r) == set(roles) for r in rows), (stem, name)
+    assert untyped == {(stem, "model") for stem in DELEGATE_VAR_MODEL}
+
+
+def test_model_samples_match_the_stores_roles() -> None:
+    declared = {
+        (path.stem, name) for path in CONTROL_FILES for type_, name in root_properties(path) if type_ == "DictListModel"
+    }
+    assert declared == set(MODEL_PROPERTIES)
+    for (stem, name), (roles, rows) in MODEL_PROPERTIES.items():
+        assert rows and all(set(r) == set(roles) for r in rows), (stem, name)
 
 
 def test_views_and_panels_declare_stores_by_type() -> None:

@@ -1,6 +1,7 @@
 // The route drawn from projected coordinates (0..1, fitted keeping `aspect` = width / height),
 // the cities along it, the stop markers and the car. No tiles: everything comes from the cache.
 import QtQuick
+import models
 import style
 
 Item {
@@ -10,10 +11,8 @@ Item {
     required property real aspect
     required property real carX
     required property real carY
-    // List models, passed on to Repeater.model (which is a `var` in Qt too): cities with roles
-    // x, y, label; markers with roles x, y, network, rank, kind ("plan" | "stop").
-    required property var cities
-    required property var markers
+    required property DictListModel cities   // roles x, y, label
+    required property DictListModel markers  // roles x, y, network, rank, kind ("plan" | "stop")
     readonly property real u: theme.unit
     // Fit the projected box into the area.
     readonly property real boxW: Math.min(width, height * aspect)

@@ -1,13 +1,14 @@
 // The trip as a line: start → destination, the part driven, the car, suggested stops (filled)
 // and planned stops (rings), at their fraction of the route length.
 import QtQuick
+import models
 import style
 
 Item {
     id: rs
     required property Theme theme
     required property real carFraction  // 0..1
-    required property var markers  // list model with roles fraction, network, kind (a Repeater.model, `var` in Qt too)
+    required property DictListModel markers  // roles fraction, network, kind ("plan" | "stop")
     required property string originLabel
     required property string destinationLabel
     required property real routeKm

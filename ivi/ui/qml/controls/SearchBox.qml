@@ -2,13 +2,14 @@
 // disabled, no keyboard input is taken and a message says why. Emits `searched` as the driver
 // types and `resultTapped` for a result; `results` is the model of matching stations.
 import QtQuick
+import models
 import style
 
 Rectangle {
     id: sb
     required property Theme theme
     required property bool locked
-    required property var results  // a list model (roles stationId, network, name, nameEn, powerKw, available, total), as ListView.model takes it
+    required property DictListModel results  // roles stationId, network, name, nameEn, powerKw, available, total
     property bool english: true
     signal searched(string text)
     signal resultTapped(string stationId)
