@@ -18,12 +18,15 @@ from pathlib import Path
 from PySide6 import QtQuick
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQml import QQmlApplicationEngine, QQmlError
 
 from ivi.ui.controller import Controller, TripSpec
+from ivi.ui.qmltypes import register_types
 from ivi.ui.theme import Theme
 
 log = logging.getLogger(__name__)
+#: ``Main.qml`` and the QML modules ``views``, ``panels`` and ``controls`` (each a folder with its
+#: ``qmldir``); this directory is the engine's import path for them.
 QML_DIR = Path(__file__).parent / "qml"
 I18N_DIR = Path(__file__).parent / "i18n"
 LANGUAGES = ("en", "zh_CN")
@@ -77,7 +80,10 @@ class Screen(QObject):
             fontMissing=bool(self.theme.cjkFontMissing),
             page=options.page,
         )
+        register_types()  # typed QML types: the stores, the theme, the list model (``stores``, ``style``, ``models``)
         self.engine = QQmlApplicationEngine()
+        self.qml_warnings: list[str] = []  # what the engine warned about (Qt prints them on stderr too)
+        self.engine.warnings.connect(self._on_warnings)
         self.engine.addImportPath(str(QML_DIR))
         self.engine.setInitialProperties(
             {
@@ -101,6 +107,9 @@ class Screen(QObject):
         self.window.frameSwapped.connect(self._on_frame)
         if options.fullscreen:
             self.window.showFullScreen()
+
+    def _on_warnings(self, warnings: list[QQmlError]) -> None:
+        self.qml_warnings.extend(w.toString() for w in warnings)
 
     def _on_frame(self) -> None:
         if self.first_frame_s is None:

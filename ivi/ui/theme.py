@@ -8,7 +8,7 @@ typical 12-inch head unit, above the 9.6 mm the NHTSA visual-manual guidelines c
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase
 
 NIGHT = {
     "background": "#0B0F14",
@@ -53,6 +53,40 @@ def pick_cjk_family(families: list[str]) -> str | None:
     return next((f for f in CJK_FAMILIES if f in have), None)
 
 
+def _colour(key: str, notify: Signal) -> Property:
+    """A read-only ``color`` property over one palette entry."""
+    return Property(QColor, lambda self: self._colors[key], notify=notify)
+
+
+class ThemeColors(QObject):
+    """The current palette as typed ``color`` properties: QML reads channels
+    (``theme.colors.warning.r``) and mixes colours (``Qt.rgba``, ``Qt.darker``), which it cannot
+    do with the strings of a map."""
+
+    changed = Signal()
+
+    def __init__(self, palette: dict[str, str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._colors = {k: QColor(v) for k, v in palette.items()}
+
+    def set_palette(self, palette: dict[str, str]) -> None:
+        self._colors = {k: QColor(v) for k, v in palette.items()}
+        self.changed.emit()
+
+    background = _colour("background", changed)
+    surface = _colour("surface", changed)
+    surfaceHigh = _colour("surfaceHigh", changed)
+    line = _colour("line", changed)
+    text = _colour("text", changed)
+    textDim = _colour("textDim", changed)
+    accent = _colour("accent", changed)
+    good = _colour("good", changed)
+    warning = _colour("warning", changed)
+    danger = _colour("danger", changed)
+    mapRoute = _colour("mapRoute", changed)
+    mapDone = _colour("mapDone", changed)
+
+
 class Theme(QObject):
     changed = Signal()
 
@@ -63,6 +97,7 @@ class Theme(QObject):
         cjk = pick_cjk_family(QFontDatabase.families())
         self._font = cjk or "sans-serif"
         self._cjk_missing = cjk is None
+        self._colors = ThemeColors(self._palette(), self)
 
     # -- state
     def _get_night(self) -> bool:
@@ -71,6 +106,7 @@ class Theme(QObject):
     def _set_night(self, value: bool) -> None:
         if value != self._night:
             self._night = value
+            self._colors.set_palette(self._palette())
             self.changed.emit()
 
     night = Property(bool, _get_night, _set_night, notify=changed)
@@ -98,11 +134,8 @@ class Theme(QObject):
     touchMin = Property(float, lambda self: 88.0 * self._height / BASE_HEIGHT_PX, notify=changed)
     fontFamily = Property(str, lambda self: self._font, notify=changed)
     cjkFontMissing = Property(bool, lambda self: self._cjk_missing, notify=changed)
-    colors = Property("QVariantMap", lambda self: dict(self._palette()), notify=changed)
-    networkColors = Property(
-        "QVariantMap", lambda self: dict(NETWORK_COLOURS["night" if self._night else "day"]), notify=changed
-    )
+    colors = Property(ThemeColors, lambda self: self._colors, constant=True)
 
-    @Slot(str, result=str)
-    def networkColor(self, network: str) -> str:
-        return NETWORK_COLOURS["night" if self._night else "day"].get(network, self._palette()["textDim"])
+    @Slot(str, result=QColor)
+    def networkColor(self, network: str) -> QColor:
+        return QColor(NETWORK_COLOURS["night" if self._night else "day"].get(network, self._palette()["textDim"]))

@@ -125,10 +125,10 @@ def test_day_night_and_scaling(qtbot, cache_path, trip, tmp_path):
     try:
         theme = screen.theme
         qtbot.waitUntil(lambda: abs(theme.unit - 1.5) < 0.01)
-        night_bg = theme.colors["background"]
+        night_bg = theme.colors.background.name()
         tap(screen, "themeToggle")
-        assert theme.night is False and theme.colors["background"] != night_bg
-        assert screen.window.color().name().lower() == theme.colors["background"].lower()
+        assert theme.night is False and theme.colors.background.name() != night_bg
+        assert screen.window.color().name() == theme.colors.background.name()
         assert theme.networkColor("NIO") != theme.networkColor("XPENG") != theme.networkColor("LI_AUTO")
     finally:
         screen.close()

@@ -152,8 +152,8 @@ def test_screenshot_is_not_blank_and_shows_the_soc(screen, qtbot, tmp_path):
     assert (img.width(), img.height()) == (1920, 720)
     soc = item(screen, "socText")
     origin = soc.mapToScene(soc.boundingRect().topLeft())
-    bg = QColor(screen.theme.colors["surface"])
-    text_colour = QColor(screen.theme.colors["text"])
+    bg = QColor(screen.theme.colors.surface)
+    text_colour = QColor(screen.theme.colors.text)
     region = [
         img.pixelColor(int(origin.x() + dx), int(origin.y() + dy))
         for dx in range(0, int(soc.width()), 3)

@@ -103,7 +103,7 @@ ZH_CN = {
 
 def main() -> int:
     here = Path(__file__).parent
-    qml = sorted((here.parent / "qml").glob("*.qml"))
+    qml = sorted((here.parent / "qml").rglob("*.qml"))  # Main.qml and the views, panels, controls modules
     ts, qm = here / "ivi_zh_CN.ts", here / "ivi_zh_CN.qm"
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "pyside6-lupdate"), *map(str, qml), "-ts", str(ts), "-no-obsolete"], check=True)

@@ -1,17 +1,22 @@
-// Layout only: receives the stores from Python (setInitialProperties) and hands them to panels.
+// Layout only: receives the stores and the theme from Python (setInitialProperties), creates
+// nothing, and hands them down to the views (pages) and panels (regions).
 import QtQuick
+import panels
+import stores
+import style
+import views
 
 Window {
     id: win
-    required property var theme
-    required property var vehicle
-    required property var suggestions
-    required property var syncStatus
-    required property var filters
-    required property var trip
-    required property var station
-    required property var mapStore
-    required property var system
+    required property Theme theme
+    required property VehicleStore vehicle
+    required property SuggestionsStore suggestions
+    required property SyncStore syncStatus
+    required property FiltersStore filters
+    required property TripStore trip
+    required property StationStore station
+    required property MapStore mapStore
+    required property SystemStore system
 
     width: 1920; height: 720
     visible: true
@@ -22,11 +27,11 @@ Window {
 
     readonly property real u: theme.unit
 
-    TopBar {
+    TopBarPanel {
         id: top
         anchors { left: parent.left; right: parent.right; top: parent.top }
         height: 72 * win.u
-        theme: win.theme; syncStatus: win.syncStatus; system: win.system; trip: win.trip; vehicle: win.vehicle
+        theme: win.theme; syncStatus: win.syncStatus; system: win.system; trip: win.trip
     }
 
     Item {
@@ -40,7 +45,7 @@ Window {
             width: parent.width * 0.23
             theme: win.theme; vehicle: win.vehicle; system: win.system
         }
-        HomePanel {
+        HomeView {
             id: home
             visible: win.system.page === "home"
             anchors { left: socPanel.right; leftMargin: 16 * win.u; right: parent.right; top: parent.top; bottom: parent.bottom }
@@ -55,7 +60,7 @@ Window {
             active: used || visible
             anchors.fill: home
             sourceComponent: Component {
-                TripView { theme: win.theme; trip: win.trip; mapStore: win.mapStore; vehicle: win.vehicle; station: win.station }
+                TripView { theme: win.theme; trip: win.trip; station: win.station }
             }
         }
         Loader {
@@ -65,14 +70,14 @@ Window {
             active: used || visible
             anchors.fill: home
             sourceComponent: Component {
-                StationDetail { theme: win.theme; station: win.station; system: win.system }
+                StationView { theme: win.theme; station: win.station; system: win.system }
             }
         }
     }
 
-    AlertBanner {
+    AlertPanel {
         anchors { horizontalCenter: parent.horizontalCenter; top: top.bottom; topMargin: 8 * win.u }
         width: parent.width * 0.5
-        theme: win.theme; suggestions: win.suggestions; station: win.station; system: win.system; trip: win.trip
+        theme: win.theme; suggestions: win.suggestions; station: win.station; trip: win.trip
     }
 }

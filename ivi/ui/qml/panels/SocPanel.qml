@@ -1,11 +1,15 @@
-// Left column: the gauge, the range with the reserve, speed and what the screen must say plainly.
+// Left column: the gauge, the range with the reserve, speed (VehicleStore) and what the screen
+// must say plainly about its data: CAN, the cache, a missing font or translation (SystemStore).
 import QtQuick
+import controls
+import stores
+import style
 
 Rectangle {
     id: p
-    required property var theme
-    required property var vehicle
-    required property var system
+    required property Theme theme
+    required property VehicleStore vehicle
+    required property SystemStore system
     readonly property real u: theme.unit
     color: theme.colors.surface
     radius: 20 * u
@@ -14,7 +18,9 @@ Rectangle {
         anchors { fill: parent; margins: 20 * p.u }
         spacing: 14 * p.u
         SocGauge {
-            theme: p.theme; vehicle: p.vehicle
+            theme: p.theme
+            socPercent: p.vehicle.socPercent; socText: p.vehicle.socText
+            stale: p.vehicle.socStale; charging: p.vehicle.charging
             width: Math.min(parent.width, 300 * p.u); height: width
             anchors.horizontalCenter: parent.horizontalCenter
         }

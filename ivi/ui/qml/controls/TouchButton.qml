@@ -1,9 +1,10 @@
 // A large touch target (never below theme.touchMin high).
 import QtQuick
+import style
 
 Rectangle {
     id: btn
-    required property var theme
+    required property Theme theme
     property string text: ""
     property bool selected: false
     property bool enabledLook: true

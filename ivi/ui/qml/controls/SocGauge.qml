@@ -1,13 +1,18 @@
-// State-of-charge ring: 270° arc, colour by level; "--" and a dimmed ring when the value is stale.
+// State-of-charge ring: 270° arc, colour by level; the text (e.g. "--") and a dimmed ring when
+// the value is stale. Takes values: the percentage, its text as the store rounds it, stale, charging.
 import QtQuick
+import style
 
 Item {
     id: g
-    required property var theme
-    required property var vehicle
+    required property Theme theme
+    required property real socPercent
+    required property string socText
+    required property bool stale
+    required property bool charging
     readonly property real u: theme.unit
-    readonly property real soc: vehicle.socStale ? 0 : Math.max(0, Math.min(100, vehicle.socPercent))
-    readonly property color level: vehicle.socStale ? theme.colors.textDim
+    readonly property real soc: stale ? 0 : Math.max(0, Math.min(100, socPercent))
+    readonly property color level: stale ? theme.colors.textDim
                                  : soc < 15 ? theme.colors.danger : soc < 30 ? theme.colors.warning : theme.colors.good
     implicitWidth: 300 * u; implicitHeight: implicitWidth
 
@@ -40,22 +45,22 @@ Item {
         anchors.centerIn: parent
         anchors.verticalCenterOffset: -10 * g.u
         Text {
-            id: socText
+            id: socLabel
             objectName: "socText"
-            text: g.vehicle.socText
-            color: g.vehicle.socStale ? g.theme.colors.textDim : g.theme.colors.text
+            text: g.socText
+            color: g.stale ? g.theme.colors.textDim : g.theme.colors.text
             font.family: g.theme.fontFamily; font.pixelSize: 104 * g.u; font.weight: Font.Bold
         }
         Text {
             text: "%"
-            anchors.baseline: socText.baseline
+            anchors.baseline: socLabel.baseline
             color: g.theme.colors.textDim; font.family: g.theme.fontFamily; font.pixelSize: 40 * g.u
         }
     }
     Text {
         anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom; bottomMargin: 34 * g.u }
-        text: g.vehicle.charging ? qsTr("Charging") : qsTr("Battery")
-        color: g.vehicle.charging ? g.theme.colors.good : g.theme.colors.textDim
+        text: g.charging ? qsTr("Charging") : qsTr("Battery")
+        color: g.charging ? g.theme.colors.good : g.theme.colors.textDim
         font.family: g.theme.fontFamily; font.pixelSize: 22 * g.u
     }
 }

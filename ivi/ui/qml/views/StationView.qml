@@ -1,13 +1,16 @@
 // One station: EVSEs with status and power, connectors, tariff with time-of-use prices, opening
-// times, green energy, and Navigate (hands the stop to the navigation app).
+// times, green energy (StationStore), and Navigate (hands the stop to the navigation app).
 import QtQuick
+import controls
+import stores
+import style
 
 Rectangle {
     id: sd
     objectName: "stationDetail"
-    required property var theme
-    required property var station
-    required property var system
+    required property Theme theme
+    required property StationStore station
+    required property SystemStore system
     readonly property real u: theme.unit
     readonly property color net: theme.networkColor(station.network)
     color: theme.colors.surface
@@ -48,15 +51,9 @@ Rectangle {
             width: parent.width * 0.55; height: parent.height
             clip: true; spacing: 6 * sd.u
             model: sd.station.evses
-            delegate: Rectangle {
-                required property var model
-                width: evses.width; height: 58 * sd.u; radius: 12 * sd.u; color: sd.theme.colors.surfaceHigh
-                Rectangle { width: 14 * sd.u; height: width; radius: width / 2; anchors { left: parent.left; leftMargin: 18 * sd.u; verticalCenter: parent.verticalCenter }
-                            color: model.status === "AVAILABLE" ? sd.theme.colors.good : model.status === "CHARGING" ? sd.theme.colors.warning : sd.theme.colors.danger }
-                Text { anchors { left: parent.left; leftMargin: 46 * sd.u; verticalCenter: parent.verticalCenter }
-                       text: Labels.status(model.status) + " · " + model.powerKw + " kW"; color: sd.theme.colors.text; font.family: sd.theme.fontFamily; font.pixelSize: 21 * sd.u }
-                Text { anchors { right: parent.right; rightMargin: 18 * sd.u; verticalCenter: parent.verticalCenter }
-                       text: model.connectors; color: sd.theme.colors.textDim; font.family: sd.theme.fontFamily; font.pixelSize: 17 * sd.u }
+            delegate: EvseRow {  // its required properties are filled from the row's roles
+                width: evses.width
+                theme: sd.theme
             }
         }
         Column {
@@ -65,14 +62,10 @@ Rectangle {
             Text { text: qsTr("Price per kWh (energy + service)"); color: sd.theme.colors.textDim; font.family: sd.theme.fontFamily; font.pixelSize: 20 * sd.u }
             Repeater {
                 model: sd.station.tariff
-                delegate: Rectangle {
-                    required property var model
-                    width: parent.width; height: 50 * sd.u; radius: 10 * sd.u
-                    color: model.now ? Qt.rgba(sd.net.r, sd.net.g, sd.net.b, 0.18) : sd.theme.colors.surfaceHigh
-                    Text { anchors { left: parent.left; leftMargin: 18 * sd.u; verticalCenter: parent.verticalCenter }
-                           text: model.start + "–" + model.end + (model.now ? "  " + qsTr("now") : ""); color: sd.theme.colors.text; font.family: sd.theme.fontFamily; font.pixelSize: 20 * sd.u }
-                    Text { anchors { right: parent.right; rightMargin: 18 * sd.u; verticalCenter: parent.verticalCenter }
-                           text: "¥" + model.total.toFixed(2) + "  (" + model.energy.toFixed(2) + " + " + model.service.toFixed(2) + ")"; color: sd.theme.colors.text; font.family: sd.theme.fontFamily; font.pixelSize: 20 * sd.u }
+                delegate: TariffRow {  // its required properties are filled from the row's roles
+                    width: parent.width
+                    theme: sd.theme
+                    tint: sd.net
                 }
             }
         }

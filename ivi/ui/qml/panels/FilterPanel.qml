@@ -1,9 +1,13 @@
+// The filter chips: networks, minimum power, available only, green only (FiltersStore).
 import QtQuick
+import controls
+import stores
+import style
 
 Flow {
     id: fb
-    required property var theme
-    required property var filters
+    required property Theme theme
+    required property FiltersStore filters
     readonly property real u: theme.unit
     spacing: 12 * u
     TouchButton { objectName: "filter_NIO"; theme: fb.theme; text: Labels.network("NIO"); selected: fb.filters.nio; tint: fb.theme.networkColor("NIO"); onClicked: fb.filters.toggleNetwork("NIO") }

@@ -1,12 +1,16 @@
+// The bar along the top: clock, destination and distance, the page tabs (SystemStore), the sync
+// state (SyncStore) and the day/night switch.
 import QtQuick
+import controls
+import stores
+import style
 
 Rectangle {
     id: bar
-    required property var theme
-    required property var syncStatus
-    required property var system
-    required property var trip
-    required property var vehicle
+    required property Theme theme
+    required property SyncStore syncStatus
+    required property SystemStore system
+    required property TripStore trip
     readonly property real u: theme.unit
     color: theme.colors.surface
 
@@ -36,7 +40,14 @@ Rectangle {
     Row {
         anchors { right: parent.right; rightMargin: 24 * bar.u; verticalCenter: parent.verticalCenter }
         spacing: 20 * bar.u
-        SyncIndicator { theme: bar.theme; syncStatus: bar.syncStatus; anchors.verticalCenter: parent.verticalCenter }
+        SyncIndicator {
+            theme: bar.theme
+            syncState: bar.syncStatus.state
+            progress: bar.syncStatus.progress
+            lastUpdate: bar.syncStatus.lastUpdate
+            detail: bar.syncStatus.detail
+            anchors.verticalCenter: parent.verticalCenter
+        }
         TouchButton {
             theme: bar.theme
             objectName: "themeToggle"

@@ -1,23 +1,28 @@
 // Home: filters, the top suggested stops (capped while moving), the search (parked only), the map.
 import QtQuick
+import controls
+import panels
+import stores
+import style
 
 Item {
     id: home
-    required property var theme
-    required property var vehicle
-    required property var suggestions
-    required property var filters
-    required property var mapStore
-    required property var station
-    required property var system
+    required property Theme theme
+    required property VehicleStore vehicle
+    required property SuggestionsStore suggestions
+    required property FiltersStore filters
+    required property MapStore mapStore
+    required property StationStore station
+    required property SystemStore system
     readonly property real u: theme.unit
+    readonly property bool english: system.language !== "zh_CN"
 
     Item {
         id: listSide
         anchors { left: parent.left; top: parent.top; bottom: parent.bottom }
         width: parent.width * 0.56
 
-        FilterBar { id: filterBar; anchors { left: parent.left; right: parent.right; top: parent.top }
+        FilterPanel { id: filterBar; anchors { left: parent.left; right: parent.right; top: parent.top }
             theme: home.theme; filters: home.filters }
 
         Text {
@@ -38,24 +43,27 @@ Item {
             spacing: 10 * home.u
             interactive: !home.vehicle.moving
             model: home.suggestions.stops
-            delegate: StopCard {
-                required property var model
+            delegate: StopCard {  // its required properties are filled from the row's roles
                 width: stopList.width
                 theme: home.theme
-                row: model
-                english: home.system.language !== "zh_CN"
-                onTapped: (id) => home.station.show(id)
+                english: home.english
+                onTapped: (stationId) => home.station.show(stationId)
             }
         }
 
         SearchBox {
             id: searchBox
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-            theme: home.theme; station: home.station; system: home.system
+            theme: home.theme
+            locked: home.station.searchLocked
+            results: home.station.results
+            english: home.english
+            onSearched: (text) => home.station.search(text)
+            onResultTapped: (stationId) => home.station.show(stationId)
         }
     }
 
-    MapView {
+    MapPanel {
         anchors { left: listSide.right; leftMargin: 16 * home.u; right: parent.right; top: parent.top; bottom: parent.bottom }
         theme: home.theme; mapStore: home.mapStore
     }

@@ -1,15 +1,20 @@
 // Station search by name (Chinese, pinyin or English). Locked while the car moves: the field is
-// disabled, no keyboard input is taken and a message says why.
+// disabled, no keyboard input is taken and a message says why. Emits `searched` as the driver
+// types and `resultTapped` for a result; `results` is the model of matching stations.
 import QtQuick
+import models
+import style
 
 Rectangle {
     id: sb
-    required property var theme
-    required property var station
-    required property var system
+    required property Theme theme
+    required property bool locked
+    required property DictListModel results  // roles stationId, network, name, nameEn, powerKw, available, total
+    property bool english: true
+    signal searched(string text)
+    signal resultTapped(string stationId)
     readonly property real u: theme.unit
-    readonly property bool locked: station.searchLocked
-    height: theme.touchMin * 0.8 + (results.visible ? results.height + 10 * u : 0)
+    height: theme.touchMin * 0.8 + (resultList.visible ? resultList.height + 10 * u : 0)
     radius: 16 * u
     color: theme.colors.surface
 
@@ -27,8 +32,8 @@ Rectangle {
             enabled: !sb.locked
             readOnly: sb.locked
             color: sb.theme.colors.text; font.family: sb.theme.fontFamily; font.pixelSize: 24 * sb.u
-            onAccepted: sb.station.search(text)
-            onTextEdited: sb.station.search(text)
+            onAccepted: sb.searched(text)
+            onTextEdited: sb.searched(text)
             onEnabledChanged: if (!enabled) { text = ""; focus = false }
         }
         Text {
@@ -39,23 +44,30 @@ Rectangle {
         }
     }
     ListView {
-        id: results
+        id: resultList
         objectName: "searchResults"
         visible: !sb.locked && count > 0 && input.text !== ""
         anchors { left: parent.left; right: parent.right; bottom: field.top; bottomMargin: 6 * sb.u }
         height: Math.min(count, 3) * 64 * sb.u
         clip: true
-        model: sb.station.results
+        model: sb.results
         delegate: Rectangle {
-            required property var model
-            width: results.width; height: 64 * sb.u; color: "transparent"
+            id: result
+            required property string stationId
+            required property string network
+            required property string name
+            required property string nameEn
+            required property int powerKw
+            required property int available
+            required property int total
+            width: resultList.width; height: 64 * sb.u; color: "transparent"
             Text {
                 anchors { left: parent.left; leftMargin: 24 * sb.u; verticalCenter: parent.verticalCenter }
-                text: Labels.network(model.network) + "  " + (sb.system.language === "zh_CN" || model.nameEn === "" ? model.name : model.nameEn)
-                      + "  · " + model.powerKw + " kW · " + model.available + "/" + model.total
+                text: Labels.network(result.network) + "  " + (!sb.english || result.nameEn === "" ? result.name : result.nameEn)
+                      + "  · " + result.powerKw + " kW · " + result.available + "/" + result.total
                 color: sb.theme.colors.text; font.family: sb.theme.fontFamily; font.pixelSize: 22 * sb.u
             }
-            MouseArea { anchors.fill: parent; onClicked: sb.station.show(model.stationId) }
+            MouseArea { anchors.fill: parent; onClicked: sb.resultTapped(result.stationId) }
         }
     }
 }

@@ -1,17 +1,19 @@
 // The banner when the destination goes out of range or the battery runs low, with the best stop
-// in it: one tap opens that stop.
+// in it: a tap on the banner is `tapped`, the ✕ is `dismissed`. Hidden while `kind` is "".
 import QtQuick
+import style
 
 Rectangle {
     id: ab
-    objectName: "alertBanner"
-    required property var theme
-    required property var suggestions
-    required property var station
-    required property var system
-    required property var trip
+    required property Theme theme
+    required property string kind  // "" | low_soc | unreachable | no_charger
+    required property string destination
+    required property string bestName  // "" when there is no best stop
+    required property real bestAheadKm
+    required property int bestPowerKw
+    signal tapped()
+    signal dismissed()
     readonly property real u: theme.unit
-    readonly property string kind: suggestions.alert
     visible: kind !== ""
     height: theme.touchMin * 1.05
     radius: 18 * u
@@ -23,22 +25,22 @@ Rectangle {
         Text {
             objectName: "alertTitle"
             text: ab.kind === "low_soc" ? qsTr("Battery low")
-                : ab.kind === "unreachable" ? qsTr("%1 is no longer reachable without charging").arg(ab.trip.destination)
+                : ab.kind === "unreachable" ? qsTr("%1 is no longer reachable without charging").arg(ab.destination)
                 : qsTr("No charger in range")
             color: "#101010"; font.family: ab.theme.fontFamily; font.pixelSize: 26 * ab.u; font.weight: Font.Bold
         }
         Text {
             width: parent.width; elide: Text.ElideRight
-            visible: ab.suggestions.bestName !== ""
-            text: qsTr("Best stop: %1 · %2 km · %3 kW").arg(ab.suggestions.bestName).arg(Math.round(ab.suggestions.bestAheadKm)).arg(ab.suggestions.bestPowerKw)
+            visible: ab.bestName !== ""
+            text: qsTr("Best stop: %1 · %2 km · %3 kW").arg(ab.bestName).arg(Math.round(ab.bestAheadKm)).arg(ab.bestPowerKw)
             color: "#101010"; font.family: ab.theme.fontFamily; font.pixelSize: 21 * ab.u
         }
     }
-    MouseArea { anchors.fill: parent; onClicked: if (ab.suggestions.bestId !== "") ab.station.show(ab.suggestions.bestId) }
+    MouseArea { anchors.fill: parent; onClicked: ab.tapped() }
     TouchButton {
         id: dismiss
         anchors { right: parent.right; rightMargin: 14 * ab.u; verticalCenter: parent.verticalCenter }
         theme: ab.theme; text: "✕"
-        onClicked: ab.suggestions.dismissAlert()
+        onClicked: ab.dismissed()
     }
 }

@@ -1,0 +1,23 @@
+// One time-of-use window of a tariff: hours, total price per kWh and its energy + service parts;
+// the window in force now is tinted with `tint` (the network's colour).
+import QtQuick
+import style
+
+Rectangle {
+    id: tw
+    required property Theme theme
+    required property string start  // "HH:MM"
+    required property string end
+    required property real energy   // ¥/kWh
+    required property real service  // ¥/kWh
+    required property real total    // ¥/kWh
+    required property bool now
+    property color tint: theme.colors.accent
+    readonly property real u: theme.unit
+    height: 50 * u; radius: 10 * u
+    color: now ? Qt.rgba(tint.r, tint.g, tint.b, 0.18) : theme.colors.surfaceHigh
+    Text { anchors { left: parent.left; leftMargin: 18 * tw.u; verticalCenter: parent.verticalCenter }
+           text: tw.start + "–" + tw.end + (tw.now ? "  " + qsTr("now") : ""); color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: 20 * tw.u }
+    Text { anchors { right: parent.right; rightMargin: 18 * tw.u; verticalCenter: parent.verticalCenter }
+           text: "¥" + tw.total.toFixed(2) + "  (" + tw.energy.toFixed(2) + " + " + tw.service.toFixed(2) + ")"; color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: 20 * tw.u }
+}
