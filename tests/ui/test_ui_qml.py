@@ -32,7 +32,7 @@ from ivi.ui.stores.trip import TripStore
 from ivi.ui.stores.vehicle import VehicleStore
 from ivi.ui.theme import Theme
 from ivi.ui.worker import Mailbox
-from tests.ui.conftest import SCREEN_PROFILE, build_screen, item, tap
+from tests.ui.conftest import RANGE, build_screen, item, tap
 
 MODULES = ("views", "panels", "controls")
 QML_FILES = sorted(QML_DIR.rglob("*.qml"))
@@ -129,9 +129,9 @@ def stores(tmp_path: Path) -> dict[str, QObject]:
     mailbox = Mailbox()
     made: dict[str, QObject] = {
         "Theme": Theme(night=True),
-        "VehicleStore": VehicleStore(SCREEN_PROFILE, mailbox),
+        "VehicleStore": VehicleStore(RANGE, mailbox),
         "SuggestionsStore": SuggestionsStore(),
-        "FiltersStore": FiltersStore(tmp_path / "config"),
+        "FiltersStore": FiltersStore(tmp_path / "config" / "filters.json"),
         "SyncStore": SyncStore(mailbox),
         "TripStore": TripStore("Shanghai"),
         "StationStore": StationStore(lambda _target: None),
