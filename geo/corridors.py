@@ -306,8 +306,11 @@ def corridor_cities(code: str) -> tuple[City, ...]:
     out: list[City] = []
     for spec in corridor.cities:
         name, _, hint = spec.partition("@")
-        near = tuple(float(x) for x in hint.split(",")) if hint else (out[-1].latlon if out else None)
-        out.append(find_city(name, near=near))  # type: ignore[arg-type]
+        near: tuple[float, float] | None = out[-1].latlon if out else None
+        if hint:
+            lat, lon = hint.split(",")
+            near = (float(lat), float(lon))
+        out.append(find_city(name, near=near))
     return tuple(out)
 
 

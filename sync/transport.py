@@ -106,14 +106,19 @@ class MqttTransport:
     # ------------------------------------------------------------ lifecycle
 
     def connect(self, timeout_s: float = 10.0) -> None:
-        props = None
-        kwargs: dict[str, object] = {}
-        if self.mqtt5:
-            props = Properties(PacketTypes.CONNECT)
-            props.SessionExpiryInterval = self._session_expiry_s if self._persistent else 0
-            kwargs = {"clean_start": not self._persistent, "properties": props}
         try:
-            self._client.connect(self.address.host, self.address.port, keepalive=self._keepalive_s, **kwargs)  # type: ignore[arg-type]
+            if self.mqtt5:
+                props = Properties(PacketTypes.CONNECT)
+                props.SessionExpiryInterval = self._session_expiry_s if self._persistent else 0
+                self._client.connect(
+                    self.address.host,
+                    self.address.port,
+                    keepalive=self._keepalive_s,
+                    clean_start=not self._persistent,
+                    properties=props,
+                )
+            else:
+                self._client.connect(self.address.host, self.address.port, keepalive=self._keepalive_s)
         except (OSError, ssl.SSLError) as exc:
             raise TransportError(f"cannot reach broker {self.address.host}:{self.address.port}: {exc}") from exc
         self._client.loop_start()

@@ -13,6 +13,7 @@ The rows are written by :mod:`chargers.store.syncstate`; this is the API the syn
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -96,7 +97,7 @@ class SyncLedger:
 
             def rows() -> Iterator[tuple[list[Any], list[Any]]]:
                 for i in staged:
-                    yield rows_of(i, lambda i=i: syncstate.staged_payload(conn, version, i))  # type: ignore[misc]
+                    yield rows_of(i, functools.partial(syncstate.staged_payload, conn, version, i))
 
             return syncstate.replace_all(conn, rows(), version, status_seq)
 

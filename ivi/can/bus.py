@@ -225,7 +225,7 @@ class BatchReceiver:
     def __init__(
         self,
         bus: can.BusABC,
-        on_batch: Callable[[list[RawFrame]], None],
+        on_batch: Callable[[list[RawFrame]], object],
         on_error: Callable[[Exception], None],
         *,
         accept_ids: Collection[int] | None = None,

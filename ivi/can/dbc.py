@@ -93,7 +93,7 @@ class CanDatabase:
             raise DatabaseError(f"CAN database {path} cannot be read: {exc}") from exc
         except Exception as exc:  # cantools raises ParseError, its Error and assorted ValueErrors
             raise DatabaseError(f"CAN database {path} is not a valid DBC file: {exc}") from exc
-        if not db.messages:
+        if not isinstance(db, cantools.database.can.Database) or not db.messages:
             raise DatabaseError(f"CAN database {path} defines no messages")
         messages, decoders, encoders = {}, {}, {}
         for m in db.messages:

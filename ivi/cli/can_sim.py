@@ -171,7 +171,7 @@ def can_sim(
         click.echo(f"  charged at km {km:.1f}: {soc_from:.0f} % → {soc_to:.0f} %", err=quiet)
 
 
-def _progress(quiet: bool, extra):  # type: ignore[no-untyped-def]
+def _progress(quiet: bool, extra):
     def show(s: Simulator) -> None:
         if extra is not None:
             extra(s)

@@ -16,6 +16,15 @@ from typing import Any
 from ivi.planner.errors import ProfileError
 from ivi.planner.vehicle import VehicleProfile
 
+__all__ = [
+    "ProfileError",
+    "VehicleProfile",
+    "available_profile_ids",
+    "load_profile",
+    "parse_profile",
+    "shipped_profile_ids",
+]
+
 
 def shipped_profile_ids() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".toml"))

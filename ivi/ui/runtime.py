@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PySide6 import QtQuick
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
@@ -36,7 +37,7 @@ def app_instance() -> QGuiApplication:
     """The Qt application (created on first use). The platform (offscreen or not) is the entry
     point's choice (``ivi.process.prefer_offscreen``), made before this."""
     app = QGuiApplication.instance()
-    return app if app is not None else QGuiApplication(sys.argv[:1])  # type: ignore[return-value]
+    return cast(QGuiApplication, app) if app is not None else QGuiApplication(sys.argv[:1])
 
 
 def load_translator(app: QGuiApplication, language: str) -> tuple[QTranslator | None, str]:
@@ -102,7 +103,7 @@ class Screen(QObject):
         roots = self.engine.rootObjects()
         if not roots:
             raise RuntimeError("the QML screen failed to load (see the messages above)")
-        self.window: QtQuick.QQuickWindow = roots[0]  # type: ignore[assignment]
+        self.window = cast(QtQuick.QQuickWindow, roots[0])  # Main.qml's root is a Window
         self.window.resize(*options.size)
         self.window.frameSwapped.connect(self._on_frame)
         if options.fullscreen:

@@ -113,6 +113,8 @@ def main() -> int:
         src = msg.findtext("source") or ""
         tr = msg.find("translation")
         text = ZH_CN.get(src)
+        if tr is None:  # lupdate writes one per message; a file without is not lupdate's
+            raise SystemExit(f"{ts}: message {src!r} has no <translation>")
         if text is None:
             missing.append(src)
             continue

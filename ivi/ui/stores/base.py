@@ -27,7 +27,7 @@ class Store(QObject):
         diff = {k: v for k, v in values.items() if self._state.get(k) != v}
         if diff:
             self._state.update(diff)
-            self.changed.emit()  # type: ignore[attr-defined]
+            self.changed.emit()  # type: ignore[attr-defined]  # each subclass declares its own Signal
         return bool(diff)
 
     def value(self, key: str) -> Any:
