@@ -4,7 +4,7 @@ Import time and file size, nearest-10, a 1,200 km corridor (Beijing–Shanghai, 
 search, at scale 1 (29,000 chargers) and at about a million (scale 35), each against a naive
 baseline measured in the same run: a Python scan over every row held in memory.
 
-    python bench/cache.py [--scales 1,35] [--out bench/out]
+    python -m bench.cache [--scales 1,35] [--out bench/out]
 
 The million-charger feeds and cache are generated once and kept under ``--out``.
 """
@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from _table import median_best, print_table, timed_ms, timings
-
+from bench._table import median_best, print_table, timed_ms, timings
 from chargers.feeds import bundled_feed_paths
 from chargers.feeds.generator import GeneratorConfig, write_feeds
 from chargers.store import ChargerStore

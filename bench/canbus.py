@@ -2,7 +2,7 @@
 realistic bus load, and frame-to-state latency — each against a naive baseline in the same run
 (no hardware filters, every frame decoded with the whole DBC).
 
-Run: ``python bench/canbus.py``. Prints a table. Throughputs are the best of 3 runs, CPU share
+Run: ``python -m bench.canbus``. Prints a table. Throughputs are the best of 3 runs, CPU share
 the lower of 2 interleaved runs (the machine is shared; other jobs only ever slow a run down).
 """
 

@@ -1,8 +1,8 @@
 """OTA sync through a real Mosquitto on loopback, against a naive scheme in the same run.
 
-    python bench/ota_sync.py            # scale 1 (+ status changes)
-    python bench/ota_sync.py --million  # also ~1M chargers (scale 35; minutes)
-    python bench/ota_sync.py --million --million-feeds bench/out/feeds-scale35 --skip-scale1
+    python -m bench.ota_sync            # scale 1 (+ status changes)
+    python -m bench.ota_sync --million  # also ~1M chargers (scale 35; minutes)
+    python -m bench.ota_sync --million --million-feeds bench/out/feeds-scale35 --skip-scale1
                                     # reuse scale-35 feeds written by `ivi-sync feeds --scale 35`
 
 Naive baseline: one retained message per charger (its OCPI JSON, uncompressed, unsigned) and

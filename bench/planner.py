@@ -18,8 +18,7 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _table import machine_line, median_best, timings
-
+from bench._table import machine_line, median_best, timings
 from chargers.store import ChargerStore
 from geo.geometry import cumulative_km, densify, project_on_segment
 from geo.routes import route_between

@@ -1,6 +1,6 @@
 """Benchmark of the head-unit screen (offscreen): start-up, memory, SoC latency, GUI stalls.
 
-    python bench/ui.py            # prints a table; each measurement runs in a fresh process
+    python -m bench.ui            # prints a table; each measurement runs in a fresh process
 
 * cold start → first frame with the scale-1 cache, against a bare QML window in the same run;
 * RSS after 10 minutes of simulated driving (the CAN simulator at 10× on its virtual bus, read by the CanReader);
