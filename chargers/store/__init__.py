@@ -165,6 +165,11 @@ class ChargerStore:
         with self._lock:
             return queries.get_stations(self.conn, ids)
 
+    def station_rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Plain rows of ``columns`` (a station's, its time zone, its carriageway) for ``ids``."""
+        with self._lock:
+            return queries.station_rows(self.conn, ids, columns)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             return queries.stats(self.conn)
