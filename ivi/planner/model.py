@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from chargers.models import Tariff
-from ivi.planner.road import Road, RoadLeg, RoadProfile
+from ivi.planner.road import Road
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile
 
 #: The state of charge a plan never goes below unless asked otherwise (the driver's reserve), %.
@@ -484,21 +484,3 @@ def _profile_at(profile: tuple[tuple[float, float], ...], km: float) -> float:
         if km <= k1:
             return v0 + (v1 - v0) * ((km - k0) / (k1 - k0) if k1 > k0 else 0.0)
     return profile[-1][1]
-
-
-__all__ = [
-    "DEFAULT_RESERVE_PERCENT",
-    "Candidate",
-    "Ferry",
-    "NearbyCharger",
-    "PlannerSettings",
-    "Road",
-    "RoadLeg",
-    "RoadProfile",
-    "Stop",
-    "SuggestRequest",
-    "Suggestion",
-    "SuggestionOverview",
-    "TripPlan",
-    "TripRequest",
-]

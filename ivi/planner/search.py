@@ -193,29 +193,34 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
         def0 = finish - s_off
         whole = int(def0) if def0 > 0 else 0
         ptr = fptr = i0
-        xs = [0.0] * n  # per swept label: cost to any d with a full session, minus w_t·g(d)
-        ys = [0.0] * n  # cost to any d within a session billed the minimum, minus m
-        arr = [0.0] * n
+        plain = j >= last_pin  # no pin ahead: plain Pareto dominance among the new labels
+        # Per admitted label (index = position − i0): the cost to any d with a full session minus
+        # w_t·g(d), the cost to any d within a session billed the minimum minus m, its arrival.
+        m = n - i0
+        xs, ys, arr = [0.0] * m, [0.0] * m, [0.0] * m
         window: deque[int] = deque()  # admitted labels billed the minimum, increasing ys
         best_full, full_at = float("inf"), -1
         for d in range(lo, hi + 1, step):
             lim = (d - shift if d < 100 else d) + lim_off
             while ptr < n and seqS[ptr] <= lim:
-                a = LS[labels[ptr]] - arr_off
+                lbl = labels[ptr]
+                a = LS[lbl] - arr_off
                 ka = int(a)
                 ta = table[ka] + (table[ka + 1] - table[ka]) * (a - ka) if ka < 100 else table[100]
-                y = LO[labels[ptr]] - per_pct * a
-                ys[ptr], xs[ptr], arr[ptr] = y, y - w_t * ta, a
+                y = LO[lbl] - per_pct * a
                 while window and ys[window[-1]] >= y:
                     window.pop()
-                window.append(ptr)
+                k = ptr - i0
+                window.append(k)
+                ys[k], xs[k], arr[k] = y, y - w_t * ta, a
                 ptr += 1
             flim = full[d] + lim_off
             while fptr < ptr and seqS[fptr] <= flim:
-                if xs[fptr] < best_full:
-                    best_full, full_at = xs[fptr], fptr
+                x = xs[fptr - i0]
+                if x < best_full:
+                    best_full, full_at = x, fptr - i0
                 fptr += 1
-            while window and window[0] < fptr:
+            while window and window[0] < fptr - i0:
                 window.popleft()
             val, at = best_full + w_t * table[d], full_at
             if window and ys[window[0]] + m_session < val:
@@ -238,9 +243,15 @@ def _search(p: Problem, obj: Objective, upper_bound: float, lb: RemainingBound =
                         pruning = True
             elif pruning and o_new + bound[whole - d if whole - d < n_bound else n_bound] > ub:
                 continue
+            if plain and new_O and o_new <= new_O[-1]:
+                # The label just made here (lower S, no lower O) is dominated by this one: replace
+                # it rather than let the merge drop it (a session billed the minimum makes runs
+                # of equal O; with a pin ahead, G(S) decides and nothing is replaced).
+                new_S[-1], new_O[-1], new_par[-1], new_a[-1], new_d[-1] = s_new, o_new, labels[at + i0], arr[at], d
+                continue
             new_S.append(s_new)
             new_O.append(o_new)
-            new_par.append(labels[at])
+            new_par.append(labels[at + i0])
             new_a.append(arr[at])
             new_d.append(d)
         if not new_S:

@@ -97,3 +97,19 @@ def test_suggest_refuses_an_impossible_soc(small_car) -> None:  # type: ignore[n
 
     with pytest.raises(PlanInputError):
         suggest(SuggestRequest(small_car, 101.0, LINE))
+
+
+def test_a_drifting_learned_consumption_calls_for_a_replan_that_uses_it(small_car) -> None:  # type: ignore[no-untyped-def]
+    cands = tuple(station(i, km) for i, km in enumerate([60, 110, 150, 200, 260, 330, 400]))
+    req = TripRequest(450.0, small_car, 80.0, cands)
+    old = plan_trip(req)
+    assumed = old.kwh_per_km
+    assert assumed is not None
+    assert drift_reason(old, 50.0, old.planned_soc_at(50.0), learned_kwh_per_km=assumed * 1.03) is None
+    why = drift_reason(old, 50.0, old.planned_soc_at(50.0), learned_kwh_per_km=assumed * 1.25)
+    assert why is not None and "25 % above the planned" in why
+    new, _ = replan(
+        old, replace(req, position_km=50.0, soc_percent=old.planned_soc_at(50.0), learned_kwh_per_km=assumed * 1.25)
+    )
+    assert new.feasible and new.kwh_per_km == pytest.approx(assumed * 1.25)
+    assert len(new.stops) >= len([s for s in old.stops if s.along_km >= 50.0])
