@@ -17,8 +17,9 @@ import itertools
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from geo.routes import Route
 from ivi.planner.vehicle import VehicleProfile, climb_kwh, learned_factor, model_kwh_per_km
 
 EXPRESSWAY, ROAD, FERRY = "expressway", "road", "ferry"
@@ -45,8 +46,8 @@ class Road:
     altitude_m: tuple[float, ...] = ()
 
     @classmethod
-    def from_route(cls, route: Any) -> Road:
-        """From a ``geo.routes.Route`` (its legs and the altitudes of its points)."""
+    def from_route(cls, route: Route) -> Road:
+        """From a ``geo`` route (its legs and the altitudes of its points)."""
         legs = tuple(
             RoadLeg(leg.from_km, leg.to_km, leg.kind, leg.road_factor, leg.crossing_min, leg.name) for leg in route.legs
         )
