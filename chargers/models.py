@@ -106,6 +106,11 @@ class Location:
     energy_sources: tuple[tuple[str, float], ...] = ()
     time_zone: str = "Asia/Shanghai"
     facilities: tuple[str, ...] = ()
+    #: The compass bearing (degrees, 0 = north, clockwise) of the traffic this station serves: an
+    #: expressway service area is reached from one carriageway only. None: from either direction
+    #: (a town station, or a service area that serves both carriageways). In OCPI it travels as
+    #: ``x_carriageway_bearing_deg`` with ``parking_type: ALONG_MOTORWAY`` (see docs/data.md).
+    carriageway_bearing_deg: float | None = None
 
     @property
     def network(self) -> str:
@@ -118,13 +123,15 @@ class Location:
 
 @dataclass(frozen=True)
 class TariffWindow:
-    """One time-of-use window: ``start``/``end`` are "HH:MM" local time, end exclusive;
-    a window may wrap midnight (``23:00``–``07:00``)."""
+    """One time-of-use window: ``start``/``end`` are "HH:MM" local time (the station's time
+    zone), end exclusive; a window may wrap midnight (``23:00``–``07:00``). ``days`` are the ISO
+    weekdays it applies on (1 = Monday … 7 = Sunday; OCPI ``day_of_week``), empty for every day."""
 
     start: str
     end: str
     energy_cny_per_kwh: float  # electricity
     service_cny_per_kwh: float  # the operator's service fee (服务费)
+    days: tuple[int, ...] = ()
 
     @property
     def total_cny_per_kwh(self) -> float:
@@ -139,9 +146,14 @@ class Tariff:
     windows: tuple[TariffWindow, ...]
     last_updated: str = ""
 
-    def price_at(self, hhmm: str) -> TariffWindow | None:
-        """The window in force at local time ``hhmm``."""
+    def price_at(self, hhmm: str, weekday: int | None = None) -> TariffWindow | None:
+        """The window in force at local time ``hhmm`` on ISO ``weekday`` (None: windows restricted
+        to some days are skipped, since the day is not known)."""
         for w in self.windows:
+            if w.days and weekday not in w.days:
+                continue
+            if w.start == w.end:  # no time restriction (OCPI: an element without start/end time)
+                return w
             if w.start <= w.end:
                 if w.start <= hhmm < w.end:
                     return w

@@ -183,7 +183,19 @@ def parse_location(d: Any) -> Location:
         energy_sources=sources,
         time_zone=_str(d, "time_zone", required=False) or "Asia/Shanghai",
         facilities=tuple(str(f) for f in facilities) if isinstance(facilities, list) else (),
+        carriageway_bearing_deg=_carriageway(d),
     )
+
+
+def _carriageway(d: dict[str, Any]) -> float | None:
+    """Which carriageway a motorway service area serves: our extension ``x_carriageway_bearing_deg``
+    (OCPI 2.2.1 has ``parking_type: ALONG_MOTORWAY`` but no side of the road; docs/data.md)."""
+    v = d.get("x_carriageway_bearing_deg")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and 0 <= v < 360):
+        raise Invalid("bad carriageway", repr(v)[:60])
+    return float(v)
 
 
 def parse_tariff(d: Any) -> Tariff:
@@ -206,6 +218,7 @@ def parse_tariff(d: Any) -> Tariff:
                 end=str(r.get("end_time", "00:00")),
                 energy_cny_per_kwh=round(total - service, 4),
                 service_cny_per_kwh=service,
+                days=_days(r, tid),
             )
         )
     if not windows:
@@ -217,6 +230,20 @@ def parse_tariff(d: Any) -> Tariff:
         windows=tuple(windows),
         last_updated=_str(d, "last_updated", required=False),
     )
+
+
+#: OCPI 2.2.1 DayOfWeek values, in ISO order (Monday = 1).
+DAYS_OF_WEEK = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def _days(restrictions: Any, tariff_id: str) -> tuple[int, ...]:
+    """A tariff element's ``day_of_week`` restriction as ISO weekdays (empty: every day)."""
+    days = restrictions.get("day_of_week") if isinstance(restrictions, dict) else None
+    if not days:
+        return ()
+    if not isinstance(days, list) or any(d not in DAYS_OF_WEEK for d in days):
+        raise Invalid("bad tariff restriction", f"{tariff_id}: day_of_week {days!r}"[:80])
+    return tuple(sorted({DAYS_OF_WEEK.index(d) + 1 for d in days}))
 
 
 # ---------------------------------------------------------------- serialising
@@ -253,6 +280,9 @@ def location_to_ocpi(loc: Location) -> dict[str, Any]:
         "x_name_en": loc.name_en,
         "x_city_en": loc.city_en,
     }
+    if loc.carriageway_bearing_deg is not None:
+        out["parking_type"] = "ALONG_MOTORWAY"
+        out["x_carriageway_bearing_deg"] = loc.carriageway_bearing_deg
     return out
 
 
@@ -289,7 +319,11 @@ def tariff_to_ocpi(t: Tariff) -> dict[str, Any]:
         "elements": [
             {
                 "price_components": [{"type": "ENERGY", "price": w.total_cny_per_kwh, "vat": 0.0, "step_size": 1}],
-                "restrictions": {"start_time": w.start, "end_time": w.end},
+                "restrictions": {
+                    "start_time": w.start,
+                    "end_time": w.end,
+                    **({"day_of_week": [DAYS_OF_WEEK[d - 1] for d in w.days]} if w.days else {}),
+                },
                 "x_service_fee": w.service_cny_per_kwh,
             }
             for w in t.windows

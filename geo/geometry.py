@@ -202,10 +202,18 @@ def parse_polyline(text: str) -> list[LatLon]:
             raise GeoError(f"route is not valid JSON: {exc}") from exc
         points = _from_json(doc)
     else:
+        bad = next((ch for ch in text if not 63 <= ord(ch) <= 126), None)
+        if bad is not None:
+            raise GeoError(
+                f"route is neither GeoJSON, a JSON list of [lat, lon] pairs nor an encoded polyline: "
+                f"{bad!r} cannot appear in an encoded polyline"
+            )
         try:
             points = [(float(a), float(b)) for a, b in _polyline.decode(text)]
-        except Exception as exc:  # the decoder raises assorted errors on garbage
-            raise GeoError(f"route is not an encoded polyline: {exc}") from exc
+        except Exception as exc:  # the decoder raises IndexError & co on a cut-off text
+            raise GeoError(
+                "route is not a valid encoded polyline (precision 5): it ends in the middle of a coordinate"
+            ) from exc
     if len(points) < 2:
         raise GeoError("a route needs at least two points")
     return [check_latlon(lat, lon) for lat, lon in points]

@@ -21,7 +21,7 @@ from chargers.models import NETWORKS, Connector, Evse, Location, RegularHours, T
 from chargers.ocpi import dump_feed
 from geo.cities import City, all_cities
 from geo.corridors import CORRIDORS, corridor_cities
-from geo.geometry import KM_PER_DEG_LAT, LatLon, cumulative_km, km_per_deg_lon, point_along
+from geo.geometry import KM_PER_DEG_LAT, LatLon, bearing_deg, cumulative_km, km_per_deg_lon, point_along
 
 BASE_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -193,6 +193,8 @@ class Site:
     city: City
     address: str
     highway: bool
+    #: The bearing of the traffic a service area serves (one side of the road); None in towns.
+    carriageway_bearing_deg: float | None = None
 
 
 def _weighted(rng: random.Random, items: tuple[tuple[object, float], ...]):
@@ -207,8 +209,14 @@ def _offset(p: LatLon, dx_km: float, dy_km: float) -> LatLon:
     return (p[0] + dy_km / KM_PER_DEG_LAT, p[1] + dx_km / km_per_deg_lon(p[0]))
 
 
+#: How far a service area stands from the middle of the road, on its carriageway's side, km.
+SERVICE_AREA_OFFSET_KM = 0.25
+
+
 def service_areas(rng: random.Random) -> list[Site]:
-    """Service areas along every corridor, both sides of the road, every 35–60 km."""
+    """Service areas along every corridor every 35–60 km, one on each carriageway: traffic drives
+    on the right, so each stands right of the direction it serves and is named after where that
+    carriageway goes (``德州服务区（往上海方向）``, "Dezhou Service Area (towards Shanghai)")."""
     cities = [c for c in all_cities() if c.name_zh]
     out: list[Site] = []
     used: dict[str, int] = {}
@@ -216,6 +224,7 @@ def service_areas(rng: random.Random) -> list[Site]:
         chain = corridor_cities(corridor.code)
         points = [c.latlon for c in chain]
         cum = cumulative_km(points)
+        ends = (chain[-1], chain[0])  # where each carriageway goes: forward, then back
         km = rng.uniform(*SERVICE_AREA_SPACING_KM) / 2
         while km < cum[-1] - 10:
             p = point_along(points, cum, km)
@@ -228,17 +237,21 @@ def service_areas(rng: random.Random) -> list[Site]:
             name_en = f"{base_en}{' ' + suffix_en if suffix_en else ''} Service Area"
             if n >= 4:
                 name_zh, name_en = f"{base_zh}{n}号服务区", f"{base_en} Service Area No. {n}"
-            for side, (zh_side, en_side) in enumerate((("", ""), ("（对向）", " (opposite)"))):
-                q = _offset(p, 0.25 if side else -0.25, 0.15 if side else -0.15)
+            forward = bearing_deg(point_along(points, cum, km - 1.0), point_along(points, cum, km + 1.0))
+            for side, end in enumerate(ends):
+                heading = (forward + 180.0 * side) % 360.0
+                right = math.radians(heading + 90.0)
+                q = _offset(p, SERVICE_AREA_OFFSET_KM * math.sin(right), SERVICE_AREA_OFFSET_KM * math.cos(right))
                 out.append(
                     Site(
                         q[0],
                         q[1],
-                        name_zh + zh_side,
-                        name_en + en_side,
+                        f"{name_zh}（往{end.name_zh or end.name_en}方向）",
+                        f"{name_en} (towards {end.name_en})",
                         near,
                         f"{corridor.name_zh}{near.name_zh}段K{int(km)}",
                         True,
+                        round(heading, 1),
                     )
                 )
             km += rng.uniform(*SERVICE_AREA_SPACING_KM)
@@ -297,7 +310,9 @@ def generate_network(
     provinces = sorted({c.province for c in all_cities()})
     tariffs = _tariffs(rng, profile, provinces)
     highway_sites = list(sites)
-    rng.shuffle(highway_sites)
+    # Shuffled by their own stream, so that a change to the corridors moves only the service areas
+    # and leaves every draw for station sizes, powers and city sites as it was.
+    random.Random(f"{config.seed}:{profile.network}:sites").shuffle(highway_sites)
     locations: list[Location] = []
     plan = [(s, True) for s in _sizes(rng, highway_total, profile.highway_sizes)]
     plan += [(s, False) for s in _sizes(rng, total - highway_total, profile.city_sizes)]
@@ -306,7 +321,9 @@ def generate_network(
             site = highway_sites[(n - 1) % len(highway_sites)]
             if n > len(highway_sites):  # past scale 1 several stations share a service area
                 p = _offset((site.lat, site.lon), rng.uniform(-0.4, 0.4), rng.uniform(-0.4, 0.4))
-                site = Site(p[0], p[1], site.name_zh, site.name_en, site.city, site.address, True)
+                site = Site(
+                    p[0], p[1], site.name_zh, site.name_en, site.city, site.address, True, site.carriageway_bearing_deg
+                )
         else:
             site = city_site(rng, rng.choices(cities, weights)[0])
         destination = not highway and rng.random() < profile.destination_share
@@ -354,6 +371,7 @@ def generate_network(
                 is_green_energy=green,
                 energy_sources=GREEN_SOURCES if green else (),
                 facilities=("RESTAURANT", "WIFI") if highway else ("MALL",),
+                carriageway_bearing_deg=site.carriageway_bearing_deg,
             )
         )
     used = {t for loc in locations for e in loc.evses for c in e.connectors for t in c.tariff_ids}

@@ -165,6 +165,11 @@ class ChargerStore:
         with self._lock:
             return queries.get_stations(self.conn, ids)
 
+    def station_rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Plain rows of ``columns`` (a station's, its time zone, its carriageway) for ``ids``."""
+        with self._lock:
+            return queries.station_rows(self.conn, ids, columns)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             return queries.stats(self.conn)
@@ -182,11 +187,20 @@ class ChargerStore:
             if not row:
                 return None
             windows = self.conn.execute(
-                "SELECT start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows WHERE "
+                "SELECT start, end, energy_cny_per_kwh, service_cny_per_kwh, days FROM tariff_windows WHERE "
                 "tariff_id = ? ORDER BY rowid",
                 (tariff_id,),
             ).fetchall()
-        return Tariff(row[0], row[1], row[2], tuple(TariffWindow(*w) for w in windows), row[3])
+        return Tariff(
+            row[0],
+            row[1],
+            row[2],
+            tuple(
+                TariffWindow(start, end, energy, service, tuple(int(x) for x in days.split(",") if x))
+                for start, end, energy, service, days in windows
+            ),
+            row[3],
+        )
 
     def all_locations(self) -> list[Location]:
         """Every location in full (for comparing a synced cache with its feeds)."""
@@ -196,7 +210,7 @@ class ChargerStore:
 
 
 def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | None:
-    cols = writer.LOCATION_COLUMNS
+    cols = writer.LOCATION_COLUMNS + writer.PLANNER_COLUMNS
     row = conn.execute(f"SELECT pk, {', '.join(cols)} FROM locations WHERE id = ?", (location_id,)).fetchone()
     if not row:
         return None
@@ -244,4 +258,5 @@ def _load_location(conn: sqlite3.Connection, location_id: str) -> Location | Non
         energy_sources=tuple((s, float(p)) for s, p in json.loads(d["energy_sources"] or "[]")),
         time_zone=d["time_zone"] or "Asia/Shanghai",
         facilities=tuple(json.loads(d["facilities"] or "[]")),
+        carriageway_bearing_deg=d["carriageway_bearing_deg"],
     )

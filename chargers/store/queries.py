@@ -99,6 +99,9 @@ STATION_COLUMNS = (
     "twentyfourseven",
 )
 _SELECT = ", ".join(f"l.{c}" for c in STATION_COLUMNS)
+#: What plain rows may hold besides a Station's columns: the station's clock (its tariff's time
+#: zone) and the carriageway an expressway service area serves (the planner reads both).
+ROW_COLUMNS = (*STATION_COLUMNS, "time_zone", "carriageway_bearing_deg")
 
 
 def _station(row: Sequence[Any]) -> Station:
@@ -252,9 +255,7 @@ def along_route_rows(
     corridor) is one probe of the R*Tree alone, whose points are within a centimetre, and each station it
     returns is projected onto the piece in a local flat frame. Only the stations in the corridor
     are read from the table (rows are stored in Hilbert order, so a corridor's rows sit together)."""
-    unknown = set(columns) - set(STATION_COLUMNS)
-    if unknown:
-        raise ValueError(f"not a station column: {', '.join(sorted(unknown))}")
+    _check_columns(columns)
     n = len(columns)
     hits = _corridor(conn, points, corridor_km, filters, columns, step_km)
     if hits and len(hits[0][3]) == n:
@@ -363,6 +364,22 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, filters: Filter
         [*cargs, limit],
     ).fetchall()
     return [_station(r) for r in rows]
+
+
+def _check_columns(columns: Sequence[str]) -> None:
+    unknown = set(columns) - set(ROW_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a station column: {', '.join(sorted(unknown))}")
+
+
+def station_rows(conn: sqlite3.Connection, ids: Sequence[str], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Plain rows of ``columns`` for the stations ``ids`` (those the cache holds), in id order."""
+    _check_columns(columns)
+    return conn.execute(
+        f"SELECT {', '.join(f'l.{c}' for c in columns)} FROM locations l"
+        " WHERE l.id IN (SELECT value FROM json_each(?)) ORDER BY l.id",
+        (json.dumps(list(ids)),),
+    ).fetchall()
 
 
 def get_stations(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Station]:

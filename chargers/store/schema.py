@@ -144,8 +144,20 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO locations_rtree {RTREE_ROWS}")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """Which carriageway an expressway service area serves (the compass bearing of its traffic;
+    NULL: either direction), and the weekdays a tariff window applies on (comma-joined ISO days;
+    '' every day). Both are read by the planner; neither is in the snapshot rows of the sync yet."""
+    for table, column, decl in (
+        ("locations", "carriageway_bearing_deg", "REAL"),
+        ("tariff_windows", "days", "TEXT NOT NULL DEFAULT ''"),
+    ):
+        if column not in db.table(table).columns_dict:  # a file rolled back to an older version has them
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
 #: MIGRATIONS[i] brings a file from schema version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

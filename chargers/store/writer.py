@@ -44,9 +44,14 @@ LOCATION_COLUMNS = (
     "tariff_id",
     "grams",
 )
+#: Written by ``upsert_locations`` besides LOCATION_COLUMNS (the columns the sync's snapshot rows
+#: carry): which carriageway a service area serves. Not yet in the snapshot rows, so a snapshot
+#: leaves it NULL (either direction) and ``syncstate.dump_rows`` does not compare it.
+PLANNER_COLUMNS = ("carriageway_bearing_deg",)
+_UPSERT_COLUMNS = LOCATION_COLUMNS + PLANNER_COLUMNS
 _UPSERT_LOCATION = (
-    f"INSERT INTO locations ({', '.join(LOCATION_COLUMNS)}) VALUES ({', '.join('?' * len(LOCATION_COLUMNS))}) "
-    f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in LOCATION_COLUMNS[1:])}"
+    f"INSERT INTO locations ({', '.join(_UPSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))}) "
+    f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _UPSERT_COLUMNS[1:])}"
 )
 
 
@@ -98,7 +103,7 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
     _unindex(conn, [pk for (pk,) in existing])
     conn.executemany("DELETE FROM connectors WHERE evse_pk IN (SELECT pk FROM evses WHERE location_pk = ?)", existing)
     conn.executemany("DELETE FROM evses WHERE location_pk = ?", existing)
-    conn.executemany(_UPSERT_LOCATION, (location_row(loc) for loc in locations))
+    conn.executemany(_UPSERT_LOCATION, ((*location_row(loc), loc.carriageway_bearing_deg) for loc in locations))
     pks = dict(_pks(conn, ids))
     pk_list = [(pks[i],) for i in ids]
     _index(conn, [pk for (pk,) in pk_list])
@@ -223,9 +228,13 @@ def upsert_tariffs(conn: sqlite3.Connection, tariffs: Sequence[Tariff]) -> int:
     )
     conn.executemany("DELETE FROM tariff_windows WHERE tariff_id = ?", ((t.id,) for t in tariffs))
     conn.executemany(
-        "INSERT INTO tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh)"
-        " VALUES (?, ?, ?, ?, ?)",
-        ((t.id, w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh) for t in tariffs for w in t.windows),
+        "INSERT INTO tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh, days)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (t.id, w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh, ",".join(map(str, w.days)))
+            for t in tariffs
+            for w in t.windows
+        ),
     )
     return len(tariffs)
 

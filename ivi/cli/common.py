@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,30 @@ def latlon_arg(ctx: click.Context, param: click.Parameter, value: str | None) ->
         return parse_latlon(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
+
+
+def when_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """``HH:MM`` (today, on the head unit's clock) or ISO 8601 with an offset
+    (``2026-12-01T07:30+08:00``) → an aware datetime; None: now. The planner reads tariffs on each
+    station's own clock, so an instant given with its offset plans the same under any ``TZ``."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) <= 5 and ":" in text:
+        try:
+            h, m = (int(x) for x in text.split(":"))
+        except ValueError as exc:
+            raise click.BadParameter(f"expected HH:MM or an ISO 8601 time with offset, got {value!r}") from exc
+        if not (0 <= h < 24 and 0 <= m < 60):
+            raise click.BadParameter(f"expected HH:MM or an ISO 8601 time with offset, got {value!r}")
+        return datetime.now().astimezone().replace(hour=h, minute=m, second=0, microsecond=0)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected HH:MM or an ISO 8601 time with offset, got {value!r}") from exc
+    if when.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no UTC offset: write it as e.g. {text}+08:00, or give HH:MM")
+    return when
 
 
 def networks_arg(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[str] | None:

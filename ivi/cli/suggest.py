@@ -1,4 +1,9 @@
-"""``ivi suggest``: the partner stations worth stopping at, ahead on a route or around the car."""
+"""``ivi suggest``: the partner stations worth stopping at, ahead on a route or around the car.
+
+First one line on how far the charge goes ("no stop needed before km 312", or at low charge
+"about 40 km left; nearest fast charger 4.7 km"), then the stations: with ``--to`` the trip
+plan's next stop first, then the others by minutes lost per 100 km of range they add. AC
+destination chargers only with ``--ac`` (or when nothing else is reachable)."""
 
 from __future__ import annotations
 
@@ -19,10 +24,12 @@ from ivi.cli.common import (
     reserve,
     reserve_option,
     vehicle_option,
+    when_arg,
 )
-from ivi.cli.plan import STALE_SOC_AFTER_S, clock_arg, now_min_of_day
-from ivi.planner import PlannerError, SuggestRequest, reach_km
+from ivi.cli.plan import STALE_SOC_AFTER_S
+from ivi.planner import PlannerError, Road, SuggestRequest, TripRequest, overview, plan_trip, reach_km
 from ivi.planner import suggest as suggest_stations
+from ivi.planner.model import min_of_day
 from ivi.planner.sources import nearby_candidates, route_candidates
 
 
@@ -45,7 +52,14 @@ from ivi.planner.sources import nearby_candidates, route_candidates
     "--target", "target_soc", type=click.FloatRange(0, 100), default=80.0, show_default=True, help="Charge to, %."
 )
 @click.option("--temp", "temp_c", type=click.FloatRange(-40, 50), default=20.0, show_default=True)
-@click.option("--time", "time_min", callback=clock_arg, default=None, help="Local time HH:MM (default: now).")
+@click.option(
+    "--time",
+    "when",
+    callback=when_arg,
+    default=None,
+    help="HH:MM (head unit's clock) or ISO 8601 with offset [default: now].",
+)
+@click.option("--ac", "include_ac", is_flag=True, help="Also AC destination chargers (slow).")
 @click.option("-n", "--limit", type=click.IntRange(1, 200), default=10)
 @filter_options
 @db_option
@@ -60,22 +74,25 @@ def suggest(
     reserve_percent,
     target_soc,
     temp_c,
-    time_min,
+    when,
+    include_ac,
     limit,
     filters,
     db_path,
     as_json,
 ) -> None:
-    """Reachable partner chargers ranked by the time a stop costs."""
+    """Reachable partner chargers, the trip plan's next stop first, then by time per range added."""
     now = datetime.now(UTC)
     try:
         profile = load_vehicle(vehicle)
         reserve_percent = reserve(reserve_percent)
-        points = None
+        points, road, route = None, Road(), None
         if route_file:
             points = parse_polyline(route_file.read_text())
         elif destination:
-            points = list(route_between(f"{at[0]},{at[1]}", destination).points)
+            route = route_between(f"{at[0]},{at[1]}", destination)
+            points, road = list(route.points), Road.from_route(route)
+        plan_ids: tuple[str, ...] = ()
         with open_store(db_path) as store:
             if points:
                 cum = cumulative_km(points)
@@ -83,6 +100,15 @@ def suggest(
                 route_km = cum[-1]
                 reach = reach_km(profile, soc_percent, reserve_percent, outside_temp_c=temp_c)
                 cands = route_candidates(store, points, now, filters=filters, from_km=position, to_km=position + reach)
+                if route is not None:  # a trip to plan: its next stop comes first
+                    whole = route_candidates(store, points, now, filters=filters)
+                    trip = plan_trip(
+                        TripRequest(
+                            route_km, profile, soc_percent, whole, reserve_percent=reserve_percent,
+                            outside_temp_c=temp_c, position_km=position, depart_at=when or now, road=road,
+                        )
+                    )  # fmt: skip
+                    plan_ids = tuple(s.location_id for s in trip.stops)
             else:
                 cands = nearby_candidates(store, at, now, n=max(50, limit * 3), filters=filters)
                 position, route_km = 0.0, None
@@ -94,7 +120,7 @@ def suggest(
             position_km=position,
             reserve_percent=reserve_percent,
             target_soc_percent=target_soc,
-            now_min_of_day=now_min_of_day() if time_min is None else time_min,
+            now_min_of_day=min_of_day(when or now),
             outside_temp_c=temp_c,
             soc_stale=soc_age_s > STALE_SOC_AFTER_S,
             networks=filters.networks,
@@ -102,8 +128,12 @@ def suggest(
             available_only=filters.available_only,
             green_only=filters.green_only,
             limit=limit,
+            plan_stop_ids=plan_ids,
+            include_ac=include_ac,
+            road=road,
         )
         hits = suggest_stations(req)
+        view = overview(req, hits)
     except PlannerError as exc:
         raise click.ClickException(str(exc)) from exc
     warnings = [f"state of charge {soc_percent:g} % is stale ({soc_age_s:.0f} s old)"] if req.soc_stale else []
@@ -113,17 +143,20 @@ def suggest(
                 "vehicle": profile.id,
                 "soc_stale": req.soc_stale,
                 "warnings": warnings,
+                "overview": view.to_json(),
                 "suggestions": [h.to_json() for h in hits],
             }
         )
         return
     for w in warnings:
         click.echo(f"warning: {w}")
+    click.echo(view.message)
     for h in hits:
         avail = f"{h.available_count}/{h.evse_count}{'' if h.status_fresh else '?'}"
+        mark = "plan " if h.planned else ("low  " if h.low_battery else "     ")
         click.echo(
-            f"{h.time_cost_min:5.0f} min  km {h.along_km:6.1f} +{h.detour_km:4.1f}  {h.network:8} {h.power_kw:4.0f} kW "
-            f"{avail:6} {h.arrival_soc:3.0f}→{h.target_soc:3.0f} %  ¥{h.cost_cny:5.0f} "
+            f"{mark}{h.time_cost_min:4.0f} min  km {h.along_km:6.1f} +{h.detour_km:4.1f}  {h.network:8} "
+            f"{h.power_kw:4.0f} kW {avail:6} {h.arrival_soc:3.0f}→{h.target_soc:3.0f} %  ¥{h.cost_cny:5.0f} "
             f"{'🌿' if h.is_green else '  '} {h.name}"
         )
     if not hits:

@@ -3,14 +3,15 @@ label-setting search (A*-style) without ever cutting the optimum.
 
 Why this bound. A label that still lacks ``Δ`` percent of charge to finish the trip must charge
 them in ``k ≥ 1`` sessions. Every session costs at least the cheapest stop (overhead + detour
-time, weighted) and charges one interval of the battery between the reserve and 100 %; the
-cost of a 1 % step is at least the fastest charging time for that step over *all* stations of
-the problem (weighted) plus the cheapest price (weighted). So ``k`` sessions cost at least
-``k·stop + Σ`` of the cheapest steps where each step may be used at most ``k`` times, i.e.
-``k·(stop + F(Δ/k))`` with ``F`` the cost of the ``y`` cheapest distinct steps (convex, piecewise
-linear). That function is convex in ``k`` (the perspective of a convex function), so the best
-``k`` is found by a local walk. The old bound (every step at the single fastest rate) ignored
-that a battery charges fast only over part of its range, and pruned almost nothing.
+time, weighted) and charges one interval of the battery between the floor and 100 %; the cost of
+a 1 % step is at least the fastest charging time for that step over *all* stations of the
+problem (weighted) plus the cheapest price (weighted), and a session is billed at least the
+minimum session time ``m``. So ``k`` sessions cost at least ``k·(stop + max(F(Δ/k), w·m))``
+with ``F(y)`` the cost of the ``y`` cheapest distinct steps (each step may be used at most ``k``
+times; convex, piecewise linear). ``max(F, w·m)`` is convex too, so the function is convex in
+``k`` (the perspective of a convex function) and the best ``k`` is found by a local walk. The
+old bound (every step at the single fastest rate) ignored that a battery charges fast only over
+part of its range, and pruned almost nothing.
 
 The bound is tabulated once per (problem, objective) for whole-percent deficits; a fractional
 deficit uses the table at its floor (the bound grows with the deficit, so this stays admissible).
@@ -52,16 +53,17 @@ def remaining_bound(p: Problem, obj: Objective) -> RemainingBound:
     min_price = min(n.price_cny_per_kwh for n in p.nodes)
     per_pct = obj.per_cny * min_price * p.kwh_per_percent / p.charge_efficiency
     per_stop = min(obj.per_min * (n.entry_min + n.exit_min + n.fixed_min) for n in p.nodes) + obj.per_stop
-    floor_pct = max(0, min(99, math.floor(p.reserve_percent + 1e-9)))
+    # The car's first stop may be reached below the reserve (low battery): steps from there count.
+    floor_pct = max(0, min(99, math.floor(min(p.reserve_percent, p.first_floor) + 1e-9)))
     costs = tuple(sorted(obj.per_min * s + per_pct for s in steps[floor_pct:]))
-    most = math.ceil(p.route_percent_per_km * p.length_km + p.arrive_target_percent) + 1
-    return RemainingBound(_tabulate(costs, per_stop, most), per_stop)
+    most = max(1, math.ceil(p.end_pct + p.arrive_target_percent)) + 1
+    return RemainingBound(_tabulate(costs, per_stop, most, obj.per_min * p.min_session_min), per_stop)
 
 
 @lru_cache(maxsize=64)
-def _tabulate(costs: tuple[float, ...], per_stop: float, most: int) -> tuple[float, ...]:
-    """min over k of k·(per_stop + F(Δ/k)) for Δ = 0..most (cached: the same car, price and
-    stations give the same table for every re-plan)."""
+def _tabulate(costs: tuple[float, ...], per_stop: float, most: int, min_session: float = 0.0) -> tuple[float, ...]:
+    """min over k of k·(per_stop + max(F(Δ/k), min_session)) for Δ = 0..most (cached: the same
+    car, price and stations give the same table for every re-plan)."""
     n = len(costs)
     prefix = [0.0]
     for c in costs:
@@ -73,7 +75,7 @@ def _tabulate(costs: tuple[float, ...], per_stop: float, most: int) -> tuple[flo
             return math.inf
         q = int(y)
         f = prefix[q] + ((y - q) * costs[q] if q < n else 0.0)
-        return k * (per_stop + f)
+        return k * (per_stop + (f if f > min_session else min_session))
 
     out = [0.0]
     k = 1

@@ -1,22 +1,33 @@
 """A trip request turned into numbers: the shape the label-setting search and the test oracle
 both work on. Pure; every quantity has its unit in its name.
 
-Positions are km from the car (``x_km``); energy is in percent of the usable battery.
-A detour is modelled as ``2 × off_route_km × detour_road_factor`` of road, half to reach the
-charger and half to get back, driven at ``detour_kmh``.
+Positions are km from the car (``x_km``); energy is in percent of the usable battery, at the
+*planning* consumption (expected + margin, see :mod:`ivi.planner.road`). ``route_pct`` of a
+node is the planning energy from the car to its point on the route, ``route_min`` the time; both
+come from the route's profile (speed per leg, climbing, ferries), so energy per km need not be
+uniform — or even positive downhill. A detour is ``2 × off_route_km × detour_road_factor`` of
+road, half to reach the charger and half to get back: its first ``detour_near_km`` at
+``detour_kmh`` (ramps, town), the rest at the road's speed (a pinned station far off the route).
+
+A charging session costs ``max(charging time, min_session_min)``: a session is never shorter
+than that (plug, authorise, handshake, ramp-up), so a plan that stops anyway fills the session.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import NamedTuple
 
-from ivi.planner.model import Candidate, PlannerSettings, TripRequest, hhmm
+from ivi.planner.model import Candidate, PlannerSettings, TripRequest, local_clock
+from ivi.planner.road import RoadProfile, Speeds, build_profile
 from ivi.planner.vehicle import VehicleProfile, charge_table_min, learned_factor, model_kwh_per_km
 
 #: Tolerance of the dominance test, the same as the search's comparisons of states of charge.
 EPS = 1e-9
+NO_FULL_SESSION = -1e9
 
 
 class Node(NamedTuple):
@@ -26,15 +37,20 @@ class Node(NamedTuple):
 
     candidate: Candidate
     x_km: float
-    entry_percent: float  # energy from the route to the charger
+    entry_percent: float  # energy from the route to the charger (planning consumption)
     exit_percent: float  # and back
     entry_min: float
     exit_min: float
     fixed_min: float  # stop overhead + expected wait
     wait_min: float
     charge_table_min: tuple[float, ...]  # minutes to charge 0 → k %, k = 0..100
-    price_cny_per_kwh: float  # at the station's ETA without stops (the search's price; see docs)
+    price_cny_per_kwh: float  # at the station's estimated arrival, on its own clock (see docs)
     pinned: bool = False
+    route_pct: float = 0.0  # planning energy from the car to the node's point on the route
+    route_min: float = 0.0  # driving time from the car to that point
+    #: full_below[d]: the highest arrival from which charging to d takes at least the minimum
+    #: session (a session from a higher arrival is billed the minimum).
+    full_below: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,19 +60,54 @@ class Problem:
     reserve_percent: float
     arrive_target_percent: float
     length_km: float  # from the car to the destination
-    route_percent_per_km: float
-    route_min_per_km: float
+    profile: RoadProfile
     kwh_per_percent: float
     charge_efficiency: float
     soc_step_percent: int
     depart_min_of_day: float = 480.0
     detour_km_per_node: tuple[float, ...] = ()
     pin_min_charge_percent: float = 0.0  # a pinned stop departs at ≥ min(100, arrival + this)
+    first_floor_percent: float | None = None  # the first stop may be reached this low (None: reserve)
+    min_session_min: float = 0.0
+
+    @property
+    def end_pct(self) -> float:
+        """Planning energy from the car to the destination."""
+        return self.profile.plan_pct[-1]
+
+    @property
+    def end_min(self) -> float:
+        return self.profile.minutes[-1]
+
+    @property
+    def first_floor(self) -> float:
+        """The floor for reaching the first stop: lower than the reserve, never higher."""
+        f = self.first_floor_percent
+        return self.reserve_percent if f is None else min(f, self.reserve_percent)
+
+    @property
+    def route_percent_per_km(self) -> float:
+        """The average planning energy per km (the profile is exact; this is for display)."""
+        return self.end_pct / self.length_km if self.length_km > 0 else 0.0
+
+
+def road_peaks(p: Problem) -> tuple[list[float], float]:
+    """The highest planning energy on the road between consecutive nodes of ``p`` (from the car
+    to the first node, …), and from the last node to the destination: a label is on the road
+    there, so its charge must last over that peak, not only up to the next node."""
+    out, prev = [], 0.0
+    for nd in p.nodes:
+        out.append(p.profile.peak_plan(prev, nd.x_km))
+        prev = nd.x_km
+    return out, p.profile.peak_plan(prev, p.length_km)
 
 
 @dataclass(frozen=True)
 class Objective:
-    """A weighted sum the search minimises: minutes, CNY and stops (ties broken by tiny weights)."""
+    """A weighted sum the search minimises: minutes, CNY and stops (ties broken by tiny weights).
+
+    The fastest objectives weigh money 0: charging longer within a session that is billed the
+    minimum anyway is then free, so their stops fill the session (no 1-minute stop)."""
 
     name: str
     per_min: float
@@ -64,10 +115,14 @@ class Objective:
     per_stop: float
 
 
-FASTEST = Objective("fastest", 1.0, 1e-6, 1e-3)
-FEWEST_STOPS = Objective("fewest_stops", 1.0, 1e-6, 1e4)
+FASTEST = Objective("fastest", 1.0, 0.0, 1e-3)
+FEWEST_STOPS = Objective("fewest_stops", 1.0, 0.0, 1e4)
 CHEAPEST = Objective("cheapest", 1e-3, 1.0, 1e-4)
 OBJECTIVES = (FASTEST, FEWEST_STOPS, CHEAPEST)
+
+
+def speeds(s: PlannerSettings) -> Speeds:
+    return Speeds(s.expressway_cruise_kmh, s.expressway_average_kmh, s.road_cruise_kmh, s.road_average_kmh)
 
 
 def route_kwh_per_km(
@@ -81,132 +136,197 @@ def detour_km(c: Candidate, settings: PlannerSettings) -> float:
     return 2.0 * c.off_route_km * settings.detour_road_factor
 
 
+def detour_leg(
+    c: Candidate, s: PlannerSettings, v: VehicleProfile, temp_c: float, learned: float | None
+) -> tuple[float, float]:
+    """(expected energy %, minutes) of one way of a detour: near the route at ``detour_kmh``,
+    beyond ``detour_near_km`` at the road's speed and consumption."""
+    half = detour_km(c, s) / 2.0
+    near, far = min(half, s.detour_near_km), max(0.0, half - s.detour_near_km)
+    cruise = s.expressway_cruise_kmh
+    kwh = near * route_kwh_per_km(v, s.detour_kmh, temp_c, learned, cruise) + far * route_kwh_per_km(
+        v, s.road_cruise_kmh, temp_c, learned, cruise
+    )
+    minutes = near / s.detour_kmh * 60.0 + far / s.road_average_kmh * 60.0
+    return kwh / v.kwh_per_percent, minutes
+
+
 def wait_min(c: Candidate, settings: PlannerSettings) -> float:
     """A wait is expected only when a fresh status says no EVSE is free."""
     fresh = c.status_age_min is not None and c.status_age_min <= settings.status_fresh_min
     return settings.busy_wait_min if fresh and c.available_count <= 0 else 0.0
 
 
-def build_problem(req: TripRequest, *, prune_dominated: bool = True) -> Problem:
-    """``prune_dominated=False`` keeps every station (the tests' reference for the exact drop)."""
+def full_session_below(table: tuple[float, ...], min_session_min: float) -> tuple[float, ...]:
+    """For each departure d: the arrival below which charging to d lasts at least the minimum
+    session (``table(d) − table(a) ≥ m``), i.e. table⁻¹(table(d) − m)."""
+    out = []
+    for d in range(101):
+        goal = table[d] - min_session_min
+        if goal < 0:
+            out.append(NO_FULL_SESSION)
+            continue
+        k = min(bisect_right(table, goal) - 1, 99)
+        step = table[k + 1] - table[k]
+        out.append(k + ((goal - table[k]) / step if step > 0 else 0.0))
+    return tuple(out)
+
+
+def estimated_charging_min(req: TripRequest, end_pct: float) -> float:
+    """A rough estimate of the charging (and stopping) time the whole trip needs, only to price
+    each station nearer the hour the car will really be there: the energy still missing at half
+    the car's peak power, plus one session overhead per 70 % charged."""
+    missing = max(0.0, end_pct + req.arrive_target_percent - req.soc_percent)
+    v, s = req.vehicle, req.settings
+    return missing * v.kwh_per_percent / (0.5 * v.max_dc_power_kw) * 60.0 + s.stop_overhead_min * math.ceil(
+        missing / 70.0
+    )
+
+
+def build_problem(
+    req: TripRequest, *, prune_dominated: bool = True, first_floor_percent: float | None = None
+) -> Problem:
+    """``prune_dominated=False`` keeps every station (the tests' reference for the exact drop).
+    ``first_floor_percent`` lets the first stop be reached below the reserve (low battery)."""
     s, v = req.settings, req.vehicle
-    route_kwh = route_kwh_per_km(v, s.cruise_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
-    detour_kwh = route_kwh_per_km(v, s.detour_kmh, req.outside_temp_c, req.learned_kwh_per_km, s.cruise_kmh)
-    kwh_pct = v.kwh_per_percent
-    length = req.route_km - req.position_km
-    min_per_km = 60.0 / s.cruise_kmh
+    temp, learned = req.outside_temp_c, req.learned_kwh_per_km
+    profile = build_profile(v, req.road, req.position_km, req.route_km, speeds(s), temp, learned, req.margin)
+    length = profile.length_km
+    margin = 1.0 + req.margin
     pinned = set(req.pinned_ids)
-    tables: dict[float, tuple[float, ...]] = {}
-    prices: dict[tuple[int, float, int], float] = {}
+    depart = req.departure()
+    share = estimated_charging_min(req, profile.plan_pct[-1]) / length if length > 0 else 0.0
+    tables: dict[float, tuple[tuple[float, ...], tuple[float, ...]]] = {}
+    detours: dict[tuple[float, ...], tuple[float, float]] = {}
+    clocks: dict[tuple[str, int], tuple[str, int]] = {}
+    prices: dict[tuple[int, float, str, int], float] = {}
     raw: list[tuple] = []
+    prev_x = 0.0
     for c in sorted(req.candidates, key=lambda c: (c.along_km, c.location_id)):
         x = c.along_km - req.position_km
         if c.location_id in req.avoided_ids or c.location_id in req.offline_ids:
             continue
-        if x < 0 or x > length:
+        if x < 0 or x > length or profile.in_ferry(x):
             continue
-        if c.power_kw < s.trip_min_power_kw and c.location_id not in pinned:
+        pin = c.location_id in pinned
+        if c.power_kw < s.trip_min_power_kw and not pin:
             continue
-        d_km = detour_km(c, s)
-        half = d_km / 2.0
+        key_d = (c.off_route_km,)
+        leg = detours.get(key_d)
+        if leg is None:
+            leg = detours[key_d] = detour_leg(c, s, v, temp, learned)
+        pct, mins = leg[0] * margin, leg[1]
         kw = min(c.power_kw, v.max_dc_power_kw)
-        table = tables.get(kw)
-        if table is None:
-            table = tables[kw] = charge_table_min(v, kw)
+        hit = tables.get(kw)
+        if hit is None:
+            table = charge_table_min(v, kw, temp)
+            hit = tables[kw] = (table, full_session_below(table, s.min_session_min))
+        table, full = hit
         w = wait_min(c, s)
-        eta = int(req.depart_min_of_day + x * min_per_km) % (24 * 60)
-        key = (id(c.tariff), c.flat_price_cny_per_kwh, eta)  # many stations share a tariff
+        route_min = profile.minutes_at(x)
+        eta = int(route_min + x * share + mins)
+        zone = c.time_zone or "Asia/Shanghai"
+        key = (id(c.tariff), c.flat_price_cny_per_kwh, zone, eta)  # many stations share a tariff
         price = prices.get(key)
         if price is None:
-            price = prices[key] = c.price_cny_per_kwh(hhmm(eta))
-        pct, mins = half * detour_kwh / kwh_pct, half / s.detour_kmh * 60.0
+            local = clocks.get((zone, eta))
+            if local is None:
+                local = clocks[(zone, eta)] = local_clock(depart + timedelta(minutes=eta), zone)
+            price = prices[key] = c.price_cny_per_kwh(*local)
+        e = profile.plan_at(x)
+        seg_peak = profile.peak_plan(prev_x, x)
+        prev_x = x
         # Laid out as kept_indices reads it, then what the Node needs besides.
         raw.append(
-            (x, pct, pct, price, 2 * mins + s.stop_overhead_min + w, table, c.location_id in pinned, c, mins, w, d_km)
-        )
-    c_pct = route_kwh / kwh_pct
+            (x, pct, pct, price, 2 * mins + s.stop_overhead_min + w, table, pin, e, seg_peak, c, mins, w,
+             detour_km(c, s), route_min, full)
+        )  # fmt: skip
     if prune_dominated:  # before building Node objects: at a million, 13,000 candidates → 8,000
-        raw = [raw[i] for i in kept_indices(raw, c_pct)]
+        raw = [raw[i] for i in kept_indices(raw)]
     nodes = [
-        Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w, w, table, price, pin)
-        for x, pct, _, price, _, table, pin, c, mins, w, _ in raw
+        Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w, w, table, price, pin, e, route_min, full)
+        for x, pct, _, price, _, table, pin, e, _, c, mins, w, _, route_min, full in raw
     ]
-    detours = [r[10] for r in raw]
     return Problem(
         nodes=tuple(nodes),
         start_soc=req.soc_percent,
         reserve_percent=req.reserve_percent,
         arrive_target_percent=req.arrive_target_percent,
         length_km=length,
-        route_percent_per_km=c_pct,
-        route_min_per_km=min_per_km,
-        kwh_per_percent=kwh_pct,
+        profile=profile,
+        kwh_per_percent=v.kwh_per_percent,
         charge_efficiency=v.charge_efficiency,
         soc_step_percent=s.soc_step_percent,
         depart_min_of_day=req.depart_min_of_day,
-        detour_km_per_node=tuple(detours),
+        detour_km_per_node=tuple(r[12] for r in raw),
         pin_min_charge_percent=s.pin_min_charge_percent,
+        first_floor_percent=first_floor_percent,
+        min_session_min=s.min_session_min,
     )
 
 
-def drop_dominated(nodes: list[Node], detours: list[float], percent_per_km: float) -> tuple[list[Node], list[float]]:
-    """Drop each station that the station kept just before it (in route order) dominates.
+def drop_dominated(p: Problem) -> Problem:
+    """``p`` without each station that the station kept just before it (in route order) dominates.
 
     Why this is exact on the grid (argument in docs/planner.md): let A be kept and B the next
     station. If A is at most as far along, B's extra detour costs at least the road between them
-    (``c·x_A − exit_A ≥ c·x_B − exit_B``), and A has at least B's power, at most B's price and at
-    most B's stop time, then a label reaches A whenever it reaches B, arrives there with more
-    charge, and for every departure SoC ``d`` at B departs A at ``d`` with at least as much
-    normalised charge for no more time or money (or need not stop at all / already finishes the
-    trip). Because A and B are adjacent, every label B could extend is also in the front at A,
-    and a stop at A followed by B is no better than one longer stop at A. Pinned stations are
-    never dropped and never drop others, and nothing before the last pinned station is dropped
-    (the pin's "charge at least this much more" can make arriving with less charge better)."""
-    keep = kept_indices(
-        [
-            (
-                n.x_km,
-                n.entry_percent,
-                n.exit_percent,
-                n.price_cny_per_kwh,
-                n.entry_min + n.exit_min + n.fixed_min,
-                n.charge_table_min,
-                n.pinned,
-            )
-            for n in nodes
-        ],
-        percent_per_km,
-    )
-    return [nodes[i] for i in keep], [detours[i] for i in keep]
+    (``E(x_A) − exit_A ≥ E(x_B) − exit_B``, with E the planning energy along the route), the road
+    between them climbs to no higher energy than at B (so leaving A with at least B's normalised
+    charge lasts to B), and A has at least B's power, at most B's price and at most B's stop time,
+    then a label reaches A whenever it reaches B, arrives there with more charge, and for every
+    departure SoC ``d`` at B departs A at ``d`` with at least as much normalised charge for no
+    more time or money (or need not stop at all / already finishes the trip). Because A and B are
+    adjacent, every label B could extend is also in the front at A, and a stop at A followed by B
+    is no better than one longer stop at A. Pinned stations are never dropped and never drop
+    others, and nothing before the last pinned station is dropped (the pin's "charge at least
+    this much more" can make arriving with less charge better)."""
+    rows = []
+    prev = 0.0
+    for n in p.nodes:
+        rows.append(
+            (n.x_km, n.entry_percent, n.exit_percent, n.price_cny_per_kwh, n.entry_min + n.exit_min + n.fixed_min,
+             n.charge_table_min, n.pinned, n.route_pct, p.profile.peak_plan(prev, n.x_km))
+        )  # fmt: skip
+        prev = n.x_km
+    keep = kept_indices(rows)
+    return _replace_nodes(p, [p.nodes[i] for i in keep], [p.detour_km_per_node[i] for i in keep])
 
 
-def kept_indices(rows: list[tuple], percent_per_km: float) -> list[int]:
+def _replace_nodes(p: Problem, nodes: list[Node], detours: list[float]) -> Problem:
+    return replace(p, nodes=tuple(nodes), detour_km_per_node=tuple(detours))
+
+
+def kept_indices(rows: list[tuple]) -> list[int]:
     """The dominance rule of :func:`drop_dominated` over plain rows in route order that start
-    with (x_km, entry_percent, exit_percent, price, stop_min, charge_table, pinned)."""
+    with (x_km, entry_percent, exit_percent, price, stop_min, charge_table, pinned, route_pct,
+    peak since the previous row)."""
     keep: list[int] = []
     faster: dict[tuple[int, int], bool] = {}
-    c = percent_per_km
     # Before a pinned stop, more charge is not always better (see search._pin_cost): keep all.
     last_pin = max((i for i, row in enumerate(rows) if row[6]), default=-1)
-    ax = aen = aex = apr = amin = 0.0
+    ax = aen = aex = apr = amin = ae = 0.0
     atab: tuple[float, ...] = ()
     apin = True  # nothing kept yet: nothing can dominate
+    peak = -math.inf  # the highest energy on the road since A
     for i, row in enumerate(rows):
-        x, en, exi, price, stop_min, table, pin = row[:7]
+        x, en, exi, price, stop_min, table, pin, e, seg_peak = row[:9]
+        peak = max(peak, seg_peak)
         if (
             not apin
             and not pin
             and i > last_pin
             and ax <= x
-            and c * ax - aex >= c * x - exi - EPS
-            and aen + c * ax <= en + c * x + EPS
+            and ae - aex >= e - exi - EPS
+            and aen + ae <= en + e + EPS
+            and peak <= e + EPS
             and apr <= price
             and amin <= stop_min
             and _faster_or_equal(atab, table, faster)
         ):
             continue
         keep.append(i)
-        ax, aen, aex, apr, amin, atab, apin = x, en, exi, price, stop_min, table, pin
+        ax, aen, aex, apr, amin, atab, apin, ae = x, en, exi, price, stop_min, table, pin, e
+        peak = e
     return keep
 
 

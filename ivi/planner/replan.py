@@ -1,8 +1,11 @@
-"""Re-planning: when the car drifts from the plan (it uses more energy than expected) or a
-planned charger goes out of order, plan again from where the car is and say what changed.
+"""Re-planning: when the car drifts from the plan (it uses more energy than expected, or the
+consumption CAN learned moves away from what the plan assumed) or a planned charger goes out of
+order, plan again from where the car is and say what changed.
 
 ``replan(old, request)`` returns the new plan and one sentence per change, e.g.
 ``"stop 2 moved: charger offline"``. ``drift_reason`` tells the caller when re-planning is due.
+Re-planning at low charge keeps a stop: the planner's low-battery floor lets the next stop be
+reached below the reserve rather than dropping every stop.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from ivi.planner.model import Stop, TripPlan, TripRequest
 from ivi.planner.trip import plan_trip
 
 DRIFT_TOLERANCE_PERCENT = 3.0
+#: The learned consumption may differ this much from the plan's before a re-plan is due.
+CONSUMPTION_DRIFT_PERCENT = 8.0
 
 
 def drift_reason(
@@ -19,21 +24,33 @@ def drift_reason(
     soc_percent: float,
     offline_ids: frozenset[str] = frozenset(),
     tolerance_percent: float = DRIFT_TOLERANCE_PERCENT,
+    learned_kwh_per_km: float | None = None,
 ) -> str | None:
-    """Why the plan no longer holds at ``position_km``, or None while it does."""
+    """Why the plan no longer holds at ``position_km``, or None while it does. A learned
+    consumption (from CAN, at cruise) more than ``CONSUMPTION_DRIFT_PERCENT`` above or below the
+    one the plan assumed is a reason too: re-planning then uses it."""
     for s in _ahead(plan, position_km):
         if s.location_id in offline_ids:
             return f"planned charger {s.name} is offline"
     expected = plan.planned_soc_at(position_km)
     if soc_percent < expected - tolerance_percent:
         return f"state of charge {soc_percent:.0f} % is below the planned {expected:.0f} %"
+    assumed = plan.kwh_per_km
+    if learned_kwh_per_km and assumed:
+        off = (learned_kwh_per_km / assumed - 1) * 100
+        if abs(off) > CONSUMPTION_DRIFT_PERCENT:
+            way = "above" if off > 0 else "below"
+            return (
+                f"consumption {learned_kwh_per_km * 100:.1f} kWh/100 km is {abs(off):.0f} % {way} the planned "
+                f"{assumed * 100:.1f}"
+            )
     return None
 
 
-def replan(old: TripPlan, req: TripRequest) -> tuple[TripPlan, list[str]]:
+def replan(old: TripPlan, req: TripRequest, *, alternatives: bool = False) -> tuple[TripPlan, list[str]]:
     """Plan again for ``req`` (its ``position_km`` is where the car is now) and explain the
     changes against the stops of ``old`` that are still ahead."""
-    new = plan_trip(req)
+    new = plan_trip(req, alternatives=alternatives)
     expected = old.planned_soc_at(req.position_km)
     drift = req.soc_percent - expected
     before = _ahead(old, req.position_km)

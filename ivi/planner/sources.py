@@ -2,21 +2,31 @@
 :class:`~ivi.planner.model.Candidate` out. The only planner module that touches ``chargers.store``.
 
 ``now`` is passed in (UTC), so status freshness is reproducible in tests.
+
+The right side of the road: a station that serves one carriageway of an expressway (its
+``carriageway_bearing_deg``) is a candidate only when the route passes it in that direction —
+within ``SAME_WAY_DEG`` of the route's bearing where the station projects onto it. The opposite
+service area is across the central barrier: a planner that sent the driver there would lie.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from chargers.models import Tariff, status_age_min
-from chargers.store import ChargerStore, Filters, Station
-from geo.geometry import LatLon, clip_polyline, cumulative_km, locate_on_route
+from chargers.store import ChargerStore, Filters
+from geo.geometry import LatLon, bearing_deg, clip_polyline, cumulative_km, locate_on_route, point_along
 from ivi.planner.errors import EmptyCacheError, PlanInputError
-from ivi.planner.model import Candidate
+from ivi.planner.model import DEFAULT_TIME_ZONE, Candidate
 
 DEFAULT_CORRIDOR_KM = 5.0
 FLAT_PRICE_CNY_PER_KWH = Candidate._field_defaults["flat_price_cny_per_kwh"]
+#: A one-way station is on the route's side when its bearing is within this of the route's.
+SAME_WAY_DEG = 90.0
+#: Below this a charger is an AC destination charger (the networks' DC chargers start at 120 kW).
+DC_MIN_KW = 50.0
 
 
 class _Tariffs:
@@ -36,27 +46,6 @@ class _Tariffs:
 
 _UNSEEN = -1.0  # not an age: ages are ≥ 0 or None
 
-
-def to_candidate(s: Station, along_km: float, off_route_km: float, tariffs: _Tariffs, now: datetime) -> Candidate:
-    return Candidate(
-        location_id=s.id,
-        network=s.network,
-        name=s.name,
-        lat=s.lat,
-        lon=s.lon,
-        along_km=along_km,
-        off_route_km=off_route_km,
-        power_kw=s.max_power_kw,
-        evse_count=s.evse_count,
-        available_count=s.available_count,
-        status_age_min=status_age_min(s.status_updated, now),
-        is_green=s.is_green,
-        tariff=tariffs.get(s.tariff_id),
-        name_en=s.name_en,
-        city=s.city,
-    )
-
-
 #: The columns of a station a candidate is made of (see :func:`route_candidates`).
 CANDIDATE_COLUMNS = (
     "id",
@@ -72,7 +61,54 @@ CANDIDATE_COLUMNS = (
     "tariff_id",
     "name_en",
     "city",
+    "time_zone",
+    "carriageway_bearing_deg",
 )
+
+
+class _Rows:
+    """Candidates from plain rows of CANDIDATE_COLUMNS (status ages parsed once per timestamp)."""
+
+    def __init__(self, store: ChargerStore, now: datetime) -> None:
+        self.tariffs = _Tariffs(store)
+        self.ages: dict[str, float | None] = {}
+        self.now = now
+
+    def candidate(self, row: Sequence[Any], along_km: float, off_km: float) -> Candidate:
+        id_, network, name, lat, lon, kw, evses, available, green, updated, tariff_id, name_en, city, tz, _ = row
+        age = self.ages.get(updated, _UNSEEN)
+        if age is _UNSEEN:
+            age = self.ages[updated] = status_age_min(updated or "", self.now)
+        return Candidate(
+            id_,
+            network,
+            name,
+            lat,
+            lon,
+            along_km,
+            off_km,
+            kw,
+            evses,
+            available,
+            age,
+            bool(green),
+            self.tariffs.get(tariff_id),
+            FLAT_PRICE_CNY_PER_KWH,
+            name_en or "",
+            city or "",
+            tz or DEFAULT_TIME_ZONE,
+            kw >= DC_MIN_KW,
+        )
+
+
+def serves_the_route(points: Sequence[LatLon], cum: Sequence[float], along_km: float, bearing: float | None) -> bool:
+    """A station serving the carriageway of ``bearing`` (None: both) is on the route's side at
+    ``along_km``: the route heads the same way there (compared over ±1 km of the route)."""
+    if bearing is None:
+        return True
+    route_way = bearing_deg(point_along(points, cum, along_km - 1.0), point_along(points, cum, along_km + 1.0))
+    diff = abs((bearing - route_way + 180.0) % 360.0 - 180.0)
+    return diff <= SAME_WAY_DEG
 
 
 def route_candidates(
@@ -86,15 +122,15 @@ def route_candidates(
     from_km: float = 0.0,
     to_km: float | None = None,
 ) -> tuple[Candidate, ...]:
-    """Stations within ``corridor_km`` of the route, plus any ``include_ids`` (pinned stations
-    further off the route), placed on the route by projection.
+    """Stations within ``corridor_km`` of the route that serve its direction of travel, plus any
+    ``include_ids`` (pinned stations further off the route), placed on the route by projection.
 
     ``from_km``/``to_km`` read only that stretch of the route (``along_km`` still counts from the
     route's start): suggestions need only what the car can reach, often a quarter of the route.
     The corridor is read as plain rows of just the columns a candidate needs: at a million
-    chargers it holds ~13,000 stations, and full ``Station`` objects cost three times as much."""
-    tariffs = _Tariffs(store)
-    ages: dict[str, float | None] = {}  # many stations share a status time
+    chargers it holds ~13,000 stations, and full ``Station`` objects cost three times as much.
+    A pinned station on the other carriageway is refused with a reason."""
+    rows = _Rows(store, now)
     out: list[Candidate] = []
     part, offset = points, 0.0
     clipped = from_km > 0.0 or to_km is not None
@@ -105,60 +141,29 @@ def route_candidates(
             points, from_km - corridor_km, float("inf") if to_km is None else to_km + corridor_km
         )
     lo, hi = from_km, float("inf") if to_km is None else to_km
-    for (
-        id_,
-        network,
-        name,
-        lat,
-        lon,
-        kw,
-        evses,
-        available,
-        green,
-        updated,
-        tariff_id,
-        name_en,
-        city,
-        along,
-        off,
-    ) in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
+    cum = cumulative_km(points)
+    for *row, along, off in store.along_route_rows(part, corridor_km, filters, CANDIDATE_COLUMNS):
         along += offset
         if clipped and not lo <= along <= hi:
             continue
-        age = ages.get(updated, _UNSEEN)
-        if age is _UNSEEN:
-            age = ages[updated] = status_age_min(updated or "", now)
-        out.append(
-            Candidate(
-                id_,
-                network,
-                name,
-                lat,
-                lon,
-                along,
-                off,
-                kw,
-                evses,
-                available,
-                age,
-                bool(green),
-                tariffs.get(tariff_id),
-                FLAT_PRICE_CNY_PER_KWH,
-                name_en or "",
-                city or "",
-            )
-        )
+        if not serves_the_route(points, cum, along, row[-1]):
+            continue  # the service area across the barrier
+        out.append(rows.candidate(row, along, off))
     have = {c.location_id for c in out}
-    missing = [i for i in include_ids if i not in have]
+    missing = [i for i in dict.fromkeys(include_ids) if i not in have]
     if missing:
-        found = {s.id: s for s in store.stations(missing)}
+        found = {r[0]: r for r in store.station_rows(missing, CANDIDATE_COLUMNS)}
         unknown = [i for i in missing if i not in found]
         if unknown:
             raise PlanInputError(f"unknown station id(s): {', '.join(unknown)}")
-        cum = cumulative_km(points)
         for i in missing:
-            where = locate_on_route(points, cum, found[i].latlon)
-            out.append(to_candidate(found[i], where.km, where.off_km, tariffs, now))
+            hit = found[i]
+            where = locate_on_route(points, cum, (hit[3], hit[4]))
+            if not serves_the_route(points, cum, where.km, hit[-1]):
+                raise PlanInputError(
+                    f"station {i} ({hit[2]}) serves the other carriageway: it cannot be reached in this direction"
+                )
+            out.append(rows.candidate(hit, where.km, where.off_km))
     if not out:
         _check_not_empty(store)
     return tuple(out)
@@ -168,11 +173,19 @@ def nearby_candidates(
     store: ChargerStore, point: LatLon, now: datetime, *, n: int = 50, filters: Filters = Filters()
 ) -> tuple[Candidate, ...]:
     """The ``n`` stations nearest the car; ``along_km`` 0 and ``off_route_km`` the distance to each."""
-    tariffs = _Tariffs(store)
     hits = store.near(point, n, filters)
     if not hits:
         _check_not_empty(store)
-    return tuple(to_candidate(h.station, 0.0, h.distance_km, tariffs, now) for h in hits)
+    rows = {r[0]: r for r in store.station_rows([h.station.id for h in hits], CANDIDATE_COLUMNS)}
+    make = _Rows(store, now)
+    return tuple(make.candidate(rows[h.station.id], 0.0, h.distance_km) for h in hits if h.station.id in rows)
+
+
+def unknown_ids(store: ChargerStore, ids: Iterable[str]) -> list[str]:
+    """Of ``ids``, those the cache does not hold (a driver's typo is an error, not ignored)."""
+    wanted = list(dict.fromkeys(ids))
+    found = {r[0] for r in store.station_rows(wanted, ("id",))} if wanted else set()
+    return [i for i in wanted if i not in found]
 
 
 def _check_not_empty(store: ChargerStore) -> None:

@@ -87,14 +87,25 @@ def parse_profile(text: str, source: str = "<profile>") -> VehicleProfile:
         charge_curve=tuple(points),
         charge_efficiency=float(chg.get("efficiency", 0.95)),
         chemistry=str(doc.get("chemistry", "")),
-        cold_below_c=float(cons.get("cold_below_c", 20.0)),
-        cold_percent_per_c=float(cons.get("cold_percent_per_c", 1.2)),
-        hot_above_c=float(cons.get("hot_above_c", 28.0)),
-        hot_percent_per_c=float(cons.get("hot_percent_per_c", 0.8)),
+        cold_below_c=_num(cons, "cold_below_c", source, 20.0, -40, 40),
+        cold_percent_per_c=_num(cons, "cold_percent_per_c", source, 1.2, 0, 10),
+        hot_above_c=_num(cons, "hot_above_c", source, 28.0, 0, 60),
+        hot_percent_per_c=_num(cons, "hot_percent_per_c", source, 0.8, 0, 10),
+        mass_kg=_num(doc, "mass_kg", source, 2200.0, 500, 5000),
+        cold_charge_below_c=_num(chg, "cold_charge_below_c", source, 15.0, -40, 40),
+        cold_charge_percent_per_c=_num(chg, "cold_charge_percent_per_c", source, 2.5, 0, 10),
+        cold_charge_min_factor=_num(chg, "cold_charge_min_factor", source, 0.3, 0.05, 1.0),
     )
     if not 0.5 <= profile.charge_efficiency <= 1.0:
         raise ProfileError(f"{source}: charging.efficiency must be between 0.5 and 1.0")
     return profile
+
+
+def _num(doc: dict[str, Any], key: str, source: str, default: float, lo: float, hi: float) -> float:
+    """An optional number: the default when absent, else checked against its range."""
+    if key not in doc:
+        return default
+    return _pos(doc, key, source, lo, hi)
 
 
 def _is_num(v: Any) -> bool:

@@ -6,8 +6,15 @@ Runs on the screen's one I/O worker thread. Cache reads go through ``ivi.planner
 (``route_candidates``), kept per (route, filters) for ``CANDIDATE_TTL_S`` because the car asks
 again every few hundred metres; a sync that changes the cache calls :meth:`invalidate`.
 Re-planning uses ``replan`` (its explanations become ``TripPlans.notes``) and
-``drift_reason`` tells the screen when the plan no longer holds. The SoC, its staleness, the
-learned consumption and the outside temperature from CAN go into every request.
+``drift_reason`` tells the screen when the plan no longer holds (the state of charge below the
+plan, a planned charger out of order, or the learned consumption drifting from the plan's). The
+SoC, its staleness, the learned consumption and the outside temperature from CAN go into every
+request. Times are absolute (the service's clock, UTC): tariffs are read on each station's own
+clock, so a head unit whose clock is set to another zone prices the same. The screen shows the
+alternatives, so plans here compute them; suggestions list the plan's next stop first.
+
+The screen's route is a bare polyline: it is planned as flat expressway (no altitudes, legs or
+ferries) until the screen hands over a ``geo`` route.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from ivi.planner import (
     replan,
     suggest,
 )
+from ivi.planner.model import min_of_day
 from ivi.planner.sources import route_candidates
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, learned_factor, model_kwh_per_km
 from ivi.services.ports import RangeEstimate, Suggestion, SuggestionQuery, TripPlans
@@ -44,8 +52,9 @@ UNREACHABLE_SHOWN = 3  # when nothing is reachable, the nearest few are listed a
 
 
 class PlannerRange:
-    """``RangeModel``: range at the planner's cruise speed, with the same learned-consumption
-    correction (and clamp) the planner applies."""
+    """``RangeModel``: range at the planner's expressway cruise, with the same learned-consumption
+    correction (and clamp) the planner applies. The distance to empty and the reserve's share are
+    given separately: below the reserve the car can still drive ``to_empty_km``."""
 
     def __init__(self, vehicle: VehicleProfile, reserve_percent: float, settings: PlannerSettings = PlannerSettings()):
         self.vehicle, self._reserve, self.cruise_kmh = vehicle, reserve_percent, settings.cruise_kmh
@@ -98,6 +107,7 @@ class PlannerService:
         self._candidates: tuple[Candidate, ...] = ()
         self._plan: TripPlan | None = None
         self._route_km = 0.0
+        self._learned: float | None = None
 
     # ------------------------------------------------------------ candidates
 
@@ -120,9 +130,15 @@ class PlannerService:
 
     # ------------------------------------------------------------ suggestions
 
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
     def suggest(self, query: SuggestionQuery) -> list[Suggestion]:
-        """The planner's best ``limit`` stops ahead (its ranking: least time lost), listed in
-        route order; when none is reachable, the nearest few ahead, marked unreachable."""
+        """The planner's best ``limit`` stops ahead (the plan's next stop first, then least time
+        per range added), listed in route order; at low charge the ones reachable on the
+        low-battery floor; when none is reachable, the nearest few ahead, marked unreachable."""
+        plan = self._plan
+        ahead = tuple(s.location_id for s in plan.stops if s.along_km >= query.position_km) if plan else ()
         req = SuggestRequest(
             self.vehicle,
             max(0.0, min(100.0, query.soc_percent)),
@@ -130,11 +146,12 @@ class PlannerService:
             route_km=max(self._route_km, query.position_km),
             position_km=query.position_km,
             reserve_percent=self.reserve_percent,
-            now_min_of_day=minute_of_day(query.local_time_hhmm),
+            now_min_of_day=min_of_day(self._now()),
             outside_temp_c=_temp(query),
             learned_kwh_per_km=query.learned_kwh_per_km,
             soc_stale=query.soc_stale,
             limit=query.limit,
+            plan_stop_ids=ahead,
         )
         picks = suggest(req) or nearest_ahead(req, UNREACHABLE_SHOWN)
         return sorted(picks, key=lambda s: s.along_route_km)
@@ -153,6 +170,7 @@ class PlannerService:
             cands,
             reserve_percent=self.reserve_percent,
             depart_min_of_day=minute_of_day(query.local_time_hhmm),
+            depart_at=self._now(),
             outside_temp_c=_temp(query),
             learned_kwh_per_km=query.learned_kwh_per_km,
             soc_stale=query.soc_stale,
@@ -160,17 +178,18 @@ class PlannerService:
             position_km=max(0.0, min(destination_km, query.position_km)),
         )
         if old is None:
-            new, notes = plan_trip(req), list[str]()
+            new, notes = plan_trip(req, alternatives=True), list[str]()
         else:
-            new, notes = replan(old, req)
+            new, notes = replan(old, req, alternatives=True)
         self._plan = new
+        self._learned = query.learned_kwh_per_km
         plans = (new, *new.alternatives.values())
         chosen = new if new.feasible else next((p for p in plans if p.feasible), new)
         return TripPlans(chosen, plans, tuple(notes), gone)
 
     def drift(self, position_km: float, soc_percent: float) -> str | None:
         plan = self._plan
-        return None if plan is None else drift_reason(plan, position_km, soc_percent)
+        return None if plan is None else drift_reason(plan, position_km, soc_percent, learned_kwh_per_km=self._learned)
 
 
 def _temp(query: SuggestionQuery) -> float:

@@ -147,7 +147,7 @@ def test_import_skips_bad_records_and_keeps_what_was_there(seeded_copy, tmp_path
     with ChargerStore.open(seeded_copy) as store:
         report = store.import_feeds([tmp_path / "f.json"])
         assert report.locations == 1 and report.rejected_by_reason() == {"missing id": 1}
-        assert store.stats()["locations"] == 5279 + 1
+        assert store.stats()["locations"] == 5312 + 1
         assert store.search("测试")[0].id == "NEW1"
 
 
@@ -268,12 +268,12 @@ def test_a_version_1_cache_is_migrated_and_answers_the_same(seeded_db, seeded_co
     conn.commit()
     conn.close()
     before = seeded_copy.read_bytes()
-    with pytest.raises(SchemaTooOldError, match="schema version 1 and needs migrating to 2"):
+    with pytest.raises(SchemaTooOldError, match=f"schema version 1 and needs migrating to {SCHEMA_VERSION}"):
         ChargerStore.open(seeded_copy, readonly=True)  # a reader cannot migrate, and must not misread
     assert seeded_copy.read_bytes() == before
     route = route_between("Beijing", "Shanghai").points
     with ChargerStore.open(seeded_db, seed=False) as fresh, ChargerStore.open(seeded_copy, seed=False) as migrated:
-        assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "2"
+        assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "3"
         assert (
             migrated.conn.execute(
                 "SELECT count(*) FROM locations_rtree r JOIN locations l USING (pk)"

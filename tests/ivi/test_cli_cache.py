@@ -24,7 +24,7 @@ def test_stats_json_on_a_freshly_seeded_cache(tmp_path):
     )
     stats = json.loads(out.stdout)
     assert {n: v["evses"] for n, v in stats["networks"].items()} == {"NIO": 14000, "XPENG": 9000, "LI_AUTO": 6000}
-    assert stats["locations"] == 5279
+    assert stats["locations"] == 5312
 
 
 def test_near_json_with_filters(seeded_db):

@@ -1,14 +1,16 @@
 """The search is optimal: it matches an exhaustive oracle on generated small instances, its
-pruning bound never cuts the optimum on larger ones, and every plan it returns is feasible."""
+pruning bound never cuts the optimum on larger ones, and every plan it returns is feasible.
+
+The instances use the whole cost model: a consumption margin, roads that climb and descend
+(altitude points, so energy along the route is not monotone), sometimes a ferry, sessions billed
+at least a minimum, pins, and sometimes a low-battery floor for the first stop."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ivi.planner import PlannerSettings, TripRequest
+from ivi.planner import PlannerSettings, Road, RoadLeg, TripRequest
 from ivi.planner.bounds import remaining_bound
 from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
 from ivi.planner.search import _search, search
@@ -50,17 +52,41 @@ def instances(
         for i in range(n)
     )
     pinned = tuple(c.location_id for c in cands if draw(st.booleans()) and draw(st.booleans()))
+    road = draw(roads(length))
     req = TripRequest(
         route_km=length,
         vehicle=CAR,
-        soc_percent=draw(st.floats(5, 100)),
+        soc_percent=draw(st.floats(2, 100)),
         candidates=cands,
         reserve_percent=draw(st.sampled_from([0.0, 5.0, 10.0, 20.0])),
         arrive_soc_percent=draw(st.sampled_from([None, 15.0, 30.0])),
         pinned_ids=pinned,
-        settings=PlannerSettings(soc_step_percent=step, trip_min_power_kw=0.0),
+        settings=PlannerSettings(
+            soc_step_percent=step, trip_min_power_kw=0.0, min_session_min=draw(st.sampled_from([0.0, 3.0, 8.0]))
+        ),
+        road=road,
+        consumption_margin_percent=draw(st.sampled_from([0.0, 15.0])),
     )
-    return build_problem(req, prune_dominated=prune_dominated)
+    first_floor = draw(st.sampled_from([None, None, 0.0, 3.0]))
+    return build_problem(req, prune_dominated=prune_dominated, first_floor_percent=first_floor)
+
+
+@st.composite
+def roads(draw, length: float):  # type: ignore[no-untyped-def]
+    """Flat, or climbing and descending between a few altitude points (up to 2,500 m apart), with
+    sometimes a ferry leg in the middle."""
+    kind = draw(st.sampled_from(["flat", "hills", "hills+ferry"]))
+    if kind == "flat":
+        return Road()
+    n = draw(st.integers(2, 5))
+    kms = sorted({0.0, length, *(draw(st.floats(0, length)) for _ in range(n - 2))})
+    alts = tuple(draw(st.sampled_from([0.0, 300.0, 1500.0, 2500.0])) for _ in kms)
+    legs: tuple[RoadLeg, ...] = ()
+    if kind == "hills+ferry":
+        a, b = sorted((draw(st.floats(0, length)), draw(st.floats(0, length))))
+        if b - a > 1.0:
+            legs = (RoadLeg(0.0, a), RoadLeg(a, b, "ferry", 1.0, 90.0, "test ferry"), RoadLeg(b, length, "road", 1.2))
+    return Road(legs, tuple(kms), alts)
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,17 +122,7 @@ def test_pruning_bound_never_cuts_the_optimum(problem, objective) -> None:  # ty
 def test_dropping_dominated_stations_never_changes_the_optimum(full, objective) -> None:  # type: ignore[no-untyped-def]
     """The oracle over *every* station equals the search over the stations kept by the
     dominance rule, and the chain found is valid for the full problem."""
-    kept = replace(
-        full,
-        **dict(
-            zip(
-                ("nodes", "detour_km_per_node"),
-                drop_dominated(list(full.nodes), list(full.detour_km_per_node), full.route_percent_per_km),
-                strict=False,
-            )
-        ),
-    )
-    kept = replace(kept, nodes=tuple(kept.nodes), detour_km_per_node=tuple(kept.detour_km_per_node))
+    kept = drop_dominated(full)
     res = search(kept, objective)
     expected = oracle.best(full, objective)
     assert res.feasible == (expected != float("inf"))
@@ -120,8 +136,8 @@ def test_the_remaining_cost_bound_is_admissible_and_pruning_at_the_optimum_keeps
     expected = oracle.best(problem, objective)
     assume(expected != float("inf"))
     lb = remaining_bound(problem, objective)
-    drive = objective.per_min * problem.route_min_per_km * problem.length_km
-    deficit = problem.route_percent_per_km * problem.length_km + problem.arrive_target_percent - problem.start_soc
+    drive = objective.per_min * problem.end_min
+    deficit = problem.end_pct + problem.arrive_target_percent - problem.start_soc
     assert drive + lb.at(deficit) <= expected + 1e-6
     # The tightest possible upper bound (the optimum itself) still finds the optimum.
     res = _search(problem, objective, expected * (1 + 1e-9) + 1e-6, lb)
@@ -148,7 +164,11 @@ def test_before_a_pin_arriving_with_less_charge_can_be_cheaper() -> None:
         reserve_percent=20.0,
         arrive_soc_percent=30.0,
         pinned_ids=("S004",),
-        settings=PlannerSettings(soc_step_percent=5, trip_min_power_kw=0.0),
+        # The model the instance was found in: consumption at 100 km/h, no margin, no minimum session.
+        settings=PlannerSettings(
+            soc_step_percent=5, trip_min_power_kw=0.0, min_session_min=0.0, expressway_cruise_kmh=100.0
+        ),
+        consumption_margin_percent=0.0,
     )
     problem = build_problem(req)
     expected = oracle.best(problem, CHEAPEST)

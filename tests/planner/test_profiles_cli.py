@@ -85,6 +85,7 @@ def test_plan_json(planner_db: Path) -> None:
         "NIO,XPENG",
         "--depart",
         "08:00",
+        "--alternatives",
         "--db",
         str(planner_db),
         "--json",
