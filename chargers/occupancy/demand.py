@@ -117,6 +117,7 @@ class Assumptions:
     overstay_share: float = 0.04  # a car left plugged in after charging (status BLOCKED)
     overstay_min: tuple[float, float] = (5.0, 20.0)
     plug_delay_s: tuple[float, float] = (60.0, 180.0)  # a queued car pulls in after the EVSE frees
+    max_patience_min: float = 240.0  # nobody waits longer than reported holiday queues (1–4 h)
     power_session_factor: tuple[tuple[float, float], ...] = ((400.0, 0.85), (200.0, 1.0), (0.0, 1.15))
     short_holiday_surge: float = 0.6  # a 3-day holiday surges this much of a golden week
     surge_sigma: float = 0.9  # spread of the holiday surge between service areas (lognormal, mean 1)

@@ -31,20 +31,11 @@ from dataclasses import dataclass
 
 from chargers.occupancy.calendar import Day
 from chargers.occupancy.demand import DEFAULT_ASSUMPTIONS, Assumptions, StationCharacter, character_of, day_shape
-from chargers.occupancy.events import (
-    AVAILABLE,
-    BLOCKED,
-    CHARGING,
-    OUTOFORDER,
-    STATUS_OF_CODE,
-    UNKNOWN,
-    IsoClock,
-    pack,
-)
+from chargers.occupancy.events import AVAILABLE, BLOCKED, CHARGING, OUTOFORDER, UNKNOWN, pack
 from chargers.occupancy.places import StationInfo
 from chargers.occupancy.window import Window, hour_table
 
-__all__ = ["StationHistory", "WaitOutcome", "ocpi_changes", "realised_wait", "simulate", "simulate_station"]
+__all__ = ["StationHistory", "WaitOutcome", "realised_wait", "simulate", "simulate_station"]
 
 Interval = tuple[float, float]
 
@@ -161,6 +152,7 @@ def simulate_station(
     log_median, sigma = math.log(median_s), demand.session_sigma
     expo, rnd, uniform, gauss = rng.expovariate, rng.random, rng.uniform, rng.gauss
     plug_lo, plug_hi = a.plug_delay_s
+    max_patience_s = a.max_patience_min * 60.0
     over_lo, over_hi = a.overstay_min[0] * 60, a.overstay_min[1] * 60
     free_at = [0.0] * n
     ptr = [0] * n
@@ -197,7 +189,7 @@ def simulate_station(
                 k = free_now[0] if len(free_now) == 1 else free_now[int(rnd() * len(free_now))]
                 start = t
             else:
-                if best_k < 0 or best_t - t > expo(1.0 / patience_s):
+                if best_k < 0 or best_t - t > min(expo(1.0 / patience_s), max_patience_s):
                     balked.append(t)
                     continue
                 k, start = best_k, best_t + uniform(plug_lo, plug_hi)
@@ -291,24 +283,6 @@ def simulate(
     """Histories station by station (each independent of the others), lazily."""
     for info in stations:
         yield simulate_station(info, window, assumptions, seed)
-
-
-_CLOCK = IsoClock()
-
-
-def ocpi_changes(
-    history: StationHistory, start_s: float = 0.0, end_s: float | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """The station's changes as the partner sends them: ``(evse uid, OCPI status, last_updated)``,
-    in time order, for changes in ``[start_s, end_s)`` seconds of the window."""
-    clock, base, uids = _CLOCK, history.window.start_s, history.info.evse_uids
-    lo = int(start_s) << 12
-    hi = (int(end_s) << 12) if end_s is not None else None
-    changes = history.changes
-    for v in changes[bisect_left(changes, lo) :]:
-        if hi is not None and v >= hi:
-            break
-        yield uids[(v >> 4) & 0xFF], STATUS_OF_CODE[v & 0xF], clock(base + (v >> 12))
 
 
 @dataclass(frozen=True)
