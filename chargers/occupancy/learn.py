@@ -136,11 +136,6 @@ def _holiday(pool: _Pool, regular: Sequence[float], prior_hours: float) -> tuple
     return tuple(out), sum(pool.seen[REGULAR_BINS:]) / 3600 >= 100
 
 
-def _mean(full: Sequence[float], seen: Sequence[float]) -> float:
-    s = sum(seen[:REGULAR_BINS])
-    return sum(full[:REGULAR_BINS]) / s if s else 0.0
-
-
 class OccupancyLearner:
     """Collects a window of status changes for known stations, then learns a model from them."""
 
@@ -204,10 +199,16 @@ class OccupancyLearner:
     def changes_of(self, station_id: str) -> array:
         return self._changes[self._index[station_id]]
 
-    def observe(self, station_id: str, blind: Sequence[Interval] = (), recent_from_s: float = 0.0) -> Observation:
+    def observe(
+        self,
+        station_id: str,
+        blind: Sequence[Interval] = (),
+        recent_from_s: float = 0.0,
+        settings: LearnSettings = LearnSettings(),
+    ) -> Observation:
         """One station's observed history over the whole window (gaps and ``blind`` unseen)."""
         info = self.stations[self._index[station_id]]
-        max_busy = LearnSettings.max_busy_ac_s if info.place is Place.DESTINATION else LearnSettings.max_busy_dc_s
+        max_busy = settings.max_busy_ac_s if info.place is Place.DESTINATION else settings.max_busy_dc_s
         return observe(
             self._changes[self._index[station_id]],
             info.evse_count,
@@ -259,7 +260,7 @@ class OccupancyLearner:
         )
 
     def _pass1(self, si: int, info: StationInfo, blind: Sequence[Interval], t1: float, s: LearnSettings) -> _Seen:
-        obs = self.observe(info.id, blind, recent_from_s=t1 - s.recent_days * 86400)
+        obs = self.observe(info.id, blind, t1 - s.recent_days * 86400, s)
         bins = hour_table(info.time_zone, self.window).bins
         full, seen = [0.0] * BINS, [0.0] * BINS
         for h in range(self.window.hours):

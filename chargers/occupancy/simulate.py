@@ -197,9 +197,12 @@ def simulate_station(
             while p < len(dk) and dk[p][1] <= start:
                 p += 1
             next_down = dk[p][0] if p < len(dk) else inf
-            if next_down <= start:  # broke down while the car pulled in: it waits for the repair
+            if next_down <= start:  # broke down while the car pulled in: wait for the repair, or leave
                 start = dk[p][1] + uniform(plug_lo, plug_hi)
                 next_down = dk[p + 1][0] if p + 1 < len(dk) else inf
+                if start - t > max_patience_s:
+                    balked.append(t)
+                    continue
             charge_end = start + math.exp(dur_median + sigma * gauss(0.0, 1.0))
             ev = per_evse[k]
             ev.append((start, CHARGING))
