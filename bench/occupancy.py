@@ -239,7 +239,7 @@ def wait_table(
         if down:
             continue
         m = model.stations[sid]
-        info = learner.stations[learner._index[sid]]
+        info = learner.station(sid)
         obs = observed[sid]
         table = hour_table(info.time_zone, learner.window)
         b = table.bins[int(at // 3600)]

@@ -196,6 +196,9 @@ class OccupancyLearner:
             raise OccupancyError(f"a gap ends after it starts: {start} → {end}")
         self._gaps.append((a, b))
 
+    def station(self, station_id: str) -> StationInfo:
+        return self.stations[self._index[station_id]]
+
     def changes_of(self, station_id: str) -> array:
         return self._changes[self._index[station_id]]
 

@@ -111,7 +111,7 @@ def p_full_in(group: GroupModel, station: StationModel, b: int) -> float:
 
 @dataclass(frozen=True)
 class OccupancyModel:
-    created_s: int  # when it was learned (UTC epoch seconds)
+    created_s: int  # the end of the history it was learned from (UTC epoch s; the learner has no clock)
     history_start_s: int  # the training history it was learned from
     history_end_s: int
     half_life_min: tuple[float, ...]  # per Place: how fast a live status fades into the prediction
