@@ -4,6 +4,8 @@
 
     ChargerDataError
      ├── FeedError (ValueError)         a feed that cannot be read at all (not JSON, wrong shape)
+     ├── OccupancyError (ValueError)    occupancy history or prediction asked for something impossible
+     │    └── OccupancyModelError       an encoded occupancy model that is corrupt or of another version
      └── StoreError                     the cache file
           ├── NotACacheError            not an SQLite file, or not ours
           ├── SchemaTooNewError         written by a newer version of this module
@@ -15,7 +17,16 @@ A single bad record in a feed is not an error: it is a counted rejection with a 
 
 from __future__ import annotations
 
-__all__ = ["ChargerDataError", "FeedError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError", "StoreError"]
+__all__ = [
+    "ChargerDataError",
+    "FeedError",
+    "NotACacheError",
+    "OccupancyError",
+    "OccupancyModelError",
+    "SchemaTooNewError",
+    "SchemaTooOldError",
+    "StoreError",
+]
 
 
 class ChargerDataError(Exception):
@@ -24,6 +35,16 @@ class ChargerDataError(Exception):
 
 class FeedError(ChargerDataError, ValueError):
     """A partner feed that cannot be read at all (single bad records are rejections, not errors)."""
+
+
+class OccupancyError(ChargerDataError, ValueError):
+    """Occupancy history, learning or prediction asked for something impossible (a naive datetime,
+    an unknown time zone, an empty window). Single bad status records are counted, not raised."""
+
+
+class OccupancyModelError(OccupancyError):
+    """An encoded occupancy model that cannot be read: wrong magic or version, truncated, or its
+    checksum does not match. It is refused whole; nothing of it is used."""
 
 
 class StoreError(ChargerDataError):
