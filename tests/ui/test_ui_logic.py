@@ -22,8 +22,7 @@ from ivi.services.can_vehicle import route_from_km, sample_from_snapshot
 from ivi.services.planning import minute_of_day
 from ivi.services.ports import Stop, Suggestion, TripPlan
 from ivi.ui.stores.filters import FilterChoice, load_choice, save_choice
-from ivi.ui.stores.map import Projection
-from ivi.ui.stores.suggestions import evaluate_alert
+from ivi.ui.stores.suggestions import AlertInput, evaluate_alert
 from ivi.ui.stores.trip import explain_change
 
 ROUTE = [(39.9, 116.4), (39.1, 117.2), (37.4, 116.3), (36.6, 117.0), (34.3, 117.2), (32.0, 118.8), (31.2, 121.5)]
@@ -91,11 +90,18 @@ def test_the_simulated_drive_read_back_through_the_decoder_gives_soc_and_route_k
 
 def test_alert_rules():
     ok = _suggestion(1)
-    assert evaluate_alert(15.0, 40, 500, False, ok) == "low_soc"
-    assert evaluate_alert(60.0, 300, 500, True, ok) == "unreachable"
-    assert evaluate_alert(60.0, 300, 500, False, ok) == ""
-    assert evaluate_alert(5.0, 10, 500, False, None) == "no_charger"
-    assert evaluate_alert(None, 0, 500, True, None) == ""
+    assert evaluate_alert(AlertInput(15.0, 15.0, 40, 500, False, ok)) == "low_soc"
+    assert evaluate_alert(AlertInput(60.0, 60.0, 300, 500, True, ok)) == "unreachable"
+    assert evaluate_alert(AlertInput(60.0, 60.0, 300, 500, False, ok)) == ""
+    assert evaluate_alert(AlertInput(5.0, 5.0, 10, 500, False, None)) == "no_charger"
+    assert evaluate_alert(AlertInput(None, None, 0, 500, True, None)) == ""
+    # the level goes unknown after it was low: the alert stays, as "unknown"
+    assert evaluate_alert(AlertInput(None, 12.0, 0, 500, True, ok)) == "soc_unknown"
+    assert evaluate_alert(AlertInput(None, 70.0, 0, 500, True, ok)) == ""
+    # a planned charger out of order outranks a low battery (its banner carries the new stop) …
+    assert evaluate_alert(AlertInput(15.0, 15.0, 40, 500, False, ok, "站9", _stop(2, 50.0))) == "charger_offline"
+    # … but not "no charger in range"
+    assert evaluate_alert(AlertInput(2.0, 2.0, 0, 500, False, None, "站9", None)) == "no_charger"
 
 
 def test_replan_reason_names_the_unavailable_stop():
@@ -123,10 +129,6 @@ def test_small_helpers(tmp_path: Path):
     assert status_age_min("2026-11-25T11:00:00Z", now) == 0.0  # from the future: never negative
     assert status_age_min("garbage", now) is None
     assert minute_of_day("07:30") == 450.0
-    proj = Projection([(39.9, 116.4), (31.2, 121.5)])
-    for p in [(39.9, 116.4), (31.2, 121.5)]:
-        x, y = proj(p)
-        assert 0 < x < 1 and 0 < y < 1
     bad = tmp_path / "car.toml"
     bad.write_text("battery_kwh = 'x'")
     from ivi.app import AppConfig, vehicle_for
@@ -171,6 +173,7 @@ def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: P
     )
     assert out.returncode == 0, out.stderr
     assert "SoC 60 %" in out.stdout and "next chargers (ready)" in out.stdout and "kW" in out.stdout
+    assert "next stop:" in out.stdout and "map: ready" in out.stdout
     assert "CAN live" in out.stdout  # the CAN simulator on its own virtual bus, read by the CanReader
     driven = float(out.stdout.split(": ")[1].split(" km driven")[0].split()[-1])
     assert 249.0 <= driven < 260.0  # the GNSS fix projected onto the route, from --start-km 250
