@@ -164,6 +164,9 @@ class SuggestionQuery:
     soc_stale: bool = False  # the SoC is the last known value, not a fresh one: the planner flags it
     learned_kwh_per_km: float | None = None  # from CAN: corrects the planner's consumption model
     outside_temp_c: float | None = None
+    # None: the driver's reserve. On a low battery the screen asks with 0 to list every charger the
+    # car still reaches, and marks those reached below the reserve.
+    reserve_percent: float | None = None
 
 
 class SuggestionProvider(Protocol):

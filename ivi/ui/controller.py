@@ -297,6 +297,8 @@ class Controller(QObject):
         q = self._query()
         if q is None or self.provider is None or not self.trip.points:
             return
+        if self.suggestions.value("lowBattery"):  # every charger the car still reaches, reserve or not
+            q = replace(q, reserve_percent=0.0)
         self._asked_at = (q.position_km, q.soc_percent, time.monotonic())
         provider = self.provider
         default = Filters()

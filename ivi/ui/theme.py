@@ -212,6 +212,9 @@ class ThemeColors(QObject):
     mapCoast = _colour("mapCoast", changed)
     mapRoad = _colour("mapRoad", changed)
     mapLabel = _colour("mapLabel", changed)
+    nio = _colour("nio", changed)
+    xpeng = _colour("xpeng", changed)
+    liAuto = _colour("liAuto", changed)
 
 
 MODES = ("auto", "day", "night")
@@ -297,7 +300,13 @@ class Theme(QObject):
 
     # -- derived
     def _palette(self) -> dict[str, str]:
-        return NIGHT if self._night else DAY
+        nets = NETWORK_COLOURS["night" if self._night else "day"]
+        return {
+            **(NIGHT if self._night else DAY),
+            "nio": nets["NIO"],
+            "xpeng": nets["XPENG"],
+            "liAuto": nets["LI_AUTO"],
+        }
 
     def _px_per_mm(self) -> float:
         return self._panel.px_per_mm

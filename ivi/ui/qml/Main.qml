@@ -67,21 +67,21 @@ Window {
 
             HomeView {
                 id: home
-                visible: win.system.page === "home" || (win.system.page === "map" && win.wide)
+                visible: (win.system.page === "home" || (win.system.page === "map" && win.wide)) && !win.station.isOpen
                 anchors.fill: parent
                 theme: win.theme; vehicle: win.vehicle; suggestions: win.suggestions; filters: win.filters
                 mapStore: win.mapStore; station: win.station; system: win.system; trip: win.trip
                 showMap: win.wide
             }
             MapPanel {
-                visible: win.system.page === "map" && !win.wide
+                visible: win.system.page === "map" && !win.wide && !win.station.isOpen
                 anchors.fill: parent
                 theme: win.theme; mapStore: win.mapStore; vehicle: win.vehicle
             }
             // Secondary views are created the first time they are shown (a faster first frame).
             Loader {
                 property bool used: false
-                visible: win.system.page === "trip"
+                visible: win.system.page === "trip" && !win.station.isOpen
                 onVisibleChanged: if (visible) used = true
                 active: used || visible
                 anchors.fill: parent

@@ -97,9 +97,11 @@ class PinInput:
 def cluster_pins(
     pins: Sequence[PinInput], view: View, touch_px: float, reserve_right_px: float = 0.0
 ) -> list[dict[str, Any]]:
-    """Screen rows for the pins: those whose ``touch_px`` squares would overlap are merged into
-    the first (planned stops lead, then rank); a pin whose square would leave the map, or reach
-    into the strip kept for the map's buttons, is dropped."""
+    """Screen rows for the pins, with touch targets (``touch_px`` squares) that never overlap:
+    planned stops first, each kept as itself (a suggested charger under a planned stop's target
+    is left to the list); suggested chargers whose targets would overlap become one pin with their
+    count. A pin whose square would leave the map, or reach into the strip kept for the map's
+    buttons, is dropped."""
     out: list[dict[str, Any]] = []
     half = touch_px / 2
     for p in sorted(pins, key=lambda p: (p.kind != "plan", p.rank)):
@@ -108,8 +110,8 @@ def cluster_pins(
             continue
         near = next((o for o in out if abs(o["px"] - x) < touch_px and abs(o["py"] - y) < touch_px), None)
         if near is not None:
-            near["count"] += 1
             if near["kind"] != "plan":
+                near["count"] += 1
                 near["kind"] = "cluster"
             continue
         out.append(
@@ -123,9 +125,6 @@ def cluster_pins(
                 "rank": p.rank,
             }
         )
-    for o in out:
-        if o["kind"] == "plan" and o["count"] > 1:
-            o["kind"] = "cluster"
     return out
 
 
@@ -497,8 +496,11 @@ class MapStore(Store):
         show_provinces = view.zoom <= 3.0
         x0, y0 = view.to_km(0, 0)
         x1, y1 = view.to_km(view.w, view.h)
+        ends = {lb.text for lb in self._ends}
         for lb in self._base_labels:
             if not (x0 <= lb.x_km <= x1 and y0 <= lb.y_km <= y1):
+                continue
+            if lb.name_en in ends or lb.name_zh in ends:  # the route's ends are labelled already
                 continue
             if lb.kind == "province" and not show_provinces:
                 continue

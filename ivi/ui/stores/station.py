@@ -130,6 +130,7 @@ class StationStore(Store):
         "stationId": "",
         "name": "",
         "nameEn": "",
+        "shortName": "",
         "network": "",
         "address": "",
         "city": "",
@@ -153,6 +154,7 @@ class StationStore(Store):
     stationId = prop(str, "stationId", changed)
     name = prop(str, "name", changed)
     nameEn = prop(str, "nameEn", changed)
+    shortName = prop(str, "shortName", changed)  # what tells it apart from its network's others
     network = prop(str, "network", changed)
     address = prop(str, "address", changed)
     city = prop(str, "city", changed)
@@ -224,6 +226,7 @@ class StationStore(Store):
             stationId=loc.id,
             name=loc.name,
             nameEn=loc.name_en,
+            shortName=short_name(loc.name, loc.name_en, self.english),
             network=loc.network,
             address=loc.address,
             city=loc.city,

@@ -18,7 +18,6 @@ types; the store only publishes their results. Rules that keep the screen honest
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +64,6 @@ FRESH_STATUS_MIN = 15.0  # an availability older than this is "last known", not 
 SPEED_CLASSES = (("ultra", 250.0), ("fast", 100.0), ("dc", AC_MAX_KW + 0.1), ("ac", 0.0))
 #: Alerts, most urgent first (one banner at a time).
 ALERT_PRIORITY = ("soc_unknown", "no_charger", "charger_offline", "low_soc", "unreachable")
-_BRACKETED = re.compile(r"[（(]([^）)]+)[）)]")
 
 
 def speed_class(power_kw: float) -> str:
@@ -75,13 +73,16 @@ def speed_class(power_kw: float) -> str:
 
 def short_name(name: str, name_en: str, english: bool) -> str:
     """The part of a station's name that tells it apart from its network's other stations:
-    ``NIO Power Charger · Jinan Service Area`` → ``Jinan Service Area``,
+    ``NIO Power Charger · Jinan Service Area (opposite)`` → ``Jinan Services (opp.)`` (the words
+    UK road signs use: the card has one line at glance size),
     ``蔚来超充站（济南服务区）`` → ``济南服务区``. The full name when there is no such part."""
     if english and name_en:
         parts = [p.strip() for p in name_en.split("·")]
-        return parts[-1] if len(parts) > 1 and parts[-1] else name_en
-    m = _BRACKETED.search(name)
-    return m.group(1).strip() if m else name
+        name = parts[-1] if len(parts) > 1 and parts[-1] else name_en
+        return name.replace(" Service Area", " Services").replace(" (opposite)", " (opp.)")
+    start = min((i for i in (name.find("（"), name.find("(")) if i >= 0), default=-1)
+    end = max(name.rfind("）"), name.rfind(")"))
+    return name[start + 1 : end].strip() if 0 <= start < end - 1 else name
 
 
 def is_fresh(status_age_min: float | None, fresh_min: float = FRESH_STATUS_MIN) -> bool:

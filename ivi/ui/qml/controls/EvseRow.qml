@@ -22,12 +22,12 @@ Rectangle {
         id: texts
         anchors { left: parent.left; leftMargin: 42 * evse.u; right: parent.right; rightMargin: 14 * evse.u; verticalCenter: parent.verticalCenter }
         Text {
-            width: parent.width; elide: Text.ElideRight
+            width: parent.width; wrapMode: Text.WordWrap
             text: (evse.fresh ? Labels.status(evse.status) : qsTr("Last known: %1").arg(Labels.status(evse.status))) + " · " + evse.powerKw + " kW"
             color: evse.theme.colors.text; font.family: evse.theme.fontFamily; font.pixelSize: evse.theme.smallPx
         }
         Text {
-            width: parent.width; elide: Text.ElideRight
+            width: parent.width; wrapMode: Text.WordWrap
             text: evse.connectors + " · " + Labels.age(evse.ageMin)
             color: evse.theme.colors.textDim; font.family: evse.theme.fontFamily; font.pixelSize: evse.theme.smallPx
         }

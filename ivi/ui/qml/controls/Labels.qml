@@ -7,6 +7,15 @@ QtObject {
     function network(code) {
         return code === "NIO" ? qsTr("NIO") : code === "XPENG" ? qsTr("Xpeng") : code === "LI_AUTO" ? qsTr("Li Auto") : code
     }
+    // A network's colour, read through the palette's properties so a binding follows day/night.
+    function networkColor(theme, code) {
+        return code === "NIO" ? theme.colors.nio : code === "XPENG" ? theme.colors.xpeng
+             : code === "LI_AUTO" ? theme.colors.liAuto : theme.colors.textDim
+    }
+    function ageShort(minutes) {
+        return minutes < 60 ? qsTr("%1 min").arg(Math.max(0, Math.round(minutes)))
+             : minutes < 2880 ? qsTr("%1 h").arg(Math.round(minutes / 60)) : qsTr("%1 d").arg(Math.round(minutes / 1440))
+    }
     function status(code) {
         return code === "AVAILABLE" ? qsTr("Available") : code === "CHARGING" ? qsTr("In use")
              : code === "OUTOFORDER" ? qsTr("Out of order") : code === "INOPERATIVE" ? qsTr("Inoperative")

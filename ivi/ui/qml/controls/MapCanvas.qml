@@ -104,7 +104,7 @@ Item {
                     objectName: "mapLabel"
                     x: lbl.px; y: lbl.py
                     text: lbl.text
-                    color: lbl.kind === "end" ? map.theme.colors.text : lbl.kind === "corridor" ? map.theme.colors.mapRoad : map.theme.colors.mapLabel
+                    color: lbl.kind === "end" ? map.theme.colors.text : map.theme.colors.mapLabel
                     style: Text.Outline; styleColor: map.theme.colors.mapWater
                     font.family: map.theme.fontFamily; font.pixelSize: map.labelPx
                     font.weight: lbl.kind === "end" || lbl.kind === "corridor" ? Font.Bold : lbl.kind === "province" ? Font.Normal : Font.DemiBold
@@ -126,7 +126,7 @@ Item {
             objectName: "mapCar"
             visible: map.carVisible
             theme: map.theme
-            size: map.touch * 0.5
+            size: map.touch * 0.42
             x: map.carX - width / 2; y: map.carY - height / 2
             heading: map.carHeading
         }

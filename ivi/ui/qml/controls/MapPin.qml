@@ -23,7 +23,7 @@ Item {
     Rectangle {
         anchors.centerIn: parent
         width: pin.touch * 0.46; height: width; radius: width / 2
-        color: pin.kind === "plan" ? pin.theme.colors.surface : pin.kind === "cluster" ? pin.theme.colors.surfaceHigh : pin.theme.networkColor(pin.network)
+        color: pin.kind === "plan" ? pin.theme.colors.surface : pin.kind === "cluster" ? pin.theme.colors.surfaceHigh : Labels.networkColor(pin.theme, pin.network)
         border.color: pin.kind === "plan" ? pin.theme.colors.accent : pin.kind === "cluster" ? pin.theme.colors.text : pin.theme.colors.background
         border.width: (pin.kind === "plan" ? 6 : 3) * pin.u
         Text {

@@ -25,8 +25,8 @@ Rectangle {
     signal tapped(string stationId)
     readonly property real u: theme.unit
     readonly property bool isStop: kind === "stop"
-    readonly property color net: theme.networkColor(network)
-    height: Math.max(theme.touchMin, col.implicitHeight + 28 * u)
+    readonly property color net: Labels.networkColor(theme, network)
+    height: Math.max(theme.touchMin, col.implicitHeight + 20 * u)
     radius: 18 * u
     color: theme.colors.surfaceHigh
     border.color: isStop ? net : "transparent"; border.width: 3 * u
@@ -34,13 +34,7 @@ Rectangle {
     Column {
         id: col
         anchors { left: parent.left; right: parent.right; leftMargin: 22 * nx.u; rightMargin: 22 * nx.u; verticalCenter: parent.verticalCenter }
-        spacing: 2 * nx.u
-        Text {
-            objectName: "nextCaption"
-            text: nx.isStop ? qsTr("Next stop · %1").arg(Labels.network(nx.network)) : qsTr("Charging plan")
-            color: nx.isStop ? nx.net : nx.theme.colors.textDim
-            font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.smallPx; font.weight: Font.DemiBold
-        }
+        spacing: 0
         Row {
             width: parent.width
             spacing: 10 * nx.u
@@ -67,16 +61,12 @@ Rectangle {
         }
         Text {
             objectName: "nextCharge"
-            visible: nx.isStop
             width: parent.width; wrapMode: Text.WordWrap
-            text: qsTr("charge to %1% · %2 · %3 kW").arg(nx.departureSoc).arg(Labels.duration(nx.chargeMin)).arg(nx.powerKw)
-            color: nx.theme.colors.textDim; font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.bodyPx
-        }
-        Text {
-            visible: nx.kind === "no_plan"
-            width: parent.width; wrapMode: Text.WordWrap
-            text: qsTr("Charge at the nearest charger below")
-            color: nx.theme.colors.textDim; font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.bodyPx
+            text: nx.isStop ? qsTr("Next stop · %1 · charge to %2% · %3 · %4 kW").arg(Labels.network(nx.network)).arg(nx.departureSoc).arg(Labels.duration(nx.chargeMin)).arg(nx.powerKw)
+                : nx.kind === "no_plan" ? qsTr("Charge at the nearest charger below")
+                : qsTr("Charging plan")
+            color: nx.isStop ? nx.net : nx.theme.colors.textDim
+            font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.smallPx; font.weight: Font.DemiBold
         }
     }
     MouseArea { anchors.fill: parent; enabled: nx.isStop; onClicked: nx.tapped(nx.stationId) }

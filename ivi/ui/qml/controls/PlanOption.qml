@@ -16,14 +16,14 @@ Rectangle {
     readonly property real u: theme.unit
     objectName: "alt_" + kind
     height: Math.max(theme.touchMin, col.implicitHeight + 16 * u); radius: 16 * u
-    color: selected ? Qt.rgba(theme.colors.accent.r, theme.colors.accent.g, theme.colors.accent.b, 0.16) : theme.colors.surface
+    color: selected ? theme.colors.surface : theme.colors.surfaceHigh
     border.color: selected ? theme.colors.accent : theme.colors.line; border.width: (selected ? 4 : 2) * u
     Column {
         id: col
         anchors { left: parent.left; right: parent.right; leftMargin: 16 * opt.u; rightMargin: 12 * opt.u; verticalCenter: parent.verticalCenter }
         spacing: 2 * opt.u
-        Text { width: parent.width; elide: Text.ElideRight; text: Labels.plan(opt.kind); color: opt.selected ? opt.theme.colors.accent : opt.theme.colors.text; font.family: opt.theme.fontFamily; font.pixelSize: opt.theme.bodyPx; font.weight: Font.Bold }
-        Text { width: parent.width; elide: Text.ElideRight
+        Text { width: parent.width; wrapMode: Text.WordWrap; text: Labels.plan(opt.kind); color: opt.selected ? opt.theme.colors.accent : opt.theme.colors.text; font.family: opt.theme.fontFamily; font.pixelSize: opt.theme.bodyPx; font.weight: Font.Bold }
+        Text { width: parent.width; wrapMode: Text.WordWrap
                text: opt.feasible ? Labels.duration(opt.totalMin) + " · " + Labels.stops(opt.stops) + " · ¥" + opt.costCny : qsTr("does not reach")
                color: opt.theme.colors.textDim; font.family: opt.theme.fontFamily; font.pixelSize: opt.theme.smallPx }
     }

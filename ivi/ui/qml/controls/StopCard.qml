@@ -1,6 +1,6 @@
 // One alternative stop. Two lines read at a glance — which station (the part of its name that
-// tells it apart from its network's others) and the arrival charge; how far, the speed class and
-// the availability — and, when parked, a third with the details (status age, price, detour).
+// tells it apart from its network's others, after its speed class) and how far / the arrival
+// charge — and a third with the availability, power and, when parked, price and detour.
 // Arrival below the reserve is warned, not hidden; with an unknown SoC it reads "≈", uncertain.
 // An availability older than 15 min is "last known", never "free".
 import QtQuick
@@ -29,8 +29,8 @@ Rectangle {
     property bool details: true  // the third line (parked)
     signal tapped(string stationId)
     readonly property real u: theme.unit
-    readonly property color net: theme.networkColor(network)
-    readonly property real pad: 14 * u
+    readonly property color net: Labels.networkColor(theme, network)
+    property real pad: 14 * u
     height: Math.max(theme.touchMin, col.implicitHeight + 2 * pad)
     radius: 16 * u
     color: theme.colors.surface
@@ -39,8 +39,8 @@ Rectangle {
 
     Column {
         id: col
-        anchors { left: parent.left; leftMargin: 34 * card.u; right: arrival.left; rightMargin: 12 * card.u; verticalCenter: parent.verticalCenter }
-        spacing: 2 * card.u
+        anchors { left: parent.left; leftMargin: 34 * card.u; right: parent.right; rightMargin: 20 * card.u; verticalCenter: parent.verticalCenter }
+        spacing: 0
         Row {
             width: parent.width
             spacing: 10 * card.u
@@ -57,35 +57,21 @@ Rectangle {
             objectName: "cardFacts"
             width: parent.width; elide: Text.ElideRight
             text: qsTr("%1 km").arg(Math.round(card.aheadKm)) + " · "
-                  + (card.fresh ? qsTr("%1/%2 free").arg(card.available).arg(card.total) : qsTr("last known %1/%2").arg(card.available).arg(card.total))
-            color: card.fresh && card.available === 0 ? card.theme.colors.danger : card.theme.colors.textDim
+                  + (!card.reachable ? qsTr("out of range")
+                     : qsTr("%1% on arrival").arg((card.uncertain ? "≈" : "") + card.arrivalSoc)
+                       + (card.uncertain ? " " + qsTr("(uncertain)") : card.belowReserve ? " " + qsTr("(below reserve)") : ""))
+            color: !card.reachable ? card.theme.colors.danger : card.belowReserve || card.uncertain ? card.theme.colors.warning : card.theme.colors.text
             font.family: card.theme.fontFamily; font.pixelSize: card.theme.glancePx
         }
         Text {
             objectName: "cardDetails"
-            visible: card.details
             width: parent.width; elide: Text.ElideRight
-            text: Labels.network(card.network) + " · " + Labels.speedClass(card.speedClass) + " " + qsTr("%1 kW").arg(card.powerKw)
-                  + " · " + (card.fresh ? qsTr("checked %1").arg(Labels.age(card.statusAgeMin)) : qsTr("status %1").arg(Labels.age(card.statusAgeMin)))
-                  + (card.price >= 0 ? " · " + qsTr("¥%1/kWh").arg(card.price.toFixed(2)) : "")
-                  + (card.detourKm >= 1 ? " · " + qsTr("+%1 km detour").arg(Math.round(card.detourKm)) : "")
-            color: card.theme.colors.textDim; font.family: card.theme.fontFamily; font.pixelSize: card.theme.smallPx
-        }
-    }
-    Column {
-        id: arrival
-        anchors { right: parent.right; rightMargin: 20 * card.u; verticalCenter: parent.verticalCenter }
-        Text {
-            objectName: "cardArrival"
-            anchors.right: parent.right
-            text: !card.reachable ? qsTr("out of range") : (card.uncertain ? "≈" : "") + card.arrivalSoc + "%"
-            color: !card.reachable ? card.theme.colors.danger : card.belowReserve || card.uncertain ? card.theme.colors.warning : card.theme.colors.text
-            font.family: card.theme.fontFamily; font.pixelSize: card.theme.glancePx; font.weight: Font.Bold
-        }
-        Text {
-            anchors.right: parent.right
-            text: !card.reachable ? "" : card.uncertain ? qsTr("uncertain") : card.belowReserve ? qsTr("below reserve") : qsTr("on arrival")
-            color: card.belowReserve || card.uncertain ? card.theme.colors.warning : card.theme.colors.textDim
+            text: (card.fresh ? qsTr("%1/%2 free").arg(card.available).arg(card.total) + " · " + qsTr("checked %1").arg(Labels.age(card.statusAgeMin))
+                              : qsTr("last known %1/%2").arg(card.available).arg(card.total) + " · " + qsTr("status %1").arg(Labels.age(card.statusAgeMin)))
+                  + " · " + Labels.speedClass(card.speedClass) + " " + qsTr("%1 kW").arg(card.powerKw)
+                  + (card.details && card.price >= 0 ? " · " + qsTr("¥%1/kWh").arg(card.price.toFixed(2)) : "")
+                  + (card.details && card.detourKm >= 1 ? " · " + qsTr("+%1 km detour").arg(Math.round(card.detourKm)) : "")
+            color: card.fresh && card.available === 0 ? card.theme.colors.danger : card.theme.colors.textDim
             font.family: card.theme.fontFamily; font.pixelSize: card.theme.smallPx
         }
     }

@@ -43,8 +43,7 @@ Row {
             visible: ind.syncState !== "syncing"
             width: Math.min(implicitWidth, ind.maxWidth); elide: Text.ElideRight
             text: ind.statusAgeMin < 0 ? (ind.lastUpdate !== "" ? qsTr("updated %1").arg(ind.lastUpdate) : (ind.detail !== "" ? ind.detail : qsTr("cached data")))
-                : ind.liveFresh ? qsTr("Live status %1").arg(Labels.age(ind.statusAgeMin))
-                : qsTr("No live status: last %1").arg(Labels.age(ind.statusAgeMin))
+                : qsTr("Status %1 old").arg(Labels.ageShort(ind.statusAgeMin))
             color: ind.liveFresh || ind.statusAgeMin < 0 ? ind.theme.colors.textDim : ind.theme.colors.warning
             font.family: ind.theme.fontFamily; font.pixelSize: ind.theme.smallPx
         }

@@ -19,7 +19,7 @@ Rectangle {
     signal tapped(string stationId)
     readonly property real u: theme.unit
     height: Math.max(theme.touchMin, col.implicitHeight + 14 * u); radius: 14 * u; color: theme.colors.surface
-    Rectangle { id: badge; width: 40 * row.u; height: width; radius: width / 2; color: row.theme.networkColor(row.network); anchors { left: parent.left; leftMargin: 14 * row.u; verticalCenter: parent.verticalCenter }
+    Rectangle { id: badge; width: 40 * row.u; height: width; radius: width / 2; color: Labels.networkColor(row.theme, row.network); anchors { left: parent.left; leftMargin: 14 * row.u; verticalCenter: parent.verticalCenter }
                 Text { anchors.centerIn: parent; text: row.index + 1; color: row.theme.colors.background; font.pixelSize: row.theme.smallPx; font.weight: Font.Bold } }
     Column {
         id: col

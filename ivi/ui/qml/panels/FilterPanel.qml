@@ -21,9 +21,9 @@ Rectangle {
         id: flow
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 16 * fb.u }
         spacing: 12 * fb.u
-        TouchButton { objectName: "filter_NIO"; theme: fb.theme; text: Labels.network("NIO"); selected: fb.filters.nio; tint: fb.theme.networkColor("NIO"); onClicked: fb.filters.toggleNetwork("NIO") }
-        TouchButton { objectName: "filter_XPENG"; theme: fb.theme; text: Labels.network("XPENG"); selected: fb.filters.xpeng; tint: fb.theme.networkColor("XPENG"); onClicked: fb.filters.toggleNetwork("XPENG") }
-        TouchButton { objectName: "filter_LI_AUTO"; theme: fb.theme; text: Labels.network("LI_AUTO"); selected: fb.filters.liAuto; tint: fb.theme.networkColor("LI_AUTO"); onClicked: fb.filters.toggleNetwork("LI_AUTO") }
+        TouchButton { objectName: "filter_NIO"; theme: fb.theme; text: Labels.network("NIO"); selected: fb.filters.nio; tint: Labels.networkColor(fb.theme, "NIO"); onClicked: fb.filters.toggleNetwork("NIO") }
+        TouchButton { objectName: "filter_XPENG"; theme: fb.theme; text: Labels.network("XPENG"); selected: fb.filters.xpeng; tint: Labels.networkColor(fb.theme, "XPENG"); onClicked: fb.filters.toggleNetwork("XPENG") }
+        TouchButton { objectName: "filter_LI_AUTO"; theme: fb.theme; text: Labels.network("LI_AUTO"); selected: fb.filters.liAuto; tint: Labels.networkColor(fb.theme, "LI_AUTO"); onClicked: fb.filters.toggleNetwork("LI_AUTO") }
         TouchButton {
             objectName: "filter_power"; theme: fb.theme
             text: fb.filters.minPowerKw > 0 ? qsTr("≥ %1 kW").arg(fb.filters.minPowerKw) : qsTr("Any power")

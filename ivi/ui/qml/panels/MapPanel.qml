@@ -58,7 +58,7 @@ Rectangle {
         spacing: 12 * mp.u
         TouchButton { objectName: "zoomIn"; theme: mp.theme; text: "+"; onClicked: mp.mapStore.zoomAt(2.0, canvas.width / 2, canvas.height / 2) }
         TouchButton { objectName: "zoomOut"; theme: mp.theme; text: "−"; onClicked: mp.mapStore.zoomAt(0.5, canvas.width / 2, canvas.height / 2) }
-        TouchButton { objectName: "recenter"; theme: mp.theme; text: "⌖"; onClicked: mp.mapStore.recenter() }
+        TouchButton { objectName: "recenter"; theme: mp.theme; text: qsTr("Route"); onClicked: mp.mapStore.recenter() }
     }
     Row {
         id: footer

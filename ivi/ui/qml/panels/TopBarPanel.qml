@@ -58,7 +58,7 @@ Rectangle {
             lastUpdate: bar.syncStatus.lastUpdate
             detail: bar.syncStatus.detail
             statusAgeMin: bar.syncStatus.statusAgeMin
-            maxWidth: Math.max(160 * bar.u, bar.width * 0.22)
+            maxWidth: Math.max(160 * bar.u, bar.width * 0.26)
             anchors.verticalCenter: parent.verticalCenter
         }
         TouchButton {

@@ -23,6 +23,12 @@ Item {
     readonly property real gap: 12 * u
     readonly property bool moving: vehicle.moving
     onMovingChanged: if (moving) filtersOpen = false
+    // Cards of one height, and a list that shows whole cards only: no sliver of a card is left
+    // as a touch target too small to hit.
+    readonly property real cardPad: 12 * u
+    readonly property real cardH: Math.max(theme.touchMin, 2 * Math.ceil(theme.glancePx * 1.36)
+                                   + Math.ceil(theme.smallPx * 1.4) + 2 * cardPad)
+    readonly property real cardGap: 10 * u
 
     Item {
         id: listSide
@@ -53,7 +59,7 @@ Item {
         Text {
             id: header
             objectName: "listHeader"
-            anchors { left: parent.left; right: parent.right; top: next.bottom; topMargin: home.gap }
+            anchors { left: parent.left; right: parent.right; top: next.bottom; topMargin: home.gap / 2 }
             wrapMode: Text.WordWrap
             text: home.suggestions.state === "error" ? qsTr("Charger list unavailable: %1").arg(home.suggestions.detail)
                 : home.suggestions.state === "loading" ? qsTr("Looking for chargers…")
@@ -62,7 +68,7 @@ Item {
                 : home.suggestions.lowBattery ? qsTr("Nearest chargers you can reach")
                 : qsTr("Alternatives")
             color: home.suggestions.state === "ready" ? home.theme.colors.textDim : home.theme.colors.warning
-            font.family: home.theme.fontFamily; font.pixelSize: home.theme.bodyPx; font.weight: Font.DemiBold
+            font.family: home.theme.fontFamily; font.pixelSize: home.theme.smallPx; font.weight: Font.DemiBold
         }
         TouchButton {
             id: clearFilters
@@ -77,17 +83,21 @@ Item {
             id: stopList
             objectName: "stopList"
             anchors {
-                left: parent.left; right: parent.right; bottom: tools.top; bottomMargin: home.gap
-                top: clearFilters.visible ? clearFilters.bottom : header.bottom; topMargin: home.gap
+                left: parent.left; right: parent.right
+                top: clearFilters.visible ? clearFilters.bottom : header.bottom; topMargin: home.gap / 2
             }
+            readonly property real room: (tools.visible ? tools.y - home.gap : listSide.height) - y
+            height: Math.max(0, Math.floor((room + home.cardGap) / (home.cardH + home.cardGap)) * (home.cardH + home.cardGap) - home.cardGap)
             clip: true
-            visible: !home.filtersOpen && !searchBox.showingResults  // nothing under a sheet stays tappable
-            spacing: 10 * home.u
+            visible: height > 0 && !home.filtersOpen && !searchBox.showingResults  // nothing under a sheet stays tappable
+            spacing: home.cardGap
             interactive: !home.vehicle.moving
             boundsBehavior: Flickable.StopAtBounds
             model: home.suggestions.stops
             delegate: StopCard {  // its required properties are filled from the row's roles
                 width: stopList.width
+                height: home.cardH
+                pad: home.cardPad
                 theme: home.theme
                 details: !home.vehicle.moving
                 onTapped: (stationId) => home.station.show(stationId)
@@ -96,6 +106,7 @@ Item {
 
         Row {
             id: tools
+            visible: !home.moving  // filters and search are for when parked: while moving the list gets the room
             anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
             spacing: home.gap
             height: home.theme.touchMin

@@ -14,7 +14,7 @@ Rectangle {
     required property SystemStore system
     readonly property real u: theme.unit
     readonly property bool glance: station.moving
-    readonly property color net: theme.networkColor(station.network)
+    readonly property color net: Labels.networkColor(theme, station.network)
     readonly property bool english: system.language !== "zh_CN"
     color: theme.colors.surface
     radius: 18 * u
@@ -42,7 +42,7 @@ Rectangle {
         Text {
             objectName: "detailName"
             width: parent.width; wrapMode: Text.WordWrap; maximumLineCount: 2; elide: Text.ElideRight
-            text: sd.english && sd.station.nameEn !== "" ? sd.station.nameEn : sd.station.name
+            text: sd.station.shortName
             color: sd.theme.colors.text; font.family: sd.theme.fontFamily; font.pixelSize: sd.theme.glancePx; font.weight: Font.DemiBold
         }
         Text {
@@ -65,8 +65,8 @@ Rectangle {
         Text {
             objectName: "detailAddress"
             visible: !sd.glance
-            width: parent.width; wrapMode: Text.WordWrap; maximumLineCount: 2; elide: Text.ElideRight
-            text: sd.station.address + (sd.station.hours !== "" ? " · " + qsTr("open %1").arg(sd.station.hours) : "")
+            width: parent.width; wrapMode: Text.WordWrap; maximumLineCount: 3; elide: Text.ElideRight
+            text: (sd.english && sd.station.nameEn !== "" ? sd.station.nameEn : sd.station.name) + " · " + sd.station.address + (sd.station.hours !== "" ? " · " + qsTr("open %1").arg(sd.station.hours) : "")
                   + (sd.station.connectors !== "" ? " · " + sd.station.connectors : "")
                   + (sd.station.green ? " · " + qsTr("Green energy") + (sd.station.energyMix !== "" ? " (" + sd.station.energyMix + ")" : "") : "")
             color: sd.theme.colors.textDim; font.family: sd.theme.fontFamily; font.pixelSize: sd.theme.smallPx

@@ -72,15 +72,20 @@ Item {
         totalKm: tv.trip.chartKm
     }
 
+    // Rows of one height, and a list that shows whole rows only (no sliver of a touch target).
+    readonly property real rowH: Math.max(theme.touchMin, Math.ceil(theme.bodyPx * 1.4) + Math.ceil(theme.smallPx * 1.4) + 14 * u)
     ListView {
         id: stops
         objectName: "tripStops"
-        anchors { left: parent.left; right: parent.right; top: reason.bottom; topMargin: tv.gap; bottom: chart.top; bottomMargin: tv.gap }
+        anchors { left: parent.left; right: parent.right; top: reason.bottom; topMargin: tv.gap }
+        readonly property real room: chart.y - tv.gap - y
+        height: Math.max(0, Math.floor((room + spacing) / (tv.rowH + spacing)) * (tv.rowH + spacing) - spacing)
         clip: true; spacing: 8 * tv.u
         boundsBehavior: Flickable.StopAtBounds
         model: tv.trip.stops
         delegate: TripStopRow {  // its required properties are filled from the row's roles
             width: stops.width
+            height: tv.rowH
             theme: tv.theme
             onTapped: (stationId) => tv.station.show(stationId)
         }
