@@ -74,6 +74,7 @@ Window {
                 showMap: win.wide
             }
             MapPanel {
+                objectName: "mapPage"
                 visible: win.system.page === "map" && !win.wide && !win.station.isOpen
                 anchors.fill: parent
                 theme: win.theme; mapStore: win.mapStore; vehicle: win.vehicle
