@@ -41,7 +41,7 @@ from ivi.services.ports import (
 from ivi.ui.stores.filters import FiltersStore
 from ivi.ui.stores.map import MapStore
 from ivi.ui.stores.station import StationStore
-from ivi.ui.stores.suggestions import LOW_SOC_PERCENT, SuggestionsStore, next_stop, short_name
+from ivi.ui.stores.suggestions import LOW_SOC_PERCENT, NextStop, SuggestionsStore, next_stop, short_name
 from ivi.ui.stores.sync import SyncStore
 from ivi.ui.stores.system import SystemStore
 from ivi.ui.stores.trip import TripStore, charging_advice, clock
@@ -356,7 +356,12 @@ class Controller(QObject):
         def job():
             return planner.plan(q, dest), dest - q.position_km
 
-        self.worker.submit_latest("plan", job, self._plans_ready, lambda e: self.trip_store.set_error(str(e)))
+        self.worker.submit_latest("plan", job, self._plans_ready, self._plan_failed)
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        log.error("trip plan failed: %s", exc)
+        self.trip_store.set_error(str(exc))
+        self.suggestions.set_next_stop(NextStop("error"))
 
     def _plans_ready(self, result: tuple[TripPlans, float]) -> None:
         plans, remaining = result

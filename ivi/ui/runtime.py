@@ -41,10 +41,8 @@ def app_instance() -> QGuiApplication:
 
 
 def load_translator(app: QGuiApplication, language: str) -> tuple[QTranslator | None, str]:
-    """Install the translator for ``language``; ("", problem) when it cannot be loaded.
-    English is the source language and needs no file."""
-    if language == "en":
-        return None, ""
+    """Install the translator for ``language``; (None, problem) when it cannot be loaded.
+    English is the source language: its file holds only the plural forms of the ``%n`` strings."""
     tr = QTranslator(app)
     if not tr.load(str(I18N_DIR / f"ivi_{language}.qm")):
         return None, f"ivi_{language}.qm"

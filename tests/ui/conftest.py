@@ -32,7 +32,8 @@ from ivi.services.planning import PlannerRange
 from ivi.services.ports import SyncStatus
 from ivi.settings import DEFAULT_RESERVE_PERCENT
 
-SOC_ID, SPEED_ID, GNSS_ID = 0x2F0, 0x120, 0x5A0
+SOC_ID, SPEED_ID, GNSS_ID, PACK_ID, CHARGE_ID = 0x2F0, 0x120, 0x5A0, 0x1F0, 0x3F2
+CHARGING_DC = 2  # BMS_ChargingState: DC_Charging
 VEHICLE = load_profile("su7-pro")
 RANGE = PlannerRange(VEHICLE, DEFAULT_RESERVE_PERCENT)
 _DB = CanDatabase.load()
@@ -57,17 +58,24 @@ class CanCar:
         self.channel = f"ui-test-{uuid.uuid4().hex[:10]}"
         self.points, self.cum = tuple(route_points), cumulative_km(route_points)
         self.bus = open_bus("virtual", self.channel)
-        self.state: dict[str, float | None] = {"soc": None, "speed": None, "km": None}
+        self.state: dict[str, float | None] = {"soc": None, "speed": None, "km": None, "charge_kw": None}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._n = 0
         self._thread = threading.Thread(target=self._run, name="can-car", daemon=True)
         self._thread.start()
 
-    def set(self, soc: float | None = None, speed_kmh: float | None = 0.0, route_km: float | None = 0.0) -> None:
-        """From now on send these (``None``: that ECU falls silent)."""
+    def set(
+        self,
+        soc: float | None = None,
+        speed_kmh: float | None = 0.0,
+        route_km: float | None = 0.0,
+        charge_kw: float | None = None,
+    ) -> None:
+        """From now on send these (``None``: that ECU falls silent; ``charge_kw``: the BMS reports
+        DC charging and the pack takes that power at 750 V)."""
         with self._lock:
-            self.state = {"soc": soc, "speed": speed_kmh, "km": route_km}
+            self.state = {"soc": soc, "speed": speed_kmh, "km": route_km, "charge_kw": charge_kw}
         self.send_now()
 
     def send_now(self) -> None:
@@ -81,6 +89,10 @@ class CanCar:
         if st["km"] is not None:
             lat, lon = point_along(self.points, self.cum, st["km"])
             send(self.bus, encode_frame(GNSS_ID, n, TBOX_Latitude=lat, TBOX_Longitude=lon))
+        if st["charge_kw"] is not None:
+            amps = st["charge_kw"] * 1000.0 / 750.0  # the DBC counts current out of the pack as positive
+            send(self.bus, encode_frame(PACK_ID, n, BMS_PackVoltage=750.0, BMS_PackCurrent=-amps))
+            send(self.bus, encode_frame(CHARGE_ID, n, BMS_ChargingState=CHARGING_DC, BMS_ChargeTimeRemaining=25))
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):

@@ -244,7 +244,8 @@ def test_the_whole_screen_on_every_page_gives_no_qml_warning(qtbot, cache_path, 
             tap(screen, "themeToggle")
             qtbot.wait(50)
             # the station page covers the trip page, which gives way (nothing stays tappable underneath)
-            assert item(screen, "stationDetail").property("visible") and not item(screen, "tripView").property("visible")
+            assert item(screen, "stationDetail").property("visible")
+            assert not item(screen, "tripView").property("visible")
             c.station.close()
             qtbot.waitUntil(lambda: item(screen, "tripView").property("visible"))
             c.system.showPage("map")  # the wide panel shows the map beside the chargers

@@ -171,7 +171,7 @@ def best_stop(suggestions: Sequence[Suggestion], fast_kw: float = FAST_KW) -> Su
 class NextStop:
     """What leads the home screen: the plan's next stop, or why there is none."""
 
-    kind: str  # "stop" | "none_needed" | "no_plan" | "planning"
+    kind: str  # "stop" | "none_needed" | "no_plan" | "planning" | "error" (the planner failed)
     stop: Stop | None = None
     ahead_km: float = 0.0  # to the stop, or (none_needed) to the destination
     arrive_min_of_day: float = 0.0

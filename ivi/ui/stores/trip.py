@@ -271,4 +271,4 @@ class TripStore(Store):
         self.update(reason="", reasonStation="", notes="")
 
     def set_error(self, detail: str) -> None:
-        self.update(state="error")
+        self.update(state="error", notes=detail)

@@ -8,7 +8,7 @@ Rectangle {
     id: nx
     objectName: "nextStop"
     required property Theme theme
-    required property string kind  // stop | none_needed | no_plan | planning
+    required property string kind  // stop | none_needed | no_plan | planning | error
     required property string stationId
     required property string name
     required property string network
@@ -46,8 +46,9 @@ Rectangle {
                 text: nx.isStop ? nx.name
                     : nx.kind === "none_needed" ? qsTr("No stop needed for %1 km").arg(nx.noStopKm)
                     : nx.kind === "no_plan" ? qsTr("No plan reaches %1").arg(nx.destination)
+                    : nx.kind === "error" ? qsTr("Trip plan unavailable")
                     : qsTr("Planning…")
-                color: nx.kind === "no_plan" ? nx.theme.colors.warning : nx.theme.colors.text
+                color: nx.kind === "no_plan" || nx.kind === "error" ? nx.theme.colors.warning : nx.theme.colors.text
                 font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.glancePx; font.weight: Font.DemiBold
             }
         }
@@ -63,7 +64,7 @@ Rectangle {
             objectName: "nextCharge"
             width: parent.width; wrapMode: Text.WordWrap
             text: nx.isStop ? qsTr("Next stop · %1 · charge to %2% · %3 · %4 kW").arg(Labels.network(nx.network)).arg(nx.departureSoc).arg(Labels.duration(nx.chargeMin)).arg(nx.powerKw)
-                : nx.kind === "no_plan" ? qsTr("Charge at the nearest charger below")
+                : nx.kind === "no_plan" || nx.kind === "error" ? qsTr("Charge at the nearest charger below")
                 : qsTr("Charging plan")
             color: nx.isStop ? nx.net : nx.theme.colors.textDim
             font.family: nx.theme.fontFamily; font.pixelSize: nx.theme.smallPx; font.weight: Font.DemiBold

@@ -51,12 +51,13 @@ Item {
             objectName: "tripTotalsText"
             anchors { left: parent.left; right: parent.right; margins: 18 * tv.u; verticalCenter: parent.verticalCenter }
             wrapMode: Text.WordWrap
-            text: tv.trip.state !== "ready" ? qsTr("Planning…")
+            text: tv.trip.state === "error" ? qsTr("Trip plan unavailable: %1").arg(tv.trip.notes)
+                : tv.trip.state !== "ready" ? qsTr("Planning…")
                 : !tv.trip.feasible ? qsTr("No plan reaches %1 with the chargers on the route: charge at the nearest and plan again").arg(tv.trip.destination)
                 : qsTr("To %1: %2 km · arrive %3 · %4 on the way, %5 charging · ¥%6 · %7% on arrival")
                   .arg(tv.trip.destination).arg(tv.trip.remainingKm).arg(tv.trip.arriveAt).arg(Labels.duration(tv.trip.totalMin))
                   .arg(Labels.duration(tv.trip.chargeMin)).arg(tv.trip.costCny).arg(tv.trip.arrivalSoc)
-            color: tv.trip.state === "ready" && !tv.trip.feasible ? tv.theme.colors.warning : tv.theme.colors.text
+            color: tv.trip.state === "error" || (tv.trip.state === "ready" && !tv.trip.feasible) ? tv.theme.colors.warning : tv.theme.colors.text
             font.family: tv.theme.fontFamily; font.pixelSize: tv.theme.bodyPx; font.weight: Font.DemiBold
         }
     }
