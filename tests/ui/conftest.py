@@ -191,12 +191,34 @@ def screen(qtbot, cache_path: Path, trip, tmp_path: Path) -> Iterator:  # type: 
     s.close()
 
 
-def item(screen, name: str):  # type: ignore[no-untyped-def]
+def find_item(screen, name: str):  # type: ignore[no-untyped-def]
+    """The first item called ``name``, looked for through the visual tree too: list and repeater
+    delegates are the view's child items but not its QObject children, so ``findChild`` misses
+    them."""
     from PySide6.QtCore import QObject
 
     found = screen.window.findChild(QObject, name)
+    if found is not None:
+        return found
+    stack = [screen.window.contentItem()]
+    while stack:
+        it = stack.pop()
+        if it.objectName() == name:
+            return it
+        stack.extend(reversed(it.childItems()))
+    return None
+
+
+def item(screen, name: str):  # type: ignore[no-untyped-def]
+    found = find_item(screen, name)
     assert found is not None, f"no QML item named {name}"
     return found
+
+
+def wait_item(qtbot, screen, name: str, timeout: int = 20000):  # type: ignore[no-untyped-def]
+    """The named item once it exists (list delegates and loaded pages are made asynchronously)."""
+    qtbot.waitUntil(lambda: find_item(screen, name) is not None, timeout=timeout)
+    return item(screen, name)
 
 
 def tap(screen, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,8 @@ def test_no_soc_frames_show_dashes_and_the_planner_is_told(screen, qtbot):
     screen.car.set(None, route_km=20.0)  # the BMS falls silent: stale after 3 cycles (300 ms)
     qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "--", timeout=20000)
     assert item(screen, "rangeText").property("text") == "-- km"
-    assert item(screen, "canStatus").property("visible")
+    assert item(screen, "socUnknownText").property("visible")  # "Battery level unknown — last 70% …"
+    assert item(screen, "socUnknownText").property("text").startswith("Battery level unknown — last 70%")
     q = c._query()
     assert q is not None and q.soc_stale and q.soc_percent == 70.0  # last value, flagged stale
     screen.car.set(55.0)

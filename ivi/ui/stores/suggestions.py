@@ -199,6 +199,7 @@ class AlertInput:
     best: Suggestion | None
     offline_station: str = ""  # a planned charger just went out of order
     replacement: Stop | None = None
+    hidden_by_filters: int = 0  # chargers ahead that the filters hide (the list says so)
 
 
 def evaluate_alert(a: AlertInput, low_soc_percent: float = LOW_SOC_PERCENT) -> str:
@@ -210,8 +211,8 @@ def evaluate_alert(a: AlertInput, low_soc_percent: float = LOW_SOC_PERCENT) -> s
         low = a.last_soc_percent is not None and a.last_soc_percent < low_soc_percent
         return "soc_unknown" if low else ("charger_offline" if a.offline_station else "")
     out_of_range = a.usable_km < a.remaining_km
-    if out_of_range and (a.best is None or not usable_arrival(a.best)):
-        return "no_charger"
+    if out_of_range and (a.best is None or not usable_arrival(a.best)) and not a.hidden_by_filters:
+        return "no_charger"  # (chargers the filters hide are not "no charger": the list offers to clear them)
     if a.offline_station:
         return "charger_offline"
     if a.soc_percent < low_soc_percent:
@@ -330,6 +331,8 @@ class SuggestionsStore(Store):
         self.suggestions = list(suggestions)
         self._publish()
         best = best_stop(self.suggestions)
+        if not self.shown and self.suggestions:  # the screen's own rules hid them ("Available now": none fresh)
+            hidden_by_filters = max(hidden_by_filters, len(self.suggestions))
         state = "ready" if self.shown else ("filtered" if hidden_by_filters else "empty")
         self.update(
             state=state,
@@ -368,6 +371,14 @@ class SuggestionsStore(Store):
     def set_error(self, detail: str) -> None:
         self.update(state="error", detail=detail)
 
+    def _context(self) -> RowContext:
+        return RowContext(self.reserve_percent, self._state["uncertain"], self._planned_ids, self.english)
+
+    def rows_all(self) -> list[dict[str, Any]]:
+        """Every alternative as a row, before the cap (the list shows the first ``maxRows``)."""
+        ctx = self._context()
+        return [stop_row(s, ctx) for s in self.shown if s.location_id != self._state["nextId"]]
+
     def _publish(self) -> None:
         self.shown = order_suggestions(
             self.suggestions,
@@ -375,10 +386,7 @@ class SuggestionsStore(Store):
             include_ac=self.include_ac,
             available_only=self.available_only,
         )
-        ctx = RowContext(self.reserve_percent, self._state["uncertain"], self._planned_ids, self.english)
-        next_id = self._state["nextId"]
-        rows = [stop_row(s, ctx) for s in self.shown if s.location_id != next_id]
-        self.model.replace(rows[: self._state["maxRows"]])
+        self.model.replace(self.rows_all()[: self._state["maxRows"]])
 
     # ------------------------------------------------------------ alert
 
@@ -404,6 +412,7 @@ class SuggestionsStore(Store):
             best,
             offline_station,
             replacement,
+            self._state["hiddenByFilters"],
         )
         kind = evaluate_alert(a)
         if soc_percent is not None:

@@ -17,7 +17,8 @@ Rectangle {
     objectName: "alt_" + kind
     height: Math.max(theme.touchMin, col.implicitHeight + 16 * u); radius: 16 * u
     color: selected ? theme.colors.surface : theme.colors.surfaceHigh
-    border.color: selected ? theme.colors.accent : theme.colors.line; border.width: (selected ? 4 : 2) * u
+    readonly property color edgeColor: selected ? theme.colors.accent : theme.colors.line
+    border.color: edgeColor; border.width: (selected ? 4 : 2) * u
     Column {
         id: col
         anchors { left: parent.left; right: parent.right; leftMargin: 16 * opt.u; rightMargin: 12 * opt.u; verticalCenter: parent.verticalCenter }

@@ -87,13 +87,10 @@ Rectangle {
             text: p.vehicle.moving ? qsTr("%1 km/h").arg(Math.round(p.vehicle.speedKmh)) : qsTr("Parked")
             color: p.theme.colors.textDim; font.family: p.theme.fontFamily; font.pixelSize: p.theme.bodyPx
         }
-    }
-    Column {
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 14 * p.u }
-        spacing: 4 * p.u
+        // What the screen must say plainly about its data, in the same flow (never over the numbers).
         Text {
             objectName: "canStatus"
-            visible: p.vehicle.canState !== "live"
+            visible: p.vehicle.canState !== "live" && !(p.vehicle.canState === "stale" && p.vehicle.lastSocText !== "")
             width: parent.width; wrapMode: Text.WordWrap
             text: p.vehicle.canState === "none" ? qsTr("No vehicle data source")
                 : p.vehicle.canState === "stale" ? qsTr("No battery data from the car")

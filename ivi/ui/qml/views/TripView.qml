@@ -65,7 +65,10 @@ Item {
     SocChart {
         id: chart
         anchors { left: parent.left; right: parent.right; bottom: totals.top; bottomMargin: tv.gap }
-        height: Math.max(120 * tv.u, (parent.height - alts.height - reason.height - totals.height) * 0.38)
+        // What is left after one stop row: the chart gives way on a small panel, never the list.
+        readonly property real avail: parent.height - alts.height - reason.height - totals.height - 3 * tv.gap
+        height: Math.max(0, Math.min(avail * 0.45, avail - tv.rowH - tv.gap))
+        visible: height >= 90 * tv.u
         theme: tv.theme
         points: tv.trip.chart
         stops: tv.trip.chartStops
