@@ -192,21 +192,21 @@ def screen(qtbot, cache_path: Path, trip, tmp_path: Path) -> Iterator:  # type: 
 
 
 def find_item(screen, name: str):  # type: ignore[no-untyped-def]
-    """The first item called ``name``, looked for through the visual tree too: list and repeater
-    delegates are the view's child items but not its QObject children, so ``findChild`` misses
-    them."""
+    """The item called ``name`` — a visible one when there are several (the map's pins exist on
+    the home view and on the map page) — looked for through the visual tree too: list and
+    repeater delegates are the view's child items but not its QObject children, so
+    ``findChildren`` misses them."""
     from PySide6.QtCore import QObject
 
-    found = screen.window.findChild(QObject, name)
-    if found is not None:
-        return found
+    found = list(screen.window.findChildren(QObject, name))
     stack = [screen.window.contentItem()]
     while stack:
         it = stack.pop()
-        if it.objectName() == name:
-            return it
+        if it.objectName() == name and it not in found:
+            found.append(it)
         stack.extend(reversed(it.childItems()))
-    return None
+    visible = [f for f in found if getattr(f, "isVisible", lambda: False)()]
+    return (visible or found or [None])[0]
 
 
 def item(screen, name: str):  # type: ignore[no-untyped-def]

@@ -186,3 +186,80 @@ def test_ivi_run_headless_prints_the_screen_and_saves_a_screenshot(cache_path: P
         timeout=180,
     )
     assert bad.returncode != 0 and "Error" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _snap(**values: object):  # type: ignore[no-untyped-def]
+    from ivi.can import SignalValue, VehicleSnapshot
+
+    signals = {p: SignalValue(p, v, "", 0.0, False) for p, v in values.items()}
+    return VehicleSnapshot(0.0, signals, {}, 1, None, 0.0)
+
+
+def test_day_or_night_from_the_first_light_signal_the_car_has():
+    from ivi.services.can_vehicle import LIGHT_INTENSITY, LOW_BEAM, darkness, sun_elevation_deg
+
+    noon = datetime(2026, 6, 21, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
+    night = datetime(2026, 12, 21, 14, 0, tzinfo=UTC)  # 22:00 in Beijing
+    beijing = (39.9, 116.4)
+    assert 70 < sun_elevation_deg(*beijing, noon) < 75  # ~73.5° at the June solstice
+    assert 25 < sun_elevation_deg(*beijing, datetime(2026, 12, 21, 4, 15, tzinfo=UTC)) < 28  # ~26.7° in December
+    assert sun_elevation_deg(*beijing, night) < -40
+    assert darkness(_snap(), beijing, noon) == (False, "sun")
+    assert darkness(_snap(), beijing, night) == (True, "sun")
+    assert darkness(_snap(), None, night) == (None, "")  # nothing known: the palette stays
+    assert darkness(_snap(**{LIGHT_INTENSITY: 5.0}), beijing, noon) == (True, "ambient")  # a tunnel at noon
+    assert darkness(_snap(**{LOW_BEAM: True, LIGHT_INTENSITY: 90.0}), beijing, noon) == (True, "headlamps")
+
+
+def test_charging_power_and_minutes_come_from_the_bms():
+    from ivi.can import PACK_CURRENT, PACK_VOLTAGE
+    from ivi.services.can_vehicle import IS_CHARGING, TIME_TO_COMPLETE, charge_power_kw
+
+    snap = _snap(**{PACK_VOLTAGE: 750.0, PACK_CURRENT: 240.0, IS_CHARGING: True, TIME_TO_COMPLETE: 1500.0})
+    assert charge_power_kw(snap, True) == 180.0
+    assert charge_power_kw(snap, False) is None
+    sample, _ = sample_from_snapshot(snap, ROUTE, CUM, 1.0)
+    assert sample.charging and sample.charge_power_kw == 180.0 and sample.charge_minutes_left == 25.0
+
+
+def test_short_names_and_speed_classes():
+    from ivi.ui.stores.suggestions import short_name, speed_class
+
+    assert short_name("蔚来超充站（济南服务区）", "NIO Power Charger · Jinan Service Area", True) == "Jinan Services"
+    assert short_name("小鹏超快充站（临沂服务区（对向））", "", False) == "临沂服务区（对向）"
+    assert short_name("理想超充站", "", False) == "理想超充站"
+    assert [speed_class(kw) for kw in (640, 250, 120, 60, 7)] == ["ultra", "ultra", "fast", "dc", "ac"]
+
+
+def test_order_hides_ac_unless_nothing_else_is_reached_and_trusts_only_fresh_availability():
+    from dataclasses import replace
+
+    from ivi.ui.stores.suggestions import best_stop, order_suggestions
+
+    fast, ac = _suggestion(1), replace(_suggestion(2), power_kw=7.0, along_km=1.0)
+    assert [s.location_id for s in order_suggestions([ac, fast], low_battery=False)] == ["S1"]
+    assert [s.location_id for s in order_suggestions([ac, fast], low_battery=False, include_ac=True)] == ["S2", "S1"]
+    far_fast = replace(fast, arrival_soc=-3.0, reachable=False)  # only the AC one is reached
+    assert [s.location_id for s in order_suggestions([ac, far_fast], low_battery=True)] == ["S2", "S1"]
+    stale = replace(fast, status_age_min=600.0)
+    assert order_suggestions([stale], low_battery=False, available_only=True) == []
+    fresh_free = replace(_suggestion(3), along_km=30.0, status_age_min=2.0)
+    assert best_stop([stale, fresh_free]).location_id == "S3"  # a fresh free charger beats a closer stale one
+
+
+def test_next_stop_soc_profile_and_charging_advice():
+    from ivi.ui.stores.suggestions import next_stop
+    from ivi.ui.stores.trip import charging_advice, soc_profile
+
+    plan = _plan(_stop(1, 200.0), _stop(2, 500.0))
+    assert next_stop(plan, 100.0, 1000.0).stop.location_id == "S1"
+    assert next_stop(plan, 600.0, 1000.0).kind == "none_needed"
+    assert next_stop(None, 0.0, 1000.0).kind == "planning"
+    points, stops = soc_profile(plan)
+    assert stops == [200.0, 500.0] and points[:2] == [0.0, 80.0] and points[-2:] == [1000.0, 15.0]
+    advice = charging_advice(plan, 200.5, 50.0, "Shanghai")
+    assert advice is not None and advice.target_soc == 80.0 and advice.next_leg == "站2"
+    assert abs(advice.minutes_left - 20.0 * 30.0 / 60.0) < 1e-9 and advice.next_leg_km == 300.0
+    assert charging_advice(plan, 350.0, 50.0, "Shanghai") is None
+    last = charging_advice(plan, 500.0, 20.0, "Shanghai")
+    assert last is not None and last.next_leg == "Shanghai" and last.next_leg_km == 500.0
