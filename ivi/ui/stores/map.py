@@ -39,6 +39,7 @@ SETTLE_MS = 250
 REFERENCE_DRIFT = 0.25  # re-render the cached layer past this share of the viewport …
 REFERENCE_ZOOM_RATIO = 1.3  # … or this zoom ratio from it
 PIN_VISUAL = 0.46  # a pin's drawn diameter, as a share of its touch target
+RELAYOUT_PX = 3.0  # a view moved less than this keeps its labels and pins where they are
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,8 @@ class MapStore(Store):
         self._pins: list[PinInput] = []
         self._car_km: tuple[float, float] | None = None
         self._fitted = False
+        self._inputs = 0  # bumped when pins, labels or the viewport change
+        self._laid: tuple[int, View] | None = None  # what the labels and pins were last laid out for
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -288,6 +291,7 @@ class MapStore(Store):
             lines = [*(base.layer(kind).lines if base else ()), *overlays.layer(kind).lines]
             self.shapes_obj.set_layer(kind, lines)
         self._base_labels = [*(base.labels if base else ()), *overlays.labels]
+        self._inputs += 1
         state = "ready" if base is not None else "missing"
         self.update(baseState=state, source=base.source if base else problem)
         self._relayout(rereference=True)
@@ -295,6 +299,7 @@ class MapStore(Store):
     def set_language(self, english: bool) -> None:
         if english != self.english:
             self.english = english
+            self._inputs += 1
             self._relayout()
 
     def set_route(
@@ -314,6 +319,7 @@ class MapStore(Store):
             LabelInput(origin, *pts[0], "end", -2, True),
             LabelInput(destination, *pts[-1], "end", -1, True),
         ]
+        self._inputs += 1
         self.update(routeKm=round(route_km, 1), originLabel=origin, destinationLabel=destination)
         self._fitted = False
         self._fit()
@@ -338,7 +344,9 @@ class MapStore(Store):
             for i, s in enumerate(items):
                 x, y = project(s["lat"], s["lon"])
                 pins.append(PinInput(x, y, kind, s["network"], s["stationId"], i))
-        self._pins = pins
+        if pins != self._pins:
+            self._pins = pins
+            self._inputs += 1
         self._relayout()
 
     def set_following(self, following: bool) -> None:
@@ -368,6 +376,7 @@ class MapStore(Store):
         if (label_px, family) != (self._label_px, self._font_family):
             self._metrics, self._widths = None, {}
         self._w, self._h, self._touch, self._label_px, self._reserve_right, self._font_family = values
+        self._inputs += 1
         if not self._fitted:
             self._fit()
         self._relayout(rereference=True)
@@ -464,10 +473,25 @@ class MapStore(Store):
             self._widths[text] = size
         return size
 
+    def _moved_px(self, view: View) -> float:
+        if self._laid is None or self._laid[0] != self._inputs or self._laid[1].zoom != view.zoom:
+            return float("inf")
+        old = self._laid[1]
+        if (old.w, old.h) != (view.w, view.h):
+            return float("inf")
+        return max(abs(view.cx - old.cx), abs(view.cy - old.cy)) * view.zoom
+
     def _relayout(self, rereference: bool = False) -> None:
+        """Pins and labels for the current view. A moving car shifts a following view by a
+        fraction of a pixel per sample: below ``RELAYOUT_PX`` only the car moves (the labels'
+        layout costs ~20 ms of the GUI thread)."""
         if rereference:
             self._rereference()
         view = self.view()
+        if not rereference and self._moved_px(view) < RELAYOUT_PX:
+            self._place_car(view, self._touch * 0.5)
+            return
+        self._laid = (self._inputs, view)
         z = view.zoom
         self.update(scaleKm=round(100.0 / z * self._scale_correction(view), 1))
         pins = cluster_pins(self._pins, view, self._touch, self._reserve_right)
@@ -475,14 +499,20 @@ class MapStore(Store):
         car_size = self._touch * 0.5
         pin_r = self._touch * PIN_VISUAL / 2
         reserved = [Rect(p["px"] - pin_r, p["py"] - pin_r, 2 * pin_r, 2 * pin_r) for p in pins]
-        if self._car_km is not None:
-            cx, cy = view.to_screen(*self._car_km)
-            visible = 0 <= cx <= view.w and 0 <= cy <= view.h
-            self.update(carX=round(cx, 1), carY=round(cy, 1), carVisible=visible)
-            reserved.append(Rect(cx - car_size, cy - car_size, 2 * car_size, 2 * car_size))
+        car = self._place_car(view, car_size)
+        if car is not None:
+            reserved.append(car)
         if self._reserve_right > 0:
             reserved.append(Rect(view.w - self._reserve_right, 0, self._reserve_right, view.h))
         self.labels_model.replace(place_labels(self._label_inputs(view), view, self._measure, reserved))
+
+    def _place_car(self, view: View, car_size: float) -> Rect | None:
+        if self._car_km is None:
+            return None
+        cx, cy = view.to_screen(*self._car_km)
+        visible = 0 <= cx <= view.w and 0 <= cy <= view.h
+        self.update(carX=round(cx, 1), carY=round(cy, 1), carVisible=visible)
+        return Rect(cx - car_size, cy - car_size, 2 * car_size, 2 * car_size)
 
     def _scale_correction(self, view: View) -> float:
         """Mercator stretches by 1/cos(lat): km on the ground per projected km at the centre."""
