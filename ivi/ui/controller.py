@@ -39,7 +39,7 @@ from ivi.services.ports import (
     VehicleSource,
 )
 from ivi.ui.stores.filters import FiltersStore
-from ivi.ui.stores.map import MapStore
+from ivi.ui.stores.map import MapStore, PreparedMap, prepare_shapes
 from ivi.ui.stores.station import StationStore
 from ivi.ui.stores.suggestions import LOW_SOC_PERCENT, NextStop, SuggestionsStore, next_stop, short_name
 from ivi.ui.stores.sync import SyncStore
@@ -131,6 +131,7 @@ class Controller(QObject):
         self._planned_at_km = -1e9
         self._drift_checked_km = -1e9
         self._planned_rows: list[dict] = []
+        self._map_problem = ""
         self.vehicle.sampleApplied.connect(self._on_sample)
         self.vehicle.changed.connect(self._on_vehicle_changed)
         self.filters.filtersChanged.connect(self._filters_changed)
@@ -161,17 +162,24 @@ class Controller(QObject):
             self.vehicle.mark_no_source()
         self.services.sync.start(self.sync.deliver, self.cache_changed)
         self.worker.submit(self._open_cache, self._cache_ready, self._cache_failed)
-        self.map_worker.submit(self._load_base_map, self.map.set_base, self._base_map_failed)
+        self.map_worker.submit(self._load_base_map, self._base_map_ready, self._base_map_failed)
 
-    def _load_base_map(self) -> tuple[BaseMap | None, BaseMap]:
+    def _load_base_map(self) -> PreparedMap:
         """The base map (built once from the installed data on a first run) and the overlays
-        every map has: the expressway corridors and the big cities."""
+        every map has — the expressway corridors and the big cities — made into polygons here,
+        off the GUI thread."""
         from geo.basemap import city_labels, corridor_labels, corridor_layer
 
         source = self.services.base_map
         base = source.load() if source is not None else None
         overlays = BaseMap((corridor_layer(),), (*corridor_labels(), *city_labels()), "")
-        return base, overlays
+        prepared = prepare_shapes((base, overlays))
+        if base is None:
+            self._map_problem = getattr(source, "problem", "") or "no base map installed"
+        return prepared
+
+    def _base_map_ready(self, prepared: PreparedMap) -> None:
+        self.map.set_prepared(prepared, self._map_problem)
 
     def _base_map_failed(self, exc: BaseException) -> None:
         log.error("no base map: %s", exc)

@@ -323,10 +323,13 @@ def _show(screen, qtbot, size: tuple[int, int], night: bool) -> Panel:  # type: 
     screen.theme.set_mode("night" if night else "day")
     screen.window.resize(*size)
     qtbot.waitUntil(lambda: (screen.window.width(), screen.window.height()) == size, timeout=5000)
-    done: list[bool] = []
     qtbot.wait(60)  # the map's viewport is told later (Qt.callLater), then it lays out
-    screen.after_next_frame(lambda: done.append(True))
-    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    screen.controller.worker.wait_idle(5.0)  # no answer half-delivered while the tree is walked
+    qtbot.wait(30)
+    for _ in range(2):  # lists lay out their delegates on the frame after a change
+        done: list[bool] = []
+        screen.after_next_frame(lambda done=done: done.append(True))
+        qtbot.waitUntil(lambda done=done: bool(done), timeout=5000)
     return panel
 
 

@@ -186,6 +186,26 @@ def polygons(lines: Sequence[Sequence[float]]) -> list[QPolygonF]:
     return [QPolygonF([QPointF(line[i], line[i + 1]) for i in range(0, len(line) - 1, 2)]) for line in lines]
 
 
+@dataclass(frozen=True)
+class PreparedMap:
+    """A base map and its overlays made ready for the screen: polygons per layer, labels."""
+
+    base: BaseMap | None
+    layers: dict[str, list[QPolygonF]]
+    labels: tuple[MapLabel, ...]
+
+
+def prepare_shapes(loaded: tuple[BaseMap | None, BaseMap]) -> PreparedMap:
+    """The polygons Qt Quick Shapes draw, per layer (QPolygonF are plain values: any thread may
+    make them, so the GUI thread need not spend ~100 ms on it)."""
+    base, overlays = loaded
+    layers = {
+        kind: polygons([*(base.layer(kind).lines if base else ()), *overlays.layer(kind).lines])
+        for kind in SHAPE_LAYERS
+    }
+    return PreparedMap(base, layers, (*(base.labels if base else ()), *overlays.labels))
+
+
 class MapShapes(QObject):
     """The map's geometry for Qt Quick Shapes, in km: one list of polygons per layer."""
 
@@ -196,7 +216,10 @@ class MapShapes(QObject):
         self._layers: dict[str, list[QPolygonF]] = {k: [] for k in (*SHAPE_LAYERS, "route")}
 
     def set_layer(self, kind: str, lines: Sequence[Sequence[float]]) -> None:
-        self._layers[kind] = polygons(lines)
+        self.set_polygons(kind, polygons(lines))
+
+    def set_polygons(self, kind: str, polys: list[QPolygonF]) -> None:
+        self._layers[kind] = polys
         self.changed.emit()
 
     def count(self, kind: str) -> int:
@@ -285,13 +308,17 @@ class MapStore(Store):
     # ------------------------------------------------------------ data
 
     def set_base(self, loaded: tuple[BaseMap | None, BaseMap], problem: str = "") -> None:
-        """The base map (``None``: not installed) and the overlays (corridors, cities)."""
-        base, overlays = loaded
-        for kind in SHAPE_LAYERS:
-            lines = [*(base.layer(kind).lines if base else ()), *overlays.layer(kind).lines]
-            self.shapes_obj.set_layer(kind, lines)
-        self._base_labels = [*(base.labels if base else ()), *overlays.labels]
+        """The base map (``None``: not installed) and the overlays (corridors, cities). The
+        polygons for Qt Quick Shapes are made here unless :func:`prepare_shapes` made them on
+        another thread (they take ~100 ms for the whole of China)."""
+        self.set_prepared(prepare_shapes(loaded), problem)
+
+    def set_prepared(self, prepared: PreparedMap, problem: str = "") -> None:
+        for kind, polys in prepared.layers.items():
+            self.shapes_obj.set_polygons(kind, polys)
+        self._base_labels = list(prepared.labels)
         self._inputs += 1
+        base = prepared.base
         state = "ready" if base is not None else "missing"
         self.update(baseState=state, source=base.source if base else problem)
         self._relayout(rereference=True)
