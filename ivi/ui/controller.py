@@ -38,6 +38,7 @@ from ivi.services.ports import (
     TripPlans,
     VehicleSource,
 )
+from ivi.ui.signals import emit
 from ivi.ui.stores.filters import FiltersStore
 from ivi.ui.stores.map import MapStore, PreparedMap, prepare_shapes
 from ivi.ui.stores.station import StationStore
@@ -211,7 +212,7 @@ class Controller(QObject):
     def _cache_ready(self, result: tuple[ChargerBackends, int]) -> None:
         backends, count = result
         self.lookup = backends.lookup
-        self.cacheReady.emit()
+        emit(self.cacheReady)
         self.system.update(cacheState="ready" if count else "empty", stationCount=count, cacheDetail="")
         self.refresh_all()
 

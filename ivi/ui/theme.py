@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import Property, QObject, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF
 
+from ivi.ui.signals import emit
+
 NIGHT = {
     "background": "#0B0F14",
     "surface": "#151B23",
@@ -183,7 +185,7 @@ class ThemeColors(QObject):
 
     def set_palette(self, palette: dict[str, str]) -> None:
         self._colors = {k: QColor(v) for k, v in palette.items()}
-        self.changed.emit()
+        emit(self.changed)
 
     def get(self, key: str) -> QColor:
         return QColor(self._colors[key])
@@ -243,7 +245,7 @@ class Theme(QObject):
         if value != self._night:
             self._night = value
             self._colors.set_palette(self._palette())
-            self.changed.emit()
+            emit(self.changed)
 
     night = Property(bool, _get_night, _set_night, notify=changed)
 
@@ -260,7 +262,7 @@ class Theme(QObject):
     def set_panel(self, panel: Panel) -> None:
         if panel != self._panel:
             self._panel = panel
-            self.changed.emit()
+            emit(self.changed)
 
     @Slot(float, float)
     def setWindowSize(self, width_px: float, height_px: float) -> None:
@@ -276,17 +278,17 @@ class Theme(QObject):
             self._mode = "day" if self._night else "night"
         else:
             self._mode = "auto"
-            self.changed.emit()
+            emit(self.changed)
             return
         self._set_night(self._mode == "night")
-        self.changed.emit()
+        emit(self.changed)
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
             raise ValueError(f"theme mode must be one of {MODES}, got {mode!r}")
         if mode != self._mode:
             self._mode = mode
-            self.changed.emit()
+            emit(self.changed)
         if mode != "auto":
             self._set_night(mode == "night")
 
@@ -294,7 +296,7 @@ class Theme(QObject):
         """The car's light signal: applied while the mode is ``auto``; ``None`` (unknown) keeps the palette."""
         if source != self._light_source:
             self._light_source = source
-            self.changed.emit()
+            emit(self.changed)
         if dark is not None and self._mode == "auto":
             self._set_night(dark)
 

@@ -263,3 +263,29 @@ def test_next_stop_soc_profile_and_charging_advice():
     assert charging_advice(plan, 350.0, 50.0, "Shanghai") is None
     last = charging_advice(plan, 500.0, 20.0, "Shanghai")
     assert last is not None and last.next_leg == "Shanghai" and last.next_leg_km == 500.0
+
+
+def test_emitting_signals_keeps_true_alive():
+    """PySide6 6.12 on Python 3.11 loses a reference to ``True`` on every ``emit()``; the screen
+    emits through ``ivi.ui.signals.emit``, which gives it back (else a long drive aborts with
+    "Fatal Python error: bool_dealloc")."""
+    import sys
+
+    from ivi.ui.runtime import app_instance
+    from ivi.ui.signals import EMIT_LOSES_A_REFERENCE, _Probe, emit
+
+    app_instance()
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(5000):
+        emit(probe.fired)
+    assert abs(sys.getrefcount(True) - before) <= 2
+    raw = sys.getrefcount(True)
+    for _ in range(50):
+        probe.fired.emit()
+    lost = raw - sys.getrefcount(True)
+    for _ in range(max(0, lost)):  # give back what this check took
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    assert (lost >= 50) == EMIT_LOSES_A_REFERENCE

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ivi.services.ports import NETWORKS, Filters
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 
 ALL_NETWORKS = tuple(NETWORKS)
@@ -130,7 +131,7 @@ class FiltersStore(Store):
             self._show("")
         except OSError as exc:
             self._show(f"filters not saved: {exc}")
-        self.filtersChanged.emit()
+        emit(self.filtersChanged)
 
     @Slot(str)
     def toggleNetwork(self, network: str) -> None:

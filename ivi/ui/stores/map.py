@@ -27,6 +27,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPolygonF
 from geo.basemap import project
 from ivi.services.ports import BaseMap, LatLon, MapLabel
 from ivi.ui.listmodel import DictListModel
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 
 PIN_KEYS = ("px", "py", "kind", "network", "count", "stationId", "rank")
@@ -220,7 +221,7 @@ class MapShapes(QObject):
 
     def set_polygons(self, kind: str, polys: list[QPolygonF]) -> None:
         self._layers[kind] = polys
-        self.changed.emit()
+        emit(self.changed)
 
     def count(self, kind: str) -> int:
         return len(self._layers[kind])
@@ -454,7 +455,7 @@ class MapStore(Store):
         ):
             self.zoomAt(2.0, px, py)
             return
-        self.openStation.emit(station_id)
+        emit(self.openStation, station_id)
 
     @Slot()
     def settle(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from geo.geometry import haversine_km
 from ivi.services.ports import LatLon, Location, NavTarget, Station, Tariff, status_age_min
 from ivi.ui.listmodel import DictListModel
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 from ivi.ui.stores.suggestions import is_fresh, short_name, speed_class
 
@@ -194,7 +195,7 @@ class StationStore(Store):
     @Slot(str)
     def show(self, station_id: str) -> None:
         self.update(open=True, stationId=station_id)
-        self.requestOpen.emit(station_id)
+        emit(self.requestOpen, station_id)
 
     @Slot()
     def close(self) -> None:
@@ -252,7 +253,7 @@ class StationStore(Store):
         if loc is None:
             return
         self._navigate(NavTarget(loc.id, loc.name, loc.lat, loc.lon, loc.network, {"address": loc.address}))
-        self.navigated.emit(loc.id)
+        emit(self.navigated, loc.id)
 
     def set_moving(self, moving: bool) -> None:
         self.update(
@@ -276,7 +277,7 @@ class StationStore(Store):
             self.update(searchState="idle")
             return
         self.update(searchState="searching")
-        self.requestSearch.emit(text)
+        emit(self.requestSearch, text)
 
     def set_results(self, stations: list[Station]) -> None:
         self._last_results = list(stations)

@@ -26,6 +26,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from ivi.services.ports import Stop, Suggestion, TripPlan
 from ivi.ui.listmodel import DictListModel
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 
 ROW_KEYS = (
@@ -438,8 +439,8 @@ class SuggestionsStore(Store):
 
     @Slot(str)
     def select(self, station_id: str) -> None:
-        self.openStation.emit(station_id)
+        emit(self.openStation, station_id)
 
     @Slot()
     def clearFilters(self) -> None:
-        self.clearFiltersRequested.emit()
+        emit(self.clearFiltersRequested)

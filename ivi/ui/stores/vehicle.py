@@ -19,6 +19,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ivi.services.ports import RangeEstimate, RangeModel, VehicleSample
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 from ivi.ui.worker import Mailbox
 
@@ -129,7 +130,7 @@ class VehicleStore(Store):
             values.update(routeKm=round(sample.route_km, 2))
         values.update(charging=sample.charging)
         self.update(**values)
-        self.sampleApplied.emit()
+        emit(self.sampleApplied)
 
     def _range(self, soc_percent: float) -> RangeEstimate:
         return self.range_model.estimate(soc_percent, self.learned_kwh_per_km, self.outside_temp_c)
