@@ -6,7 +6,7 @@
   MapPolyline items on a Map — measured when ``PySide6.QtLocation`` is importable (run with
   ``pip install PySide6-Addons==<the Essentials version>``), otherwise listed as not installed.
 
-    python bench/map_backends.py    # each backend in a fresh process; China in a 1200×700 window
+    python bench/map_backends.py [BASEMAP.json]   # each backend in a fresh process; China in a 1200×700 window
 
 Frame time = from the property change to the next swapped frame, 30 zoom steps and 30 pan steps.
 """
@@ -35,6 +35,7 @@ Window {
     property real zoom: 0.05; property real cx: 12900; property real cy: -4200; property bool cached: false
     Item {
         width: 1; height: 1
+        visible: !win.cached
         transform: [ Translate { x: -win.cx; y: -win.cy }, Scale { xScale: win.zoom; yScale: win.zoom },
                      Translate { x: win.width / 2; y: win.height / 2 } ]
         Item {
@@ -184,11 +185,12 @@ def _child(kind: str, path: str) -> dict:
 
 
 def main() -> None:
-    from ivi.services.basemap import CnBaseMap
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "basemap.json"
+    if not path.exists():  # build it (the map extra); a file given is read as it is
+        from ivi.services.basemap import CnBaseMap
 
-    path = Path(tempfile.mkdtemp()) / "basemap.json"
-    if CnBaseMap(path).load() is None:
-        raise SystemExit("no base map: install the map extra (pip install 'ivi-charging[map]')")
+        if CnBaseMap(path).load() is None:
+            raise SystemExit("no base map: install the map extra (pip install 'ivi-charging[map]')")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     rows = []
     for kind, label in (
