@@ -230,3 +230,36 @@ def test_day_and_night_follow_the_light_signal_until_the_driver_overrides(qtbot,
         assert theme.night is False and item(screen, "themeToggle").property("text") == "Day"
     finally:
         screen.close()
+
+
+def test_a_failing_planner_is_said_plainly_and_the_rest_still_works(qtbot, cache_path, trip, tmp_path, monkeypatch):
+    from ivi.planner.errors import PlanInputError
+    from ivi.services.planning import PlannerService
+
+    def broken(self, query, destination_km):  # type: ignore[no-untyped-def]
+        raise PlanInputError("no route graph for this trip")
+
+    monkeypatch.setattr(PlannerService, "plan", broken)
+    screen = build_screen(qtbot, cache_path, trip, tmp_path / "config")
+    try:
+        c = screen.controller
+        screen.car.set(70.0, route_km=50.0)
+        qtbot.waitUntil(lambda: c.suggestions.value("nextKind") == "error", timeout=20000)
+        assert item(screen, "nextName").property("text") == "Trip plan unavailable"
+        qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=20000)  # suggestions still come
+        tap(screen, "tab_trip")
+        text = wait_item(qtbot, screen, "tripTotalsText").property("text")
+        assert text == "Trip plan unavailable: no route graph for this trip"
+    finally:
+        screen.close()
+
+
+def test_ivi_alone_takes_the_options_of_ivi_run():
+    """``ivi --screenshot F`` is ``ivi run --screenshot F``: the options reach ``run`` (a bad
+    ``--size`` is refused by ``run``'s own check, with its usage line)."""
+    from click.testing import CliRunner
+
+    from ivi.cli import main
+
+    result = CliRunner().invoke(main, ["--screenshot", "shot.png", "--size", "10x10"])
+    assert result.exit_code == 2 and " run [OPTIONS]" in result.output and "--size" in result.output
