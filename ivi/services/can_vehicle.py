@@ -6,16 +6,24 @@ CAN layer says it is stale (the gauge shows "--" and the planner is told), posit
 onto the route polyline to get the km driven. ``CanVehicleSource`` is the thin shell: it wakes
 when the reader reports new signals, publishes at most every ``MIN_PERIOD_S`` and at least every
 ``MAX_PERIOD_S`` (so staleness shows even when nothing arrives), from its own thread.
+
+Day or night for the screen's theme, from the first vehicle signal that says so: the low beams
+(VSS ``Vehicle.Body.Lights.Beam.Low.IsOn``), else the ambient light sensor
+(``Vehicle.Exterior.LightIntensity``, %), else the sun's elevation at the GNSS position now. The
+reference car's DBC has neither lamp nor light-sensor signal, so it runs on the sun; a car whose
+mapping carries either uses it with no code change.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +31,17 @@ if TYPE_CHECKING:
     from can import BusABC
 
 from geo.geometry import LatLon, RoutePosition, cumulative_km, locate_on_route, point_along
-from ivi.can import SPEED, BusSource, CanError, CanReader, LogSource, Simulator, VehicleSnapshot
+from ivi.can import (
+    PACK_CURRENT,
+    PACK_VOLTAGE,
+    SPEED,
+    BusSource,
+    CanError,
+    CanReader,
+    LogSource,
+    Simulator,
+    VehicleSnapshot,
+)
 from ivi.can.bus import open_bus, shutdown
 from ivi.can.sim_runner import run_simulator
 from ivi.services.ports import VehicleSample
@@ -35,18 +53,86 @@ LONGITUDE = "Vehicle.CurrentLocation.Longitude"
 HEADING = "Vehicle.CurrentLocation.Heading"
 OUTSIDE_TEMP = "Vehicle.Exterior.AirTemperature"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+TIME_TO_COMPLETE = "Vehicle.Powertrain.TractionBattery.Charging.TimeToComplete"  # seconds
+LOW_BEAM = "Vehicle.Body.Lights.Beam.Low.IsOn"
+LIGHT_INTENSITY = "Vehicle.Exterior.LightIntensity"  # percent, 0 = dark
 MIN_PERIOD_S = 0.03
 MAX_PERIOD_S = 0.25
+#: Below this ambient light (%), the screen goes to its night palette.
+DARK_LIGHT_PERCENT = 15.0
+#: The sun this far below the horizon or lower: dark (civil twilight ends at -6°; roads darken earlier).
+DARK_SUN_ELEVATION_DEG = -4.0
+
+
+def sun_elevation_deg(lat: float, lon: float, when: datetime) -> float:
+    """The sun's elevation above the horizon at ``lat, lon`` and ``when`` (aware datetime), in
+    degrees, to about half a degree (NOAA's low-precision formulas: enough to tell day from night)."""
+    t = when.astimezone(UTC)
+    day = t.timetuple().tm_yday
+    hours = t.hour + t.minute / 60.0 + t.second / 3600.0
+    g = 2.0 * math.pi / 365.0 * (day - 1 + (hours - 12.0) / 24.0)  # fractional year, radians
+    decl = (
+        0.006918
+        - 0.399912 * math.cos(g)
+        + 0.070257 * math.sin(g)
+        - 0.006758 * math.cos(2 * g)
+        + 0.000907 * math.sin(2 * g)
+        - 0.002697 * math.cos(3 * g)
+        + 0.00148 * math.sin(3 * g)
+    )
+    eqtime_min = 229.18 * (
+        0.000075
+        + 0.001868 * math.cos(g)
+        - 0.032077 * math.sin(g)
+        - 0.014615 * math.cos(2 * g)
+        - 0.040849 * math.sin(2 * g)
+    )
+    solar_min = hours * 60.0 + eqtime_min + 4.0 * lon
+    hour_angle = math.radians(solar_min / 4.0 - 180.0)
+    phi = math.radians(lat)
+    cos_zenith = math.sin(phi) * math.sin(decl) + math.cos(phi) * math.cos(decl) * math.cos(hour_angle)
+    return 90.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos_zenith))))
+
+
+def darkness(snap: VehicleSnapshot, position: LatLon | None, now: datetime) -> tuple[bool | None, str]:
+    """(dark outside?, the signal that said so): low beams, else ambient light, else the sun at the
+    GNSS position; ``(None, "")`` when none of them is known."""
+    beams = snap.value(LOW_BEAM)
+    if beams is not None:
+        return bool(beams), "headlamps"
+    light = snap.value(LIGHT_INTENSITY)
+    if light is not None:
+        return float(light) < DARK_LIGHT_PERCENT, "ambient"
+    if position is not None:
+        return sun_elevation_deg(position[0], position[1], now) < DARK_SUN_ELEVATION_DEG, "sun"
+    return None, ""
+
+
+def charge_power_kw(snap: VehicleSnapshot, charging: bool) -> float | None:
+    """Power into the pack while charging (VSS current is positive into the battery), else ``None``."""
+    volts, amps = snap.value(PACK_VOLTAGE), snap.value(PACK_CURRENT)
+    if not charging or volts is None or amps is None:
+        return None
+    return max(0.0, float(volts) * float(amps) / 1000.0)
 
 
 def sample_from_snapshot(
-    snap: VehicleSnapshot, points: Sequence[LatLon], cum: Sequence[float], t_s: float, near: RoutePosition | None = None
+    snap: VehicleSnapshot,
+    points: Sequence[LatLon],
+    cum: Sequence[float],
+    t_s: float,
+    near: RoutePosition | None = None,
+    now: datetime | None = None,
 ) -> tuple[VehicleSample, RoutePosition | None]:
-    """The screen's view of one CAN snapshot (stale signals become ``None``)."""
+    """The screen's view of one CAN snapshot (stale signals become ``None``); ``now`` (wall clock,
+    for the sun) defaults to the present."""
     lat, lon = snap.value(LATITUDE), snap.value(LONGITUDE)
     position = (float(lat), float(lon)) if lat is not None and lon is not None else None
     where = locate_on_route(points, cum, position, near) if position is not None and len(points) > 1 else None
     speed, heading, temp = snap.value(SPEED), snap.value(HEADING), snap.value(OUTSIDE_TEMP)
+    charging = bool(snap.value(IS_CHARGING))
+    to_complete_s = snap.value(TIME_TO_COMPLETE)
+    dark, light_source = darkness(snap, position, now or datetime.now(UTC))
     sample = VehicleSample(
         t_s=t_s,
         soc_percent=snap.soc_percent,
@@ -54,9 +140,13 @@ def sample_from_snapshot(
         position=position,
         heading_deg=None if heading is None else float(heading),
         route_km=None if where is None else where.km,
-        charging=bool(snap.value(IS_CHARGING)),
+        charging=charging,
         outside_temp_c=None if temp is None else float(temp),
         learned_kwh_per_km=snap.consumption_kwh_per_km,
+        charge_power_kw=charge_power_kw(snap, charging),
+        charge_minutes_left=float(to_complete_s) / 60.0 if charging and to_complete_s is not None else None,
+        dark_outside=dark,
+        light_source=light_source,
     )
     return sample, where
 

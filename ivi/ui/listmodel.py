@@ -22,6 +22,8 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from ivi.ui.signals import emit
+
 
 class DictListModel(QAbstractListModel):
     countChanged = Signal()
@@ -63,9 +65,9 @@ class DictListModel(QAbstractListModel):
                 if old != new:
                     self._rows[i] = new
                     idx = self.index(i)
-                    self.dataChanged.emit(idx, idx)
+                    emit(self.dataChanged, idx, idx)
             return
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
-        self.countChanged.emit()
+        emit(self.countChanged)

@@ -9,7 +9,8 @@ Three QML modules are provided from Python (the QML folders ``views``, ``panels`
   hands them to ``Main.qml`` with ``setInitialProperties``; QML never constructs one.
 * ``style`` — :class:`~ivi.ui.theme.Theme` and its typed palette :class:`~ivi.ui.theme.ThemeColors`.
 * ``models`` — :class:`~ivi.ui.listmodel.DictListModel`, the one list model every store's rows
-  come in, so a control that shows rows takes a typed model rather than a ``var``.
+  come in, so a control that shows rows takes a typed model rather than a ``var``; and
+  :class:`~ivi.ui.stores.map.MapShapes`, the map's geometry for Qt Quick Shapes.
 
 Controls import ``style`` and ``models`` only: they take values, rows and the theme, never a store.
 
@@ -24,7 +25,7 @@ from PySide6.QtQml import qmlRegisterUncreatableType
 
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.filters import FiltersStore
-from ivi.ui.stores.map import MapStore
+from ivi.ui.stores.map import MapShapes, MapStore
 from ivi.ui.stores.station import StationStore
 from ivi.ui.stores.suggestions import SuggestionsStore
 from ivi.ui.stores.sync import SyncStore
@@ -50,7 +51,7 @@ STORE_TYPES: tuple[type[QObject], ...] = (
     SystemStore,
 )
 STYLE_TYPES: tuple[type[QObject], ...] = (Theme, ThemeColors)
-MODEL_TYPES: tuple[type[QObject], ...] = (DictListModel,)
+MODEL_TYPES: tuple[type[QObject], ...] = (DictListModel, MapShapes)
 _registered: list[bool] = []
 
 

@@ -23,7 +23,7 @@ from PySide6.QtQml import QQmlApplicationEngine, QQmlError
 
 from ivi.ui.controller import Controller, TripSpec
 from ivi.ui.qmltypes import register_types
-from ivi.ui.theme import Theme
+from ivi.ui.theme import Panel, Theme
 
 log = logging.getLogger(__name__)
 #: ``Main.qml`` and the QML modules ``views``, ``panels`` and ``controls`` (each a folder with its
@@ -41,10 +41,8 @@ def app_instance() -> QGuiApplication:
 
 
 def load_translator(app: QGuiApplication, language: str) -> tuple[QTranslator | None, str]:
-    """Install the translator for ``language``; ("", problem) when it cannot be loaded.
-    English is the source language and needs no file."""
-    if language == "en":
-        return None, ""
+    """Install the translator for ``language``; (None, problem) when it cannot be loaded.
+    English is the source language: its file holds only the plural forms of the ``%n`` strings."""
     tr = QTranslator(app)
     if not tr.load(str(I18N_DIR / f"ivi_{language}.qm")):
         return None, f"ivi_{language}.qm"
@@ -54,11 +52,23 @@ def load_translator(app: QGuiApplication, language: str) -> tuple[QTranslator | 
 
 @dataclass
 class ScreenOptions:
+    """How the screen is shown. ``panel_inches`` is the display's diagonal (``None``: as dense as
+    the 12.3-inch 1920×720 reference panel) and ``view_distance_mm`` the driver's eyes from it:
+    together they turn the theme's millimetres and visual angles into pixels. ``theme_mode``
+    ``auto`` follows the car's light signal, starting from ``night``."""
+
     language: str = "en"
     night: bool = True
     fullscreen: bool = False
     size: tuple[int, int] = (1920, 720)
     page: str = "home"
+    panel_inches: float | None = None
+    view_distance_mm: float = 750.0
+    theme_mode: str = "auto"
+
+    @property
+    def panel(self) -> Panel:
+        return Panel(self.size[0], self.size[1], self.panel_inches, self.view_distance_mm)
 
 
 class Screen(QObject):
@@ -73,8 +83,11 @@ class Screen(QObject):
         self.first_frame_s: float | None = None
         self._frame_waiters: list[Callable[[], None]] = []
         self.translator, missing = load_translator(self.app, options.language)
-        self.theme = Theme(night=options.night, parent=self)
+        self.theme = Theme(night=options.night, parent=self, panel=options.panel)
+        self.theme.set_mode(options.theme_mode)
         c = controller
+        c.set_language(options.language if not missing else "en")
+        c.vehicle.sampleApplied.connect(self._follow_light)
         c.system.update(
             language=options.language if not missing else "en",
             translationMissing=missing,
@@ -109,6 +122,12 @@ class Screen(QObject):
         if options.fullscreen:
             self.window.showFullScreen()
 
+    def _follow_light(self) -> None:
+        """Day or night from the car's light signal (headlamps, ambient light, or the sun)."""
+        s = self.controller.vehicle.last_sample
+        if s is not None:
+            self.theme.follow_darkness(s.dark_outside, s.light_source)
+
     def _on_warnings(self, warnings: list[QQmlError]) -> None:
         self.qml_warnings.extend(w.toString() for w in warnings)
 
@@ -142,7 +161,7 @@ class Screen(QObject):
 def describe(c: Controller) -> str:
     """What the screen shows, as text (printed by headless runs)."""
     v, s, sy, t = c.vehicle, c.suggestions, c.sync, c.trip_store
-    rng = "--" if v.value("rangeKm") < 0 else f"{v.value('rangeKm')} km"
+    rng = "--" if v.value("toEmptyKm") < 0 else f"{v.value('toEmptyKm')} km to empty"
     lines = [
         f"SoC {v.value('socText')} %   range {rng} (reserve {v.value('reserveKm')} km)   "
         f"{'{:.0f} km/h'.format(v.value('speedKmh')) if v.value('moving') else 'parked'}   CAN {v.value('canState')}",
@@ -152,13 +171,25 @@ def describe(c: Controller) -> str:
     ]
     if s.value("alert"):
         lines.append(f"ALERT {s.value('alert')}: best stop {s.value('bestName')} in {s.value('bestAheadKm'):.0f} km")
+    if s.value("nextKind") == "stop":
+        lines.append(
+            f"next stop: {s.value('nextName')} in {s.value('nextAheadKm')} km at {s.value('nextArriveAt')}, "
+            f"arrive {s.value('nextArrivalSoc')}%, charge to {s.value('nextDepartureSoc')}%"
+        )
+    elif s.value("nextKind") == "none_needed":
+        lines.append(f"next stop: none needed for {s.value('noStopKm')} km")
     lines.append(f"next chargers ({s.value('state')}):")
     for r in s.model.rows():
         price = f"¥{r['price']:.2f}/kWh" if r["price"] >= 0 else "no tariff"
+        free = f"{r['available']}/{r['total']} free" if r["fresh"] else f"last known {r['available']}/{r['total']}"
         lines.append(
-            f"  {r['aheadKm']:6.1f} km  {r['network']:8} {r['powerKw']:>4} kW  {r['available']}/{r['total']} free  "
+            f"  {r['aheadKm']:6.1f} km  {r['network']:8} {r['powerKw']:>4} kW  {free}  "
             f"arrive {r['arrivalSoc']:>3}%  {price}  {'green ' if r['green'] else ''}{r['name']}"
         )
+    m = c.map
+    lines.append(
+        f"map: {m.value('baseState')} ({m.value('source')}), {m.pins_model.count} pins, {m.labels_model.count} labels"
+    )
     plan = t.current()
     if plan is not None:
         lines.append(
@@ -227,11 +258,13 @@ def run_screen(
     waited = [0.0]
 
     def settled() -> bool:
-        """The cache has loaded (on a first run it is seeded first) and the CAN source, if there is
-        one, is delivering fresh values; or ``SETTLE_WAIT_S`` has passed, and the shot shows why not."""
+        """The cache has loaded (on a first run it is seeded first), the base map too (on a first
+        run it is built), and the CAN source, if there is one, is delivering fresh values; or
+        ``SETTLE_WAIT_S`` has passed, and the shot shows why not."""
         return waited[0] >= SETTLE_WAIT_S or (
             controller.system.value("cacheState") != "loading"
             and controller.vehicle.value("canState") in ("live", "none")
+            and controller.map.value("baseState") != "loading"
         )
 
     def when_settled(then: Callable[[], None]) -> None:

@@ -19,7 +19,8 @@ def test_station_detail_and_navigate(screen, qtbot):
     qtbot.waitUntil(lambda: c.station.value("name") != "" and c.station.evses_model.count > 0, timeout=20000)
     assert item(screen, "stationDetail").property("visible")
     evse = c.station.evses_model.rows()[0]
-    assert evse["status"] and evse["powerKw"] > 0 and "kW" in evse["connectors"]
+    assert evse["status"] and evse["powerKw"] > 0 and evse["connectors"] in {"GB/T DC", "GB/T AC", "GB/T DC · GB/T AC"}
+    assert evse["fresh"] is False and evse["ageMin"] > 15  # the bundled statuses are weeks old: "last known"
     tariff = c.station.tariff_model.rows()
     assert tariff and sum(1 for w in tariff if w["now"]) == 1
     assert all(abs(w["total"] - (w["energy"] + w["service"])) < 0.01 for w in tariff)
@@ -121,13 +122,25 @@ def test_no_vehicle_source_and_missing_translation_are_shown(qtbot, cache_path, 
 
 
 def test_day_night_and_scaling(qtbot, cache_path, trip, tmp_path):
-    screen = build_screen(qtbot, cache_path, trip, tmp_path / "config", size=(1920, 1080))
+    """Sizes follow the declared panel (a 15.6-inch 1920×1080 is less dense than the 12.3-inch
+    reference: design units shrink, a 15 mm touch target stays 15 mm), and the button overrides
+    the automatic day/night and gives it back."""
+    screen = build_screen(qtbot, cache_path, trip, tmp_path / "config", size=(1920, 1080), panel_inches=15.6)
     try:
         theme = screen.theme
-        qtbot.waitUntil(lambda: abs(theme.unit - 1.5) < 0.01)
+        qtbot.waitUntil(lambda: abs(theme.unit - 0.847) < 0.01)
+        assert abs(theme.touchMin / theme.mm - 15.0) < 0.2
+        theme.set_mode("auto")
+        theme.follow_darkness(True, "sun")
         night_bg = theme.colors.background.name()
-        tap(screen, "themeToggle")
-        assert theme.night is False and theme.colors.background.name() != night_bg
+        assert theme.night and theme.lightSource == "sun"
+        tap(screen, "themeToggle")  # override: day, whatever the sun says
+        assert theme.night is False and theme.mode == "day" and theme.colors.background.name() != night_bg
+        theme.follow_darkness(True, "sun")
+        assert theme.night is False
+        tap(screen, "themeToggle")  # back to auto: the next light signal decides
+        theme.follow_darkness(True, "sun")
+        assert theme.mode == "auto" and theme.night
         assert screen.window.color().name() == theme.colors.background.name()
         assert theme.networkColor("NIO") != theme.networkColor("XPENG") != theme.networkColor("LI_AUTO")
     finally:

@@ -35,7 +35,8 @@ def test_no_soc_frames_show_dashes_and_the_planner_is_told(screen, qtbot):
     screen.car.set(None, route_km=20.0)  # the BMS falls silent: stale after 3 cycles (300 ms)
     qtbot.waitUntil(lambda: item(screen, "socText").property("text") == "--", timeout=20000)
     assert item(screen, "rangeText").property("text") == "-- km"
-    assert item(screen, "canStatus").property("visible")
+    assert item(screen, "socUnknownText").property("visible")  # "Battery level unknown — last 70% …"
+    assert item(screen, "socUnknownText").property("text").startswith("Battery level unknown — last 70%")
     q = c._query()
     assert q is not None and q.soc_stale and q.soc_percent == 70.0  # last value, flagged stale
     screen.car.set(55.0)
@@ -54,14 +55,19 @@ def test_suggestions_follow_the_position(screen, qtbot):
     rows = c.suggestions.model.rows()
     assert abs(c.position_km() - 600.0) < 1.0  # projected from the GNSS frame onto the route
     assert not near_start & {r["stationId"] for r in rows}
-    assert [r["alongKm"] for r in rows] == sorted(r["alongKm"] for r in rows)
+    assert all(r["alongKm"] >= 600.0 for r in rows)
     assert all(r["reachable"] and 10 <= r["arrivalSoc"] < 80 for r in rows)
+    # the alternatives come in the planner's ranking (least time lost), not in route order
+    ranked = [s.location_id for s in c.suggestions.shown if s.location_id != c.suggestions.value("nextId")]
+    assert [r["stationId"] for r in rows] == ranked[: len(rows)]
 
 
 def test_a_filter_tap_changes_the_list_and_is_remembered(screen, qtbot, tmp_path):
     c, v = screen.controller, screen.car
     v.set(80.0, route_km=100.0)
     qtbot.waitUntil(lambda: c.suggestions.model.count > 0, timeout=20000)
+    tap(screen, "filtersButton")  # the filter sheet (parked only)
+    qtbot.waitUntil(lambda: item(screen, "filterSheet").property("visible"))
     tap(screen, "filter_NIO")
     tap(screen, "filter_LI_AUTO")
     qtbot.waitUntil(
@@ -94,7 +100,8 @@ def test_moving_locks_search_and_caps_the_list(screen, qtbot):
     assert item(screen, "stopList").property("interactive") is False
     c.station.search("蔚来")
     assert c.station.value("searchState") == "locked"
-    assert item(screen, "filter_NIO").property("height") >= 0.7 * screen.theme.touchMin
+    assert item(screen, "filtersButton").property("height") >= screen.theme.touchMin
+    assert item(screen, "filterSheet").property("visible") is False
 
 
 def test_out_of_order_in_a_sync_delta_updates_the_stop(qtbot, cache_copy, trip, tmp_path):
@@ -123,7 +130,7 @@ def test_out_of_order_in_a_sync_delta_updates_the_stop(qtbot, cache_copy, trip, 
             timeout=20000,
         )
         qtbot.waitUntil(lambda: c.sync.value("state") == "up_to_date")
-        assert item(screen, "syncText").property("text") == "Up to date"
+        assert item(screen, "syncText").property("text") == "Stations up to date (v2)"
         writer.close()
     finally:
         screen.close()

@@ -1,8 +1,9 @@
 """Chinese (zh_CN) translations of the screen's English source strings.
 
-Maintainer tool, not imported at run time: ``python ivi/ui/i18n/zh_CN.py`` runs
+Maintainer tool, not imported at run time: ``python -m ivi.ui.i18n.zh_CN`` runs
 ``pyside6-lupdate`` over the QML, fills ``ivi_zh_CN.ts`` from this table and compiles
-``ivi_zh_CN.qm`` with ``pyside6-lrelease``. Both files are committed so a fresh machine needs no
+``ivi_zh_CN.qm`` with ``pyside6-lrelease``; it also writes ``ivi_en.ts/.qm``, which hold only
+the English plural forms of the ``%n`` strings (``EN_PLURALS``). Both files are committed so a fresh machine needs no
 compile step. A string missing here stays English on screen (and is listed by the tool).
 """
 
@@ -98,7 +99,116 @@ ZH_CN = {
     "updated %1": "更新于 %1",
     "¥%1/kWh": "¥%1/千瓦时",
     "≥ %1 kW": "≥ %1 千瓦",
+    "Trip plan unavailable": "行程规划不可用",
+    "Trip plan unavailable: %1": "行程规划不可用：%1",
+    "%1 d": "%1 天",
+    "%1 h": "%1 小时",
+    "%1 is out of order": "%1 已故障",
+    "%1 more · leave at %2": "还需 %1 · %2 出发",
+    "%1 to the charge limit": "距充电上限 %1",
+    "%1% → %2% · %3 · %4 kW": "%1% → %2% · %3 · %4 千瓦",
+    "%n d ago": "%n 天前",
+    "%n h ago": "%n 小时前",
+    "%n min ago": "%n 分钟前",
+    "%n s ago": "%n 秒前",
+    "(below reserve)": "（低于余量）",
+    "(uncertain)": "（不确定）",
+    "+%1 km detour": "绕行 %1 公里",
+    "AC chargers": "交流慢充",
+    "AC, slow": "交流慢充",
+    "Alternatives": "备选充电站",
+    "Availability checked %1": "空闲状态更新于 %1",
+    "Available now": "当前空闲",
+    "Battery level unknown — last %1% %2": "电量未知——最近一次 %1%（%2）",
+    "Charge at the nearest charger below": "请在下方最近的充电站充电",
+    "Charge to %1% for %2 (%3 km)": "充至 %1% 以前往%2（%3 公里）",
+    "Charger list unavailable: %1": "充电站列表不可用：%1",
+    "Charging plan": "充电规划",
+    "Clear": "清除",
+    "Clear filters": "清除筛选",
+    "DC": "直流",
+    "Day (auto)": "日间（自动）",
+    "Done": "完成",
+    "Fast": "快充",
+    "Filters": "筛选",
+    "Filters (%1)": "筛选（%1）",
+    "Last known: %1": "最近已知：%1",
+    "Map": "地图",
+    "Nearest chargers you can reach": "可到达的最近充电站",
+    "Nearest: %1 · %2 km · %3 kW": "最近：%1 · %2 公里 · %3 千瓦",
+    "New stop: %1 · %2 km · %3 kW": "新的充电站：%1 · %2 公里 · %3 千瓦",
+    "Next stop · %1 · charge to %2% · %3 · %4 kW": "下一站 · %1 · 充至 %2% · %3 · %4 千瓦",
+    "Night (auto)": "夜间（自动）",
+    "No base map: %1": "没有底图：%1",
+    "No battery data from the car": "车辆没有电池数据",
+    "No charger on the route ahead": "前方路线上没有充电站",
+    "No live status: last reported %1": "无实时状态：最近一次上报于 %1",
+    "No plan reaches %1 with the chargers on the route: charge at the nearest and plan again": "沿途充电站无法到达%1：请在最近的充电站充电后重新规划",
+    "No stop needed for %1 km": "%1 公里内无需充电",
+    "Placeholder map (%1), no 审图号": "示意底图（%1），无审图号",
+    "Plan changed: %1 has no working charger any more": "方案已更新：%1 已无可用充电桩",
+    "Preparing the map…": "正在准备地图…",
+    "Prices and charge points when parked": "停车后显示价格和充电桩",
+    "Route": "全程",
+    "Search when parked": "停车后可搜索",
+    "Stations up to date": "充电站数据已是最新",
+    "Stations up to date (%1)": "充电站数据已是最新（%1）",
+    "Status %1 old": "状态已 %1 未更新",
+    "The filters hide %n charger(s) ahead": "筛选条件隐藏了前方 %n 个充电站",
+    "To %1: %2 km · arrive %3 · %4 on the way, %5 charging · ¥%6 · %7% on arrival": "前往%1：%2 公里 · %3 到达 · 全程 %4，充电 %5 · ¥%6 · 到达时 %7%",
+    "Ultra-fast": "超快充",
+    "checked %1": "更新于 %1",
+    "in %1 km · %2": "%1 公里后 · %2",
+    "in %1 km · at %2 · %3% on arrival": "%1 公里后 · %2 到达 · 到达时 %3%",
+    "last known %1/%2": "最近已知 %1/%2 空闲",
+    "no stop": "无需停站",
+    "open %1": "营业 %1",
+    "reserve": "余量",
+    "status %1": "状态 %1",
+    "to empty · %1 km before the %2 km reserve": "可行驶 · 距 %2 公里余量还有 %1 公里",
+    "to empty · in the reserve": "可行驶 · 已进入余量",
+    "to empty · reserve %1 km": "可行驶 · 余量 %1 公里",
+    "up to %1 kW": "最高 %1 千瓦",
 }
+
+
+#: English needs its plural forms too (Qt's %n): without them a count reads "3 stop(s)".
+EN_PLURALS = {
+    "%n stop(s)": ("%n stop", "%n stops"),
+    "The filters hide %n charger(s) ahead": ("The filters hide %n charger ahead", "The filters hide %n chargers ahead"),
+    "%n min ago": ("%n min ago", "%n min ago"),
+    "%n h ago": ("%n h ago", "%n h ago"),
+    "%n d ago": ("%n day ago", "%n days ago"),
+    "%n s ago": ("%n s ago", "%n s ago"),
+}
+
+
+def english_plurals(here: Path, qml: list[Path], bin_dir: Path) -> list[str]:
+    """``ivi_en.ts/.qm``: the English plural forms only (``lupdate -pluralonly``)."""
+    ts, qm = here / "ivi_en.ts", here / "ivi_en.qm"
+    subprocess.run(
+        [str(bin_dir / "pyside6-lupdate"), *map(str, qml), "-ts", str(ts), "-no-obsolete", "-pluralonly",
+         "-source-language", "en", "-target-language", "en"],
+        check=True,
+    )  # fmt: skip
+    tree = ET.parse(ts)
+    missing = []
+    for msg in tree.iter("message"):
+        src = msg.findtext("source") or ""
+        forms = EN_PLURALS.get(src)
+        tr = msg.find("translation")
+        if tr is None or forms is None:
+            missing.append(src)
+            continue
+        tr.attrib.pop("type", None)
+        for child in list(tr):
+            tr.remove(child)
+        tr.text = None
+        for form in forms:
+            ET.SubElement(tr, "numerusform").text = form
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    subprocess.run([str(bin_dir / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True)
+    return missing
 
 
 def main() -> int:
@@ -128,6 +238,7 @@ def main() -> int:
             tr.text = text
     tree.write(ts, encoding="utf-8", xml_declaration=True)
     subprocess.run([str(bin_dir / "pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True)
+    missing += [f"{m} (English plural forms)" for m in english_plurals(here, qml, bin_dir)]
     for m in missing:
         print(f"untranslated: {m!r}")
     return 1 if missing else 0

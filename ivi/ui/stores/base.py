@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal
 
+from ivi.ui.signals import emit
+
 
 def prop(type_: Any, attr: str, notify: Signal) -> Property:
     """A read-only Qt property over ``self._state[attr]``."""
@@ -27,7 +29,7 @@ class Store(QObject):
         diff = {k: v for k, v in values.items() if self._state.get(k) != v}
         if diff:
             self._state.update(diff)
-            self.changed.emit()  # type: ignore[attr-defined]  # each subclass declares its own Signal
+            emit(self.changed)  # type: ignore[attr-defined]  # each subclass declares its own Signal
         return bool(diff)
 
     def value(self, key: str) -> Any:

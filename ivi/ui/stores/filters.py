@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ivi.services.ports import NETWORKS, Filters
+from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
 
 ALL_NETWORKS = tuple(NETWORKS)
@@ -26,6 +27,14 @@ class FilterChoice:
     min_power_kw: int = 0
     available_only: bool = False
     green_only: bool = False
+    include_ac: bool = False  # AC destination chargers in the list (applied by the screen, not the query)
+
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (for the "Filters (2)" button)."""
+        return (
+            (set(self.networks) != set(ALL_NETWORKS)) + (self.min_power_kw > 0) + self.available_only + self.green_only
+        )
 
     def to_filters(self) -> Filters:
         nets = frozenset(self.networks)
@@ -49,6 +58,7 @@ def load_choice(path: Path) -> tuple[FilterChoice, str]:
             int(doc.get("min_power_kw", 0)),
             bool(doc.get("available_only", False)),
             bool(doc.get("green_only", False)),
+            bool(doc.get("include_ac", False)),
         ), ""
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         return FilterChoice(), f"saved filters unreadable ({exc}); using defaults"
@@ -72,6 +82,8 @@ class FiltersStore(Store):
         "minPowerKw": 0,
         "availableOnly": False,
         "greenOnly": False,
+        "includeAc": False,
+        "activeCount": 0,
         "problem": "",
     }
     nio = prop(bool, "nio", changed)
@@ -80,6 +92,8 @@ class FiltersStore(Store):
     minPowerKw = prop(int, "minPowerKw", changed)
     availableOnly = prop(bool, "availableOnly", changed)
     greenOnly = prop(bool, "greenOnly", changed)
+    includeAc = prop(bool, "includeAc", changed)
+    activeCount = prop(int, "activeCount", changed)
     problem = prop(str, "problem", changed)
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
@@ -98,6 +112,8 @@ class FiltersStore(Store):
             "minPowerKw": c.min_power_kw,
             "availableOnly": c.available_only,
             "greenOnly": c.green_only,
+            "includeAc": c.include_ac,
+            "activeCount": c.active_count,
         }
         if problem is not None:
             values["problem"] = problem
@@ -115,7 +131,7 @@ class FiltersStore(Store):
             self._show("")
         except OSError as exc:
             self._show(f"filters not saved: {exc}")
-        self.filtersChanged.emit()
+        emit(self.filtersChanged)
 
     @Slot(str)
     def toggleNetwork(self, network: str) -> None:
@@ -144,3 +160,12 @@ class FiltersStore(Store):
     @Slot()
     def toggleGreen(self) -> None:
         self.set_choice(replace(self.choice, green_only=not self.choice.green_only))
+
+    @Slot()
+    def toggleAc(self) -> None:
+        self.set_choice(replace(self.choice, include_ac=not self.choice.include_ac))
+
+    @Slot()
+    def clear(self) -> None:
+        """ "Clear filters": every network, any power, not only available, not only green."""
+        self.set_choice(FilterChoice(include_ac=self.choice.include_ac))

@@ -30,7 +30,7 @@ class SystemStore(Store):
     fontMissing = prop(bool, "fontMissing", changed)
     translationMissing = prop(str, "translationMissing", changed)
     language = prop(str, "language", changed)
-    page = prop(str, "page", changed)  # home | trip
+    page = prop(str, "page", changed)  # home | trip | map
     navSent = prop(str, "navSent", changed)
     clock = prop(str, "clock", changed)
 

@@ -1,7 +1,13 @@
-"""TripStore: the plan to the destination, the alternatives, and why the plan changed."""
+"""TripStore: the plan to the destination, the alternatives, why the plan changed, the
+state-of-charge chart, and — while charging at a stop — what to charge to and when to leave.
+
+Distances are from the car (not from the origin) and times are clock times, because that is what
+a driver compares with the road signs and the dashboard clock.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
@@ -9,20 +15,45 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from ivi.services.ports import TripPlan, TripPlans
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
+from ivi.ui.stores.suggestions import short_name
 
-STOP_KEYS = ("stationId", "network", "name", "alongKm", "arrivalSoc", "departureSoc", "chargeMin", "powerKw", "costCny")
+STOP_KEYS = (
+    "stationId",
+    "network",
+    "name",
+    "shortName",
+    "alongKm",
+    "aheadKm",
+    "arriveAt",
+    "arrivalSoc",
+    "departureSoc",
+    "chargeMin",
+    "powerKw",
+    "costCny",
+)
 ALT_KEYS = ("kind", "stops", "totalMin", "chargeMin", "costCny", "arrivalSoc", "feasible", "selected")
+AT_STOP_KM = 2.0  # the car is at a planned stop when this close to it along the route
 
 
-def plan_stop_rows(plan: TripPlan | None) -> list[dict[str, Any]]:
+def clock(min_of_day: float) -> str:
+    """Minutes after midnight → local ``HH:MM`` (the next day wraps: a driver reads the clock)."""
+    m = round(min_of_day) % (24 * 60)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def plan_stop_rows(plan: TripPlan | None, position_km: float | None = None) -> list[dict[str, Any]]:
     if plan is None:
         return []
+    here = plan.position_km if position_km is None else position_km
     return [
         {
             "stationId": s.location_id,
             "network": s.network,
             "name": s.name,
+            "shortName": short_name(s.name, "", False),
             "alongKm": round(s.along_km),
+            "aheadKm": max(0, round(s.along_km - here)),
+            "arriveAt": clock(s.arrive_min_of_day),
             "arrivalSoc": round(s.arrival_soc),
             "departureSoc": round(s.departure_soc),
             "chargeMin": round(s.charge_min),
@@ -30,7 +61,57 @@ def plan_stop_rows(plan: TripPlan | None) -> list[dict[str, Any]]:
             "costCny": round(s.cost_cny),
         }
         for s in plan.stops
+        if s.along_km >= here - AT_STOP_KM
     ]
+
+
+def soc_profile(plan: TripPlan | None) -> tuple[list[float], list[float]]:
+    """The chart: ``[km0, soc0, km1, soc1, …]`` from the car (km 0) to the destination — down on
+    the road, straight up at each stop — and the stops' km. Empty without a plan."""
+    if plan is None:
+        return [], []
+    pos = plan.position_km
+    points = [0.0, round(plan.start_soc, 1)]
+    stops: list[float] = []
+    for s in plan.stops:
+        km = round(max(0.0, s.along_km - pos), 1)
+        points += [km, round(s.arrival_soc, 1), km, round(s.departure_soc, 1)]
+        stops.append(km)
+    end_km = round(max(0.0, (plan.reach_km if not plan.feasible else plan.route_km) - pos), 1)
+    points += [end_km, round(plan.arrival_soc, 1)]
+    return points, stops
+
+
+@dataclass(frozen=True)
+class ChargingAdvice:
+    """At a planned stop, while charging: charge to ``target_soc`` for the next leg to ``next_leg``
+    (the next stop's name or the destination), which takes about ``minutes_left``."""
+
+    target_soc: float
+    next_leg: str
+    next_leg_km: float
+    minutes_left: float
+
+
+def charging_advice(
+    plan: TripPlan | None, position_km: float, soc_percent: float | None, destination: str
+) -> ChargingAdvice | None:
+    """The planned stop the car is at and what it still needs; ``None`` away from one. The minutes
+    scale the plan's own charging time by the share of the charge still to go."""
+    if plan is None or soc_percent is None:
+        return None
+    stops = list(plan.stops)
+    here = next((i for i, s in enumerate(stops) if abs(s.along_km - position_km) <= AT_STOP_KM), None)
+    if here is None:
+        return None
+    s = stops[here]
+    nxt = stops[here + 1] if here + 1 < len(stops) else None
+    span = max(1e-6, s.departure_soc - s.arrival_soc)
+    share = max(0.0, min(1.0, (s.departure_soc - soc_percent) / span))
+    leg_km = (nxt.along_km if nxt else plan.route_km) - s.along_km
+    return ChargingAdvice(
+        s.departure_soc, short_name(nxt.name, "", False) if nxt else destination, leg_km, s.charge_min * share
+    )
 
 
 def explain_change(old: TripPlan | None, new: TripPlan | None, unavailable_ids: set[str]) -> tuple[str, str]:
@@ -69,6 +150,16 @@ class TripStore(Store):
         "stopCount": 0,
         "feasible": True,
         "state": "loading",
+        "arriveAt": "",
+        "chart": [],
+        "chartStops": [],
+        "chartKm": 0.0,
+        "reservePercent": 10.0,
+        "chargeTarget": -1,
+        "chargeFor": "",
+        "chargeForKm": 0,
+        "chargeMinutesLeft": -1,
+        "leaveAt": "",
     }
     destination = prop(str, "destination", changed)
     remainingKm = prop(int, "remainingKm", changed)
@@ -82,14 +173,25 @@ class TripStore(Store):
     arrivalSoc = prop(int, "arrivalSoc", changed)
     stopCount = prop(int, "stopCount", changed)
     feasible = prop(bool, "feasible", changed)
-    state = prop(str, "state", changed)
+    state = prop(str, "state", changed)  # loading | ready | error
+    arriveAt = prop(str, "arriveAt", changed)  # at the destination, local "HH:MM"
+    chart = prop("QVariantList", "chart", changed)  # km, soc, km, soc, … from the car
+    chartStops = prop("QVariantList", "chartStops", changed)  # km of each stop from the car
+    chartKm = prop(float, "chartKm", changed)
+    reservePercent = prop(float, "reservePercent", changed)
+    chargeTarget = prop(int, "chargeTarget", changed)  # -1: not at a planned stop
+    chargeFor = prop(str, "chargeFor", changed)  # the next leg: next stop or the destination
+    chargeForKm = prop(int, "chargeForKm", changed)
+    chargeMinutesLeft = prop(int, "chargeMinutesLeft", changed)
+    leaveAt = prop(str, "leaveAt", changed)
 
-    def __init__(self, destination: str, parent: QObject | None = None) -> None:
+    def __init__(self, destination: str, parent: QObject | None = None, *, reserve_percent: float = 10.0) -> None:
         super().__init__(parent)
         self.stops_model = DictListModel(STOP_KEYS, self)
         self.alts_model = DictListModel(ALT_KEYS, self)
         self.plans = TripPlans(None)
-        self.update(destination=destination)
+        self.position_km = 0.0
+        self.update(destination=destination, reservePercent=reserve_percent)
 
     stops = Property(QObject, lambda self: self.stops_model, constant=True)
     alternatives = Property(QObject, lambda self: self.alts_model, constant=True)
@@ -109,9 +211,28 @@ class TripStore(Store):
             self.update(reason=reason, reasonStation=station, notes=" · ".join(plans.notes))
         self._publish()
 
+    def set_position(self, position_km: float) -> None:
+        """The car moved: distances in the stop list are from the car."""
+        if abs(position_km - self.position_km) >= 0.5:
+            self.position_km = position_km
+            self.stops_model.replace(plan_stop_rows(self.current(), position_km))
+
+    def set_charging(self, advice: ChargingAdvice | None, now_min_of_day: float) -> None:
+        if advice is None:
+            self.update(chargeTarget=-1, chargeFor="", chargeForKm=0, chargeMinutesLeft=-1, leaveAt="")
+            return
+        self.update(
+            chargeTarget=round(advice.target_soc),
+            chargeFor=advice.next_leg,
+            chargeForKm=round(advice.next_leg_km),
+            chargeMinutesLeft=round(advice.minutes_left),
+            leaveAt=clock(now_min_of_day + advice.minutes_left),
+        )
+
     def _publish(self) -> None:
         plan = self.current()
-        self.stops_model.replace(plan_stop_rows(plan))
+        self.stops_model.replace(plan_stop_rows(plan, self.position_km))
+        chart, chart_stops = soc_profile(plan)
         self.alts_model.replace(
             [
                 {
@@ -134,6 +255,10 @@ class TripStore(Store):
             arrivalSoc=round(plan.arrival_soc) if plan else 0,
             stopCount=len(plan.stops) if plan else 0,
             feasible=bool(plan and plan.feasible),
+            arriveAt=clock(plan.depart_min_of_day + plan.total_min) if plan and plan.feasible else "",
+            chart=chart,
+            chartStops=chart_stops,
+            chartKm=chart[-2] if chart else 0.0,
         )
 
     @Slot(str)
@@ -146,4 +271,4 @@ class TripStore(Store):
         self.update(reason="", reasonStation="", notes="")
 
     def set_error(self, detail: str) -> None:
-        self.update(state="error")
+        self.update(state="error", notes=detail)

@@ -1,10 +1,20 @@
-// Translated names for codes the stores deliver (the stores stay language-free).
+// Translated names for codes the stores deliver (the stores stay language-free), and counts with
+// Qt's plural forms (%n): "1 stop" / "3 stops" in English, "3 站" in Chinese.
 pragma Singleton
 import QtQuick
 
 QtObject {
     function network(code) {
         return code === "NIO" ? qsTr("NIO") : code === "XPENG" ? qsTr("Xpeng") : code === "LI_AUTO" ? qsTr("Li Auto") : code
+    }
+    // A network's colour, read through the palette's properties so a binding follows day/night.
+    function networkColor(theme, code) {
+        return code === "NIO" ? theme.colors.nio : code === "XPENG" ? theme.colors.xpeng
+             : code === "LI_AUTO" ? theme.colors.liAuto : theme.colors.textDim
+    }
+    function ageShort(minutes) {
+        return minutes < 60 ? qsTr("%1 min").arg(Math.max(0, Math.round(minutes)))
+             : minutes < 2880 ? qsTr("%1 h").arg(Math.round(minutes / 60)) : qsTr("%1 d").arg(Math.round(minutes / 1440))
     }
     function status(code) {
         return code === "AVAILABLE" ? qsTr("Available") : code === "CHARGING" ? qsTr("In use")
@@ -14,8 +24,11 @@ QtObject {
     }
     function age(minutes) {
         return minutes < 0 ? qsTr("status unknown") : minutes < 1 ? qsTr("just now")
-             : minutes < 60 ? qsTr("%1 min ago").arg(minutes)
-             : minutes < 2880 ? qsTr("%1 h ago").arg(Math.round(minutes / 60)) : qsTr("%1 d ago").arg(Math.round(minutes / 1440))
+             : minutes < 60 ? qsTr("%n min ago", "", minutes)
+             : minutes < 2880 ? qsTr("%n h ago", "", Math.round(minutes / 60)) : qsTr("%n d ago", "", Math.round(minutes / 1440))
+    }
+    function seconds(s) {
+        return s < 60 ? qsTr("%n s ago", "", s) : age(Math.floor(s / 60))
     }
     function plan(kind) {
         return kind === "fastest" ? qsTr("Fastest") : kind === "fewest_stops" ? qsTr("Fewest stops") : kind === "cheapest" ? qsTr("Cheapest") : kind
@@ -23,5 +36,15 @@ QtObject {
     function duration(minutes) {
         var h = Math.floor(minutes / 60), m = minutes % 60
         return h > 0 ? qsTr("%1 h %2 min").arg(h).arg(m) : qsTr("%1 min").arg(m)
+    }
+    function stops(n) {
+        return n === 0 ? qsTr("no stop") : qsTr("%n stop(s)", "", n)
+    }
+    function speedClass(code) {
+        return code === "ultra" ? qsTr("Ultra-fast") : code === "fast" ? qsTr("Fast")
+             : code === "dc" ? qsTr("DC") : code === "ac" ? qsTr("AC, slow") : ""
+    }
+    function bolts(code) {
+        return code === "ultra" ? 3 : code === "fast" ? 2 : code === "dc" ? 1 : 0
     }
 }

@@ -1,5 +1,5 @@
 // One plan alternative (fastest / fewest stops / cheapest): its duration, stops and cost; the
-// selected one is tinted with the accent. A tap is `chosen`.
+// selected one is drawn in the accent colour. A tap is `chosen`.
 import QtQuick
 import style
 
@@ -15,15 +15,18 @@ Rectangle {
     signal chosen()
     readonly property real u: theme.unit
     objectName: "alt_" + kind
-    width: 300 * u; height: 104 * u; radius: 16 * u
-    color: selected ? Qt.rgba(theme.colors.accent.r, theme.colors.accent.g, theme.colors.accent.b, 0.18) : theme.colors.surface
-    border.color: selected ? theme.colors.accent : "transparent"; border.width: 2 * u
+    height: Math.max(theme.touchMin, col.implicitHeight + 16 * u); radius: 16 * u
+    color: selected ? theme.colors.surface : theme.colors.surfaceHigh
+    readonly property color edgeColor: selected ? theme.colors.accent : theme.colors.line
+    border.color: edgeColor; border.width: (selected ? 4 : 2) * u
     Column {
-        anchors { left: parent.left; leftMargin: 20 * opt.u; verticalCenter: parent.verticalCenter }
-        spacing: 4 * opt.u
-        Text { text: Labels.plan(opt.kind); color: opt.theme.colors.text; font.family: opt.theme.fontFamily; font.pixelSize: 24 * opt.u; font.weight: Font.DemiBold }
-        Text { text: opt.feasible ? Labels.duration(opt.totalMin) + " · " + qsTr("%n stop(s)", "", opt.stops) + " · ¥" + opt.costCny : qsTr("does not reach")
-               color: opt.theme.colors.textDim; font.family: opt.theme.fontFamily; font.pixelSize: 19 * opt.u }
+        id: col
+        anchors { left: parent.left; right: parent.right; leftMargin: 16 * opt.u; rightMargin: 12 * opt.u; verticalCenter: parent.verticalCenter }
+        spacing: 2 * opt.u
+        Text { width: parent.width; wrapMode: Text.WordWrap; text: Labels.plan(opt.kind); color: opt.selected ? opt.theme.colors.accent : opt.theme.colors.text; font.family: opt.theme.fontFamily; font.pixelSize: opt.theme.bodyPx; font.weight: Font.Bold }
+        Text { width: parent.width; wrapMode: Text.WordWrap
+               text: opt.feasible ? Labels.duration(opt.totalMin) + " · " + Labels.stops(opt.stops) + " · ¥" + opt.costCny : qsTr("does not reach")
+               color: opt.theme.colors.textDim; font.family: opt.theme.fontFamily; font.pixelSize: opt.theme.smallPx }
     }
     MouseArea { anchors.fill: parent; onClicked: opt.chosen() }
 }

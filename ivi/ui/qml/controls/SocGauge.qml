@@ -1,5 +1,6 @@
-// State-of-charge ring: 270° arc, colour by level; the text (e.g. "--") and a dimmed ring when
-// the value is stale. Takes values: the percentage, its text as the store rounds it, stale, charging.
+// State-of-charge ring: 270° arc, colour by level. Stale, the ring goes grey and empty and the
+// number is "--": an unknown level is a state of its own, not the last number dressed as current.
+// Takes values: the percentage, its text as the store rounds it, stale, charging.
 import QtQuick
 import style
 
@@ -21,18 +22,19 @@ Item {
         anchors.fill: parent
         property real value: g.soc
         property color fg: g.level
-        property color bg: g.theme.colors.line
+        property color bg: g.stale ? Qt.rgba(g.theme.colors.line.r, g.theme.colors.line.g, g.theme.colors.line.b, 0.5) : g.theme.colors.line
         onValueChanged: requestPaint()
         onFgChanged: requestPaint()
         onBgChanged: requestPaint()
         onWidthChanged: requestPaint()
+        onHeightChanged: requestPaint()
         onPaint: {
             var ctx = getContext("2d");
             ctx.reset();
-            var r = Math.min(width, height) / 2 - 18 * g.u;
+            var r = Math.min(width, height) / 2 - 14 * g.u;
             var start = Math.PI * 0.75, span = Math.PI * 1.5;
             ctx.lineCap = "round";
-            ctx.lineWidth = 22 * g.u;
+            ctx.lineWidth = 18 * g.u;
             ctx.strokeStyle = bg;
             ctx.beginPath(); ctx.arc(width / 2, height / 2, r, start, start + span); ctx.stroke();
             if (value > 0) {
@@ -43,24 +45,25 @@ Item {
     }
     Row {
         anchors.centerIn: parent
-        anchors.verticalCenterOffset: -10 * g.u
+        anchors.verticalCenterOffset: -6 * g.u
         Text {
             id: socLabel
             objectName: "socText"
             text: g.socText
             color: g.stale ? g.theme.colors.textDim : g.theme.colors.text
-            font.family: g.theme.fontFamily; font.pixelSize: 104 * g.u; font.weight: Font.Bold
+            font.family: g.theme.fontFamily; font.pixelSize: Math.min(g.width * 0.3, 96 * g.u); font.weight: Font.Bold
         }
         Text {
             text: "%"
             anchors.baseline: socLabel.baseline
-            color: g.theme.colors.textDim; font.family: g.theme.fontFamily; font.pixelSize: 40 * g.u
+            color: g.theme.colors.textDim; font.family: g.theme.fontFamily; font.pixelSize: g.theme.bodyPx
         }
     }
     Text {
-        anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom; bottomMargin: 34 * g.u }
-        text: g.charging ? qsTr("Charging") : qsTr("Battery")
-        color: g.charging ? g.theme.colors.good : g.theme.colors.textDim
-        font.family: g.theme.fontFamily; font.pixelSize: 22 * g.u
+        objectName: "gaugeCaption"
+        anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom; bottomMargin: g.height * 0.06 }
+        text: g.stale ? qsTr("Unknown") : g.charging ? qsTr("Charging") : qsTr("Battery")
+        color: g.stale ? g.theme.colors.warning : g.charging ? g.theme.colors.good : g.theme.colors.textDim
+        font.family: g.theme.fontFamily; font.pixelSize: g.theme.smallPx; font.weight: Font.DemiBold
     }
 }

@@ -14,10 +14,10 @@ Rectangle {
     required property bool now
     property color tint: theme.colors.accent
     readonly property real u: theme.unit
-    height: 50 * u; radius: 10 * u
-    color: now ? Qt.rgba(tint.r, tint.g, tint.b, 0.18) : theme.colors.surfaceHigh
-    Text { anchors { left: parent.left; leftMargin: 18 * tw.u; verticalCenter: parent.verticalCenter }
-           text: tw.start + "–" + tw.end + (tw.now ? "  " + qsTr("now") : ""); color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: 20 * tw.u }
-    Text { anchors { right: parent.right; rightMargin: 18 * tw.u; verticalCenter: parent.verticalCenter }
-           text: "¥" + tw.total.toFixed(2) + "  (" + tw.energy.toFixed(2) + " + " + tw.service.toFixed(2) + ")"; color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: 20 * tw.u }
+    height: Math.max(48 * u, hours.implicitHeight + 12 * u); radius: 10 * u
+    color: now ? Qt.rgba(tint.r, tint.g, tint.b, 0.16) : theme.colors.surfaceHigh
+    Text { id: hours; anchors { left: parent.left; leftMargin: 14 * tw.u; verticalCenter: parent.verticalCenter }
+           text: tw.start + "–" + tw.end + (tw.now ? "  " + qsTr("now") : ""); color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: tw.theme.smallPx; font.weight: tw.now ? Font.Bold : Font.Normal }
+    Text { anchors { right: parent.right; rightMargin: 14 * tw.u; verticalCenter: parent.verticalCenter }
+           text: "¥" + tw.total.toFixed(2) + " (" + tw.energy.toFixed(2) + "+" + tw.service.toFixed(2) + ")"; color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: tw.theme.smallPx }
 }

@@ -1,4 +1,5 @@
-// A large touch target (never below theme.touchMin high).
+// A touch target of at least 15 mm (theme.touchMin) each way: what is drawn is what is hit, so
+// neighbouring buttons never share a touch area. Dimmed and inert while `enabledLook` is false.
 import QtQuick
 import style
 
@@ -11,23 +12,22 @@ Rectangle {
     property color tint: theme.colors.accent
     signal clicked()
     readonly property real u: theme.unit
-    height: theme.touchMin * 0.72
-    width: Math.max(height * 1.6, label.implicitWidth + 40 * u)
-    radius: height / 2
+    height: theme.touchMin
+    width: Math.max(theme.touchMin, label.implicitWidth + 36 * u)
+    radius: 16 * u
     color: selected ? Qt.rgba(tint.r, tint.g, tint.b, 0.22) : theme.colors.surfaceHigh
     border.color: selected ? tint : "transparent"
-    border.width: 2 * u
-    opacity: enabledLook ? 1 : 0.45
+    border.width: 3 * u
     Text {
         id: label
         anchors.centerIn: parent
         text: btn.text
-        color: btn.selected ? btn.theme.colors.text : btn.theme.colors.textDim
-        font.family: btn.theme.fontFamily; font.pixelSize: 22 * btn.u; font.weight: Font.DemiBold
+        color: btn.enabledLook ? btn.theme.colors.text : btn.theme.colors.textDim
+        font.family: btn.theme.fontFamily; font.pixelSize: btn.theme.bodyPx; font.weight: Font.DemiBold
     }
     MouseArea {
         anchors.fill: parent
-        anchors.margins: -Math.max(0, (btn.theme.touchMin - btn.height) / 2)
+        enabled: btn.enabledLook
         onClicked: btn.clicked()
     }
 }

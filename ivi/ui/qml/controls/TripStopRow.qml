@@ -1,4 +1,5 @@
-// One planned stop: its number in the plan, where it is and the charge there. A tap is `tapped`.
+// One planned stop: its number, where it is (km from the car), when the car gets there, and the
+// charge there. A tap is `tapped`.
 import QtQuick
 import style
 
@@ -8,22 +9,31 @@ Rectangle {
     required property int index
     required property string stationId
     required property string network
-    required property string name
-    required property int alongKm
+    required property string shortName
+    required property int aheadKm
+    required property string arriveAt
     required property int arrivalSoc
     required property int departureSoc
     required property int chargeMin
     required property int powerKw
     signal tapped(string stationId)
     readonly property real u: theme.unit
-    height: 72 * u; radius: 14 * u; color: theme.colors.surface
-    Rectangle { width: 40 * row.u; height: width; radius: width / 2; color: row.theme.networkColor(row.network); anchors { left: parent.left; leftMargin: 18 * row.u; verticalCenter: parent.verticalCenter }
-                Text { anchors.centerIn: parent; text: row.index + 1; color: row.theme.colors.background; font.pixelSize: 20 * row.u; font.weight: Font.Bold } }
-    Text { anchors { left: parent.left; leftMargin: 76 * row.u; verticalCenter: parent.verticalCenter }
-        width: parent.width * 0.45; elide: Text.ElideRight
-           text: qsTr("km %1").arg(row.alongKm) + "  " + row.name; color: row.theme.colors.text; font.family: row.theme.fontFamily; font.pixelSize: 24 * row.u }
-    Text { anchors { right: parent.right; rightMargin: 22 * row.u; verticalCenter: parent.verticalCenter }
-           text: qsTr("%1% → %2% · %3 min · %4 kW").arg(row.arrivalSoc).arg(row.departureSoc).arg(row.chargeMin).arg(row.powerKw)
-           color: row.theme.colors.text; font.family: row.theme.fontFamily; font.pixelSize: 24 * row.u; font.weight: Font.DemiBold }
+    height: Math.max(theme.touchMin, col.implicitHeight + 14 * u); radius: 14 * u; color: theme.colors.surface
+    Rectangle { id: badge; width: 40 * row.u; height: width; radius: width / 2; color: Labels.networkColor(row.theme, row.network); anchors { left: parent.left; leftMargin: 14 * row.u; verticalCenter: parent.verticalCenter }
+                Text { anchors.centerIn: parent; text: row.index + 1; color: row.theme.colors.background; font.pixelSize: row.theme.smallPx; font.weight: Font.Bold } }
+    Column {
+        id: col
+        anchors { left: badge.right; leftMargin: 14 * row.u; right: parent.right; rightMargin: 16 * row.u; verticalCenter: parent.verticalCenter }
+        Text {
+            width: parent.width; elide: Text.ElideRight
+            text: qsTr("in %1 km · %2").arg(row.aheadKm).arg(row.arriveAt) + " · " + row.shortName
+            color: row.theme.colors.text; font.family: row.theme.fontFamily; font.pixelSize: row.theme.bodyPx; font.weight: Font.DemiBold
+        }
+        Text {
+            width: parent.width; elide: Text.ElideRight
+            text: qsTr("%1% → %2% · %3 · %4 kW").arg(row.arrivalSoc).arg(row.departureSoc).arg(Labels.duration(row.chargeMin)).arg(row.powerKw)
+            color: row.theme.colors.textDim; font.family: row.theme.fontFamily; font.pixelSize: row.theme.smallPx
+        }
+    }
     MouseArea { anchors.fill: parent; onClicked: row.tapped(row.stationId) }
 }
