@@ -5,6 +5,8 @@
     ChargerDataError
      ├── FeedError (ValueError)         a feed that cannot be read at all (not JSON, wrong shape)
      └── StoreError                     the cache file
+          ├── RecordConflictError       rows that cannot fit the cache (a unique id or uid taken):
+          │                             the same write will fail again, unlike a busy cache
           ├── NotACacheError            not an SQLite file, or not ours
           ├── SchemaTooNewError         written by a newer version of this module
           └── SchemaTooOldError         needs a migration, but was opened read-only
@@ -15,7 +17,15 @@ A single bad record in a feed is not an error: it is a counted rejection with a 
 
 from __future__ import annotations
 
-__all__ = ["ChargerDataError", "FeedError", "NotACacheError", "SchemaTooNewError", "SchemaTooOldError", "StoreError"]
+__all__ = [
+    "ChargerDataError",
+    "FeedError",
+    "NotACacheError",
+    "RecordConflictError",
+    "SchemaTooNewError",
+    "SchemaTooOldError",
+    "StoreError",
+]
 
 
 class ChargerDataError(Exception):
@@ -28,6 +38,11 @@ class FeedError(ChargerDataError, ValueError):
 
 class StoreError(ChargerDataError):
     """The charger cache cannot be opened or written."""
+
+
+class RecordConflictError(StoreError):
+    """Rows that do not fit the cache (a constraint fails: an id or EVSE uid already taken). The
+    write changed nothing; retrying the same rows cannot help (a busy cache is another matter)."""
 
 
 class NotACacheError(StoreError):

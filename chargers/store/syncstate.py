@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from chargers.errors import StoreError
+from chargers.errors import RecordConflictError
 from chargers.models import PARTY_TO_NETWORK, Location, Tariff
 from chargers.store import writer
 from chargers.store.text import search_words
@@ -107,13 +107,18 @@ def apply_delta(
     remove_tariffs: Sequence[str],
 ) -> None:
     """One delta, inside the caller's transaction. Statuses the cache already holds that are
-    newer than the delta's (the status stream overtook it) are kept."""
+    newer than the delta's (the status stream overtook it) are kept. Removals go first, so that
+    an EVSE that moves from a removed location to a new one finds its uid free. Rows that do not
+    fit (a uid another location holds) raise :class:`RecordConflictError`: the caller rolls back."""
     kept = _statuses_of(conn, [loc.id for loc in upsert_locations])
-    writer.upsert_tariffs(conn, upsert_tariffs)
-    writer.upsert_locations(conn, upsert_locations)
-    writer.delete_locations(conn, remove_locations)
-    conn.executemany("DELETE FROM tariff_windows WHERE tariff_id = ?", ((t,) for t in remove_tariffs))
-    conn.executemany("DELETE FROM tariffs WHERE id = ?", ((t,) for t in remove_tariffs))
+    try:
+        writer.delete_locations(conn, remove_locations)
+        conn.executemany("DELETE FROM tariff_windows WHERE tariff_id = ?", ((t,) for t in remove_tariffs))
+        conn.executemany("DELETE FROM tariffs WHERE id = ?", ((t,) for t in remove_tariffs))
+        writer.upsert_tariffs(conn, upsert_tariffs)
+        writer.upsert_locations(conn, upsert_locations)
+    except sqlite3.IntegrityError as exc:
+        raise RecordConflictError(f"delta {version} does not fit the cache: {exc}") from exc
     set_statuses_if_newer(conn, kept)
     _position(conn, version, status_seq)
 
@@ -139,7 +144,7 @@ def replace_all(
             _insert_location_rows(conn, locations, kept, pks)
             n += len(locations)
     except sqlite3.IntegrityError as exc:  # e.g. an id repeated across two chunks
-        raise StoreError(f"snapshot {version} does not fit the cache: {exc}") from exc
+        raise RecordConflictError(f"snapshot {version} does not fit the cache: {exc}") from exc
     writer.index_all(conn)
     _position(conn, version, status_seq)
     conn.execute("DELETE FROM sync_shadow")

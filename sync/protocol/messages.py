@@ -34,7 +34,7 @@ MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
 MAX_RAW_BYTES = 32 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 COMPRESSIONS = ("zstd", "gzip", "none")
-KINDS = ("manifest", "chunk", "delta", "status", "catchup", "nack")
+KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack")
 ZSTD_LEVEL = 10
 
 

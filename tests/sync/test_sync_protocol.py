@@ -64,26 +64,28 @@ class Car:
         for a in actions:
             if self.applier.apply(a):
                 continue
-            if isinstance(a, Subscribe) and a.topic.endswith("/snapshot/+"):
+            if isinstance(a, Subscribe) and "/snapshot/" in a.topic:  # the broker sends the retained copies
                 self.subscribed_snapshot = True
                 for t, p in sorted(self.retained.items()):
-                    if "/snapshot/" in t:
-                        self.deliver(t, p)
+                    if "/snapshot/" in t and (a.topic.endswith("/+") or t == a.topic):
+                        self.deliver(t, p, retained=True)
             elif isinstance(a, SendRequest):
                 self.requests.append(a)
                 if self.op:
                     for m in self.op.answer(a.request, a.request.reply_to):
                         self.deliver(m.topic, m.payload)
 
-    def deliver(self, topic: str, payload: bytes) -> None:
-        self.run(self.sync.receive(topic, payload, self.now))
+    def deliver(self, topic: str, payload: bytes, retained: bool = False) -> None:
+        self.run(self.sync.receive(topic, payload, self.now, retained))
 
     def feed(self, msgs: list[Outgoing]) -> None:
+        """Messages published while the car is connected (a retained manifest counts as the
+        broker's current one, as after a fresh subscription)."""
         for m in msgs:
             if m.retain:
                 self.retained[m.topic] = m.payload
             if "/snapshot/" not in m.topic or self.subscribed_snapshot:
-                self.deliver(m.topic, m.payload)
+                self.deliver(m.topic, m.payload, retained=m.topic.endswith("/manifest"))
 
     def wait(self, seconds: float) -> None:
         for _ in range(int(seconds / 0.25) + 1):
