@@ -17,7 +17,24 @@ import random
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-__all__ = ["Backoff", "RateLimiter", "TokenBucket"]
+__all__ = ["GAP_GRACE_S", "REQUEST_TIMEOUT_S", "Backoff", "RateLimiter", "Timing", "TokenBucket"]
+
+GAP_GRACE_S = 1.0
+REQUEST_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long the car waits before it asks again (the defaults are the product's)."""
+
+    gap_grace_s: float = GAP_GRACE_S  # a gap may still be filling: wait this long before asking
+    request_timeout_s: float = REQUEST_TIMEOUT_S  # no answer by then: the deltas from the snapshot
+    request_retry_base_s: float = 5.0  # status catch-ups asked again after …
+    request_retry_cap_s: float = 300.0
+    snapshot_stall_s: float = 5.0  # no chunk for this long: ask for the missing ones again …
+    snapshot_retry_cap_s: float = 900.0  # … waiting up to this long between tries
+    apply_retry_base_s: float = 2.0  # a cache write failed: plan again after …
+    apply_retry_cap_s: float = 120.0
 
 
 @dataclass

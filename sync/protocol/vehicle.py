@@ -23,11 +23,9 @@ Time is passed in; ``tick(now)`` drives the timeouts. Rules, after Sparkplug B a
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from sync.protocol.actions import (
@@ -45,6 +43,7 @@ from sync.protocol.actions import (
     SyncStatus,
     Unsubscribe,
 )
+from sync.protocol.asking import Asking
 from sync.protocol.bodies import (
     DEFAULT_DATASET,
     Delta,
@@ -57,8 +56,9 @@ from sync.protocol.bodies import (
     parse_changes,
 )
 from sync.protocol.messages import Envelope, Rejected, VerifierLike, decode, peek_header
-from sync.protocol.pacing import Backoff
-from sync.protocol.rows import check_chunk
+from sync.protocol.pacing import GAP_GRACE_S, REQUEST_TIMEOUT_S, Backoff, Timing
+from sync.protocol.snapshot_fetch import SnapshotFetch
+from sync.protocol.status_stream import StatusStream
 
 __all__ = [
     "GAP_GRACE_S",
@@ -80,37 +80,7 @@ __all__ = [
     "VehicleSync",
 ]
 
-GAP_GRACE_S = 1.0
-REQUEST_TIMEOUT_S = 5.0
 MAX_HELD_DELTAS = 1000
-
-
-@dataclass(frozen=True)
-class Timing:
-    """How long the car waits before it asks again (the defaults are the product's)."""
-
-    gap_grace_s: float = GAP_GRACE_S  # a gap may still be filling: wait this long before asking
-    request_timeout_s: float = REQUEST_TIMEOUT_S  # no answer by then: the deltas from the snapshot
-    request_retry_base_s: float = 5.0  # status catch-ups asked again after …
-    request_retry_cap_s: float = 300.0
-    snapshot_stall_s: float = 5.0  # no chunk for this long: ask for the missing ones again …
-    snapshot_retry_cap_s: float = 900.0  # … waiting up to this long between tries
-    apply_retry_base_s: float = 2.0  # a cache write failed: plan again after …
-    apply_retry_cap_s: float = 120.0
-
-
-@dataclass
-class _Snapshot:
-    version: int
-    sha: tuple[str, ...]
-    retry: Backoff
-    staged: set[int] = field(default_factory=set)
-    next_try: float = 0.0
-    topics: set[str] = field(default_factory=set)  # what is subscribed for it
-    refused: dict[int, str] = field(default_factory=dict)  # chunk → why its last copy was refused
-
-    def missing(self) -> list[int]:
-        return [i for i in range(len(self.sha)) if i not in self.staged]
 
 
 def _when(epoch_s: float) -> str:
@@ -138,7 +108,7 @@ class VehicleSync:
         self.client_id = client_id
         self.topics = Topics(dataset)
         self.version = version
-        self.status_seq = status_seq
+        self.statuses = StatusStream(status_seq)
         self.floor_s = floor_s
         self.timing = timing
         self.rng = rng or random.Random()
@@ -147,35 +117,33 @@ class VehicleSync:
         self.last_contact: float | None = None
         self.rejected: Counter[str] = Counter()
         self._current = False  # the broker's retained manifest arrived since the last connect
-        self._head_seq = 0
         self._refused_manifest = ""  # why the last manifest was refused, while none is accepted
         self._restored_stage = staged
-        self._snap: _Snapshot | None = None
+        self._snap: SnapshotFetch | None = None
         self._held: dict[int, Delta] = {}
-        self._status_above: set[int] = set()
-        self._catchup_parts: dict[int, set[int]] = {}
         self._behind_since: float | None = None
-        self._status_behind_since: float | None = None
-        self._pending: dict[str, float] = {}  # "deltas" / "statuses" → when asked
-        self._not_before: dict[str, float] = {}  # "deltas" / "statuses" → do not ask before
-        self._request_retry = Backoff(timing.request_retry_base_s, timing.request_retry_cap_s, rng=self.rng)
+        self._asking = Asking(client_id, timing, self.rng)
         self._apply_retry = Backoff(timing.apply_retry_base_s, timing.apply_retry_cap_s, rng=self.rng)
         self._replan_at: float | None = None
         self._delta_failed = False  # a delta did not fit the cache: take the snapshot instead
         self._bad_snapshot: tuple[int, str] | None = None  # (version, why) a snapshot that did not fit
-        self._request_id = 0
         self._last_status: SyncStatus | None = None
         self._now = 0.0
 
     # ------------------------------------------------------------ the UI's view
 
-    def _expired(self) -> bool:
-        return self.manifest is not None and self._now > self.manifest.expires_at
+    @property
+    def status_seq(self) -> int:
+        """The status sequence the cache holds (nothing below it is missing)."""
+        return self.statuses.seq
 
     @property
     def status_target(self) -> int:
-        """The status sequence the car must reach: the manifest's, or a newer heartbeat's."""
-        return max(self.manifest.status_seq if self.manifest else 0, self._head_seq)
+        """The status sequence the car must reach: the newest it has heard of."""
+        return self.statuses.target
+
+    def _expired(self) -> bool:
+        return self.manifest is not None and self._now > self.manifest.expires_at
 
     @property
     def synced(self) -> bool:
@@ -187,8 +155,7 @@ class VehicleSync:
             and self._snap is None
             and self.version is not None
             and self.version >= m.version
-            and self.status_seq >= self.status_target
-            and not self._status_above
+            and self.statuses.caught_up
             and not self._held
         )
 
@@ -209,24 +176,15 @@ class VehicleSync:
         return SyncStatus("syncing", self._progress(), version, contact, self._doing())
 
     def _doing(self) -> str:
-        m, snap = self.manifest, self._snap
+        m = self.manifest
         if m is None:
             return "waiting for the manifest (is the publisher running?)"
-        if snap is not None:
-            missing = snap.missing()
-            text = f"snapshot {len(snap.staged)}/{len(snap.sha)} chunks of version {snap.version}"
-            if snap.retry.failures:
-                shown = ", ".join(map(str, missing[:5])) + (" …" if len(missing) > 5 else "")
-                refused = {i: r for i, r in snap.refused.items() if i in missing}
-                why = f" (last copy refused: {next(iter(refused.values()))})" if refused else ""
-                wait_s = max(0.0, snap.next_try - self._now)
-                text += f"; chunk {shown} not received{why}, asking again in {wait_s:.0f} s"
-            return text
+        if self._snap is not None:
+            return self._snap.describe(self._now)
         if not self._current:
             return f"waiting for the broker's current manifest (version {m.version} seen)"
-        return f"catching up: version {self.version}/{m.version}, statuses {self.status_seq}/{self.status_target}" + (
-            f", {len(self._held)} deltas held" if self._held else ""
-        )
+        held = f", {len(self._held)} deltas held" if self._held else ""
+        return f"catching up: version {self.version}/{m.version}, statuses {self.status_seq}/{self.status_target}{held}"
 
     def _progress(self) -> float:
         if self._snap:
@@ -268,12 +226,8 @@ class VehicleSync:
         self._now = now
         self.last_contact = now
         self._current = False
-        self._pending.clear()  # replies to requests from before the drop may never come
-        out: list[Action] = []
-        snap = self._snap
-        if snap:  # resume: ask for the chunks still missing
-            snap.next_try = now + self.timing.snapshot_stall_s
-            out += self._ask_for_chunks(snap, now)
+        self._asking.forget()  # replies to requests from before the drop may never come
+        out: list[Action] = self._snap.resume(now) if self._snap else []
         return out + self._changed()
 
     def disconnected(self, now: float) -> list[Action]:
@@ -329,11 +283,8 @@ class VehicleSync:
         if kind == "delta":
             return self._on_delta(Delta.from_body(env.header.version, env.body), now)
         if kind == "status":
-            return self._on_status(
-                env.header.seq,
-                parse_changes((env.body or {}).get("changes") if isinstance(env.body, dict) else None),
-                now,
-            )
+            changes = parse_changes(env.body.get("changes") if isinstance(env.body, dict) else None)
+            return self._on_status(env.header.seq, changes, now)
         if kind == "catchup":
             return self._on_catchup(env, now)
         return self._on_nack(Nack.from_body(env.body), now)
@@ -368,9 +319,7 @@ class VehicleSync:
     def _on_head(self, h: Head, now: float) -> list[Action]:
         if self.manifest is not None and h.version < self.manifest.version:
             return []  # a heartbeat from before the manifest we hold: nothing new in it
-        self._head_seq = max(self._head_seq, h.status_seq)
-        if self.status_seq < self.status_target and self._status_behind_since is None:
-            self._status_behind_since = now
+        self.statuses.hear(h.status_seq, now)
         return []
 
     def _plan(self, now: float) -> list[Action]:
@@ -379,9 +328,8 @@ class VehicleSync:
         out: list[Action] = []
         if m is None:
             return out
-        snap = self._snap
-        if snap and (snap.version != m.version or snap.sha != m.chunk_sha256):
-            out += self._drop_snapshot(snap)
+        if self._snap and not self._snap.matches(m.version, m.chunk_sha256):
+            out += self._drop_snapshot()
         if self._bad_snapshot is not None and m.version > self._bad_snapshot[0]:
             self._bad_snapshot = None  # a newer version may fit
         v = self.version
@@ -392,77 +340,51 @@ class VehicleSync:
             out += self._start_snapshot(m, now)
         elif behind and self._behind_since is None:
             self._behind_since = now
-        if self.status_seq < self.status_target and self._status_behind_since is None:
-            self._status_behind_since = now
+        self.statuses.hear(m.status_seq, now)
         return out
 
     # ------------------------------------------------------------ snapshot
 
     def _start_snapshot(self, m: Manifest, now: float) -> list[Action]:
-        retry = Backoff(self.timing.snapshot_stall_s, self.timing.snapshot_retry_cap_s, rng=self.rng)
-        snap = self._snap = _Snapshot(m.version, m.chunk_sha256, retry, next_try=now + self.timing.snapshot_stall_s)
-        restored = self._restored_stage
-        self._restored_stage = None
+        t = self.timing
+        snap = self._snap = SnapshotFetch.start(
+            self.topics,
+            m.version,
+            m.chunk_sha256,
+            stall_s=t.snapshot_stall_s,
+            cap_s=t.snapshot_retry_cap_s,
+            rng=self.rng,
+            now=now,
+        )
+        restored, self._restored_stage = self._restored_stage, None
         out: list[Action] = []
         if restored and restored[0] == m.version:
             snap.staged = {i for i in restored[1] if i < len(m.chunk_sha256)}
         else:
             out.append(BeginSnapshot(m.version, len(m.chunk_sha256)))
-        snap.topics.add(self.topics.snapshot_filter)
+        snap.subscribed.add(self.topics.snapshot_filter)
         out.append(Subscribe(self.topics.snapshot_filter, resubscribe=True))
         return out + self._maybe_commit()
 
-    def _ask_for_chunks(self, snap: _Snapshot, now: float) -> list[Action]:
-        """Subscribe again to what is missing (a SUBSCRIBE sends the retained copies again): the
-        whole snapshot while most of it is missing, otherwise only the missing chunks' topics."""
-        missing = snap.missing()
-        out: list[Action] = []
-        if len(missing) * 2 > len(snap.sha):
-            out += [Unsubscribe(t) for t in sorted(snap.topics - {self.topics.snapshot_filter})]
-            snap.topics = {self.topics.snapshot_filter}
-            return [*out, Subscribe(self.topics.snapshot_filter, resubscribe=True)]
-        if self.topics.snapshot_filter in snap.topics:
-            snap.topics.discard(self.topics.snapshot_filter)
-            out.append(Unsubscribe(self.topics.snapshot_filter))
-        for i in missing:
-            snap.topics.add(self.topics.chunk(i))
-            out.append(Subscribe(self.topics.chunk(i), resubscribe=True))
-        return out
-
-    def _drop_snapshot(self, snap: _Snapshot) -> list[Action]:
-        self._snap = None
-        return [Unsubscribe(t) for t in sorted(snap.topics)]
+    def _drop_snapshot(self) -> list[Action]:
+        snap, self._snap = self._snap, None
+        return snap.close() if snap else []
 
     def _on_chunk(self, env: Envelope, payload: bytes, now: float) -> list[Action]:
-        snap, h = self._snap, env.header
-        if snap is None or h.version != snap.version:
+        snap = self._snap
+        if snap is None or env.header.version != snap.version:
             return []  # a retained chunk of a version we do not need
-        if h.parts != len(snap.sha) or h.seq >= len(snap.sha) or h.seq != h.part:
-            raise Rejected("malformed header", f"chunk {h.seq} of {h.parts}, manifest lists {len(snap.sha)}")
-        if hashlib.sha256(payload).hexdigest() != snap.sha[h.seq]:
-            snap.refused[h.seq] = "not in manifest"
-            raise Rejected("not in manifest", f"chunk {h.seq} of version {h.version} has another hash")
-        if h.seq in snap.staged:
-            return []
-        try:
-            rows = check_chunk(env.body)  # signed and named by the manifest: a structural check suffices
-        except Rejected as exc:
-            snap.refused[h.seq] = f"{exc.reason}: {exc.detail}"[:100]
-            raise
-        snap.staged.add(h.seq)
-        snap.retry.reset()  # progress: the next stall starts with a short wait again
-        snap.next_try = now + self.timing.snapshot_stall_s
-        return [StageChunk(h.version, h.seq, payload, rows), *self._maybe_commit()]
+        staged = snap.take(env, payload, now)
+        return [staged, *self._maybe_commit()] if staged else []
 
     def _maybe_commit(self) -> list[Action]:
         snap, m = self._snap, self.manifest
-        if snap is None or m is None or len(snap.staged) < len(snap.sha):
+        if snap is None or m is None or not snap.complete:
             return []
-        out: list[Action] = self._drop_snapshot(snap)
+        out = self._drop_snapshot()
         self.version = snap.version
         self._delta_failed = False
-        self.status_seq = max(self.status_seq, m.snapshot_status_seq)
-        self._advance_status()
+        self.statuses.at_least(m.snapshot_status_seq, self._now)
         self._held = {v: d for v, d in self._held.items() if v > self.version}
         self._behind_since = None if self.version >= m.version else self._now
         return [CommitSnapshot(snap.version, len(snap.sha), self.status_seq), *out, *self._drain()]
@@ -497,32 +419,16 @@ class VehicleSync:
         self._held = {v: d for v, d in self._held.items() if v > self.version}
         if (self.manifest is None or self.version >= self.manifest.version) and not self._held:
             self._behind_since = None
-            self._pending.pop("deltas", None)
+            self._asking.answered("deltas")
         return out
 
     # ------------------------------------------------------------ statuses
 
     def _on_status(self, seq: int, changes: tuple[StatusChange, ...], now: float) -> list[Action]:
-        if seq <= self.status_seq or seq in self._status_above:
-            raise Rejected("duplicate", f"status batch {seq}, the cache holds {self.status_seq}")
-        if seq == self.status_seq + 1:
-            self.status_seq = seq
-            self._advance_status()
-        else:
-            self._status_above.add(seq)
-            if self._status_behind_since is None:
-                self._status_behind_since = now
-        return [ApplyStatuses(changes, self.status_seq)]
-
-    def _advance_status(self) -> None:
-        while self.status_seq + 1 in self._status_above:
-            self.status_seq += 1
-            self._status_above.discard(self.status_seq)
-        self._status_above = {s for s in self._status_above if s > self.status_seq}
-        if not self._status_above and self.status_seq >= self.status_target:
-            self._status_behind_since = None
-            if self._pending.pop("statuses", None) is not None:
-                self._request_retry.reset()
+        recorded = self.statuses.batch(seq, now)
+        if self.statuses.caught_up:
+            self._asking.answered("statuses")
+        return [ApplyStatuses(changes, recorded)]
 
     def _on_catchup(self, env: Envelope, now: float) -> list[Action]:
         body = env.body if isinstance(env.body, dict) else {}
@@ -530,21 +436,16 @@ class VehicleSync:
         if not isinstance(upto, int) or isinstance(upto, bool) or upto != env.header.seq:
             raise Rejected("malformed body", "catch-up without its sequence")
         changes = parse_changes(body.get("changes"))
-        parts = self._catchup_parts.setdefault(upto, set())
-        parts.add(env.header.part)
-        if len(parts) == env.header.parts:
-            del self._catchup_parts[upto]
-            self.status_seq = max(self.status_seq, upto)
-            self._pending.pop("statuses", None)
-            self._request_retry.reset()
-            self._advance_status()
-        return [ApplyStatuses(changes, self.status_seq)]
+        recorded, complete = self.statuses.catchup(upto, env.header.part, env.header.parts, now)
+        if complete:
+            self._asking.answered("statuses")
+        return [ApplyStatuses(changes, recorded)]
 
     def _on_nack(self, nack: Nack, now: float) -> list[Action]:
-        self._pending.pop(nack.want, None)
         if nack.retry_after_s is not None:  # asked too often: wait, then ask again (never the snapshot)
-            self._not_before[nack.want] = now + nack.retry_after_s * self.rng.uniform(1.0, 1.5)
+            self._asking.told_to_wait(nack.want, nack.retry_after_s, now)
             return []
+        self._asking.pending.pop(nack.want, None)
         m = self.manifest
         if nack.want != "deltas" or m is None or self._snap is not None:
             return []
@@ -571,13 +472,12 @@ class VehicleSync:
         car plans again only after a wait that grows with each failure in a row."""
         self._now = now
         version, status_seq, staged = position
-        self.version, self.status_seq = version, status_seq
+        self.version = version
+        self.statuses.reset(status_seq)
         self._held.clear()
-        self._status_above.clear()
-        self._catchup_parts.clear()
-        self._pending.clear()
-        self._behind_since = self._status_behind_since = None
-        out: list[Action] = self._drop_snapshot(self._snap) if self._snap else []
+        self._asking.forget()
+        self._behind_since = None
+        out = self._drop_snapshot()
         self._restored_stage = staged
         if permanent and isinstance(action, ApplyDelta):
             self._delta_failed = True
@@ -609,50 +509,32 @@ class VehicleSync:
             out += self._plan(now)
         out += self._tick_deltas(now)
         out += self._tick_statuses(now)
-        snap = self._snap
-        if snap and now >= snap.next_try:
-            snap.next_try = now + snap.retry.next_delay()
-            out += self._ask_for_chunks(snap, now)
+        if self._snap:
+            out += self._snap.tick(now)
         return out + self._changed()
 
     def _tick_deltas(self, now: float) -> list[Action]:
-        m = self.manifest
-        asked = self._pending.get("deltas")
-        if asked is not None and now - asked > self.timing.request_timeout_s and self._snap is None and m is not None:
-            self._pending.pop("deltas")
+        m, asking = self.manifest, self._asking
+        if asking.timed_out("deltas", now) and self._snap is None and m is not None:
+            asking.pending.pop("deltas")
             self._behind_since = None
             return self._start_snapshot(m, now)  # the publisher is silent: the retained snapshot
         if (
             self._behind_since is not None
-            and asked is None
             and self._snap is None
             and self.version is not None
             and not self._delta_failed
             and now - self._behind_since > self.timing.gap_grace_s
-            and now >= self._not_before.get("deltas", 0.0)
+            and asking.may_ask("deltas", now)
         ):
             target = max([m.version if m else 0, *self._held])
-            return [self._request(VehicleRequest("deltas", self.version + 1, target), now, "deltas")]
+            return [asking.ask(VehicleRequest("deltas", self.version + 1, target), now)]
         return []
 
     def _tick_statuses(self, now: float) -> list[Action]:
-        asked = self._pending.get("statuses")
-        if asked is not None and now - asked > self.timing.request_timeout_s:
-            self._pending.pop("statuses")  # unanswered: ask again, after a growing wait
-            self._not_before["statuses"] = now + self._request_retry.next_delay()
-        if (
-            self._status_behind_since is not None
-            and "statuses" not in self._pending
-            and now - self._status_behind_since > self.timing.gap_grace_s
-            and now >= self._not_before.get("statuses", 0.0)
-        ):
-            return [self._request(VehicleRequest("statuses", since_status_seq=self.status_seq), now, "statuses")]
+        asking, since = self._asking, self.statuses.behind_since
+        if asking.timed_out("statuses", now):
+            asking.unanswered("statuses", now)
+        if since is not None and now - since > self.timing.gap_grace_s and asking.may_ask("statuses", now):
+            return [asking.ask(VehicleRequest("statuses", since_status_seq=self.status_seq), now)]
         return []
-
-    def _request(self, req: VehicleRequest, now: float, kind: str) -> SendRequest:
-        self._request_id += 1
-        self._pending[kind] = now
-        full = VehicleRequest(
-            req.want, req.from_version, req.to_version, req.since_status_seq, self._response, self._request_id
-        )
-        return SendRequest(Topics.request(self.client_id), full)
