@@ -177,6 +177,9 @@ class VehicleSync:
 
     def _doing(self) -> str:
         m = self.manifest
+        if m is None and self.rejected["bad signature"]:
+            n = self.rejected["bad signature"]
+            return f"waiting for a manifest signed by a key this car trusts ({n} messages signed otherwise)"
         if m is None:
             return "waiting for the manifest (is the publisher running?)"
         if self._snap is not None:
