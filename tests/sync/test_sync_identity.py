@@ -18,7 +18,7 @@ from sync.protocol.bodies import Topics
 from sync.publisher import Publisher
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
-from tests.sync.test_sync_cli import PY, ENV
+from tests.sync.test_sync_cli import ENV, PY
 from tests.waiting import wait_for
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
