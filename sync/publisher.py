@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chargers.dataset import check_dataset
 from chargers.models import Location, Rejection, Tariff, rejections_by_partner
 from chargers.ocpi import read_feeds
 from sync.errors import SyncError
@@ -207,7 +208,7 @@ class Publisher:
                 *(t for t in self.state.tariffs.values() if t.party_id in kept and t.id not in have_t),
             ]
         report = self.publish_dataset(locations, tariffs, now)
-        report.rejections = list(feed.rejections)
+        report.rejections = [*feed.rejections, *report.rejections]
         report.kept_partners = kept
         for partner, reasons in rejections_by_partner(report.rejections).items():
             log.warning("partner %s: left out %s", partner, ", ".join(f"{n} × {r}" for r, n in reasons.items()))
@@ -218,7 +219,10 @@ class Publisher:
     def publish_dataset(
         self, locations: Sequence[Location], tariffs: Sequence[Tariff], now: float | None = None
     ) -> PublishReport:
+        """Publish exactly ``locations`` and ``tariffs`` (already parsed); the dataset-wide rules
+        (unique ids and EVSE uids, record sizes) are applied here too, whoever the caller."""
         now = time.time() if now is None else now
+        locations, tariffs, refused = check_dataset(locations, tariffs)
         with self._lock:
             msgs = self.operator.publish_dataset(locations, tariffs, now)
             if msgs:
@@ -226,7 +230,7 @@ class Publisher:
             self._save()
         sent = self._send(msgs)
         update = sum(len(m.payload) for m in msgs if "/snapshot/" not in m.topic)
-        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update)
+        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update, refused)
 
     def publish_statuses(self, changes: Iterable[StatusChange], wait: bool = False) -> int:
         with self._lock:

@@ -336,6 +336,8 @@ class VehicleSync:
         if self._bad_snapshot is not None and m.version > self._bad_snapshot[0]:
             self._bad_snapshot = None  # a newer version may fit
         v = self.version
+        if v is not None and m.version <= v:
+            self._delta_failed = False  # nothing to apply: a delta that did not fit no longer matters
         behind = v is not None and m.version > v
         need_snapshot = v is None or (m.version > v and (v + 1 < m.oldest_delta or self._delta_failed))
         blocked = self._bad_snapshot is not None and self._bad_snapshot[0] >= m.version
