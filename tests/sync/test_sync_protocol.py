@@ -249,3 +249,46 @@ def test_expired_manifest_shows_error() -> None:
     car.now = 1000 + 8 * 24 * 3600
     car.feed([op.manifest(1000)])
     assert car.sync.status().state == "error" and "expired" in car.sync.status().detail
+
+
+def test_evses_that_move_between_locations_travel_in_one_delta() -> None:
+    """A partner re-ids a station (old id gone, new id with the same EVSE uids) and two stations
+    swap an EVSE: with one record per delta, each move must still land in one transaction."""
+    op = _operator(delta_max_records=1)
+    car = Car(op)
+    locs = list(LOCS[:30])
+    car.feed(op.publish_dataset(locs, TARIFFS, now=1000))
+    a, b, c = locs[3], locs[4], locs[5]
+    renamed = replace(a, id=a.id + "-R", last_updated="2026-11-05T00:00:00Z")
+    swapped_b = replace(b, evses=(c.evses[0], *b.evses[1:]), last_updated="2026-11-05T00:00:00Z")
+    swapped_c = replace(c, evses=(b.evses[0], *c.evses[1:]), last_updated="2026-11-05T00:00:00Z")
+    new = [renamed if x is a else swapped_b if x is b else swapped_c if x is c else x for x in locs]
+    msgs = op.publish_dataset(new, TARIFFS, now=1001)
+    deltas = [m for m in msgs if m.topic.endswith("/delta")]
+    assert len(deltas) == 2  # {a gone, a-R new} and {b, c}: one delta each, not one per record
+    car.feed(msgs)
+    assert car.sync.synced and car.sync.version == op.state.version
+    assert car.applier.rejections == []
+    assert_same_rows(car.store, op)
+
+
+def test_a_delta_never_outgrows_a_car_message() -> None:
+    from chargers.models import MAX_RECORD_BYTES
+    from sync.protocol.changes import DELTA_MAX_RAW_BYTES
+    from sync.protocol.messages import MAX_PAYLOAD_BYTES
+
+    assert MAX_RECORD_BYTES * 2 <= DELTA_MAX_RAW_BYTES <= MAX_PAYLOAD_BYTES // 2
+    op = _operator()
+    car = Car(op)
+    car.feed(op.publish_dataset(LOCS[:2], TARIFFS, now=1000))
+    msgs = op.publish_dataset(LOCS, TARIFFS, now=1001)  # every location new: split by size as well
+    assert all(len(m.payload) <= MAX_PAYLOAD_BYTES for m in msgs)
+    car.feed(msgs)
+    assert car.sync.synced
+    from chargers.dataset import record_bytes
+    from sync.protocol.changes import split_delta
+
+    parts = split_delta(2, list(LOCS), [], [], [], max_bytes=20_000)
+    assert len(parts) > 3 and [d.version for d in parts] == list(range(2, 2 + len(parts)))
+    assert all(sum(map(record_bytes, d.upsert_locations)) <= 20_000 for d in parts)
+    assert [loc for d in parts for loc in d.upsert_locations] == list(LOCS)
