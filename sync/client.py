@@ -26,8 +26,7 @@ from chargers.errors import RecordConflictError
 from chargers.store import ChargerStore
 from sync.protocol.actions import CACHE_WRITES
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
-from sync.protocol.messages import VerifierLike, decode
-from sync.protocol.rows import ChunkRows, check_chunk
+from sync.protocol.messages import VerifierLike
 from sync.protocol.vehicle import (
     Action,
     ApplyDelta,
@@ -48,9 +47,6 @@ from sync.transport import DEFAULT_SESSION_EXPIRY_S, Incoming, MqttTransport
 
 log = logging.getLogger("sync.client")
 TICK_S = 0.2
-#: Checked chunks kept in memory between their arrival and the commit (the rest are decoded
-#: again from the shadow table at the commit): ~512 KB of JSON each, so a bounded cost.
-PREPARED_MAX_CHUNKS = 48
 #: Rejections kept for inspection (all are counted by reason in ``VehicleSync.rejected``).
 KEPT_REJECTIONS = 1000
 
@@ -67,7 +63,6 @@ class CacheApplier:
         self.verifier = verifier
         self.dataset = dataset
         self._rejections: deque[Reject] = deque(maxlen=KEPT_REJECTIONS)
-        self._prepared: dict[tuple[int, int], ChunkRows] = {}
         self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
 
     @property
@@ -109,14 +104,14 @@ class CacheApplier:
                 d.remove_tariffs,
             )
         elif isinstance(action, BeginSnapshot):
-            self._prepared.clear()
             self.ledger.begin_snapshot()
         elif isinstance(action, StageChunk):
-            self.ledger.stage_chunk(action.version, action.index, action.payload)
-            if action.rows is not None and len(self._prepared) < PREPARED_MAX_CHUNKS:
-                self._prepared[(action.version, action.index)] = action.rows
+            self.ledger.stage_rows(action.version, action.index, action.rows.locations, action.rows.tariffs)
         elif isinstance(action, CommitSnapshot):
-            self._commit_snapshot(action)
+            t0 = time.perf_counter()
+            n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq)
+            self.last_swap_s = time.perf_counter() - t0
+            log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
         elif isinstance(action, Reject):
             self._rejections.append(action)
             log.warning(
@@ -128,22 +123,6 @@ class CacheApplier:
         else:
             return False
         return True
-
-    def _commit_snapshot(self, action: CommitSnapshot) -> None:
-        """The swap, in one transaction. Chunks checked on arrival are used as they are; the
-        others (beyond the memory bound, or staged before a restart) are decoded again."""
-        prepared, self._prepared = self._prepared, {}
-
-        def rows_of(index: int, payload: Callable[[], bytes]) -> tuple[list[Any], list[Any]]:
-            rows = prepared.pop((action.version, index), None)
-            if rows is None:
-                rows = check_chunk(decode(payload(), self.verifier, self.dataset).body)
-            return rows.locations, rows.tariffs
-
-        t0 = time.perf_counter()
-        n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq, rows_of)
-        self.last_swap_s = time.perf_counter() - t0
-        log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
 
 
 class VehicleClient:

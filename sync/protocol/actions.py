@@ -45,13 +45,13 @@ class SendRequest:
 
 @dataclass(frozen=True)
 class StageChunk:
-    """Keep this verified snapshot chunk in the shadow table (``BeginSnapshot`` cleared it).
-    ``rows`` are its checked contents, decoded on arrival so that the commit need not."""
+    """Stage this verified snapshot chunk's checked ``rows`` beside the live tables
+    (``BeginSnapshot`` emptied the stage); ``payload`` is the signed message they came in."""
 
     version: int
     index: int
     payload: bytes
-    rows: ChunkRows | None = None
+    rows: ChunkRows
 
 
 @dataclass(frozen=True)

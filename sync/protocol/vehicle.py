@@ -117,6 +117,7 @@ class VehicleSync:
         self.last_contact: float | None = None
         self.rejected: Counter[str] = Counter()
         self._current = False  # the broker's retained manifest arrived since the last connect
+        self._asked_current = False
         self._refused_manifest = ""  # why the last manifest was refused, while none is accepted
         self._restored_stage = staged
         self._snap: SnapshotFetch | None = None
@@ -228,7 +229,7 @@ class VehicleSync:
         self.online = True
         self._now = now
         self.last_contact = now
-        self._current = False
+        self._current = self._asked_current = False
         self._asking.forget()  # replies to requests from before the drop may never come
         out: list[Action] = self._snap.resume(now) if self._snap else []
         return out + self._changed()
@@ -316,8 +317,15 @@ class VehicleSync:
             raise Rejected("older than the floor", f"published {_when(m.published_at)} < {_when(self.floor_s)}")
         self.manifest = m
         self._refused_manifest = ""
-        self._current = self._current or retained
-        return self._plan(now)
+        out: list[Action] = []
+        if retained:
+            self._current = True
+        elif not self._current and not self._asked_current:
+            # A live or queued copy: ask for the retained one, which the broker sends after
+            # everything already queued for us (once per connection).
+            self._asked_current = True
+            out.append(Subscribe(self.topics.manifest))
+        return out + self._plan(now)
 
     def _on_head(self, h: Head, now: float) -> list[Action]:
         if self.manifest is not None and h.version < self.manifest.version:
@@ -486,8 +494,8 @@ class VehicleSync:
         self._restored_stage = staged
         if permanent and isinstance(action, ApplyDelta):
             self._delta_failed = True
-        elif permanent and isinstance(action, CommitSnapshot):
-            self._bad_snapshot = (action.version, detail)
+        elif permanent and isinstance(action, (StageChunk, CommitSnapshot)):
+            self._bad_snapshot = (action.version, detail)  # its chunks do not fit together
         reason = "does not fit the cache" if permanent else "cache write failed"
         self.rejected[reason] += 1
         self._replan_at = now + self._apply_retry.next_delay()

@@ -8,6 +8,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chargers.errors import RecordConflictError, StoreError
 from chargers.feeds.generator import GeneratorConfig, generate
 from chargers.store import ChargerStore
 from sync.client import CacheApplier
@@ -62,8 +63,14 @@ class Car:
 
     def run(self, actions) -> None:
         for a in actions:
-            if self.applier.apply(a):
-                continue
+            try:
+                if self.applier.apply(a):
+                    continue
+            except StoreError as exc:  # as the client does: the state machine starts again from the cache
+                permanent = isinstance(exc, RecordConflictError)
+                position = self.applier.ledger.position()
+                self.run(self.sync.apply_failed(a, str(exc), permanent=permanent, position=position, now=self.now))
+                return
             if isinstance(a, Subscribe) and "/snapshot/" in a.topic:  # the broker sends the retained copies
                 self.subscribed_snapshot = True
                 for t, p in sorted(self.retained.items()):
