@@ -64,6 +64,7 @@ class CacheApplier:
         self.dataset = dataset
         self._rejections: deque[Reject] = deque(maxlen=KEPT_REJECTIONS)
         self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
+        self.longest_write_s = 0.0  # the longest any one cache write held it
 
     @property
     def rejections(self) -> list[Reject]:
@@ -91,6 +92,13 @@ class CacheApplier:
     def apply(self, action: Action) -> bool:
         """Run one cache action; False if it is not a cache action. A failed write raises (and
         changed nothing)."""
+        t0 = time.perf_counter()
+        done = self._apply(action)
+        if done and not isinstance(action, Reject):
+            self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
+        return done
+
+    def _apply(self, action: Action) -> bool:
         if isinstance(action, ApplyStatuses):
             self.ledger.apply_statuses(action.changes, action.status_seq)
         elif isinstance(action, ApplyDelta):
