@@ -7,8 +7,9 @@
 
 Naive baselines: one retained message per charger (its OCPI JSON, uncompressed, unsigned) and
 one commit per row on the car; for the stalled chunk, the car of the previous round, which
-subscribed to the whole snapshot again every 5 s. The longest reader wait is what a second
-connection (the screen's) waited for a ``near()`` query while the car took the snapshot,
+subscribed to the whole snapshot again every 5 s. The car runs in a process of its own, as the
+app runs it (``ivi-sync follow``); the longest reader wait is what a third process (the
+screen's) waited for a ``near()`` query on its own connection while the car took the snapshot,
 against the same query on an idle cache.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -34,7 +36,7 @@ from sync.activity import StatusSimulator
 from sync.client import VehicleClient
 from sync.protocol.bodies import Topics
 from sync.publisher import Publisher
-from sync.signing import generate_signer
+from sync.signing import load_signer, write_keypair
 from sync.transport import Incoming, MqttTransport
 from tests.sync.brokers import Mosquitto
 
@@ -49,36 +51,47 @@ def dataset(scale: float):
     return locs, tariffs
 
 
-class ReaderProbe:
-    """A second connection querying the cache in a loop (what the screen does), timing each query."""
-
-    def __init__(self, path: Path, point: tuple[float, float]) -> None:
-        self.path, self.point = path, point
-        self.waits_ms: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self.path.exists():
-            time.sleep(0.01)
-        store = ChargerStore.open(self.path, seed=False)
-        while not self._stop.is_set():
-            t = time.perf_counter()
-            store.near(self.point, 10)
-            self.waits_ms.append((time.perf_counter() - t) * 1000)
-            time.sleep(0.005)
-        store.close()
-
-    def __enter__(self) -> ReaderProbe:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(10)
+def reader_process(db: Path, lat: float, lon: float, until: Path) -> None:
+    """``--reader``: what the screen does, in its own process: a ``near()`` query every 5 ms on
+    its own connection, until the file ``until`` exists; prints the waits (ms) as JSON."""
+    while not db.exists():
+        time.sleep(0.01)
+    store = ChargerStore.open(db, seed=False)
+    waits = []
+    while not until.exists():
+        t = time.perf_counter()
+        store.near((lat, lon), 10)
+        waits.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.005)
+    store.close()
+    print(json.dumps(waits))
 
 
-def ours_full_sync(url: str, tmp: Path, scale: float, signer, feeds: Path | None = None) -> dict:
+def car_process(url: str, db: Path, dataset: str, pubkey: Path) -> None:
+    """``--car``: the vehicle client in its own process, as the app runs it: prints when it was
+    up to date and how long the snapshot's writes held the cache's lock, as JSON."""
+    from sync.signing import load_verifier
+
+    store = ChargerStore.open(db, seed=False)
+    t0 = time.perf_counter()
+    car = VehicleClient(store, load_verifier(pubkey), url, f"car-{dataset}", dataset=dataset).start()
+    assert car.wait_synced(3600)
+    doc = {
+        "sync_s": time.perf_counter() - t0,
+        "swap_s": car.applier.last_swap_s,
+        "longest_write_s": car.applier.longest_write_s,
+        "evses": store.stats()["evses"],
+    }
+    car.stop()
+    store.close()
+    print(json.dumps(doc))
+
+
+def _script(*args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), *args]
+
+
+def ours_full_sync(url: str, tmp: Path, scale: float, keys: Path, feeds: Path | None = None) -> dict:
     if feeds is not None:
         t0 = time.perf_counter()
         feed = read_feeds([feeds])
@@ -86,40 +99,43 @@ def ours_full_sync(url: str, tmp: Path, scale: float, signer, feeds: Path | None
         locs, tariffs = feed.locations, feed.tariffs
     else:
         locs, tariffs = dataset(scale)
-    pub = Publisher(url, signer, client_id=f"pub-{scale}", dataset=f"bench-{scale}").start()
+    dataset_id = f"bench-{scale:g}"
+    pub = Publisher(url, load_signer(keys.with_suffix(".key")), client_id=f"pub-{scale}", dataset=dataset_id).start()
     t0 = time.perf_counter()
     rep = pub.publish_dataset(locs, tariffs)
     t_pub = time.perf_counter() - t0
-    db = tmp / f"ours-{scale}.db"
-    probe_point = (locs[0].lat, locs[0].lon)
-    store = ChargerStore.open(db, seed=False)
-    with ReaderProbe(db, probe_point) as reader:
-        time.sleep(0.2)
-        t0 = time.perf_counter()
-        car = VehicleClient(store, signer.verifier, url, f"car-{scale}", dataset=f"bench-{scale}").start()
-        assert car.wait_synced(3600)
-        t_sync = time.perf_counter() - t0
-        time.sleep(0.3)
+    db, done = tmp / f"ours-{scale}.db", tmp / f"done-{scale}"
+    ChargerStore.open(db, seed=False).close()  # an empty cache, made before two processes open it
+    point = (locs[0].lat, locs[0].lon)
+    reader = subprocess.Popen(
+        _script("--reader", str(db), str(point[0]), str(point[1]), str(done)), stdout=subprocess.PIPE, text=True
+    )
+    car = subprocess.run(
+        _script("--car", url, str(db), dataset_id, str(keys.with_suffix(".pub"))),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    done.touch()
+    waits = json.loads(reader.communicate(timeout=60)[0])
+    doc = json.loads(car.stdout.splitlines()[-1])
     idle = ChargerStore.open(db, seed=False)
-    idle_ms = statistics.median(_timed_ms(lambda: idle.near(probe_point, 10)) for _ in range(30))
+    idle_ms = statistics.median(_timed_ms(lambda: idle.near(point, 10)) for _ in range(30))
     idle.close()
     return {
         "scale": scale,
-        "evses": store.stats()["evses"],
         "publish_s": t_pub,
-        "sync_s": t_sync,
         "wire_bytes": rep.bytes,
         "chunks": len(pub.state.chunk_sha256),
-        "swap_s": car.applier.last_swap_s,
-        "longest_write_s": car.applier.longest_write_s,
-        "reader_max_ms": max(reader.waits_ms),
-        "reader_median_ms": statistics.median(reader.waits_ms),
-        "reader_queries": len(reader.waits_ms),
+        "reader_max_ms": max(waits),
+        "reader_median_ms": statistics.median(waits),
+        "reader_queries": len(waits),
         "idle_ms": idle_ms,
         "pub": pub,
-        "car": car,
-        "store": store,
+        "db": db,
+        "dataset": dataset_id,
         "locs": locs,
+        **doc,
     }
 
 
@@ -160,6 +176,18 @@ def naive_full_sync(url: str, tmp: Path, locs) -> dict:
     pub.close()
     store.close()
     return {"publish_s": t_pub, "sync_s": t_sync, "wire_bytes": size}
+
+
+def attach_car(ours: dict, url: str, keys: Path) -> None:
+    """A car in this process on the synced cache (for the status measurements)."""
+    from sync.signing import load_verifier
+
+    store = ChargerStore.open(ours["db"], seed=False)
+    car = VehicleClient(
+        store, load_verifier(keys.with_suffix(".pub")), url, f"car-{ours['dataset']}-2", dataset=ours["dataset"]
+    )
+    ours["car"], ours["store"] = car.start(), store
+    assert car.wait_synced(600)
 
 
 def status_latency(ours: dict, n: int) -> dict:
@@ -222,11 +250,14 @@ def day_of_deltas(ours: dict) -> int:
     return ours["pub"].publish_dataset(locs, list(ours["pub"].state.tariffs.values())).update_bytes
 
 
-def stalled_chunk(broker: Mosquitto, tmp: Path, signer, speedup: float, real_s: float) -> dict:
+def stalled_chunk(broker: Mosquitto, tmp: Path, keys: Path, speedup: float, real_s: float) -> dict:
     """A fresh car whose snapshot chunk 5 is on the broker but wrong (another dataset's chunk, so
     refused every time) and no publisher to repair it: bytes a car downloads in a day. Ours runs
     with its clock sped up ``speedup`` times (the waits are the product's: 5 s growing to 15 min);
     the baseline is the previous round's car, which subscribed to the whole snapshot every 5 s."""
+    from sync.signing import load_verifier
+
+    signer = load_signer(keys.with_suffix(".key"))
     locs, tariffs = dataset(1.0)
     other = Publisher(broker.url, signer, client_id="pub-other", dataset="bench-other").start()
     other.publish_dataset(locs[:300], tariffs)
@@ -244,7 +275,8 @@ def stalled_chunk(broker: Mosquitto, tmp: Path, signer, speedup: float, real_s: 
     start = time.time()
     clock = lambda: start + (time.time() - start) * speedup  # noqa: E731
     store = ChargerStore.open(tmp / "stall.db", seed=False)
-    car = VehicleClient(store, signer.verifier, broker.url, "car-stall", dataset="bench-stall", clock=clock).start()
+    verifier = load_verifier(keys.with_suffix(".pub"))
+    car = VehicleClient(store, verifier, broker.url, "car-stall", dataset="bench-stall", clock=clock).start()
     while car.settled(lambda s: s.report()["chunks"]) != [len(pub.state.chunk_sha256) - 1, len(pub.state.chunk_sha256)]:
         time.sleep(0.05)
     first = car.transport.bytes_received
@@ -290,15 +322,22 @@ def main() -> None:
     ap.add_argument("--million-feeds", type=Path, help="scale-35 OCPI feeds to reuse instead of generating them")
     ap.add_argument("--skip-scale1", action="store_true", help="only the --million part")
     ap.add_argument("--stall-seconds", type=float, default=72.0, help="real seconds of the stalled-chunk run")
+    ap.add_argument("--car", nargs=4, metavar=("URL", "DB", "DATASET", "PUBKEY"), help=argparse.SUPPRESS)
+    ap.add_argument("--reader", nargs=4, metavar=("DB", "LAT", "LON", "UNTIL"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.car:
+        return car_process(args.car[0], Path(args.car[1]), args.car[2], Path(args.car[3]))
+    if args.reader:
+        return reader_process(Path(args.reader[0]), float(args.reader[1]), float(args.reader[2]), Path(args.reader[3]))
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     broker = Mosquitto(tmp / "broker", extra=("max_queued_messages 0",)).start()
-    signer = generate_signer()
+    write_keypair(tmp / "operator")
+    keys = tmp / "operator"
     rows = []
     print(f"python loop yardstick: {loop_ms():.0f} ms (an unloaded 2.6 GHz core: ~40 ms)", flush=True)
     try:
         if not args.skip_scale1:
-            ours = ours_full_sync(broker.url, tmp, 1.0, signer)
+            ours = ours_full_sync(broker.url, tmp, 1.0, keys)
             naive = naive_full_sync(broker.url, tmp, ours["locs"])
             rows.append(
                 (
@@ -333,6 +372,7 @@ def main() -> None:
                     naive["publish_s"] / ours["publish_s"],
                 )
             )
+            attach_car(ours, broker.url, keys)
             for n in (1000, 100_000):
                 r = status_latency(ours, n)
                 nv = naive_status(broker.url, tmp, ours, n) if n <= 10_000 else None
@@ -349,8 +389,9 @@ def main() -> None:
                 ("a typical day's deltas, scale 1", f"{day / 1e3:.0f} KB", "(republish all)", ours["wire_bytes"] / day)
             )
             ours["car"].stop()
+            ours["store"].close()
             ours["pub"].close()
-            st = stalled_chunk(broker, tmp, signer, speedup=1200.0, real_s=args.stall_seconds)
+            st = stalled_chunk(broker, tmp, keys, speedup=1200.0, real_s=args.stall_seconds)
             rows.append(
                 (
                     f"a chunk never arrives: bytes per car per day ({st['tries']} tries, {st['simulated_h']:.0f} h)",
@@ -361,7 +402,7 @@ def main() -> None:
             )
             print(rows[-1], flush=True)
         if args.million:
-            big = ours_full_sync(broker.url, tmp, 35.0, signer, args.million_feeds)
+            big = ours_full_sync(broker.url, tmp, 35.0, keys, args.million_feeds)
             rows.append(
                 (f"full sync, scale 35 ({big['evses']:,} EVSEs): time", f"{big['sync_s']:.1f} s", "", float("nan"))
             )
@@ -389,6 +430,7 @@ def main() -> None:
             )
             rows.append(("publish, scale 35", f"{big['publish_s']:.1f} s", "", float("nan")))
             print(rows[-6:], flush=True)
+            attach_car(big, broker.url, keys)
             r = status_latency(big, 100_000)
             rows.append(
                 (
@@ -399,6 +441,7 @@ def main() -> None:
                 )
             )
             big["car"].stop()
+            big["store"].close()
             big["pub"].close()
     finally:
         broker.stop()

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from chargers.models import Location, Tariff
+from geo.geometry import hilbert_key
 from sync.protocol.bodies import Head, Manifest, Nack, StatusChange, Topics, VehicleRequest
 from sync.protocol.changes import DELTA_MAX_RECORDS, diff, newer, overlay_statuses, split_delta
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
@@ -161,7 +162,9 @@ class Operator:
         st = self.state
         groups: list[list[bytes]] = [[]]
         size = 0
-        for loc in (st.locations[i] for i in sorted(st.locations)):
+        # Along a Hilbert curve (ids break ties): the car numbers rows in the order they come,
+        # so neighbours on the ground are neighbours on its disk, as ``writer.spatial_order`` makes them.
+        for loc in sorted(st.locations.values(), key=lambda loc: (hilbert_key(loc.lat, loc.lon), loc.id)):
             j = location_json(loc)
             if size + len(j) > self.chunk_raw_bytes and groups[-1]:
                 groups.append([])
