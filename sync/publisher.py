@@ -349,6 +349,7 @@ class Publisher:
         wait_s = self.limiter.allow(car, now)
         with self._lock:
             if wait_s:
+                log.info("car %s asks too often (%s): retry after %.0f s", car, req.want, wait_s)
                 if self._nacks.allow(car, now) == 0:  # at most one "retry after" per car now and then
                     out = [self.operator.nack(Nack(req.want, "too many requests", round(wait_s, 1)), reply_to)]
                     self._send(out, wait=False)
