@@ -16,6 +16,7 @@ records, after a wait (``VehicleSync.apply_failed``).
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections import deque
@@ -49,13 +50,60 @@ log = logging.getLogger("sync.client")
 TICK_S = 0.2
 #: Rejections kept for inspection (all are counted by reason in ``VehicleSync.rejected``).
 KEPT_REJECTIONS = 1000
+#: Decoded snapshot chunks that may wait to be staged (~3.5 MB of Python objects each).
+STAGING_QUEUE = 4
 
 __all__ = ["CacheApplier", "SyncStatus", "VehicleClient"]
 
 
+class StagingThread:
+    """Stages snapshot chunks on a thread of its own. SQLite lets go of Python's interpreter lock
+    while it writes, so one chunk's inserts overlap the decoding and checking of the next (a third
+    off a million-charger snapshot). At most :data:`STAGING_QUEUE` chunks wait (a bounded memory;
+    the network thread waits when it is full). A chunk staged late is safe to acknowledge early: a
+    retained chunk whose staging is lost is fetched again. Every other cache write first waits for
+    the staging to finish; a staging that failed is raised then, or at the next chunk."""
+
+    def __init__(self, stage: Callable[[StageChunk], None]) -> None:
+        self._stage = stage
+        self._queue: queue.Queue[StageChunk] = queue.Queue(maxsize=STAGING_QUEUE)
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+
+    def submit(self, action: StageChunk) -> None:
+        self._raise()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sync-stage", daemon=True)
+            self._thread.start()
+        self._queue.put(action)
+
+    def drain(self) -> None:
+        """Wait until every submitted chunk is staged; raise the first failure."""
+        if self._thread is not None:
+            self._queue.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            action = self._queue.get()
+            try:
+                if self._error is None:
+                    self._stage(action)
+            except Exception as exc:
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+
 class CacheApplier:
     """Carries out the cache actions of :class:`VehicleSync` on a :class:`ChargerStore`, through
-    the store's :class:`~chargers.store.ledger.SyncLedger` (every SQL statement stays there)."""
+    the store's :class:`~chargers.store.ledger.SyncLedger` (every SQL statement stays there).
+    Snapshot chunks are staged behind (:class:`StagingThread`); every other write in order."""
 
     def __init__(self, store: ChargerStore, verifier: VerifierLike, dataset: str = DEFAULT_DATASET) -> None:
         self.store = store
@@ -65,6 +113,7 @@ class CacheApplier:
         self._rejections: deque[Reject] = deque(maxlen=KEPT_REJECTIONS)
         self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
         self.longest_write_s = 0.0  # the longest any one cache write held it
+        self._staging = StagingThread(self._stage)
 
     @property
     def rejections(self) -> list[Reject]:
@@ -92,11 +141,27 @@ class CacheApplier:
     def apply(self, action: Action) -> bool:
         """Run one cache action; False if it is not a cache action. A failed write raises (and
         changed nothing)."""
+        if isinstance(action, StageChunk):
+            self._staging.submit(action)
+            return True
+        if isinstance(action, Reject):
+            return self._apply(action)
+        if not isinstance(action, CACHE_WRITES):
+            return False
+        self._staging.drain()
         t0 = time.perf_counter()
-        done = self._apply(action)
-        if done and not isinstance(action, Reject):
-            self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
-        return done
+        self._apply(action)
+        self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
+        return True
+
+    def drain(self) -> None:
+        """Wait for the chunks still being staged (before the store is closed)."""
+        self._staging.drain()
+
+    def _stage(self, action: StageChunk) -> None:
+        t0 = time.perf_counter()
+        self.ledger.stage_rows(action.version, action.index, action.rows.locations, action.rows.tariffs)
+        self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
 
     def _apply(self, action: Action) -> bool:
         if isinstance(action, ApplyStatuses):
@@ -113,8 +178,6 @@ class CacheApplier:
             )
         elif isinstance(action, BeginSnapshot):
             self.ledger.begin_snapshot()
-        elif isinstance(action, StageChunk):
-            self.ledger.stage_rows(action.version, action.index, action.rows.locations, action.rows.tariffs)
         elif isinstance(action, CommitSnapshot):
             t0 = time.perf_counter()
             n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq)
@@ -215,6 +278,10 @@ class VehicleClient:
         self.transport.close()
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
+            try:
+                self.applier.drain()
+            except Exception:  # a chunk that failed to stage is fetched again next time
+                log.exception("staging a snapshot chunk failed")
 
     def settled(self, predicate: Callable[[VehicleSync], Any]) -> Any:
         """``predicate`` of the sync state, between two events. The state machine runs ahead of

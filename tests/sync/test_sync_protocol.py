@@ -81,6 +81,7 @@ class Car:
                 if self.op:
                     for m in self.op.answer(a.request, a.request.reply_to):
                         self.deliver(m.topic, m.payload)
+        self.applier.drain()  # chunks are staged behind: let what the test reads next be written
 
     def deliver(self, topic: str, payload: bytes, retained: bool = False) -> None:
         self.run(self.sync.receive(topic, payload, self.now, retained))
