@@ -207,8 +207,10 @@ class Publisher:
                 *tariffs,
                 *(t for t in self.state.tariffs.values() if t.party_id in kept and t.id not in have_t),
             ]
-        report = self.publish_dataset(locations, tariffs, now)
-        report.rejections = [*feed.rejections, *report.rejections]
+        # read_feeds applied the dataset-wide rules; what was kept joins the others under them too
+        locations, tariffs, clashes = check_dataset(locations, tariffs) if kept else (locations, tariffs, [])
+        report = self._publish(locations, tariffs, now)
+        report.rejections = [*feed.rejections, *clashes]
         report.kept_partners = kept
         for partner, reasons in rejections_by_partner(report.rejections).items():
             log.warning("partner %s: left out %s", partner, ", ".join(f"{n} × {r}" for r, n in reasons.items()))
@@ -221,8 +223,13 @@ class Publisher:
     ) -> PublishReport:
         """Publish exactly ``locations`` and ``tariffs`` (already parsed); the dataset-wide rules
         (unique ids and EVSE uids, record sizes) are applied here too, whoever the caller."""
-        now = time.time() if now is None else now
         locations, tariffs, refused = check_dataset(locations, tariffs)
+        report = self._publish(locations, tariffs, now)
+        report.rejections = refused
+        return report
+
+    def _publish(self, locations: Sequence[Location], tariffs: Sequence[Tariff], now: float | None) -> PublishReport:
+        now = time.time() if now is None else now
         with self._lock:
             msgs = self.operator.publish_dataset(locations, tariffs, now)
             if msgs:
@@ -230,7 +237,7 @@ class Publisher:
             self._save()
         sent = self._send(msgs)
         update = sum(len(m.payload) for m in msgs if "/snapshot/" not in m.topic)
-        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update, refused)
+        return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update)
 
     def publish_statuses(self, changes: Iterable[StatusChange], wait: bool = False) -> int:
         with self._lock:

@@ -46,11 +46,10 @@ class SendRequest:
 @dataclass(frozen=True)
 class StageChunk:
     """Stage this verified snapshot chunk's checked ``rows`` beside the live tables
-    (``BeginSnapshot`` emptied the stage); ``payload`` is the signed message they came in."""
+    (``BeginSnapshot`` emptied the stage)."""
 
     version: int
     index: int
-    payload: bytes
     rows: ChunkRows
 
 

@@ -114,7 +114,7 @@ class SnapshotFetch:
         self.staged.add(h.seq)
         self.retry.reset()  # progress: the next stall starts with a short wait again
         self.next_try = now + self.stall_s
-        return StageChunk(h.version, h.seq, payload, rows)
+        return StageChunk(h.version, h.seq, rows)
 
     def describe(self, now: float) -> str:
         text = f"snapshot {len(self.staged)}/{len(self.sha)} chunks of version {self.version}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import time
 from pathlib import Path
 
@@ -19,38 +18,33 @@ from sync.protocol.pacing import Backoff, Timing
 from sync.publisher import Publisher
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
-from tests.sync.helpers import assert_same_rows, wait_for
-from tests.sync.test_sync_cli import ENV, PY
+from tests.sync.helpers import assert_same_rows, ivi_sync, wait_for
 
 SYNC_TIMEOUT_S = 30
 #: The car's waits, shortened so that a test sees several retries in seconds (same code paths).
 FAST = Timing(snapshot_stall_s=0.4, snapshot_retry_cap_s=1.6, request_retry_base_s=0.5, apply_retry_base_s=0.2)
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "-m", "sync", *args], capture_output=True, text=True, env=ENV, timeout=120)
-
-
 def test_a_broker_replaced_by_an_empty_one_is_filled_again_and_new_cars_converge(broker, tmp_path: Path) -> None:
     feeds = tmp_path / "feeds"
     write_feeds(feeds, GeneratorConfig(scale=0.05, seed=2))
-    assert _run("keygen", "--out", str(tmp_path / "op")).returncode == 0
+    assert ivi_sync("keygen", "--out", str(tmp_path / "op")).returncode == 0
     publish = ("publish", "--feeds", str(feeds), "--key", str(tmp_path / "op.key"), "--state", str(tmp_path / "st"))
-    first = _run(*publish, "--broker", broker.url, "--json")
+    first = ivi_sync(*publish, "--broker", broker.url, "--json")
     assert first.returncode == 0, first.stderr
     chunks = json.loads(first.stdout)["messages"] - 2  # chunks + manifest + heartbeat
     empty = broker.replaced_by_empty()  # the same address, nothing retained, no sessions
     try:
         follow = ("follow", "--broker", empty.url, "--pubkey", str(tmp_path / "op.pub"), "--until-synced")
-        before = _run(*follow, "--db", str(tmp_path / "early.db"), "--timeout", "2")
+        before = ivi_sync(*follow, "--db", str(tmp_path / "early.db"), "--timeout", "2")
         assert before.returncode == 1 and "waiting for the manifest" in before.stderr  # said, not silent
-        again = _run(*publish, "--broker", empty.url, "--json")
+        again = ivi_sync(*publish, "--broker", empty.url, "--json")
         assert again.returncode == 0, again.stderr
         doc = json.loads(again.stdout)
         assert doc["version"] == 1 and doc["messages"] == 0  # nothing new in the feeds …
         assert doc["repaired"]["manifest"] and doc["repaired"]["chunks"] == list(range(chunks))  # … all of it again
         assert "no retained manifest" in doc["repaired"]["found"]
-        after = _run(*follow, "--db", str(tmp_path / "car.db"), "--timeout", "30")
+        after = ivi_sync(*follow, "--db", str(tmp_path / "car.db"), "--timeout", "30")
         assert after.returncode == 0, after.stderr
         assert "up to date: version 1" in after.stdout
     finally:

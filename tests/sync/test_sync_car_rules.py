@@ -27,8 +27,7 @@ from sync.protocol.vehicle import VehicleSync
 from sync.publisher import Publisher
 from sync.signing import generate_signer, load_signer, write_keypair
 from sync.transport import MqttTransport
-from tests.sync.helpers import assert_same_rows, wait_for
-from tests.sync.test_sync_cli import ENV, PY
+from tests.sync.helpers import assert_same_rows, ivi_sync, wait_for
 from tests.sync.test_sync_protocol import LOCS, SIGNER, TARIFFS, Car, _operator
 
 SYNC_TIMEOUT_S = 30
@@ -176,37 +175,23 @@ def test_a_rotated_key_converges_without_the_operator(broker, tmp_path: Path, sm
     pub = Publisher(broker.url, load_signer(new_key), state_dir=state).start()
     try:
         assert pub.state.key_id == load_signer(new_key).key_id and pub.state.deltas == {}
-        out = subprocess.run(
-            [
-                PY,
-                "-m",
-                "sync",
-                "follow",
-                "--broker",
-                broker.url,
-                "--db",
-                str(tmp_path / "car.db"),
-                "--pubkey",
-                str(new_pub),
-                "--until-synced",
-                "--timeout",
-                "30",
-            ],
-            capture_output=True,
-            text=True,
-            env=ENV,
+        out = ivi_sync(
+            "follow",
+            "--broker",
+            broker.url,
+            "--db",
+            str(tmp_path / "car.db"),
+            "--pubkey",
+            str(new_pub),
+            "--until-synced",
+            "--timeout",
+            "30",
             timeout=60,
         )
         assert out.returncode == 0, out.stderr  # a car that trusts only the new key syncs
         with sqlite3.connect(tmp_path / "car.db") as c:
             assert c.execute("SELECT value FROM meta WHERE key = 'sync_version'").fetchone() == ("1",)
-        inspect = subprocess.run(
-            [PY, "-m", "sync", "inspect", "--broker", broker.url, "--pubkey", str(old_pub)],
-            capture_output=True,
-            text=True,
-            env=ENV,
-            timeout=60,
-        )
+        inspect = ivi_sync("inspect", "--broker", broker.url, "--pubkey", str(old_pub), timeout=60)
         assert inspect.returncode == 1 and "bad signature" in inspect.stderr  # the old key no longer signs it
     finally:
         pub.close()
@@ -258,26 +243,18 @@ def test_receive_never_raises_on_garbage_of_any_size() -> None:
 
 
 def _follow(url: str, db: Path, pub_key: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            PY,
-            "-m",
-            "sync",
-            "follow",
-            "--broker",
-            url,
-            "--db",
-            str(db),
-            "--pubkey",
-            str(pub_key),
-            "--client-id",
-            "car-q",
-            "--until-synced",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
+    return ivi_sync(
+        "follow",
+        "--broker",
+        url,
+        "--db",
+        str(db),
+        "--pubkey",
+        str(pub_key),
+        "--client-id",
+        "car-q",
+        "--until-synced",
+        *extra,
         timeout=90,
     )
 

@@ -18,7 +18,7 @@ from sync.protocol.bodies import Topics
 from sync.publisher import Publisher
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
-from tests.sync.test_sync_cli import ENV, PY
+from tests.sync.helpers import ivi_sync
 from tests.waiting import wait_for
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
@@ -103,7 +103,7 @@ def test_a_car_claiming_another_cars_id_gets_nothing_of_it(tmp_path: Path, shipp
 def test_the_shipped_config_syncs_a_car_and_lets_the_operator_inspect(tmp_path: Path, signer, small_feeds) -> None:
     broker = _broker(tmp_path, shipped=True)
     key_dir = tmp_path / "keys"
-    assert subprocess.run([PY, "-m", "sync", "keygen", "--out", str(key_dir / "op")], env=ENV).returncode == 0
+    assert ivi_sync("keygen", "--out", str(key_dir / "op")).returncode == 0
     (tmp_path / "car.pw").write_text(USERS["car-1"] + "\n")
     (tmp_path / "ops.pw").write_text(USERS["ivi-sync-ops"])
     try:
@@ -117,53 +117,17 @@ def test_the_shipped_config_syncs_a_car_and_lets_the_operator_inspect(tmp_path: 
         ).start()
         feed = read_feeds([small_feeds])
         pub.publish_dataset(feed.locations[:40], feed.tariffs)
-        follow = subprocess.run(
-            [
-                PY,
-                "-m",
-                "sync",
-                "follow",
-                "--broker",
-                broker.url,
-                "--db",
-                str(tmp_path / "car.db"),
-                "--pubkey",
-                str(key_dir / "op.pub"),
-                "--username",
-                "car-1",
-                "--password-file",
-                str(tmp_path / "car.pw"),
-                "--until-synced",
-                "--timeout",
-                "30",
-            ],
-            capture_output=True,
-            text=True,
-            env=ENV,
-            timeout=60,
-        )
+        login = ("--password-file", str(tmp_path / "car.pw"))
+        follow = ivi_sync(
+            "follow", "--broker", broker.url, "--db", str(tmp_path / "car.db"), "--pubkey", str(key_dir / "op.pub"),
+            "--username", "car-1", *login, "--until-synced", "--timeout", "30",
+        )  # fmt: skip
         assert follow.returncode == 0, follow.stderr
         assert "up to date: version 1" in follow.stdout
-        inspect = subprocess.run(
-            [
-                PY,
-                "-m",
-                "sync",
-                "inspect",
-                "--broker",
-                broker.url,
-                "--pubkey",
-                str(key_dir / "op.pub"),
-                "--username",
-                "ivi-sync-ops",
-                "--password-file",
-                str(tmp_path / "ops.pw"),
-            ],
-            capture_output=True,
-            text=True,
-            env=ENV,
-            timeout=60,
-        )
+        inspect = ivi_sync(
+            "inspect", "--broker", broker.url, "--pubkey", str(key_dir / "op.pub"), "--username", "ivi-sync-ops",
+            "--password-file", str(tmp_path / "ops.pw"),
+        )  # fmt: skip
         assert inspect.returncode == 0, inspect.stderr
         assert "manifest: version 1, 40 locations" in inspect.stdout
         # The running publisher was not disturbed by the tools (their own users, their own ids).

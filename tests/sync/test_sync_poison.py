@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import gzip
 import json
-import subprocess
 from pathlib import Path
 
 import orjson
@@ -24,8 +23,7 @@ from sync.protocol.messages import Header, encode
 from sync.publisher import Publisher
 from sync.transport import MqttTransport
 from tests.sync.brokers import Mosquitto
-from tests.sync.helpers import assert_same_rows, wait_for
-from tests.sync.test_sync_cli import ENV, PY
+from tests.sync.helpers import assert_same_rows, ivi_sync, wait_for
 
 SYNC_TIMEOUT_S = 30
 
@@ -86,25 +84,17 @@ def _poison(feeds: Path) -> dict[str, dict[str, int]]:
 
 
 def _publish(broker: Mosquitto, feeds: Path, tmp: Path) -> dict:
-    out = subprocess.run(
-        [
-            PY,
-            "-m",
-            "sync",
-            "publish",
-            "--broker",
-            broker.url,
-            "--feeds",
-            str(feeds),
-            "--key",
-            str(tmp / "op.key"),
-            "--state",
-            str(tmp / "state"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
+    out = ivi_sync(
+        "publish",
+        "--broker",
+        broker.url,
+        "--feeds",
+        str(feeds),
+        "--key",
+        str(tmp / "op.key"),
+        "--state",
+        str(tmp / "state"),
+        "--json",
         timeout=120,
     )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
@@ -115,7 +105,7 @@ def test_poisoned_records_are_left_out_and_the_good_ones_reach_a_new_car(broker,
     feeds = tmp_path / "feeds"
     write_feeds(feeds, GeneratorConfig(scale=0.03, seed=11))
     want = _poison(feeds)
-    assert subprocess.run([PY, "-m", "sync", "keygen", "--out", str(tmp_path / "op")], env=ENV).returncode == 0
+    assert ivi_sync("keygen", "--out", str(tmp_path / "op")).returncode == 0
     first = _publish(broker, feeds, tmp_path)
     assert first["version"] == 1
     assert first["rejected_by_partner"] == want

@@ -105,7 +105,7 @@ def test_snapshot_over_a_full_cache_keeps_newer_statuses_and_equals_the_delta_pa
     fresh.apply(BeginSnapshot(1, len(op.state.chunk_sha256)))
     chunks = [m for m in op._snapshot() if m.payload]
     for i, m in enumerate(chunks):
-        fresh.apply(StageChunk(1, i, m.payload, check_chunk(decode(m.payload, SIGNER.verifier, "cn-partners").body)))
+        fresh.apply(StageChunk(1, i, check_chunk(decode(m.payload, SIGNER.verifier, "cn-partners").body)))
     fresh.apply(CommitSnapshot(1, len(chunks), car.sync.status_seq))
     row = car.store.conn.execute("SELECT status, last_updated FROM evses WHERE uid = ?", (e.uid,)).fetchone()
     assert row == newer

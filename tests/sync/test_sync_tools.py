@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 from pathlib import Path
 
 from chargers.feeds.generator import GeneratorConfig, write_feeds
@@ -14,11 +13,7 @@ from sync.protocol.bodies import Topics
 from sync.publisher import Publisher
 from sync.signing import load_signer, write_keypair
 from sync.transport import MqttTransport
-from tests.sync.test_sync_cli import ENV, PY
-
-
-def _sync(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "-m", "sync", *args], capture_output=True, text=True, env=ENV, timeout=120)
+from tests.sync.helpers import ivi_sync
 
 
 def test_verify_reports_what_would_be_left_out(tmp_path: Path) -> None:
@@ -29,7 +24,7 @@ def test_verify_reports_what_would_be_left_out(tmp_path: Path) -> None:
     doc["data"][1]["name"] = "理想\x00超充"
     (feeds / "li_auto.json.gz").write_bytes(gzip.compress(json.dumps(doc).encode()))
     (feeds / "broken.json").write_text('{"data": [')
-    out = _sync("verify", str(feeds), "--json")
+    out = ivi_sync("verify", str(feeds), "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["left_out_by_partner"] == {
@@ -38,13 +33,13 @@ def test_verify_reports_what_would_be_left_out(tmp_path: Path) -> None:
     }
     assert report["unreadable"] == ["broken.json"]
     assert report["locations"] == len(read_feeds([feeds]).locations)
-    text = _sync("verify", str(feeds))
+    text = ivi_sync("verify", str(feeds))
     assert "LIA: left out 1 × bad coordinates, 1 × bad name" in text.stdout
-    strict = _sync("verify", str(feeds), "--strict")
+    strict = ivi_sync("verify", str(feeds), "--strict")
     assert strict.returncode == 1 and "Error: 3 records would be left out" in strict.stderr
 
 
-def test_inspect_shows_what_the_broker_holds_and_fails_when_a_car_could_not_sync(
+def test_inspect_shows_what_the_broker_holds_and_fails_when_a_car_could_notivi_sync(
     broker, tmp_path: Path, small_feeds
 ) -> None:
     key, pub_key = write_keypair(tmp_path / "op")
@@ -54,7 +49,7 @@ def test_inspect_shows_what_the_broker_holds_and_fails_when_a_car_could_not_sync
     chunks = pub.operator.chunks()
     pub.close()
     inspect = ("inspect", "--broker", broker.url, "--pubkey", str(pub_key))
-    ok = _sync(*inspect, "--json", "--rows")
+    ok = ivi_sync(*inspect, "--json", "--rows")
     assert ok.returncode == 0, ok.stderr
     doc = json.loads(ok.stdout)
     assert doc["healthy"] and doc["manifest"]["version"] == 1 and len(doc["chunks"]) == len(chunks)
@@ -66,7 +61,7 @@ def test_inspect_shows_what_the_broker_holds_and_fails_when_a_car_could_not_sync
     vandal.publish(Topics().chunk(4), chunks[5].payload, retain=True, wait_s=5)  # another chunk's bytes
     vandal.publish(Topics().chunk(len(chunks) + 3), chunks[0].payload, retain=True, wait_s=5)  # left over
     vandal.close()
-    bad = _sync(*inspect)
+    bad = ivi_sync(*inspect)
     assert bad.returncode == 1
     assert "chunks missing: 2" in bad.stderr
     assert "chunks not as the manifest names them: 4" in bad.stderr
