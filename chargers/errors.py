@@ -7,6 +7,8 @@
      ├── OccupancyError (ValueError)    occupancy history or prediction asked for something impossible
      │    └── OccupancyModelError       an encoded occupancy model that is corrupt or of another version
      └── StoreError                     the cache file
+          ├── RecordConflictError       rows that cannot fit the cache (a unique id or uid taken):
+          │                             the same write will fail again, unlike a busy cache
           ├── NotACacheError            not an SQLite file, or not ours
           ├── SchemaTooNewError         written by a newer version of this module
           └── SchemaTooOldError         needs a migration, but was opened read-only
@@ -23,6 +25,7 @@ __all__ = [
     "NotACacheError",
     "OccupancyError",
     "OccupancyModelError",
+    "RecordConflictError",
     "SchemaTooNewError",
     "SchemaTooOldError",
     "StoreError",
@@ -49,6 +52,11 @@ class OccupancyModelError(OccupancyError):
 
 class StoreError(ChargerDataError):
     """The charger cache cannot be opened or written."""
+
+
+class RecordConflictError(StoreError):
+    """Rows that do not fit the cache (a constraint fails: an id or EVSE uid already taken). The
+    write changed nothing; retrying the same rows cannot help (a busy cache is another matter)."""
 
 
 class NotACacheError(StoreError):

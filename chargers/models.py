@@ -29,23 +29,72 @@ STATUSES = frozenset(
         "UNKNOWN",
     }
 )
-#: OCPI 2.2.1 ConnectorType values seen at Chinese chargers (GB/T, ChaoJi and the common foreign ones).
+#: OCPI 2.2.1 ConnectorType, the whole enum (GB/T and ChaoJi at Chinese chargers, the rest abroad).
 CONNECTOR_STANDARDS = frozenset(
     {
+        "CHADEMO",
+        "CHAOJI",
+        *(f"DOMESTIC_{c}" for c in "ABCDEFGHIJKL"),
         "GBT_AC",
         "GBT_DC",
-        "CHAOJI",
+        "IEC_60309_2_single_16",
+        "IEC_60309_2_three_16",
+        "IEC_60309_2_three_32",
+        "IEC_60309_2_three_64",
+        "IEC_62196_T1",
+        "IEC_62196_T1_COMBO",
         "IEC_62196_T2",
         "IEC_62196_T2_COMBO",
-        "IEC_62196_T1_COMBO",
-        "CHADEMO",
-        "TESLA_S",
+        "IEC_62196_T3A",
+        "IEC_62196_T3C",
+        "NEMA_5_20",
+        "NEMA_6_30",
+        "NEMA_6_50",
+        "NEMA_10_30",
+        "NEMA_10_50",
+        "NEMA_14_30",
+        "NEMA_14_50",
+        "PANTOGRAPH_BOTTOM_UP",
+        "PANTOGRAPH_TOP_DOWN",
         "TESLA_R",
-        "DOMESTIC_I",
+        "TESLA_S",
     }
 )
 POWER_TYPES = frozenset({"AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"})
 CONNECTOR_FORMATS = frozenset({"SOCKET", "CABLE"})
+#: OCPI 2.2.1 Facility.
+FACILITIES = frozenset(
+    {
+        "HOTEL",
+        "RESTAURANT",
+        "CAFE",
+        "MALL",
+        "SUPERMARKET",
+        "SPORT",
+        "RECREATION_AREA",
+        "NATURE",
+        "MUSEUM",
+        "BIKE_SHARING",
+        "BUS_STOP",
+        "TAXI_STAND",
+        "TRAM_STOP",
+        "METRO_STATION",
+        "TRAIN_STATION",
+        "AIRPORT",
+        "PARKING_LOT",
+        "CARPOOL_PARKING",
+        "FUEL_STATION",
+        "WIFI",
+    }
+)
+#: OCPI 2.2.1 EnergySourceCategory.
+ENERGY_SOURCES = frozenset({"NUCLEAR", "GENERAL_FOSSIL", "COAL", "GAS", "GENERAL_GREEN", "SOLAR", "WIND", "WATER"})
+#: OCPI 2.2.1 TariffDimensionType (what a price component charges for).
+TARIFF_DIMENSIONS = frozenset({"ENERGY", "FLAT", "PARKING_TIME", "TIME"})
+#: The largest record (one location with its EVSEs, or one tariff, as OCPI JSON) the publisher
+#: signs: a quarter of the car's 4 MiB message limit (``sync.protocol.messages``), so that any
+#: record fits one message even uncompressed, envelope included.
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -169,6 +218,7 @@ class Rejection:
     reason: str  # a short kind, e.g. "missing id", "outside China", "unknown status"
     record_id: str
     detail: str = ""
+    partner: str = ""  # the record's party_id, or the feed file's name when the record has none
 
 
 @dataclass
@@ -186,6 +236,15 @@ class ImportReport:
         for r in self.rejections:
             out[r.reason] = out.get(r.reason, 0) + 1
         return dict(sorted(out.items()))
+
+
+def rejections_by_partner(rejections: list[Rejection]) -> dict[str, dict[str, int]]:
+    """``{partner: {reason: count}}``, sorted: what an operator reads first in a report."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rejections:
+        per = out.setdefault(r.partner or "?", {})
+        per[r.reason] = per.get(r.reason, 0) + 1
+    return {p: dict(sorted(v.items())) for p, v in sorted(out.items())}
 
 
 def status_age_min(status_updated: str, now: datetime) -> float | None:

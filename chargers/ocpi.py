@@ -10,7 +10,9 @@ which OCPI parties ignore.
 from __future__ import annotations
 
 import gzip
+import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +20,18 @@ from typing import Any
 
 import orjson
 
+from chargers import ocpi_fields as f
+from chargers.dataset import check_dataset
 from chargers.errors import FeedError
 from chargers.models import (
     CONNECTOR_FORMATS,
     CONNECTOR_STANDARDS,
+    ENERGY_SOURCES,
+    FACILITIES,
     PARTY_TO_NETWORK,
     POWER_TYPES,
     STATUSES,
+    TARIFF_DIMENSIONS,
     Connector,
     Evse,
     Location,
@@ -33,156 +40,147 @@ from chargers.models import (
     Tariff,
     TariffWindow,
 )
+from chargers.ocpi_fields import Invalid
 from geo.geometry import CHINA_BBOX
 
 FEED_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
-class Invalid(Exception):
-    """Internal: a record is rejected; ``reason`` is the short kind, ``detail`` the specifics."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-
 # ---------------------------------------------------------------- parsing
 
-
-def _str(d: dict[str, Any], key: str, *, required: bool = True, reason: str | None = None) -> str:
-    v = d.get(key)
-    if v is None or v == "":
-        if required:
-            raise Invalid(reason or f"missing {key}")
-        return ""
-    if not isinstance(v, str):
-        raise Invalid(reason or f"bad {key}", repr(v)[:60])
-    return v
-
-
-def _int(d: dict[str, Any], key: str, default: int | None = None) -> int:
-    v = d.get(key, default)
-    if type(v) is int and v >= 0:
-        return v
-    if type(v) is not float or not math.isfinite(v) or v < 0:
-        raise Invalid(f"bad {key}", repr(v)[:60])
-    return int(v)
+Notes = list[Invalid] | None  # parts of a record left out (an unknown connector, facility), if wanted
 
 
 def parse_connector(d: Any) -> Connector:
-    # The hot path of an import (one call per charger): checks are inlined, messages as in _str.
     if type(d) is not dict:
         raise Invalid("bad connector", repr(d)[:60])
-    get = d.get
-    standard = get("standard")
+    cid = f.ci_string(d, "id", 36, missing="missing connector id")
+    standard = d.get("standard")
     if standard not in CONNECTOR_STANDARDS:
-        raise Invalid("unknown connector" if standard else "missing standard", str(standard))
-    power_type = get("power_type")
-    if power_type not in POWER_TYPES:
-        raise Invalid("unknown power type" if power_type else "missing power_type", str(power_type))
-    fmt = get("format") or "CABLE"
-    if fmt not in CONNECTOR_FORMATS:
-        raise Invalid("unknown connector format", str(fmt))
-    volts, amps = _int(d, "max_voltage"), _int(d, "max_amperage")
-    power_w = _int(d, "max_electric_power", volts * amps)
-    tariff_ids = get("tariff_ids") or []
-    if type(tariff_ids) is not list or not all(type(t) is str for t in tariff_ids):
-        raise Invalid("bad tariff_ids")
-    cid = get("id")
-    if not cid or type(cid) is not str:
-        raise Invalid("missing connector id")
-    updated = get("last_updated") or ""
-    if type(updated) is not str:
-        raise Invalid("bad last_updated", repr(updated)[:60])
-    return Connector(cid, standard, fmt, power_type, volts, amps, power_w, tuple(tariff_ids), updated)
+        raise Invalid("unknown connector" if standard else "missing standard", str(standard)[:60])
+    power_type = f.enum(d, "power_type", POWER_TYPES)
+    fmt = f.enum(d, "format", CONNECTOR_FORMATS, default="CABLE")
+    volts = f.integer(d, "max_voltage", 0, f.MAX_VOLTAGE_V)
+    amps = f.integer(d, "max_amperage", 0, f.MAX_AMPERAGE_A)
+    power_w = f.integer(d, "max_electric_power", 0, f.MAX_POWER_W, default=min(volts * amps, f.MAX_POWER_W))
+    tariff_ids = tuple(f.ci_value(t, "tariff_ids", 36) for t in f.items(d, "tariff_ids"))
+    updated = f.date_time(d, "last_updated")
+    return Connector(cid, standard, fmt, power_type, volts, amps, power_w, tariff_ids, updated)
 
 
-def parse_evse(d: Any) -> Evse:
+def parse_evse(d: Any, notes: Notes = None) -> Evse:
+    """One OCPI EVSE. A connector of a standard we do not know is left out (noted), not the EVSE;
+    an EVSE with no connector at all is refused, one with none of a known standard is
+    :class:`Invalid` ``"no known connector"`` (its location leaves it out)."""
     if type(d) is not dict:
         raise Invalid("bad evse", repr(d)[:60])
-    get = d.get
-    status = get("status")
+    uid = f.ci_string(d, "uid", 36, missing="missing evse uid")
+    status = d.get("status")
     if status not in STATUSES:
-        raise Invalid("unknown status", str(status))
-    connectors = get("connectors")
-    if type(connectors) is not list or not connectors:
-        raise Invalid("evse without connectors", str(get("uid")))
-    uid = get("uid")
-    if not uid or type(uid) is not str:
-        raise Invalid("missing evse uid")
-    evse_id, updated = get("evse_id") or "", get("last_updated") or ""
-    if type(evse_id) is not str or type(updated) is not str:
-        raise Invalid("bad evse", uid)
-    return Evse(uid, status, tuple(parse_connector(c) for c in connectors), evse_id, updated)
+        raise Invalid("unknown status", str(status)[:60])
+    connectors = []
+    for c in f.items(d, "connectors"):
+        try:
+            connectors.append(parse_connector(c))
+        except Invalid as exc:
+            if exc.reason != "unknown connector":
+                raise
+            if notes is not None:
+                notes.append(Invalid("unknown connector", f"{uid}: {exc.detail}"))
+    if not connectors:
+        raise Invalid("no known connector" if d.get("connectors") else "evse without connectors", uid)
+    evse_id = f.ci_string(d, "evse_id", 48, required=False)
+    return Evse(uid, status, tuple(connectors), evse_id, f.date_time(d, "last_updated"))
 
 
-def _coordinate(coords: Any, key: str) -> float:
+def _coordinate(coords: Any, key: str, max_len: int) -> float:
     v = coords.get(key) if isinstance(coords, dict) else None
-    try:
-        f = float(v)  # type: ignore[arg-type]  # OCPI writes them as strings; accept numbers too (None: the except)
-    except (TypeError, ValueError) as exc:
-        raise Invalid("bad coordinates", repr(v)[:60]) from exc
-    if not math.isfinite(f):
-        raise Invalid("bad coordinates", repr(v)[:60])
-    return f
+    if type(v) is not str or len(v) > max_len or not _COORDINATE.fullmatch(v):
+        raise Invalid("bad coordinates", f"{key} {v!r}"[:60])
+    return float(v)
 
 
-def parse_location(d: Any) -> Location:
-    """One OCPI Location, or :class:`Invalid` saying why not."""
+_COORDINATE = re.compile(r"-?\d{1,3}\.\d{1,7}|-?\d{1,3}")
+
+
+def _hours(opening: dict[str, Any] | None) -> tuple[bool, tuple[RegularHours, ...]]:
+    if opening is None:
+        return True, ()
+    hours = []
+    for h in f.items(opening, "regular_hours"):
+        if type(h) is not dict:
+            raise Invalid("bad opening_times", repr(h)[:60])
+        wd = f.integer(h, "weekday", 1, 7)
+        hours.append(RegularHours(wd, f.hhmm(h, "period_begin"), f.hhmm(h, "period_end", end=True)))
+    return f.boolean(opening, "twentyfourseven", not hours), tuple(hours)
+
+
+def _energy_mix(mix: dict[str, Any] | None) -> tuple[bool, tuple[tuple[str, float], ...]]:
+    if mix is None:
+        return False, ()
+    sources = []
+    for s in f.items(mix, "energy_sources"):
+        if type(s) is not dict:
+            raise Invalid("bad energy_mix", repr(s)[:60])
+        sources.append((f.enum(s, "source", ENERGY_SOURCES), f.number(s, "percentage", 0.0, 100.0)))
+    return f.boolean(mix, "is_green_energy", False), tuple(sources)
+
+
+def _facilities(values: list[Any], loc_id: str, notes: Notes) -> tuple[str, ...]:
+    kept = []
+    for v in values:
+        if v in FACILITIES:
+            kept.append(str(v))
+        elif notes is not None:
+            notes.append(Invalid("unknown facility", f"{loc_id}: {str(v)[:40]}"))
+    return tuple(kept)
+
+
+def parse_location(d: Any, notes: Notes = None) -> Location:
+    """One OCPI Location, or :class:`Invalid` saying why not (rules: ``chargers.ocpi_fields``).
+    Parts we cannot use (a connector of an unknown standard, an unknown facility) are left out
+    and, when ``notes`` is a list, noted there."""
     if not isinstance(d, dict):
         raise Invalid("not an object", repr(d)[:60])
-    loc_id = _str(d, "id", reason="missing id")
-    party = _str(d, "party_id", reason="unknown network")
+    loc_id = f.ci_string(d, "id", 36, missing="missing id")
+    party = d.get("party_id")
     if party not in PARTY_TO_NETWORK:
-        raise Invalid("unknown network", party)
-    lat = _coordinate(d.get("coordinates"), "latitude")
-    lon = _coordinate(d.get("coordinates"), "longitude")
+        raise Invalid("unknown network", str(party)[:60])
+    coords = d.get("coordinates")
+    lat, lon = _coordinate(coords, "latitude", 10), _coordinate(coords, "longitude", 11)
     if not CHINA_BBOX.contains(lat, lon):
         raise Invalid("outside China", f"{lat},{lon}")
-    evses = d.get("evses") or []
-    if not isinstance(evses, list):
-        raise Invalid("bad evses")
-    opening = d.get("opening_times") or {"twentyfourseven": True}
-    if not isinstance(opening, dict):
-        raise Invalid("bad opening_times")
-    hours = []
-    for h in opening.get("regular_hours") or []:
-        if not isinstance(h, dict):
-            raise Invalid("bad opening_times")
-        wd = _int(h, "weekday")
-        if not 1 <= wd <= 7:
-            raise Invalid("bad opening_times", f"weekday {wd}")
-        hours.append(RegularHours(wd, _str(h, "period_begin"), _str(h, "period_end")))
-    mix = d.get("energy_mix") or {}
-    if not isinstance(mix, dict):
-        raise Invalid("bad energy_mix")
-    sources = tuple(
-        (str(s.get("source")), float(s.get("percentage", 0)))
-        for s in mix.get("energy_sources") or []
-        if isinstance(s, dict)
-    )
-    facilities = d.get("facilities") or []
+    twentyfourseven, hours = _hours(f.obj(d, "opening_times"))
+    green, sources = _energy_mix(f.obj(d, "energy_mix"))
+    evses = []
+    for e in f.items(d, "evses"):
+        try:
+            evses.append(parse_evse(e, notes))
+        except Invalid as exc:
+            if exc.reason != "no known connector":
+                raise
+            if notes is not None:
+                notes.append(exc)
     return Location(
         id=loc_id,
-        party_id=party,
-        name=_str(d, "name", reason="missing name"),
-        address=_str(d, "address", required=False),
-        city=_str(d, "city", required=False),
+        party_id=str(party),
+        name=f.string(d, "name", 255, required=True),
+        address=f.string(d, "address", 45),
+        city=f.string(d, "city", 45),
         lat=lat,
         lon=lon,
-        evses=tuple(parse_evse(e) for e in evses),
-        last_updated=_str(d, "last_updated"),
-        name_en=_str(d, "x_name_en", required=False),
-        city_en=_str(d, "x_city_en", required=False),
-        postal_code=_str(d, "postal_code", required=False),
-        country_code=_str(d, "country_code", required=False) or "CN",
-        twentyfourseven=bool(opening.get("twentyfourseven", not hours)),
-        regular_hours=tuple(hours),
-        is_green_energy=bool(mix.get("is_green_energy", False)),
+        evses=tuple(evses),
+        last_updated=f.date_time(d, "last_updated"),
+        name_en=f.string(d, "x_name_en", 255),
+        city_en=f.string(d, "x_city_en", 45),
+        postal_code=f.string(d, "postal_code", 10),
+        country_code=f.ci_string(d, "country_code", 2, required=False) or "CN",
+        twentyfourseven=twentyfourseven,
+        regular_hours=hours,
+        is_green_energy=green,
         energy_sources=sources,
-        time_zone=_str(d, "time_zone", required=False) or "Asia/Shanghai",
-        facilities=tuple(str(f) for f in facilities) if isinstance(facilities, list) else (),
+        time_zone=f.string(d, "time_zone", 255) or "Asia/Shanghai",
+        facilities=_facilities(f.items(d, "facilities"), loc_id, notes),
         carriageway_bearing_deg=_carriageway(d),
     )
 
@@ -198,25 +196,43 @@ def _carriageway(d: dict[str, Any]) -> float | None:
     return float(v)
 
 
+def published(d: Any) -> bool:
+    """OCPI's ``publish`` flag: a Location marked ``false`` may not be shown in an app."""
+    return not (isinstance(d, dict) and d.get("publish") is False)
+
+
 def parse_tariff(d: Any) -> Tariff:
+    """One OCPI Tariff; its ENERGY price components become time-of-use windows (the service fee
+    travels in the extension field ``x_service_fee``)."""
     if not isinstance(d, dict):
         raise Invalid("bad tariff", repr(d)[:60])
-    tid = _str(d, "id", reason="missing tariff id")
+    tid = f.ci_string(d, "id", 36, missing="missing tariff id")
+    currency = f.string(d, "currency", 3) or "CNY"
+    if not currency.isascii() or not currency.isalpha() or not currency.isupper() or len(currency) != 3:
+        raise Invalid("bad currency", currency)
     windows = []
-    for el in d.get("elements") or []:
-        if not isinstance(el, dict):
-            raise Invalid("bad tariff element")
-        energy = [p for p in el.get("price_components") or [] if isinstance(p, dict) and p.get("type") == "ENERGY"]
-        if not energy:
+    for el in f.items(d, "elements", required=True):
+        if type(el) is not dict:
+            raise Invalid("bad tariff element", repr(el)[:60])
+        energy = None
+        for p in f.items(el, "price_components", required=True):
+            if type(p) is not dict:
+                raise Invalid("bad price component", repr(p)[:60])
+            kind = f.enum(p, "type", TARIFF_DIMENSIONS)
+            price = f.number(p, "price", 0.0, f.MAX_PRICE_PER_KWH)
+            f.number(p, "vat", 0.0, 100.0, default=0.0)
+            f.integer(p, "step_size", 0, 2**31 - 1, default=1)
+            if kind == "ENERGY" and energy is None:
+                energy = price
+        if energy is None:
             continue
-        total = float(energy[0].get("price", 0))
-        service = float(el.get("x_service_fee", 0.0))
-        r = el.get("restrictions") or {}
+        service = f.number(el, "x_service_fee", 0.0, energy, default=0.0)
+        r = f.obj(el, "restrictions") or {}
         windows.append(
             TariffWindow(
-                start=str(r.get("start_time", "00:00")),
-                end=str(r.get("end_time", "00:00")),
-                energy_cny_per_kwh=round(total - service, 4),
+                start=f.hhmm(r, "start_time", default="00:00"),
+                end=f.hhmm(r, "end_time", default="00:00", end=True),
+                energy_cny_per_kwh=round(energy - service, 4),
                 service_cny_per_kwh=service,
                 days=_days(r, tid),
             )
@@ -225,10 +241,10 @@ def parse_tariff(d: Any) -> Tariff:
         raise Invalid("tariff without energy price", tid)
     return Tariff(
         id=tid,
-        party_id=_str(d, "party_id", required=False),
-        currency=_str(d, "currency", required=False) or "CNY",
+        party_id=f.ci_string(d, "party_id", 3, required=False),
+        currency=currency,
         windows=tuple(windows),
-        last_updated=_str(d, "last_updated", required=False),
+        last_updated=f.date_time(d, "last_updated"),
     )
 
 
@@ -337,16 +353,24 @@ def tariff_to_ocpi(t: Tariff) -> dict[str, Any]:
 
 @dataclass
 class Feed:
-    """What one or more feed files hold, after validation."""
+    """What one or more feed files hold, after validation. ``unreadable`` names the files that
+    could not be read at all (their partner's records are all missing, not just some)."""
 
     locations: list[Location] = field(default_factory=list)
     tariffs: list[Tariff] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
 
     def extend(self, other: Feed) -> None:
         self.locations.extend(other.locations)
         self.tariffs.extend(other.tariffs)
         self.rejections.extend(other.rejections)
+        self.unreadable.extend(other.unreadable)
+
+    def checked(self) -> Feed:
+        """This feed with the dataset-wide rules applied (``chargers.dataset``)."""
+        locations, tariffs, rejections = check_dataset(self.locations, self.tariffs)
+        return Feed(locations, tariffs, [*self.rejections, *rejections], list(self.unreadable))
 
 
 def feed_files(path: Path) -> list[Path]:
@@ -368,30 +392,55 @@ def _open_bytes(path: Path) -> bytes:
     return raw
 
 
-def validate(records: Iterable[Any], tariffs: Iterable[Any] = ()) -> Feed:
-    """Parse raw OCPI dicts; bad ones become rejections. Duplicate ids: the last one wins."""
+def _party(rec: Any, source: str) -> str:
+    party = rec.get("party_id") if isinstance(rec, dict) else None
+    return f.printable(party[:3]) if isinstance(party, str) and party else source
+
+
+def _record_id(rec: Any) -> str:
+    """The record's id as far as it has one, fit for a log line (control characters become ``?``)."""
+    rid = rec.get("id") if isinstance(rec, dict) else None
+    return f.printable(rid[:60]) if isinstance(rid, str) and rid else "?"
+
+
+def validate(records: Iterable[Any], tariffs: Iterable[Any] = (), source: str = "") -> Feed:
+    """Parse raw OCPI dicts; bad ones become rejections (each naming its partner, or ``source``
+    when it names none), the dataset-wide rules are applied (``chargers.dataset``), and locations
+    marked ``publish: false`` are left out as OCPI asks."""
+    return _validate(records, tariffs, source).checked()
+
+
+def _validate(records: Iterable[Any], tariffs: Iterable[Any], source: str) -> Feed:
     feed = Feed()
-    seen: dict[str, int] = {}
     for rec in records:
+        partner = _party(rec, source)
+        notes: list[Invalid] = []
         try:
-            loc = parse_location(rec)
+            loc = parse_location(rec, notes)
         except Invalid as exc:
-            rid = rec.get("id") if isinstance(rec, dict) else None
-            feed.rejections.append(Rejection(exc.reason, str(rid or "?"), exc.detail))
+            feed.rejections.append(Rejection(exc.reason, _record_id(rec), exc.detail, partner))
             continue
-        if loc.id in seen:
-            feed.locations[seen[loc.id]] = loc
-            feed.rejections.append(Rejection("duplicate id", loc.id, "the later record was kept"))
-        else:
-            seen[loc.id] = len(feed.locations)
+        feed.rejections.extend(Rejection(n.reason, loc.id, n.detail, partner) for n in notes)
+        if published(rec):
             feed.locations.append(loc)
+        else:
+            feed.rejections.append(Rejection("not published", loc.id, "publish: false", partner))
     for rec in tariffs:
         try:
             feed.tariffs.append(parse_tariff(rec))
         except Invalid as exc:
-            rid = rec.get("id") if isinstance(rec, dict) else None
-            feed.rejections.append(Rejection(exc.reason, str(rid or "?"), exc.detail))
+            feed.rejections.append(Rejection(exc.reason, _record_id(rec), exc.detail, _party(rec, source)))
     return feed
+
+
+def _loads(raw: bytes) -> Any:
+    """JSON with orjson; a document it refuses is tried once more with the standard library,
+    which also reads the ``NaN`` and ``Infinity`` literals Python's own ``json.dumps`` writes: one
+    such number must cost its record (the field rules refuse it), not the partner's whole file."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)  # raises ValueError if it is not JSON after all
 
 
 def _json_lines(raw: bytes, path: Path) -> Iterator[tuple[Any, Rejection | None]]:
@@ -399,18 +448,23 @@ def _json_lines(raw: bytes, path: Path) -> Iterator[tuple[Any, Rejection | None]
         if not line.strip():
             continue
         try:
-            yield orjson.loads(line), None
-        except orjson.JSONDecodeError as exc:
-            yield None, Rejection("broken JSON", f"{path.name}:{n}", str(exc))
+            yield _loads(line), None
+        except (ValueError, RecursionError) as exc:
+            yield None, Rejection("broken JSON", f"{path.name}:{n}", str(exc)[:200], path.name)
 
 
 def read_feed_file(path: Path) -> Feed:
     """One feed file. A file that cannot be read at all yields one rejection, not an exception,
     so that the other feeds of an import still go in."""
+    return _read_file(path).checked()
+
+
+def _read_file(path: Path) -> Feed:
+    """One feed file, each record checked on its own (the dataset-wide rules come after)."""
     try:
         raw = _open_bytes(path)
     except FeedError as exc:
-        return Feed(rejections=[Rejection("unreadable file", path.name, str(exc))])
+        return Feed(rejections=[Rejection("unreadable file", path.name, str(exc), path.name)], unreadable=[path.name])
     if path.name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
         records, tariffs, bad = [], [], []
         for obj, rej in _json_lines(raw, path):
@@ -420,27 +474,31 @@ def read_feed_file(path: Path) -> Feed:
                 tariffs.append(obj)
             else:
                 records.append(obj)
-        feed = validate(records, tariffs)
+        feed = _validate(records, tariffs, path.name)
         feed.rejections[:0] = bad
         return feed
     try:
-        doc = orjson.loads(raw)  # also rejects invalid UTF-8
-    except orjson.JSONDecodeError as exc:
-        return Feed(rejections=[Rejection("broken JSON", path.name, str(exc))])
+        doc = _loads(raw)  # also rejects invalid UTF-8
+    except (ValueError, RecursionError) as exc:
+        return Feed(rejections=[Rejection("broken JSON", path.name, str(exc)[:200], path.name)], unreadable=[path.name])
     if isinstance(doc, list):
-        return validate(doc)
+        return _validate(doc, (), path.name)
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
         tariffs = doc.get("tariffs") or []
-        return validate(doc["data"], tariffs if isinstance(tariffs, list) else [])
-    return Feed(rejections=[Rejection("not an OCPI feed", path.name, 'expected a list or {"data": [...]}')])
+        return _validate(doc["data"], tariffs if isinstance(tariffs, list) else [], path.name)
+    return Feed(
+        rejections=[Rejection("not an OCPI feed", path.name, 'expected a list or {"data": [...]}', path.name)],
+        unreadable=[path.name],
+    )
 
 
 def read_feeds(paths: Iterable[Path | str]) -> Feed:
+    """Every feed under ``paths``, validated record by record and then as one dataset."""
     feed = Feed()
     for p in paths:
-        for f in feed_files(Path(p)):
-            feed.extend(read_feed_file(f))
-    return feed
+        for file in feed_files(Path(p)):
+            feed.extend(_read_file(file))
+    return feed.checked()
 
 
 def dump_feed(locations: Iterable[Location], tariffs: Iterable[Tariff], *, timestamp: str) -> dict[str, Any]:

@@ -46,6 +46,31 @@ log = logging.getLogger(__name__)
 MIN_LABEL_GAP_KM = 90.0
 
 
+@dataclass(frozen=True)
+class BrokerLogin:
+    """How the car's sync logs in to the broker (``ivi run --username/--password-file/--cafile``
+    or the ``IVI_MQTT_*`` variables), and what it trusts: the operator's keys and a manifest floor."""
+
+    pubkeys: tuple[str, ...] = ()
+    username: str | None = None
+    password_file: Path | None = None
+    cafile: Path | None = None
+    not_before: str | None = None
+
+    def follow_args(self) -> list[str]:
+        """The matching ``ivi-sync follow`` options (the password stays in its file)."""
+        args = [a for k in self.pubkeys[1:] for a in ("--pubkey", k)]
+        for flag, value in (
+            ("--username", self.username),
+            ("--password-file", self.password_file),
+            ("--cafile", self.cafile),
+            ("--not-before", self.not_before),
+        ):
+            if value:
+                args += [flag, str(value)]
+        return args
+
+
 @dataclass
 class AppConfig:
     """Everything ``ivi run`` can choose; the defaults are the embedded default run. ``None``
@@ -65,6 +90,7 @@ class AppConfig:
     can_log: Path | None = None
     broker: str | None = None
     pubkey: str | None = None
+    login: BrokerLogin = BrokerLogin()
     start_soc_percent: float = 80.0
     start_km: float = 0.0
     sim_speedup: float = 1.0
@@ -169,12 +195,14 @@ def make_sync(config: AppConfig, open_cache: Callable[[], ChargerStore]) -> Sync
         return OfflineSync()
     from ivi.services.mqtt_sync import MqttSync
 
+    login = config.login
     return MqttSync(
         config.cache_path,
         config.broker,
-        config.pubkey or "",
-        config.settings.client_id,
+        config.pubkey or (login.pubkeys[0] if login.pubkeys else ""),
+        login.username or config.settings.client_id,  # the broker binds the client id to the user
         prepare=lambda: open_cache().close(),
+        extra_args=login.follow_args(),
     )
 
 

@@ -4,16 +4,24 @@ The composition roots (the ``ivi`` CLI and ``ivi.app``) call :meth:`Settings.fro
 once and pass the result down; no other module reads the environment or picks a path. Library
 code (``chargers``, ``ivi.planner``, ``ivi.profiles``) takes paths and numbers as arguments.
 
-=========================  ==========================================  =====================================
-environment variable       what                                        default
-=========================  ==========================================  =====================================
-``IVI_DB``                 the charger cache file                      ``<user data dir>/chargers.db``
-``IVI_CONFIG_DIR``         remembered filters and user vehicle         ``<user config dir>``
-                           profiles (``profiles/*.toml``)
-``IVI_VEHICLE``            vehicle profile id or ``.toml`` path        ``su7-max``
-``IVI_RESERVE_PERCENT``    the driver's reserve, %                     10
-``IVI_CLIENT_ID``          the car's MQTT client id (sync)             ``ivi-<hostname>``
-=========================  ==========================================  =====================================
+==========================  ====================================================  ==================================
+environment variable        what                                                  default
+==========================  ====================================================  ==================================
+``IVI_DB``                  the charger cache file                                ``<user data dir>/chargers.db``
+``IVI_CONFIG_DIR``          remembered filters and user vehicle profiles          ``<user config dir>``
+                            (``profiles/*.toml``)
+``IVI_VEHICLE``             vehicle profile id or ``.toml`` path                  ``su7-max``
+``IVI_RESERVE_PERCENT``     the driver's reserve, %                               10
+``IVI_CLIENT_ID``           the car's MQTT client id (sync)                       the username, else ``ivi-<host>``
+``IVI_BROKER``              the sync's broker URL (``ivi run --broker``)          none: offline
+``IVI_PUBKEY``              the operator's public key file(s) (``--pubkey``),     none
+                            ``:`` between two while a key is rotated
+``IVI_MQTT_USERNAME``       the car's broker user (``--username``)                none
+``IVI_MQTT_PASSWORD_FILE``  a file holding its password (``--password-file``)     none
+``IVI_MQTT_CAFILE``         the CA bundle for ``mqtts://`` (``--cafile``)         the system's
+``IVI_SYNC_NOT_BEFORE``     the manifest floor of a car with no data yet (epoch   none
+                            seconds or ISO-8601, ``--not-before``)
+==========================  ====================================================  ==================================
 
 The user dirs are ``platformdirs``' for the app name ``ivi-charging`` (on Linux
 ``~/.local/share/ivi-charging`` and ``~/.config/ivi-charging``).
@@ -42,6 +50,12 @@ ENVIRONMENT = {
     "IVI_VEHICLE": "vehicle",
     "IVI_RESERVE_PERCENT": "reserve_percent",
     "IVI_CLIENT_ID": "client_id",
+    "IVI_BROKER": "broker",
+    "IVI_PUBKEY": "pubkeys",
+    "IVI_MQTT_USERNAME": "mqtt_username",
+    "IVI_MQTT_PASSWORD_FILE": "mqtt_password_file",
+    "IVI_MQTT_CAFILE": "mqtt_cafile",
+    "IVI_SYNC_NOT_BEFORE": "sync_not_before",
 }
 
 
@@ -58,6 +72,12 @@ class Settings:
     vehicle: str = DEFAULT_VEHICLE
     reserve_percent: float = DEFAULT_RESERVE_PERCENT
     client_id: str = ""
+    broker: str = ""
+    pubkeys: tuple[str, ...] = ()
+    mqtt_username: str = ""
+    mqtt_password_file: Path | None = None
+    mqtt_cafile: Path | None = None
+    sync_not_before: str = ""
 
     @property
     def profiles_dir(self) -> Path:
@@ -87,10 +107,18 @@ class Settings:
                 raise SettingsError(f"IVI_RESERVE_PERCENT={text} is outside 0–80 %")
         db = get("IVI_DB")
         config = get("IVI_CONFIG_DIR")
+        user = get("IVI_MQTT_USERNAME") or ""
+        password_file, cafile = get("IVI_MQTT_PASSWORD_FILE"), get("IVI_MQTT_CAFILE")
         return cls(
             db_path=Path(db) if db else Path(platformdirs.user_data_dir(APP_NAME)) / "chargers.db",
             config_dir=Path(config) if config else Path(platformdirs.user_config_dir(APP_NAME)),
             vehicle=get("IVI_VEHICLE") or DEFAULT_VEHICLE,
             reserve_percent=reserve,
-            client_id=get("IVI_CLIENT_ID") or f"ivi-{socket.gethostname()}",
+            client_id=get("IVI_CLIENT_ID") or user or f"ivi-{socket.gethostname()}",
+            broker=get("IVI_BROKER") or "",
+            pubkeys=tuple(p for p in (get("IVI_PUBKEY") or "").split(os.pathsep) if p),
+            mqtt_username=user,
+            mqtt_password_file=Path(password_file) if password_file else None,
+            mqtt_cafile=Path(cafile) if cafile else None,
+            sync_not_before=get("IVI_SYNC_NOT_BEFORE") or "",
         )

@@ -3,23 +3,31 @@
 Used by the head unit (``VehicleClient(...).start()``; observe :class:`SyncStatus` through
 ``add_observer``) and by ``ivi-sync follow``. Every message is handled on the transport's
 thread under one lock: decoded and judged by the state machine, then its actions are carried
-out, each cache write in one transaction that also records the new position, before the
+out, each cache write in one transaction that also records the new position, and then the
 message is acknowledged. A crash at any point therefore leaves a cache that is true for the
 position it records, and the broker's persistent session redelivers the rest.
+
+A cache write that fails (another writer holds the lock, or rows that do not fit) changes
+nothing; the message is acknowledged all the same (one left unacknowledged would hold a slot of
+the broker's in-flight window for good) and the state machine starts again from what the cache
+records, after a wait (``VehicleSync.apply_failed``).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from chargers.errors import RecordConflictError
 from chargers.store import ChargerStore
+from sync.protocol.actions import CACHE_WRITES
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
-from sync.protocol.messages import VerifierLike, decode
-from sync.protocol.rows import ChunkRows, check_chunk
+from sync.protocol.messages import VerifierLike
 from sync.protocol.vehicle import (
     Action,
     ApplyDelta,
@@ -32,46 +40,130 @@ from sync.protocol.vehicle import (
     StateChanged,
     Subscribe,
     SyncStatus,
+    Timing,
     Unsubscribe,
     VehicleSync,
 )
-from sync.transport import DEFAULT_SESSION_EXPIRY_S, MqttTransport
+from sync.transport import DEFAULT_SESSION_EXPIRY_S, Incoming, MqttTransport
 
 log = logging.getLogger("sync.client")
 TICK_S = 0.2
-#: Checked chunks kept in memory between their arrival and the commit (the rest are decoded
-#: again from the shadow table at the commit): ~512 KB of JSON each, so a bounded cost.
-PREPARED_MAX_CHUNKS = 48
+#: Rejections kept for inspection (all are counted by reason in ``VehicleSync.rejected``).
+KEPT_REJECTIONS = 1000
+#: Decoded snapshot chunks that may wait to be staged (~3.5 MB of Python objects each).
+STAGING_QUEUE = 4
 
 __all__ = ["CacheApplier", "SyncStatus", "VehicleClient"]
 
 
+class StagingThread:
+    """Stages snapshot chunks on a thread of its own. SQLite lets go of Python's interpreter lock
+    while it writes, so one chunk's inserts overlap the decoding and checking of the next (a third
+    off a million-charger snapshot). At most :data:`STAGING_QUEUE` chunks wait (a bounded memory;
+    the network thread waits when it is full). A chunk staged late is safe to acknowledge early: a
+    retained chunk whose staging is lost is fetched again. Every other cache write first waits for
+    the staging to finish; a staging that failed is raised then, or at the next chunk."""
+
+    def __init__(self, stage: Callable[[StageChunk], None]) -> None:
+        self._stage = stage
+        self._queue: queue.Queue[StageChunk] = queue.Queue(maxsize=STAGING_QUEUE)
+        self._error: Exception | None = None
+        self._thread: threading.Thread | None = None
+
+    def submit(self, action: StageChunk) -> None:
+        self._raise()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sync-stage", daemon=True)
+            self._thread.start()
+        self._queue.put(action)
+
+    def drain(self) -> None:
+        """Wait until every submitted chunk is staged; raise the first failure."""
+        if self._thread is not None:
+            self._queue.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            action = self._queue.get()
+            try:
+                if self._error is None:
+                    self._stage(action)
+            except Exception as exc:
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+
 class CacheApplier:
     """Carries out the cache actions of :class:`VehicleSync` on a :class:`ChargerStore`, through
-    the store's :class:`~chargers.store.ledger.SyncLedger` (every SQL statement stays there)."""
+    the store's :class:`~chargers.store.ledger.SyncLedger` (every SQL statement stays there).
+    Snapshot chunks are staged behind (:class:`StagingThread`); every other write in order."""
 
     def __init__(self, store: ChargerStore, verifier: VerifierLike, dataset: str = DEFAULT_DATASET) -> None:
         self.store = store
         self.ledger = store.sync_ledger()
         self.verifier = verifier
         self.dataset = dataset
-        self.rejections: list[Reject] = []
-        self._prepared: dict[tuple[int, int], ChunkRows] = {}
+        self._rejections: deque[Reject] = deque(maxlen=KEPT_REJECTIONS)
         self.last_swap_s = 0.0  # how long the last snapshot swap held the write lock
+        self.longest_write_s = 0.0  # the longest any one cache write held it
+        self._staging = StagingThread(self._stage)
+
+    @property
+    def rejections(self) -> list[Reject]:
+        """The latest rejections (at most :data:`KEPT_REJECTIONS`), oldest first."""
+        return list(self._rejections)
 
     def locations_of(self, evse_uids: Sequence[str]) -> list[str]:
         """The ids of the locations these EVSEs belong to."""
         return self.ledger.locations_of(evse_uids)
 
-    def new_sync(self, client_id: str) -> VehicleSync:
-        """A state machine that starts where the cache stands."""
+    def new_sync(self, client_id: str, **options: Any) -> VehicleSync:
+        """A state machine that starts where the cache stands (``options``: ``floor_s``,
+        ``timing``, ``rng`` of :class:`VehicleSync`)."""
         version, status_seq, staged = self.ledger.position()
         return VehicleSync(
-            self.verifier, client_id, dataset=self.dataset, version=version, status_seq=status_seq, staged=staged
+            self.verifier,
+            client_id,
+            dataset=self.dataset,
+            version=version,
+            status_seq=status_seq,
+            staged=staged,
+            **options,
         )
 
     def apply(self, action: Action) -> bool:
-        """Run one cache action; False if it is not a cache action."""
+        """Run one cache action; False if it is not a cache action. A failed write raises (and
+        changed nothing)."""
+        if isinstance(action, StageChunk):
+            self._staging.submit(action)
+            return True
+        if isinstance(action, Reject):
+            return self._apply(action)
+        if not isinstance(action, CACHE_WRITES):
+            return False
+        self._staging.drain()
+        t0 = time.perf_counter()
+        self._apply(action)
+        self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
+        return True
+
+    def drain(self) -> None:
+        """Wait for the chunks still being staged (before the store is closed)."""
+        self._staging.drain()
+
+    def _stage(self, action: StageChunk) -> None:
+        t0 = time.perf_counter()
+        self.ledger.stage_rows(action.version, action.index, action.rows.locations, action.rows.tariffs)
+        self.longest_write_s = max(self.longest_write_s, time.perf_counter() - t0)
+
+    def _apply(self, action: Action) -> bool:
         if isinstance(action, ApplyStatuses):
             self.ledger.apply_statuses(action.changes, action.status_seq)
         elif isinstance(action, ApplyDelta):
@@ -85,18 +177,16 @@ class CacheApplier:
                 d.remove_tariffs,
             )
         elif isinstance(action, BeginSnapshot):
-            self._prepared.clear()
             self.ledger.begin_snapshot()
-        elif isinstance(action, StageChunk):
-            self.ledger.stage_chunk(action.version, action.index, action.payload)
-            if action.rows is not None and len(self._prepared) < PREPARED_MAX_CHUNKS:
-                self._prepared[(action.version, action.index)] = action.rows
         elif isinstance(action, CommitSnapshot):
-            self._commit_snapshot(action)
+            t0 = time.perf_counter()
+            n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq)
+            self.last_swap_s = time.perf_counter() - t0
+            log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
         elif isinstance(action, Reject):
-            self.rejections.append(action)
+            self._rejections.append(action)
             log.warning(
-                "rejected message on %s: %s%s",
+                "rejected %s: %s%s",
                 action.topic,
                 action.reason,
                 f" ({action.detail})" if action.detail else "",
@@ -104,22 +194,6 @@ class CacheApplier:
         else:
             return False
         return True
-
-    def _commit_snapshot(self, action: CommitSnapshot) -> None:
-        """The swap, in one transaction. Chunks checked on arrival are used as they are; the
-        others (beyond the memory bound, or staged before a restart) are decoded again."""
-        prepared, self._prepared = self._prepared, {}
-
-        def rows_of(index: int, payload: Callable[[], bytes]) -> tuple[list[Any], list[Any]]:
-            rows = prepared.pop((action.version, index), None)
-            if rows is None:
-                rows = check_chunk(decode(payload(), self.verifier, self.dataset).body)
-            return rows.locations, rows.tariffs
-
-        t0 = time.perf_counter()
-        n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq, rows_of)
-        self.last_swap_s = time.perf_counter() - t0
-        log.info("snapshot %d swapped in: %d locations in %.2f s", action.version, n, self.last_swap_s)
 
 
 class VehicleClient:
@@ -130,7 +204,7 @@ class VehicleClient:
         self,
         store: ChargerStore,
         verifier: VerifierLike,
-        broker_url: str,
+        broker_url: str | Sequence[str],
         client_id: str,
         *,
         dataset: str = DEFAULT_DATASET,
@@ -139,6 +213,8 @@ class VehicleClient:
         ca_file: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        floor_s: float = 0.0,
+        timing: Timing = Timing(),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.applier = CacheApplier(store, verifier, dataset)
@@ -149,7 +225,7 @@ class VehicleClient:
         self._observers: list[Callable[[SyncStatus], None]] = []
         self._change_listeners: list[Callable[[list[str] | None], None]] = []
         self._synced = threading.Condition(self._lock)
-        self.sync = self.applier.new_sync(client_id)
+        self.sync = self.applier.new_sync(client_id, floor_s=floor_s, timing=timing)
         self._status = self.sync.status()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -202,8 +278,12 @@ class VehicleClient:
         self.transport.close()
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
+            try:
+                self.applier.drain()
+            except Exception:  # a chunk that failed to stage is fetched again next time
+                log.exception("staging a snapshot chunk failed")
 
-    def settled(self, predicate: Callable[[VehicleSync], bool]) -> bool:
+    def settled(self, predicate: Callable[[VehicleSync], Any]) -> Any:
         """``predicate`` of the sync state, between two events. The state machine runs ahead of
         the cache within an event (the actions that write the cache come after it), so a reader
         that checks the state and then reads the cache asks here."""
@@ -211,7 +291,7 @@ class VehicleClient:
             return predicate(self.sync)
 
     def wait_synced(self, timeout_s: float) -> bool:
-        """Block until the cache holds the manifest's version and status sequence."""
+        """Block until the cache holds everything the broker's current manifest announces."""
         deadline = time.monotonic() + timeout_s
         with self._synced:
             while not self.sync.synced:
@@ -224,8 +304,17 @@ class VehicleClient:
     # ------------------------------------------------------------ transport callbacks
 
     def _on_connect(self) -> None:
+        # The manifest last: the broker sends a subscription's retained copy after every message
+        # already queued for this session and after the retained heartbeat, so when the current
+        # manifest arrives the car has heard of everything published before it.
         with self._lock:
-            for t in (self.topics.manifest, self.topics.delta, self.topics.status, Topics.response(self.client_id)):
+            for t in (
+                self.topics.head,
+                self.topics.delta,
+                self.topics.status,
+                Topics.response(self.client_id),
+                self.topics.manifest,
+            ):
                 self.transport.subscribe(t)
             self._run(self.sync.connected(self._clock()))
 
@@ -233,9 +322,9 @@ class VehicleClient:
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
 
-    def _on_message(self, topic: str, payload: bytes, response_topic: str | None) -> None:
+    def _on_message(self, msg: Incoming) -> None:
         with self._lock:
-            self._run(self.sync.receive(topic, payload, self._clock()))
+            self._run(self.sync.receive(msg.topic, msg.payload, self._clock(), msg.retained))
 
     def _tick_loop(self) -> None:
         while not self._stop.wait(TICK_S):
@@ -259,13 +348,22 @@ class VehicleClient:
         for cb in self._change_listeners:
             cb(ids)
 
-    def _run(self, actions: Sequence[Action]) -> None:
+    def _run(self, actions: Sequence[Action], *, recovering: bool = False) -> None:
+        """Carry out ``actions`` in order. A cache write that fails stops the rest (they were
+        planned on its success) and hands the failure to the state machine."""
         try:
             for a in actions:
-                if self.applier.apply(a):
+                if isinstance(a, CACHE_WRITES):
+                    try:
+                        self.applier.apply(a)
+                    except Exception as exc:
+                        self._write_failed(a, exc, recovering)
+                        return
+                    self.sync.applied()
                     self._announce_change(a)
-                    continue
-                if isinstance(a, Subscribe):
+                elif isinstance(a, Reject):
+                    self.applier.apply(a)
+                elif isinstance(a, Subscribe):
                     self.transport.subscribe(a.topic, resubscribe=a.resubscribe)
                 elif isinstance(a, Unsubscribe):
                     self.transport.unsubscribe(a.topic)
@@ -276,14 +374,18 @@ class VehicleClient:
                     self._status = a.status
                     for cb in self._observers:
                         cb(a.status)
-        except Exception:
-            # The state machine ran ahead of a write that failed: start again from the cache.
-            log.exception("applying a sync action failed; restarting from the cache's position")
-            online = self.sync.online
-            self.sync = self.applier.new_sync(self.client_id)
-            if online:
-                self.sync.online = True
-                self.transport.subscribe(self.topics.manifest, resubscribe=True)  # plan again from it
-            raise
         finally:
             self._synced.notify_all()
+
+    def _write_failed(self, action: Action, exc: Exception, recovering: bool) -> None:
+        permanent = isinstance(exc, RecordConflictError)
+        log.warning("%s failed (%s): %s", type(action).__name__, "will not fit" if permanent else "will retry", exc)
+        if recovering:
+            return
+        try:
+            position = self.applier.ledger.position()
+        except Exception:
+            log.exception("the cache's position cannot be read; the sync waits for the next event")
+            return
+        actions = self.sync.apply_failed(action, str(exc), permanent=permanent, position=position, now=self._clock())
+        self._run(actions, recovering=True)

@@ -1,19 +1,28 @@
-"""The cloud side: reads partner feeds, publishes through MQTT, answers vehicle requests.
+"""The cloud side: reads partner feeds, publishes through MQTT, answers vehicle requests, and keeps
+the broker holding what it published.
 
 :class:`Publisher` wires the pure :class:`Operator` to a :class:`MqttTransport` and to a state
-directory that remembers what was last published (``state.json.gz``, written atomically after
-every publish; ``lock`` keeps a second publisher of the same state out). Without a state
-directory the state lives in memory only (tests, benchmarks).
+directory that remembers what was last published (``sync.publisher_state``; ``lock`` keeps a
+second publisher of the same state out). Without a state directory the state lives in memory
+only (tests, benchmarks).
+
+**Reconciliation.** The state says what was published; only the broker says what it still holds
+(a broker restarted without persistence, one that crashed before its autosave, a new broker
+behind the same address). On :meth:`start` and every :meth:`heartbeat` (the full check at most
+once an hour, or whenever the manifest looks wrong) the publisher reads the broker's retained
+manifest and chunks back (``sync.inspection``) and republishes what is missing or different,
+then the manifest. A rotated signing key is noticed the same way: the chunks are signed again.
+
+**Requests** are answered on the asking car's own response topic only, at most
+:data:`REQUESTS_PER_CAR` at once and then one per :data:`REQUEST_REFILL_S` per car; a car that asks
+faster gets a signed "not now, retry after N s" (at most one every :data:`NACK_EVERY_S`).
 """
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import gzip
-import json
+import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -21,21 +30,48 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chargers.models import Rejection
-from chargers.ocpi import location_to_ocpi, parse_location, parse_tariff, read_feeds, tariff_to_ocpi
+from chargers.dataset import check_dataset
+from chargers.models import Location, Rejection, Tariff, rejections_by_partner
+from chargers.ocpi import read_feeds
 from sync.errors import SyncError
-from sync.protocol.bodies import DEFAULT_DATASET, StatusChange, Topics, VehicleRequest
-from sync.protocol.messages import Rejected, SignerLike
+from sync.inspection import BrokerView, RetainedProbe, Verdict, judge
+from sync.protocol.bodies import DEFAULT_DATASET, Nack, StatusChange, Topics, VehicleRequest
+from sync.protocol.messages import Rejected, SignerLike, VerifierLike
 from sync.protocol.operator import Operator, OperatorState, Outgoing
-from sync.transport import MqttTransport
+from sync.protocol.pacing import RateLimiter
+from sync.publisher_state import STATE_FILE, load_state, save_state
+from sync.transport import Incoming, MqttTransport
 
 log = logging.getLogger("sync.publisher")
-STATE_FILE = "state.json.gz"
 PUBLISH_WAIT_S = 30.0
+REQUESTS_PER_CAR = 4
+REQUEST_REFILL_S = 60.0
+NACK_EVERY_S = 10.0
+MANIFEST_CHECK_S = 60.0
+FULL_CHECK_S = 3600.0
+
+__all__ = ["STATE_FILE", "PublishReport", "Publisher", "PublisherBusyError", "Repair"]
 
 
 class PublisherBusyError(SyncError):
     """Another publisher holds the state directory."""
+
+
+@dataclass
+class Repair:
+    """What a reconciliation found on the broker and sent again."""
+
+    checked_chunks: bool = False
+    manifest: bool = False  # the manifest was republished
+    chunks: list[int] = field(default_factory=list)  # chunks republished
+    cleared: list[int] = field(default_factory=list)  # stale retained chunks removed
+    problems: list[str] = field(default_factory=list)  # what the broker's copy looked like
+
+    def __bool__(self) -> bool:
+        return self.manifest or bool(self.chunks or self.cleared)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"manifest": self.manifest, "chunks": self.chunks, "cleared": self.cleared, "found": self.problems}
 
 
 @dataclass
@@ -46,50 +82,24 @@ class PublishReport:
     locations: int = 0
     update_bytes: int = 0  # what a car that is not taking the snapshot downloads: deltas + manifest
     rejections: list[Rejection] = field(default_factory=list)
+    kept_partners: list[str] = field(default_factory=list)  # whose feed could not be read: last records kept
+    repair: Repair = field(default_factory=Repair)
 
-
-def save_state(st: OperatorState, path: Path) -> None:
-    doc = {
-        "dataset": st.dataset,
-        "version": st.version,
-        "status_seq": st.status_seq,
-        "snapshot_status_seq": st.snapshot_status_seq,
-        "chunk_sha256": list(st.chunk_sha256),
-        "locations": [location_to_ocpi(loc) for _, loc in sorted(st.locations.items())],
-        "tariffs": [tariff_to_ocpi(t) for _, t in sorted(st.tariffs.items())],
-        "live": {u: list(v) for u, v in st.live.items()},
-        "deltas": {str(v): base64.b64encode(p).decode() for v, p in st.deltas.items()},
-    }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(gzip.compress(json.dumps(doc, ensure_ascii=False).encode(), compresslevel=3))
-    os.replace(tmp, path)
-
-
-def load_state(path: Path, dataset: str) -> OperatorState:
-    if not path.exists():
-        return OperatorState(dataset)
-    try:
-        d = json.loads(gzip.decompress(path.read_bytes()))
-        st = OperatorState(
-            d["dataset"],
-            d["version"],
-            d["status_seq"],
-            d["snapshot_status_seq"],
-            tuple(d["chunk_sha256"]),
-            {loc.id: loc for loc in map(parse_location, d["locations"])},
-            {t.id: t for t in map(parse_tariff, d["tariffs"])},
-            {u: (v[0], v[1]) for u, v in d["live"].items()},
-            {int(v): base64.b64decode(p) for v, p in d["deltas"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise SyncError(f"{path}: unreadable publisher state: {exc}") from exc
-    if st.dataset != dataset:
-        raise SyncError(f"{path} holds dataset {st.dataset!r}, not {dataset!r}")
-    return st
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "messages": self.messages,
+            "bytes": self.bytes,
+            "locations": self.locations,
+            "rejected": len(self.rejections),
+            "rejected_by_partner": rejections_by_partner(self.rejections),
+            "kept_partners": self.kept_partners,
+            "repaired": self.repair.to_json(),
+        }
 
 
 class Publisher:
-    """One operator publisher. ``start()`` connects and begins answering vehicle requests."""
+    """One operator publisher. ``start()`` connects, repairs the broker, answers vehicle requests."""
 
     def __init__(
         self,
@@ -103,9 +113,12 @@ class Publisher:
         ca_file: str | None = None,
         username: str | None = None,
         password: str | None = None,
+        requests_per_car: int = REQUESTS_PER_CAR,
+        request_refill_s: float = REQUEST_REFILL_S,
         **operator_options: Any,
     ) -> None:
         self.state_dir = state_dir
+        self.broker_url = broker_url
         self._lock_fh = None
         if state_dir is not None:
             state_dir.mkdir(parents=True, exist_ok=True)
@@ -117,13 +130,19 @@ class Publisher:
             state = load_state(state_dir / STATE_FILE, dataset)
         else:
             state = OperatorState(dataset)
-        self.operator = Operator(state, signer, **operator_options)
+        key = str(getattr(signer, "key_id", ""))
+        self.operator = Operator(state, signer, key_id=key, **operator_options)
+        self.topics = Topics(dataset)
         self._lock = threading.Lock()
+        self._probe: RetainedProbe | None = None
+        self._checked_manifest_at = self._checked_all_at = 0.0
+        self.limiter = RateLimiter(requests_per_car, 1.0 / request_refill_s)
+        self._nacks = RateLimiter(1, 1.0 / NACK_EVERY_S)
         self.requests_answered = 0
         self.transport = MqttTransport(
             broker_url,
             client_id,
-            on_message=self._on_request,
+            on_message=self._on_message,
             on_connect=self._on_connect,
             mqtt5=mqtt5,
             ca_file=ca_file,
@@ -135,8 +154,10 @@ class Publisher:
     def state(self) -> OperatorState:
         return self.operator.state
 
-    def start(self, timeout_s: float = 10.0) -> Publisher:
+    def start(self, timeout_s: float = 10.0, *, reconcile: bool = True) -> Publisher:
         self.transport.connect(timeout_s)
+        if reconcile and self.state.version:
+            self.reconcile(full=True)
         return self
 
     def close(self) -> None:
@@ -147,6 +168,12 @@ class Publisher:
     def _on_connect(self) -> None:
         self.transport.subscribe(Topics.REQUEST_FILTER)
 
+    def _on_message(self, msg: Incoming) -> None:
+        probe = self._probe
+        if probe is not None and probe.offer(msg):
+            return
+        self._on_request(msg)
+
     # ------------------------------------------------------------ publishing
 
     def _send(self, messages: Sequence[Outgoing], wait: bool = True) -> int:
@@ -154,7 +181,9 @@ class Publisher:
         for i, m in enumerate(messages):
             # Waiting for the last one is enough: QoS 1 messages of one client arrive in order.
             last = wait and i == len(messages) - 1
-            self.transport.publish(m.topic, m.payload, retain=m.retain, wait_s=PUBLISH_WAIT_S if last else None)
+            self.transport.publish(
+                m.topic, m.payload, retain=m.retain, expiry_s=m.expiry_s, wait_s=PUBLISH_WAIT_S if last else None
+            )
             total += len(m.payload)
         return total
 
@@ -163,16 +192,48 @@ class Publisher:
             save_state(self.state, self.state_dir / STATE_FILE)
 
     def publish_feeds(self, paths: Iterable[Path | str], now: float | None = None) -> PublishReport:
-        """Validate the feeds, publish what changed since the last run; bad records are
-        reported in the result and not published."""
+        """Validate the feeds and publish what changed since the last run; bad records are
+        reported (per partner and reason) and left out. A partner whose feed file could not be
+        read at all keeps its last published records, rather than vanishing from every car."""
         feed = read_feeds(paths)
-        report = self.publish_dataset(feed.locations, feed.tariffs, now)
-        report.rejections = list(feed.rejections)
+        locations, tariffs = feed.locations, feed.tariffs
+        kept: list[str] = []
+        if feed.unreadable and self.state.version:
+            present = {loc.party_id for loc in locations}
+            kept = sorted({loc.party_id for loc in self.state.locations.values()} - present)
+            locations = [*locations, *(loc for loc in self.state.locations.values() if loc.party_id in kept)]
+            have_t = {t.id for t in tariffs}
+            tariffs = [
+                *tariffs,
+                *(t for t in self.state.tariffs.values() if t.party_id in kept and t.id not in have_t),
+            ]
+        # read_feeds applied the dataset-wide rules; what was kept joins the others under them too
+        locations, tariffs, clashes = check_dataset(locations, tariffs) if kept else (locations, tariffs, [])
+        report = self._publish(locations, tariffs, now)
+        report.rejections = [*feed.rejections, *clashes]
+        report.kept_partners = kept
+        for partner, reasons in rejections_by_partner(report.rejections).items():
+            log.warning("partner %s: left out %s", partner, ", ".join(f"{n} × {r}" for r, n in reasons.items()))
+        if kept:
+            log.warning("feeds unreadable (%s): kept the last records of %s", ", ".join(feed.unreadable), kept)
         return report
 
-    def publish_dataset(self, locations, tariffs, now: float | None = None) -> PublishReport:
+    def publish_dataset(
+        self, locations: Sequence[Location], tariffs: Sequence[Tariff], now: float | None = None
+    ) -> PublishReport:
+        """Publish exactly ``locations`` and ``tariffs`` (already parsed); the dataset-wide rules
+        (unique ids and EVSE uids, record sizes) are applied here too, whoever the caller."""
+        locations, tariffs, refused = check_dataset(locations, tariffs)
+        report = self._publish(locations, tariffs, now)
+        report.rejections = refused
+        return report
+
+    def _publish(self, locations: Sequence[Location], tariffs: Sequence[Tariff], now: float | None) -> PublishReport:
+        now = time.time() if now is None else now
         with self._lock:
-            msgs = self.operator.publish_dataset(locations, tariffs, time.time() if now is None else now)
+            msgs = self.operator.publish_dataset(locations, tariffs, now)
+            if msgs:
+                msgs.append(self.operator.head(now))
             self._save()
         sent = self._send(msgs)
         update = sum(len(m.payload) for m in msgs if "/snapshot/" not in m.topic)
@@ -183,33 +244,123 @@ class Publisher:
             msgs = self.operator.publish_statuses(changes)
         return self._send(msgs, wait=wait)
 
-    def heartbeat(self, now: float | None = None) -> None:
-        """Republish the retained manifest: it tells cars where the status stream stands and
-        renews ``expires_at`` (a car whose manifest expires shows ``error``: frozen data)."""
+    def heartbeat(self, now: float | None = None) -> Repair:
+        """The retained heartbeat (version, status sequence) for the cars; the manifest once a
+        day (renewing ``expires_at``: a car whose manifest expires shows ``error``, frozen data);
+        and a look at what the broker holds, repaired if need be."""
+        now = time.time() if now is None else now
+        if not self.state.version:
+            return Repair()
         with self._lock:
-            if not self.state.version:
-                return
-            msg = self.operator.manifest(time.time() if now is None else now)
+            msgs = [self.operator.head(now)]
+            if self.operator.manifest_due(now):
+                msgs.append(self.operator.manifest(now))
             self._save()
-        self._send([msg])
+        self._send(msgs)
+        if now - self._checked_all_at >= FULL_CHECK_S:
+            return self.reconcile(full=True, now=now)
+        if now - self._checked_manifest_at >= MANIFEST_CHECK_S:
+            return self.reconcile(full=False, now=now)
+        return Repair()
+
+    # ------------------------------------------------------------ reconciliation
+
+    def inspect(self, *, chunks: bool = True) -> tuple[BrokerView, Verdict]:
+        """What the broker holds of our dataset, as sent and as verified with our own key."""
+        probe = RetainedProbe(self.transport, self.topics, chunks=chunks)
+        self._probe = probe
+        try:
+            view = probe.run()
+        finally:
+            self._probe = None
+        verdict = judge(view, self._verifier, self.state.dataset, time.time())
+        if not view.complete:
+            verdict.manifest_problem = verdict.manifest_problem or "the broker did not answer the probe in time"
+        return view, verdict
+
+    @property
+    def _verifier(self) -> VerifierLike:
+        verifier = getattr(self.operator.signer, "verifier", None)
+        if verifier is None:
+            raise SyncError("the signer cannot verify its own messages")
+        return verifier
+
+    def reconcile(self, *, full: bool = True, now: float | None = None) -> Repair:
+        """Make the broker hold what we published: the chunks of the current snapshot (``full``:
+        each one read back; otherwise only when the manifest is wrong) and the manifest."""
+        now = time.time() if now is None else now
+        st = self.state
+        repair = Repair()
+        if not st.version:
+            return repair
+        view, verdict = self.inspect(chunks=full)
+        self._checked_manifest_at = now
+        m = verdict.manifest
+        manifest_ok = not verdict.manifest_problem and m is not None and m.version == st.version
+        manifest_ok = manifest_ok and m is not None and m.chunk_sha256 == st.chunk_sha256
+        if not manifest_ok and not full:
+            view, verdict = self.inspect(chunks=True)  # the manifest is off: look at the chunks too
+            full = True
+        msgs: list[Outgoing] = []
+        if full:
+            self._checked_all_at = now
+            repair.checked_chunks = True
+            with self._lock:
+                chunks = self.operator.chunks()
+                shas = tuple(hashlib.sha256(c.payload).hexdigest() for c in chunks)
+                if shas != st.chunk_sha256:  # made with another key or codec: these are the ones now
+                    log.warning("the snapshot of version %d was signed again; the manifest will name it", st.version)
+                    st.chunk_sha256 = shas
+                    manifest_ok = False
+            held = {i: hashlib.sha256(p).hexdigest() for i, p in view.chunks.items()}
+            repair.chunks = [i for i, sha in enumerate(shas) if held.get(i) != sha]
+            repair.cleared = sorted(i for i in held if i >= len(shas))
+            msgs += [chunks[i] for i in repair.chunks]
+            msgs += [Outgoing(self.topics.chunk(i), b"", retain=True) for i in repair.cleared]
+        if msgs or not manifest_ok:
+            with self._lock:
+                msgs.append(self.operator.manifest(now))
+                msgs.append(self.operator.head(now))
+                self._save()
+            repair.manifest = True
+        repair.problems = verdict.problems()
+        st.brokers[self.broker_url] = {"key_id": st.key_id, "version": st.version, "checked_at": now}
+        if msgs:
+            self._send(msgs)
+            log.warning(
+                "broker %s lacked what was published (%s): republished %d chunks and the manifest",
+                self.broker_url,
+                "; ".join(repair.problems) or "an outdated manifest",
+                len(repair.chunks),
+            )
+        return repair
 
     # ------------------------------------------------------------ requests (transport thread)
 
-    def _on_request(self, topic: str, payload: bytes, response_topic: str | None) -> None:
-        parts = topic.split("/")
+    def _on_request(self, msg: Incoming) -> None:
+        parts = msg.topic.split("/")
         if len(parts) != 3 or parts[0] != "vehicles" or parts[2] != "request":
             return
-        own = Topics.response(parts[1])
+        car = parts[1]
+        own = Topics.response(car)
         try:
-            req = VehicleRequest.from_json(payload)
+            req = VehicleRequest.from_json(msg.payload)
         except Rejected as exc:
-            log.warning("request on %s rejected: %s", topic, exc)
+            log.warning("request on %s rejected: %s", msg.topic, exc)
             return
-        reply_to = response_topic or req.reply_to
+        reply_to = msg.response_topic or req.reply_to
         if reply_to != own:  # a car may only ask for replies on its own response topic
-            log.warning("request on %s wants replies on %s; refused", topic, reply_to)
+            log.warning("request on %s wants replies on %s; refused", msg.topic, reply_to)
             return
+        now = time.time()
+        wait_s = self.limiter.allow(car, now)
         with self._lock:
+            if wait_s:
+                log.info("car %s asks too often (%s): retry after %.0f s", car, req.want, wait_s)
+                if self._nacks.allow(car, now) == 0:  # at most one "retry after" per car now and then
+                    out = [self.operator.nack(Nack(req.want, "too many requests", round(wait_s, 1)), reply_to)]
+                    self._send(out, wait=False)
+                return
             msgs = self.operator.answer(req, reply_to)
         self.requests_answered += 1
         self._send(msgs, wait=False)  # never wait on the network thread

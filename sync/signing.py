@@ -1,12 +1,16 @@
 """Ed25519 keys for the operator: the only module that touches ``cryptography``.
 
 The operator signs every manifest, snapshot chunk, delta and status batch with its private key;
-the car holds only the public key. Keys are PEM files (PKCS#8 private, SubjectPublicKeyInfo
+the car holds only public keys. Keys are PEM files (PKCS#8 private, SubjectPublicKeyInfo
 public) so that standard tools (``openssl pkey -in x.key``) can read them too.
+
+A car may trust more than one key (:func:`load_verifier` takes several files): that is how the
+operator's key is rotated without a fleet going silent (``docs/sync.md``, "Rotating the key").
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,22 +37,41 @@ class Signer:
     def verifier(self) -> Verifier:
         return Verifier(self._key.public_key())
 
+    @property
+    def key_id(self) -> str:
+        """A short fingerprint of the public key (what the publisher's state records)."""
+        return key_id(self._key.public_key())
 
-@dataclass(frozen=True)
+
+def key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
 class Verifier:
-    """Checks signatures with the operator's public key (what the car holds)."""
+    """Checks signatures with the operator's public key(s) (what the car holds): a signature by
+    any of them is good."""
 
-    _key: Ed25519PublicKey
+    def __init__(self, *keys: Ed25519PublicKey) -> None:
+        if not keys:
+            raise KeyFileError("no public key")
+        self._keys = keys
 
     def verify(self, signature: bytes, data: bytes) -> bool:
-        try:
-            self._key.verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
+        for k in self._keys:
+            try:
+                k.verify(signature, data)
+            except InvalidSignature:
+                continue
+            return True
+        return False
+
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        return tuple(key_id(k) for k in self._keys)
 
     def public_pem(self) -> bytes:
-        return self._key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return self._keys[0].public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def generate_signer() -> Signer:
@@ -82,11 +105,15 @@ def load_signer(path: Path | str) -> Signer:
     return Signer(key)
 
 
-def load_verifier(path: Path | str) -> Verifier:
-    try:
-        key = serialization.load_pem_public_key(Path(path).read_bytes())
-    except (ValueError, TypeError) as exc:
-        raise KeyFileError(f"{path}: not a public key: {exc}") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(f"{path}: not an Ed25519 public key")
-    return Verifier(key)
+def load_verifier(*paths: Path | str) -> Verifier:
+    """A verifier trusting the Ed25519 public key in each of ``paths``."""
+    keys = []
+    for path in paths:
+        try:
+            key = serialization.load_pem_public_key(Path(path).read_bytes())
+        except (ValueError, TypeError) as exc:
+            raise KeyFileError(f"{path}: not a public key: {exc}") from exc
+        if not isinstance(key, Ed25519PublicKey):
+            raise KeyFileError(f"{path}: not an Ed25519 public key")
+        keys.append(key)
+    return Verifier(*keys)

@@ -2,18 +2,25 @@
 
 :class:`MqttTransport` is one broker connection with what the sync needs and nothing else:
 a persistent session (fixed client id, clean start off, a session expiry; MQTT 5, or 3.1.1 with
-``clean_session=False`` for brokers that speak only that), QoS 1, automatic reconnects,
-request/response properties, TLS and username/password. Incoming messages are handed to
-``on_message(topic, payload, response_topic)`` on paho's network thread and acknowledged only
-after it returns without raising, so a crash before the cache commit means redelivery.
+``clean_session=False`` for brokers that speak only that), QoS 1, reconnects, request/response
+and message-expiry properties, TLS and username/password. Incoming messages are handed to
+``on_message(Incoming)`` on paho's network thread and acknowledged once it returns (the sync
+client never lets an exception out of it: every message is judged, applied or refused, and
+acknowledged, so none can sit unacknowledged and use up the broker's in-flight window).
+
+Reconnects wait a :class:`~sync.protocol.pacing.Backoff` delay (growing, jittered, reset by a
+successful CONNACK), so that a fleet does not come back in step after a broker restart. The
+transport holds a list of broker addresses and moves to the next one after each failure; today
+every caller gives one (a broker cluster's list is the next step, see issue 18).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -22,11 +29,27 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from sync.errors import TransportError
+from sync.protocol.pacing import Backoff
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SESSION_EXPIRY_S = 30 * 24 * 3600  # a car may sleep in a garage for weeks
-MessageHandler = Callable[[str, bytes, "str | None"], None]
+RECONNECT_BASE_S = 1.0
+RECONNECT_CAP_S = 60.0
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from the broker: ``retained`` is set when the broker sent its retained copy
+    (on a new subscription), not a message published while we were subscribed."""
+
+    topic: str
+    payload: bytes
+    response_topic: str | None = None
+    retained: bool = False
+
+
+MessageHandler = Callable[[Incoming], None]
 
 
 @dataclass(frozen=True)
@@ -54,7 +77,7 @@ class MqttTransport:
 
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         client_id: str,
         *,
         on_message: MessageHandler,
@@ -67,8 +90,15 @@ class MqttTransport:
         username: str | None = None,
         password: str | None = None,
         keepalive_s: int = 15,
+        reconnect: Backoff | None = None,
     ) -> None:
-        self.address = BrokerAddress.parse(url)
+        urls = [url] if isinstance(url, str) else list(url)
+        if not urls:
+            raise TransportError("no broker URL")
+        self.addresses = [BrokerAddress.parse(u) for u in urls]
+        if len({a.tls for a in self.addresses}) > 1:
+            raise TransportError("the broker URLs mix mqtt:// and mqtts://")
+        self._at = 0  # the address in use
         self.client_id = client_id
         self.mqtt5 = mqtt5
         self._on_message_cb = on_message
@@ -81,6 +111,12 @@ class MqttTransport:
         self._refused: str | None = None
         self._acks: dict[int, int] = {}  # mid → PUBACK reason code value (MQTT 5)
         self._lock = threading.Lock()
+        self.reconnect = reconnect or Backoff(RECONNECT_BASE_S, RECONNECT_CAP_S, rng=random.Random())
+        self.last_error = ""
+        self._closing = False
+        self.bytes_received = 0  # payload bytes, for the bandwidth measurements
+        self.messages_received = 0
+        self.connects = 0
         if mqtt5:
             c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
         else:
@@ -91,13 +127,13 @@ class MqttTransport:
                 clean_session=not persistent,
             )
         c.manual_ack_set(True)
-        c.reconnect_delay_set(min_delay=1, max_delay=8)
         c.max_inflight_messages_set(50)
         if self.address.tls:
             c.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
         if username:
             c.username_pw_set(username, password)
         c.on_connect = self._handle_connect
+        c.on_connect_fail = self._handle_connect_fail
         c.on_disconnect = self._handle_disconnect
         c.on_message = self._handle_message
         c.on_publish = self._handle_publish
@@ -105,22 +141,38 @@ class MqttTransport:
 
     # ------------------------------------------------------------ lifecycle
 
+    @property
+    def address(self) -> BrokerAddress:
+        """The broker in use (or tried last)."""
+        return self.addresses[self._at]
+
+    def _connect_args(self) -> dict:
+        a = self.address
+        if not self.mqtt5:
+            return {"host": a.host, "port": a.port, "keepalive": self._keepalive_s}
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = self._session_expiry_s if self._persistent else 0
+        return {
+            "host": a.host,
+            "port": a.port,
+            "keepalive": self._keepalive_s,
+            "clean_start": not self._persistent,
+            "properties": props,
+        }
+
     def connect(self, timeout_s: float = 10.0) -> None:
-        try:
-            if self.mqtt5:
-                props = Properties(PacketTypes.CONNECT)
-                props.SessionExpiryInterval = self._session_expiry_s if self._persistent else 0
-                self._client.connect(
-                    self.address.host,
-                    self.address.port,
-                    keepalive=self._keepalive_s,
-                    clean_start=not self._persistent,
-                    properties=props,
-                )
-            else:
-                self._client.connect(self.address.host, self.address.port, keepalive=self._keepalive_s)
-        except (OSError, ssl.SSLError) as exc:
-            raise TransportError(f"cannot reach broker {self.address.host}:{self.address.port}: {exc}") from exc
+        """Connect (the first broker that answers) and start the network thread, which reconnects
+        by itself from then on; raises :class:`TransportError` if no broker accepts us."""
+        errors = []
+        for _ in self.addresses:
+            try:
+                self._client.connect(**self._connect_args())
+                break
+            except (OSError, ssl.SSLError) as exc:
+                errors.append(f"{self.address.host}:{self.address.port}: {exc}")
+                self._at = (self._at + 1) % len(self.addresses)
+        else:
+            raise TransportError(f"cannot reach broker {'; '.join(errors)}")
         self._client.loop_start()
         if not self._connected.wait(timeout_s):
             self.close()
@@ -129,6 +181,7 @@ class MqttTransport:
             )
 
     def close(self) -> None:
+        self._closing = True
         self._client.disconnect()
         self._client.loop_stop()
 
@@ -159,15 +212,21 @@ class MqttTransport:
         retain: bool = False,
         qos: int = 1,
         response_topic: str | None = None,
+        expiry_s: int | None = None,
         wait_s: float | None = None,
     ) -> None:
-        """Queue one message. With ``wait_s`` block until the broker acknowledged it and raise
-        :class:`TransportError` if it refused (MQTT 5 reports ACL denials in the PUBACK).
-        Never wait from inside ``on_message``: that thread is the one that reads the PUBACK."""
+        """Queue one message. ``expiry_s`` (MQTT 5) lets the broker drop it, from its retained
+        store and from sleeping cars' queues, once that old. With ``wait_s`` block until the
+        broker acknowledged it and raise :class:`TransportError` if it refused (MQTT 5 reports
+        ACL denials in the PUBACK). Never wait from inside ``on_message``: that thread is the one
+        that reads the PUBACK."""
         props = None
-        if response_topic and self.mqtt5:
+        if (response_topic or expiry_s) and self.mqtt5:
             props = Properties(PacketTypes.PUBLISH)
-            props.ResponseTopic = response_topic
+            if response_topic:
+                props.ResponseTopic = response_topic
+            if expiry_s:
+                props.MessageExpiryInterval = max(1, int(expiry_s))
         info = self._client.publish(topic, payload, qos=qos, retain=retain, properties=props)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
             raise TransportError(f"publish to {topic} failed: {mqtt.error_string(info.rc)}")
@@ -188,16 +247,37 @@ class MqttTransport:
 
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
-            self._refused = f"broker refused the connection: {reason_code}"
+            self._refused = self.last_error = f"broker refused the connection: {reason_code}"
             log.warning("%s", self._refused)
             return
+        self.reconnect.reset()  # a success: the next outage starts with a short wait again
+        self.connects += 1
         self._connected.set()
         if self._on_connect_cb:
             self._on_connect_cb()
 
+    def _next_attempt(self) -> None:
+        """Before paho waits to reconnect: pick the next broker and a jittered, growing wait."""
+        delay = self.reconnect.next_delay()
+        if len(self.addresses) > 1:
+            self._at = (self._at + 1) % len(self.addresses)
+            self._client.connect_async(**self._connect_args())
+        # paho types the delays as int; it sleeps fractions of a second as well.
+        self._client.reconnect_delay_set(delay, delay)  # type: ignore[arg-type]
+        log.info("broker %s:%s: next attempt in %.1f s", self.address.host, self.address.port, delay)
+
+    def _handle_connect_fail(self, client, userdata) -> None:
+        self.last_error = f"cannot reach broker {self.address.host}:{self.address.port}"
+        self._next_attempt()
+
     def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        was_connected = self._connected.is_set()
         self._connected.clear()
-        if self._on_disconnect_cb:
+        if reason_code.is_failure:
+            self.last_error = f"disconnected: {reason_code}"
+        if not self._closing:
+            self._next_attempt()
+        if was_connected and self._on_disconnect_cb:
             self._on_disconnect_cb()
 
     def _handle_publish(self, client, userdata, mid, reason_code, properties) -> None:
@@ -208,10 +288,12 @@ class MqttTransport:
 
     def _handle_message(self, client, userdata, msg) -> None:
         response_topic = getattr(msg.properties, "ResponseTopic", None) if msg.properties else None
+        payload = bytes(msg.payload)
+        self.bytes_received += len(payload)
+        self.messages_received += 1
         try:
-            self._on_message_cb(msg.topic, bytes(msg.payload), response_topic)
-        except Exception:  # not acknowledged: the broker delivers it again after a reconnect
-            log.exception("handling a message on %s failed; it stays unacknowledged", msg.topic)
-            return
+            self._on_message_cb(Incoming(msg.topic, payload, response_topic, bool(msg.retain)))
+        except Exception:  # acknowledged all the same: an unacknowledged message blocks the session
+            log.exception("handling a message on %s failed", msg.topic)
         if msg.qos:
             client.ack(msg.mid, msg.qos)

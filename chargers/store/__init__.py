@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Tariff, TariffWindow
+from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Rejection, Tariff, TariffWindow
 from chargers.ocpi import Feed, read_feeds
 from chargers.store import queries, writer
 from chargers.store.queries import AlongRoute, Filters, Nearby, Station
@@ -102,16 +102,26 @@ class ChargerStore:
         return report
 
     def apply_feed(self, feed: Feed) -> ImportReport:
+        """Write a validated feed in one transaction. An EVSE whose uid another location of the
+        cache holds (one this feed does not replace) is left out and reported: the cache keeps
+        uids unique, and one such EVSE must not fail the whole import."""
         with self.transaction() as conn:
+            locations, clashes = writer.without_foreign_uids(conn, feed.locations)
             writer.upsert_tariffs(conn, feed.tariffs)
-            writer.upsert_locations(conn, feed.locations)
+            writer.upsert_locations(conn, locations)
         report = ImportReport(
-            locations=len(feed.locations),
-            evses=sum(len(loc.evses) for loc in feed.locations),
+            locations=len(locations),
+            evses=sum(len(loc.evses) for loc in locations),
             tariffs=len(feed.tariffs),
-            rejections=list(feed.rejections),
+            rejections=[
+                *feed.rejections,
+                *(
+                    Rejection("duplicate evse uid", lid, f"{uid}: held by location {owner} in the cache", party)
+                    for lid, party, uid, owner in clashes
+                ),
+            ],
         )
-        for loc in feed.locations:
+        for loc in locations:
             report.per_network[loc.network] = report.per_network.get(loc.network, 0) + len(loc.evses)
         return report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from chargers.models import Location, Tariff
@@ -143,6 +144,32 @@ def upsert_locations(conn: sqlite3.Connection, locations: Sequence[Location]) ->
         ),
     )
     return len(locations)
+
+
+def without_foreign_uids(
+    conn: sqlite3.Connection, locations: Sequence[Location]
+) -> tuple[list[Location], list[tuple[str, str, str, str]]]:
+    """``locations`` without the EVSEs whose uid belongs, in the cache, to a location that is not
+    among them (writing those would break the unique uid); and each such clash as
+    ``(location id, party, uid, owner's id)``."""
+    ids = {loc.id for loc in locations}
+    uids = [e.uid for loc in locations for e in loc.evses]
+    owners = dict(
+        conn.execute(
+            "SELECT e.uid, l.id FROM evses e JOIN locations l ON l.pk = e.location_pk"
+            " WHERE e.uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(uids),),
+        ).fetchall()
+    )
+    foreign = {u: o for u, o in owners.items() if o not in ids}
+    if not foreign:
+        return list(locations), []
+    out, clashes = [], []
+    for loc in locations:
+        kept = tuple(e for e in loc.evses if e.uid not in foreign)
+        clashes += [(loc.id, loc.party_id, e.uid, foreign[e.uid]) for e in loc.evses if e.uid in foreign]
+        out.append(loc if len(kept) == len(loc.evses) else replace(loc, evses=kept))
+    return out, clashes
 
 
 def spatial_order(rows: Sequence[T], latlon: Callable[[T], tuple[float, float]]) -> list[T]:

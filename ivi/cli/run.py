@@ -71,8 +71,23 @@ def _size(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, 
 )
 @click.option("--can-channel", help="python-can channel for --can-interface (e.g. can0, ws://127.0.0.1:54701/).")
 @click.option("--can-log", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Replay a CAN log file.")
-@click.option("--broker", help="MQTT broker URL for charger sync (default: none, offline).")
-@click.option("--pubkey", help="Publisher's Ed25519 public key (with --broker).")
+@click.option("--broker", help="MQTT broker URL for charger sync (default: $IVI_BROKER, else none: offline).")
+@click.option(
+    "--pubkey",
+    multiple=True,
+    help="Publisher's Ed25519 public key (with --broker; repeat while the key is rotated; default: $IVI_PUBKEY).",
+)
+@click.option("--username", help="The car's broker user (with --broker; default: $IVI_MQTT_USERNAME).")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File holding the car's broker password (default: $IVI_MQTT_PASSWORD_FILE).",
+)
+@click.option(
+    "--cafile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CA bundle for an mqtts:// broker (default: $IVI_MQTT_CAFILE, else the system's).",
+)
 @click.option(
     "--soc",
     "start_soc_percent",
@@ -126,6 +141,9 @@ def run(
     can_log,
     broker,
     pubkey,
+    username,
+    password_file,
+    cafile,
     start_soc_percent,
     start_km,
     speedup,
@@ -139,15 +157,18 @@ def run(
         raise click.UsageError("--can-channel needs --can-interface")
     if can_log and can_interface:
         raise click.UsageError("give either --can-log or --can-interface, not both")
-    if broker and not pubkey:
+    found = settings()
+    broker = broker or found.broker or None
+    pubkeys = tuple(pubkey) or found.pubkeys
+    if broker and not pubkeys:
         raise click.UsageError("--broker needs --pubkey (the publisher's key that signs charger updates)")
     from ivi import process
-    from ivi.app import AppConfig, build_services, make_trip, vehicle_for
+    from ivi.app import AppConfig, BrokerLogin, build_services, make_trip, vehicle_for
     from ivi.ui.controller import Controller, TripSpec
     from ivi.ui.runtime import ScreenOptions, app_instance, run_screen
 
     config = AppConfig(
-        settings=settings(),
+        settings=found,
         db_path=db_path,
         origin=origin,
         destination=destination,
@@ -160,7 +181,14 @@ def run(
         can_channel=can_channel,
         can_log=can_log,
         broker=broker,
-        pubkey=pubkey,
+        pubkey=pubkeys[0] if pubkeys else None,
+        login=BrokerLogin(
+            pubkeys=pubkeys,
+            username=username or found.mqtt_username or None,
+            password_file=password_file or found.mqtt_password_file,
+            cafile=cafile or found.mqtt_cafile,
+            not_before=found.sync_not_before or None,
+        ),
         start_soc_percent=start_soc_percent,
         start_km=start_km,
         sim_speedup=speedup,

@@ -6,7 +6,10 @@ with the GUI thread for the interpreter lock (measured: a 394 ms stall on a thre
 the client's JSON lines (status, changed stations) on a thread and hands them to the screen. The
 client writes the cache through its own connection (WAL: the screen keeps reading). A broker that
 cannot be reached, or a client that dies, is shown as *offline* with the reason and the client is
-started again with backoff; the car keeps working from its cache meanwhile.
+started again after a wait that doubles up to a cap, jittered (a fleet whose broker comes back
+does not restart in step), and short again once a client got connected; the car keeps working
+from its cache meanwhile. The broker login (user, password file, CA file) and the trusted keys
+are ``ivi-sync follow`` options, passed in ``extra_args`` (the password never on the command line).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ivi.services.ports import SyncStatus
+from sync.protocol.pacing import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -93,26 +98,29 @@ class MqttSync:
         except Exception as exc:  # the screen says why; the cache stays as it is
             on_status(SyncStatus("error", 0.0, None, None, f"cache: {exc}"))
             return
-        delay = self._retry_s
+        backoff = Backoff(self._retry_s, self._max_retry_s, rng=random.Random())
         while not self._stop.is_set():
-            code, err = self._run_once(on_status, on_changed)
+            code, err, connected = self._run_once(on_status, on_changed)
             if self._stop.is_set():
                 return
+            if connected:  # that client got as far as the broker: the next wait starts short again
+                backoff.reset()
             reason = (err.strip().splitlines() or [f"sync client exited with status {code}"])[-1].removeprefix(
                 "Error: "
             )
             if code == 2:  # the client's usage error: trying again cannot help
                 on_status(SyncStatus("error", 0.0, None, None, reason))
                 return
+            delay = backoff.next_delay()
             on_status(SyncStatus("offline", 0.0, None, None, reason))
-            log.info("sync client: %s; starting again in %.0f s", reason, delay)
+            log.info("sync client: %s; starting again in %.1f s", reason, delay)
             if self._stop.wait(delay):
                 return
-            delay = min(delay * 2, self._max_retry_s)
 
     def _run_once(
         self, on_status: Callable[[SyncStatus], None], on_changed: Callable[[Sequence[str] | None], None]
-    ) -> tuple[int, str]:
+    ) -> tuple[int, str, bool]:
+        """One run of the client; (exit status, its stderr, whether it ever got connected)."""
         nice = self._nice
         self._proc = proc = subprocess.Popen(
             self.command,
@@ -126,18 +134,21 @@ class MqttSync:
         drain = threading.Thread(target=lambda: err_lines.extend(proc.stderr or ()), daemon=True)
         drain.start()
         assert proc.stdout is not None
+        connected = False
         for line in proc.stdout:
             try:
                 event = json.loads(line)
             except json.JSONDecodeError:
                 continue  # not an event line (a library's print): ignore it
             if "status" in event:
-                on_status(to_screen_status(event["status"]))
+                status = to_screen_status(event["status"])
+                connected = connected or status.state != "offline"
+                on_status(status)
             elif "changed" in event:
                 on_changed(event["changed"])
         code = proc.wait()
         drain.join(2)
-        return code, "".join(err_lines)
+        return code, "".join(err_lines), connected
 
     def stop(self) -> None:
         self._stop.set()

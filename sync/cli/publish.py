@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from sync.cli.options import _broker, _connection_options, _logging
+from sync.cli.options import _broker, _connection_options, _json, _logging, password_of
+
+if TYPE_CHECKING:
+    from sync.publisher import PublishReport, Repair
 
 
 @click.command("publish")
@@ -22,10 +26,10 @@ from sync.cli.options import _broker, _connection_options, _logging
     type=click.FloatRange(0.5, 86400),
     default=10.0,
     show_default=True,
-    help="--watch: seconds between looks at the feeds (also the manifest heartbeat).",
+    help="--watch: seconds between looks at the feeds (also the heartbeat's period).",
 )
 @_connection_options
-@click.option("--json", "as_json", is_flag=True)
+@_json
 @click.option("-v", "--verbose", is_flag=True)
 def publish(
     broker,
@@ -38,11 +42,16 @@ def publish(
     cafile,
     username,
     password,
+    password_file,
     mqtt_version,
     as_json,
     verbose,
 ) -> None:
-    """Validate the partners' OCPI feeds and publish what changed: snapshot, deltas, manifest."""
+    """Validate the partners' OCPI feeds and publish what changed: snapshot, deltas, manifest.
+
+    On start (and with --watch on every heartbeat) the broker's retained manifest and chunks are
+    read back and whatever it lacks is published again (a new or emptied broker converges).
+    Records that break the OCPI rules are left out and reported per partner and reason."""
     from sync.publisher import Publisher
     from sync.signing import load_signer
 
@@ -55,37 +64,54 @@ def publish(
         mqtt5=mqtt_version == "5",
         ca_file=cafile,
         username=username,
-        password=password,
-    ).start()
+        password=password_of(password, password_file),
+        head_interval_s=interval_s,
+    )
     try:
+        pub.start(reconcile=False)
+        first = True
         while True:
             r = pub.publish_feeds([feeds_dir])
-            if as_json:
-                click.echo(
-                    json.dumps(
-                        {
-                            "version": r.version,
-                            "messages": r.messages,
-                            "bytes": r.bytes,
-                            "locations": r.locations,
-                            "rejected": len(r.rejections),
-                        }
-                    )
-                )
-            else:
-                click.echo(f"version {r.version}: {r.messages} messages, {r.bytes} bytes, {r.locations} locations")
-                for rej in r.rejections[:20]:
-                    click.echo(
-                        f"  rejected {rej.record_id}: {rej.reason}{' (' + rej.detail + ')' if rej.detail else ''}",
-                        err=True,
-                    )
-                if len(r.rejections) > 20:
-                    click.echo(f"  … and {len(r.rejections) - 20} more rejected records", err=True)
+            if first:  # what this run did not publish must still be on the broker: read it back
+                r.repair, first = pub.reconcile(full=True), False
+            _report(r, as_json)
             if once:
                 return
             time.sleep(interval_s)
-            pub.heartbeat()
+            _report_repair(pub.heartbeat(), as_json)
     except KeyboardInterrupt:
         pass
     finally:
         pub.close()
+
+
+def _report(r: PublishReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(r.to_json(), ensure_ascii=False))
+        return
+    click.echo(f"version {r.version}: {r.messages} messages, {r.bytes} bytes, {r.locations} locations")
+    _report_repair(r.repair, False)
+    doc = r.to_json()
+    for partner, reasons in doc["rejected_by_partner"].items():
+        click.echo(f"  {partner}: left out " + ", ".join(f"{n} × {reason}" for reason, n in reasons.items()), err=True)
+    for rej in r.rejections[:20]:
+        click.echo(
+            f"  rejected {rej.partner} {rej.record_id}: {rej.reason}{' (' + rej.detail + ')' if rej.detail else ''}",
+            err=True,
+        )
+    if len(r.rejections) > 20:
+        click.echo(f"  … and {len(r.rejections) - 20} more rejected records", err=True)
+    if r.kept_partners:
+        click.echo(f"  feeds unreadable: kept the last published records of {', '.join(r.kept_partners)}", err=True)
+
+
+def _report_repair(repair: Repair | None, as_json: bool) -> None:
+    if not repair:
+        return
+    if as_json:
+        click.echo(json.dumps({"repaired": repair.to_json()}))
+        return
+    found = "; ".join(repair.problems) or "an outdated manifest"
+    click.echo(
+        f"  broker lacked what was published ({found}): republished {len(repair.chunks)} chunks and the manifest"
+    )

@@ -7,7 +7,9 @@ import time
 import click
 
 from sync.activity import REALISTIC_RATE_PER_EVSE_S, StatusSimulator
-from sync.cli.options import _broker, _connection_options, _logging
+from sync.cli.options import _broker, _connection_options, _logging, password_of
+
+HEARTBEAT_S = 5.0
 
 
 @click.command("status-feed")
@@ -35,6 +37,7 @@ def status_feed(
     cafile,
     username,
     password,
+    password_file,
     mqtt_version,
     verbose,
 ) -> None:
@@ -51,7 +54,8 @@ def status_feed(
         mqtt5=mqtt_version == "5",
         ca_file=cafile,
         username=username,
-        password=password,
+        password=password_of(password, password_file),
+        head_interval_s=HEARTBEAT_S,
     )
     if not pub.state.version:
         pub.close()
@@ -70,7 +74,7 @@ def status_feed(
             if n:
                 pub.publish_statuses(sim.changes(n, time.time()))
                 sent += n
-            if time.monotonic() - last_beat > 5:
+            if time.monotonic() - last_beat > HEARTBEAT_S:
                 pub.heartbeat()
                 last_beat = time.monotonic()
             time.sleep(0.1)

@@ -7,6 +7,7 @@ chunks carry compact rows: ``sync.protocol.rows``).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,10 @@ class Topics:
     @property
     def snapshot_filter(self) -> str:
         return f"{self.base}/snapshot/+"
+
+    @property
+    def head(self) -> str:
+        return f"{self.base}/head"
 
     @property
     def delta(self) -> str:
@@ -96,23 +101,81 @@ class Manifest:
     @classmethod
     def from_body(cls, b: Any) -> Manifest:
         try:
+            shas = b["chunk_sha256"]
+            if not isinstance(shas, list) or not all(isinstance(s, str) and len(s) == 64 for s in shas):
+                raise ValueError("chunk_sha256 must be a list of SHA-256 hex digests")
             m = cls(
-                int(b["version"]),
-                tuple(str(s) for s in b["chunk_sha256"]),
-                int(b["locations"]),
-                int(b["evses"]),
-                int(b["tariffs"]),
-                int(b["status_seq"]),
-                int(b["snapshot_status_seq"]),
-                int(b["oldest_delta"]),
+                _whole(b["version"]),
+                tuple(shas),
+                _whole(b["locations"]),
+                _whole(b["evses"]),
+                _whole(b["tariffs"]),
+                _whole(b["status_seq"]),
+                _whole(b["snapshot_status_seq"]),
+                _whole(b["oldest_delta"]),
                 float(b["published_at"]),
                 float(b["expires_at"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise Rejected("malformed body", f"manifest: {exc}"[:100]) from exc
-        if m.version < 1 or not m.chunk_sha256:
-            raise Rejected("malformed body", "manifest without version or chunks")
+        if m.version < 1 or not m.chunk_sha256 or not (math.isfinite(m.published_at) and math.isfinite(m.expires_at)):
+            raise Rejected("malformed body", "manifest without version, chunks or times")
         return m
+
+
+@dataclass(frozen=True)
+class Head:
+    """The small signed heartbeat (~200 bytes, every few seconds): where the dataset version and
+    the status stream stand now. The manifest, which lists every chunk's hash (27 KB at a million
+    chargers), is only sent when it changes or is renewed."""
+
+    version: int
+    status_seq: int
+    published_at: float
+
+    def to_body(self) -> dict[str, Any]:
+        return {"version": self.version, "status_seq": self.status_seq, "published_at": self.published_at}
+
+    @classmethod
+    def from_body(cls, b: Any) -> Head:
+        try:
+            h = cls(_whole(b["version"]), _whole(b["status_seq"]), float(b["published_at"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Rejected("malformed body", f"head: {exc}"[:100]) from exc
+        if h.version < 1 or not math.isfinite(h.published_at):
+            raise Rejected("malformed body", "head without version or time")
+        return h
+
+
+@dataclass(frozen=True)
+class Nack:
+    """The publisher will not answer a request: the deltas are gone (take the snapshot), or the car
+    asks too often (``retry_after_s``: wait that long, do not fall back to the snapshot)."""
+
+    want: str
+    reason: str
+    retry_after_s: float | None = None
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"want": self.want, "reason": self.reason}
+        if self.retry_after_s is not None:
+            body["retry_after_s"] = self.retry_after_s
+        return body
+
+    @classmethod
+    def from_body(cls, b: Any) -> Nack:
+        if not isinstance(b, dict) or b.get("want") not in ("deltas", "statuses"):
+            raise Rejected("malformed body", "nack without what it refuses")
+        wait = b.get("retry_after_s")
+        if wait is not None and (type(wait) not in (int, float) or not 0 <= wait < 86400):
+            raise Rejected("malformed body", f"nack retry_after_s {str(wait)[:20]}")
+        return cls(str(b["want"]), str(b.get("reason", ""))[:200], None if wait is None else float(wait))
+
+
+def _whole(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"not a whole number: {str(v)[:20]}")
+    return v
 
 
 @dataclass(frozen=True)

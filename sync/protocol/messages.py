@@ -13,11 +13,14 @@ Pure code: bytes in, :class:`Envelope` out, or :class:`Rejected` with a short re
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import json
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,7 +37,7 @@ MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
 MAX_RAW_BYTES = 32 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 COMPRESSIONS = ("zstd", "gzip", "none")
-KINDS = ("manifest", "chunk", "delta", "status", "catchup", "nack")
+KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack")
 ZSTD_LEVEL = 10
 
 
@@ -198,10 +201,31 @@ def decode(payload: bytes, verifier: VerifierLike, dataset: str) -> Envelope:
         raise Rejected("wrong dataset", f"{header.dataset!r}, expected {dataset!r}")
     raw = decompress(signed[8 + hlen :], header.compression, header.raw_bytes)
     try:
-        body = orjson.loads(raw)  # also refuses invalid UTF-8
+        with _collector_paused(len(raw) > GC_PAUSE_ABOVE_BYTES):
+            body = orjson.loads(raw)  # also refuses invalid UTF-8
     except orjson.JSONDecodeError as exc:
         raise Rejected("malformed body", str(exc)[:80]) from exc
     return Envelope(header, body)
+
+
+#: A body larger than this is parsed with Python's cyclic garbage collector paused.
+GC_PAUSE_ABOVE_BYTES = 64 * 1024
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Parsing a 512 KB chunk makes some 40,000 lists, which trigger collections that each walk
+    every object the process holds: measured 4.6 ms a chunk with the collector paused against
+    43 ms with it running in a process holding a few chunks. JSON has no cycles, so there is
+    nothing for it to find; it runs again (and catches up) right after."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def peek_header(payload: bytes) -> Header | None:

@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from chargers.models import Location, Tariff
-from sync.protocol.bodies import Delta, Manifest, StatusChange, Topics, VehicleRequest
+from geo.geometry import hilbert_key
+from sync.protocol.bodies import Head, Manifest, Nack, StatusChange, Topics, VehicleRequest
+from sync.protocol.changes import DELTA_MAX_RECORDS, diff, newer, overlay_statuses, split_delta
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
 from sync.protocol.rows import chunk_body, location_json
 
 CHUNK_RAW_BYTES = 512 * 1024  # ~60 KB once zstd-compressed
-DELTA_MAX_RECORDS = 2000  # a bigger change is split across consecutive versions
 STATUS_BATCH = 2000  # one cache transaction each: per-commit cost (WAL checkpoints) dominates small batches
 CATCHUP_BATCH = 5000
 DELTA_HISTORY = 200  # versions whose deltas are kept to answer requests
 MANIFEST_TTL_S = 7 * 24 * 3600.0
+MANIFEST_RENEW_S = 24 * 3600.0  # a manifest is renewed (published again) once a day
+#: A status batch older than this is dropped by the broker (from a sleeping car's queue): a car
+#: that wakes after it asks for a compacted catch-up instead of replaying every change.
+STATUS_EXPIRY_S = 3600
+HEAD_INTERVAL_S = 10.0  # the heartbeat's period; it expires after three periods
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,14 @@ class Outgoing:
     topic: str
     payload: bytes
     retain: bool = False
+    expiry_s: int | None = None  # MQTT 5 message expiry: the broker drops it (queued or retained) after
 
 
 @dataclass
 class OperatorState:
-    """Everything the publisher must remember between runs (see ``sync.publisher`` for the file)."""
+    """Everything the publisher must remember between runs (see ``sync.publisher`` for the file).
+    ``key_id`` names the key that signed ``deltas`` and the chunks; ``manifest_at`` is when the
+    current manifest was last published (it is renewed a day later)."""
 
     dataset: str
     version: int = 0
@@ -50,65 +59,9 @@ class OperatorState:
     tariffs: dict[str, Tariff] = field(default_factory=dict)
     live: dict[str, tuple[str, str]] = field(default_factory=dict)  # uid → (status, last_updated)
     deltas: dict[int, bytes] = field(default_factory=dict)  # version → signed delta payload
-
-
-def newer(a_ts: str, b_ts: str) -> bool:
-    """Whether timestamp ``a_ts`` is strictly later than ``b_ts`` (ISO-8601 UTC, same format)."""
-    return (a_ts or "") > (b_ts or "")
-
-
-def overlay_statuses(loc: Location, live: dict[str, tuple[str, str]]) -> Location:
-    """``loc`` with each EVSE's status replaced by a live one that is newer."""
-    evses = list(loc.evses)
-    changed = False
-    for i, e in enumerate(evses):
-        got = live.get(e.uid)
-        if got and newer(got[1], e.last_updated):
-            evses[i] = replace(e, status=got[0], last_updated=got[1])
-            changed = True
-    return replace(loc, evses=tuple(evses)) if changed else loc
-
-
-def diff(
-    old: dict[str, Location], new: dict[str, Location], old_t: dict[str, Tariff], new_t: dict[str, Tariff]
-) -> tuple[list[Location], list[str], list[Tariff], list[str]]:
-    """What changed between two datasets: upserted and removed locations and tariffs."""
-    up = [loc for i, loc in sorted(new.items()) if old.get(i) != loc]
-    gone = sorted(set(old) - set(new))
-    up_t = [t for i, t in sorted(new_t.items()) if old_t.get(i) != t]
-    gone_t = sorted(set(old_t) - set(new_t))
-    return up, gone, up_t, gone_t
-
-
-def split_delta(
-    first_version: int,
-    up: list[Location],
-    gone: list[str],
-    up_t: list[Tariff],
-    gone_t: list[str],
-    max_records: int = DELTA_MAX_RECORDS,
-) -> list[Delta]:
-    """One delta per version, none bigger than ``max_records``. Tariffs go first so that every
-    intermediate version references tariffs it has; removals go last."""
-    records: list[Tariff | Location | tuple[str, str]] = [
-        *up_t,
-        *up,
-        *(("rl", i) for i in gone),
-        *(("rt", i) for i in gone_t),
-    ]
-    out = []
-    for n, start in enumerate(range(0, len(records), max_records)):
-        part = records[start : start + max_records]
-        out.append(
-            Delta(
-                first_version + n,
-                tuple(r for r in part if isinstance(r, Location)),
-                tuple(r[1] for r in part if isinstance(r, tuple) and r[0] == "rl"),
-                tuple(r for r in part if isinstance(r, Tariff)),
-                tuple(r[1] for r in part if isinstance(r, tuple) and r[0] == "rt"),
-            )
-        )
-    return out
+    key_id: str = ""
+    manifest_at: float = 0.0
+    brokers: dict[str, dict[str, object]] = field(default_factory=dict)  # url → what was last checked there
 
 
 class Operator:
@@ -123,6 +76,9 @@ class Operator:
         chunk_raw_bytes: int = CHUNK_RAW_BYTES,
         delta_max_records: int = DELTA_MAX_RECORDS,
         status_batch: int = STATUS_BATCH,
+        status_expiry_s: int = STATUS_EXPIRY_S,
+        head_interval_s: float = HEAD_INTERVAL_S,
+        key_id: str = "",
     ) -> None:
         self.state = state
         self.signer = signer
@@ -131,11 +87,27 @@ class Operator:
         self.chunk_raw_bytes = chunk_raw_bytes
         self.delta_max_records = delta_max_records
         self.status_batch = status_batch
+        self.status_expiry_s = status_expiry_s
+        self.head_interval_s = head_interval_s
+        self._chunks: list[Outgoing] | None = None  # the current snapshot's chunk messages, once made
         self._uid_location: dict[str, str] = {}
         # The compacted status log since this process started: uid → (status, ts, seq).
         self._status_log: dict[str, tuple[str, str, int]] = {}
         self._status_log_base = state.status_seq
         self._reindex()
+        if key_id and state.key_id and key_id != state.key_id:
+            self._rotate_key()
+        state.key_id = key_id or state.key_id
+
+    def _rotate_key(self) -> None:
+        """The signing key changed: the stored deltas carry the old key's signatures (a car that
+        trusts only the new key could not use them), so they are dropped (cars behind take the
+        snapshot), and the snapshot chunks are signed again (the next manifest names them)."""
+        st = self.state
+        st.deltas.clear()
+        if st.version:
+            self._chunks = self._chunk_messages()
+            st.chunk_sha256 = tuple(hashlib.sha256(m.payload).hexdigest() for m in self._chunks if m.payload)
 
     def _reindex(self) -> None:
         self._uid_location = {e.uid: loc.id for loc in self.state.locations.values() for e in loc.evses}
@@ -166,7 +138,9 @@ class Operator:
         up, gone, up_t, gone_t = diff(old, new, st.tariffs, new_t)
         if st.version and not (up or gone or up_t or gone_t):
             return []
-        deltas = split_delta(st.version + 1, up, gone, up_t, gone_t, self.delta_max_records) if st.version else []
+        deltas = (
+            split_delta(st.version + 1, up, gone, up_t, gone_t, self.delta_max_records, old=old) if st.version else []
+        )
         out: list[Outgoing] = []
         st.locations, st.tariffs = new, new_t
         self._reindex()
@@ -182,12 +156,15 @@ class Operator:
         out.append(self.manifest(now))
         return out
 
-    def _snapshot(self) -> list[Outgoing]:
+    def _chunk_messages(self) -> list[Outgoing]:
+        """The signed, retained chunks of the current version's snapshot (deterministic: the same
+        dataset, version and key give the same bytes, so they can be made again to repair a broker)."""
         st = self.state
-        locs = [st.locations[i] for i in sorted(st.locations)]
         groups: list[list[bytes]] = [[]]
         size = 0
-        for loc in locs:
+        # Along a Hilbert curve (ids break ties): the car numbers rows in the order they come,
+        # so neighbours on the ground are neighbours on its disk, as ``writer.spatial_order`` makes them.
+        for loc in sorted(st.locations.values(), key=lambda loc: (hilbert_key(loc.lat, loc.lon), loc.id)):
             j = location_json(loc)
             if size + len(j) > self.chunk_raw_bytes and groups[-1]:
                 groups.append([])
@@ -195,21 +172,34 @@ class Operator:
             groups[-1].append(j)
             size += len(j) + 1
         tariffs = [st.tariffs[i] for i in sorted(st.tariffs)]
-        old_count = len(st.chunk_sha256)
-        out, shas = [], []
+        out = []
         for i, g in enumerate(groups):
             raw = chunk_body(g, tariffs if i == 0 else [])
             payload = encode_raw(self._header("chunk", st.version, i, i, len(groups)), raw, self.signer)
-            shas.append(hashlib.sha256(payload).hexdigest())
             out.append(Outgoing(self.topics.chunk(i), payload, retain=True))
-        # Clear retained chunks of an older, longer snapshot (an empty retained payload deletes).
-        out.extend(Outgoing(self.topics.chunk(i), b"", retain=True) for i in range(len(groups), old_count))
-        st.chunk_sha256 = tuple(shas)
-        st.snapshot_status_seq = st.status_seq
         return out
 
-    def manifest(self, now: float, ttl_s: float = MANIFEST_TTL_S) -> Outgoing:
+    def chunks(self) -> list[Outgoing]:
+        """The current snapshot's chunk messages (made once, then kept)."""
+        if self._chunks is None:
+            self._chunks = self._chunk_messages() if self.state.version else []
+        return self._chunks
+
+    def _snapshot(self) -> list[Outgoing]:
         st = self.state
+        old_count = len(st.chunk_sha256)
+        self._chunks = out = self._chunk_messages()
+        # Clear retained chunks of an older, longer snapshot (an empty retained payload deletes).
+        cleared = [Outgoing(self.topics.chunk(i), b"", retain=True) for i in range(len(out), old_count)]
+        st.chunk_sha256 = tuple(hashlib.sha256(m.payload).hexdigest() for m in out)
+        st.snapshot_status_seq = st.status_seq
+        return [*out, *cleared]
+
+    def manifest(self, now: float, ttl_s: float = MANIFEST_TTL_S) -> Outgoing:
+        """The retained manifest, valid for ``ttl_s``; the broker drops it (and every queued copy)
+        when it expires, so a car asleep for weeks is not handed a week of old manifests."""
+        st = self.state
+        st.manifest_at = now
         m = Manifest(
             version=st.version,
             chunk_sha256=st.chunk_sha256,
@@ -226,6 +216,22 @@ class Operator:
             self.topics.manifest,
             encode(self._header("manifest", st.version, st.version), m.to_body(), self.signer),
             retain=True,
+            expiry_s=int(ttl_s),
+        )
+
+    def manifest_due(self, now: float) -> bool:
+        """Whether the manifest should be published again (renewed) now."""
+        return bool(self.state.version) and now - self.state.manifest_at >= MANIFEST_RENEW_S
+
+    def head(self, now: float) -> Outgoing:
+        """The heartbeat: version and status sequence, retained, gone after three periods."""
+        st = self.state
+        body = Head(st.version, st.status_seq, now).to_body()
+        return Outgoing(
+            self.topics.head,
+            encode(self._header("head", st.version, st.status_seq), body, self.signer),
+            retain=True,
+            expiry_s=max(1, round(3 * self.head_interval_s)),
         )
 
     # ------------------------------------------------------------ statuses
@@ -254,12 +260,18 @@ class Operator:
             body = {"changes": [list(c) for c in batch]}
             out.append(
                 Outgoing(
-                    self.topics.status, encode(self._header("status", st.version, st.status_seq), body, self.signer)
+                    self.topics.status,
+                    encode(self._header("status", st.version, st.status_seq), body, self.signer),
+                    expiry_s=self.status_expiry_s,
                 )
             )
         return out
 
     # ------------------------------------------------------------ requests
+
+    def nack(self, nack: Nack, reply_to: str) -> Outgoing:
+        st = self.state
+        return Outgoing(reply_to, encode(self._header("nack", st.version, st.version), nack.to_body(), self.signer))
 
     def answer(self, req: VehicleRequest, reply_to: str) -> list[Outgoing]:
         """Replies to one vehicle request (already authenticated by the broker's ACL)."""
@@ -270,11 +282,8 @@ class Operator:
                 return []
             if all(v in st.deltas for v in range(lo, hi + 1)):
                 return [Outgoing(reply_to, st.deltas[v]) for v in range(lo, hi + 1)]
-            body = {
-                "want": "deltas",
-                "reason": f"deltas before version {min(st.deltas, default=st.version + 1)} are gone; use the snapshot",
-            }
-            return [Outgoing(reply_to, encode(self._header("nack", st.version, st.version), body, self.signer))]
+            gone = f"deltas before version {min(st.deltas, default=st.version + 1)} are gone; use the snapshot"
+            return [self.nack(Nack("deltas", gone), reply_to)]
         since = req.since_status_seq
         if since >= st.status_seq:
             changes: list[StatusChange] = []

@@ -2,138 +2,89 @@
 
 :class:`VehicleSync` knows which dataset version and status sequence the cache holds and turns
 each incoming message into actions for the client to carry out (write the cache, ask the
-publisher for what is missing, (re)subscribe the snapshot, log a rejection, show a new state).
+publisher for what is missing, subscribe the snapshot chunks, log a rejection, show a new state).
 Time is passed in; ``tick(now)`` drives the timeouts. Rules, after Sparkplug B and TUF:
 
-* every message must carry the operator's signature and our dataset id;
-* a manifest older than one already seen is a rollback and is refused; one past its
-  ``expires_at`` is accepted but puts the state into ``error`` (a frozen feed);
-* deltas apply strictly in version order, each exactly once; a delta from the future is held
-  and the missing versions are requested (after a short grace, since the broker may still be
-  delivering them); a car too far behind, or told the deltas are gone, takes the snapshot;
+* every message must carry the operator's signature and our dataset id; ``receive`` never
+  raises: whatever the bytes, the message is judged, refused with a reason, and acknowledged;
+* a manifest older than one already seen is a rollback; one past its ``expires_at`` is refused
+  (a frozen feed shows as ``error``); a car with no data yet refuses a manifest published before
+  the floor it ships with (a replayed, still unexpired manifest cannot hold it back);
+* "up to date" needs the broker's current (retained) manifest, delivered since the last connect,
+  and everything it announces applied, statuses included;
+* deltas apply strictly in version order, each exactly once; a delta from the future is held and
+  the missing versions are requested (after a short grace); a car too far behind, told the
+  deltas are gone, or holding a delta that does not fit its cache, takes the snapshot;
+* snapshot chunks that do not come are asked for again, only those, with growing waits;
 * status batches are numbered; each change applies only if newer than the cache's row, so
-  duplicates and reordering change nothing; a gap asks the publisher for a catch-up.
+  duplicates and reordering change nothing; a gap asks the publisher for a catch-up;
+* every retry waits longer after each failure, with jitter, and starts short again after a success.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
+import random
+import time
+from collections import Counter
+from typing import Any
 
-from sync.protocol.bodies import DEFAULT_DATASET, Delta, Manifest, StatusChange, Topics, VehicleRequest, parse_changes
+from sync.protocol.actions import (
+    SYNC_STATES,
+    Action,
+    ApplyDelta,
+    ApplyStatuses,
+    BeginSnapshot,
+    CommitSnapshot,
+    Reject,
+    SendRequest,
+    StageChunk,
+    StateChanged,
+    Subscribe,
+    SyncStatus,
+    Unsubscribe,
+)
+from sync.protocol.asking import Asking
+from sync.protocol.bodies import (
+    DEFAULT_DATASET,
+    Delta,
+    Head,
+    Manifest,
+    Nack,
+    StatusChange,
+    Topics,
+    VehicleRequest,
+    parse_changes,
+)
 from sync.protocol.messages import Envelope, Rejected, VerifierLike, decode, peek_header
-from sync.protocol.rows import ChunkRows, check_chunk
+from sync.protocol.pacing import GAP_GRACE_S, REQUEST_TIMEOUT_S, Backoff, Timing
+from sync.protocol.snapshot_fetch import SnapshotFetch
+from sync.protocol.status_stream import StatusStream
 
-GAP_GRACE_S = 1.0
-REQUEST_TIMEOUT_S = 5.0
-SNAPSHOT_STALL_S = 5.0
+__all__ = [
+    "GAP_GRACE_S",
+    "REQUEST_TIMEOUT_S",
+    "SYNC_STATES",
+    "Action",
+    "ApplyDelta",
+    "ApplyStatuses",
+    "BeginSnapshot",
+    "CommitSnapshot",
+    "Reject",
+    "SendRequest",
+    "StageChunk",
+    "StateChanged",
+    "Subscribe",
+    "SyncStatus",
+    "Timing",
+    "Unsubscribe",
+    "VehicleSync",
+]
+
 MAX_HELD_DELTAS = 1000
 
 
-#: The states a :class:`SyncStatus` can be in.
-SYNC_STATES = ("offline", "syncing", "up_to_date", "error")
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """Where the car's sync stands (what a screen shows): ``state`` is one of :data:`SYNC_STATES`,
-    ``progress`` 0..1 while syncing, ``version`` the dataset version the cache holds (None before
-    the first), ``last_contact`` the epoch seconds of the last message from the publisher."""
-
-    state: str
-    progress: float = 0.0
-    version: int | None = None
-    last_contact: float | None = None
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    topic: str
-    resubscribe: bool = False  # unsubscribe first so the broker sends the retained messages again
-
-
-@dataclass(frozen=True)
-class Unsubscribe:
-    topic: str
-
-
-@dataclass(frozen=True)
-class SendRequest:
-    topic: str
-    request: VehicleRequest
-
-
-@dataclass(frozen=True)
-class StageChunk:
-    """Keep this verified snapshot chunk in the shadow table (``BeginSnapshot`` cleared it).
-    ``rows`` are its checked contents, decoded on arrival so that the commit need not."""
-
-    version: int
-    index: int
-    payload: bytes
-    rows: ChunkRows | None = None
-
-
-@dataclass(frozen=True)
-class BeginSnapshot:
-    version: int
-    chunks: int
-
-
-@dataclass(frozen=True)
-class CommitSnapshot:
-    """Swap the staged snapshot in, in one transaction, keeping EVSE statuses that are newer."""
-
-    version: int
-    chunks: int
-    status_seq: int
-
-
-@dataclass(frozen=True)
-class ApplyDelta:
-    delta: Delta
-    status_seq: int
-
-
-@dataclass(frozen=True)
-class ApplyStatuses:
-    changes: tuple[StatusChange, ...]
-    status_seq: int
-
-
-@dataclass(frozen=True)
-class Reject:
-    topic: str
-    reason: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class StateChanged:
-    status: SyncStatus
-
-
-Action = (
-    Subscribe
-    | Unsubscribe
-    | SendRequest
-    | StageChunk
-    | BeginSnapshot
-    | CommitSnapshot
-    | ApplyDelta
-    | ApplyStatuses
-    | Reject
-    | StateChanged
-)
-
-
-@dataclass
-class _Snapshot:
-    version: int
-    sha: tuple[str, ...]
-    staged: set[int] = field(default_factory=set)
-    last_progress: float = 0.0
+def _when(epoch_s: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_s))
 
 
 class VehicleSync:
@@ -149,73 +100,95 @@ class VehicleSync:
         version: int | None = None,
         status_seq: int = 0,
         staged: tuple[int, frozenset[int]] | None = None,
+        floor_s: float = 0.0,
+        timing: Timing = Timing(),
+        rng: random.Random | None = None,
     ) -> None:
         self.verifier = verifier
         self.client_id = client_id
         self.topics = Topics(dataset)
         self.version = version
-        self.status_seq = status_seq
+        self.statuses = StatusStream(status_seq)
+        self.floor_s = floor_s
+        self.timing = timing
+        self.rng = rng or random.Random()
         self.manifest: Manifest | None = None
         self.online = False
         self.last_contact: float | None = None
+        self.rejected: Counter[str] = Counter()
+        self._current = False  # the broker's retained manifest arrived since the last connect
+        self._asked_current = False
+        self._refused_manifest = ""  # why the last manifest was refused, while none is accepted
         self._restored_stage = staged
-        self._snap: _Snapshot | None = None
+        self._snap: SnapshotFetch | None = None
         self._held: dict[int, Delta] = {}
-        self._status_above: set[int] = set()
-        self._catchup_parts: dict[int, set[int]] = {}
         self._behind_since: float | None = None
-        self._status_behind_since: float | None = None
-        self._pending: dict[str, float] = {}  # "deltas" / "statuses" → when asked
-        self._request_id = 0
+        self._asking = Asking(client_id, timing, self.rng)
+        self._apply_retry = Backoff(timing.apply_retry_base_s, timing.apply_retry_cap_s, rng=self.rng)
+        self._replan_at: float | None = None
+        self._delta_failed = False  # a delta did not fit the cache: take the snapshot instead
+        self._bad_snapshot: tuple[int, str] | None = None  # (version, why) a snapshot that did not fit
         self._last_status: SyncStatus | None = None
-        self._expired = False
         self._now = 0.0
 
     # ------------------------------------------------------------ the UI's view
+
+    @property
+    def status_seq(self) -> int:
+        """The status sequence the cache holds (nothing below it is missing)."""
+        return self.statuses.seq
+
+    @property
+    def status_target(self) -> int:
+        """The status sequence the car must reach: the newest it has heard of."""
+        return self.statuses.target
+
+    def _expired(self) -> bool:
+        return self.manifest is not None and self._now > self.manifest.expires_at
 
     @property
     def synced(self) -> bool:
         m = self.manifest
         return (
             m is not None
+            and self._current
+            and not self._expired()
             and self._snap is None
             and self.version is not None
             and self.version >= m.version
-            and self.status_seq >= m.status_seq
-            and not self._status_above
+            and self.statuses.caught_up
             and not self._held
         )
 
     def status(self) -> SyncStatus:
+        version, contact = self.version, self.last_contact
         if not self.online:
-            return SyncStatus("offline", self._progress(), self.version, self.last_contact, "no broker connection")
-        if self._expired:
-            return SyncStatus(
-                "error",
-                self._progress(),
-                self.version,
-                self.last_contact,
-                "manifest expired: the operator has not confirmed the data lately",
-            )
+            return SyncStatus("offline", self._progress(), version, contact, "no broker connection")
+        if self._expired() and self.manifest is not None:
+            expired = f"manifest expired at {_when(self.manifest.expires_at)}: the operator has not confirmed the data"
+            return SyncStatus("error", self._progress(), version, contact, expired + " lately")
+        if self.manifest is None and self._refused_manifest:
+            return SyncStatus("error", 0.0, version, contact, self._refused_manifest)
+        if self._bad_snapshot is not None and self.manifest and self.manifest.version <= self._bad_snapshot[0]:
+            v, why = self._bad_snapshot
+            return SyncStatus("error", self._progress(), version, contact, f"version {v} does not fit the cache: {why}")
         if self.synced:
-            return SyncStatus("up_to_date", 1.0, self.version, self.last_contact, f"version {self.version}")
-        if self.manifest is None:
-            return SyncStatus("syncing", 0.0, self.version, self.last_contact, "waiting for the manifest")
-        if self._snap:
-            return SyncStatus(
-                "syncing",
-                self._progress(),
-                self.version,
-                self.last_contact,
-                f"snapshot {len(self._snap.staged)}/{len(self._snap.sha)} chunks of version {self._snap.version}",
-            )
-        return SyncStatus(
-            "syncing",
-            self._progress(),
-            self.version,
-            self.last_contact,
-            f"catching up to version {self.manifest.version}, status {self.manifest.status_seq}",
-        )
+            return SyncStatus("up_to_date", 1.0, version, contact, f"version {version}")
+        return SyncStatus("syncing", self._progress(), version, contact, self._doing())
+
+    def _doing(self) -> str:
+        m = self.manifest
+        if m is None and self.rejected["bad signature"]:
+            n = self.rejected["bad signature"]
+            return f"waiting for a manifest signed by a key this car trusts ({n} messages signed otherwise)"
+        if m is None:
+            return "waiting for the manifest (is the publisher running?)"
+        if self._snap is not None:
+            return self._snap.describe(self._now)
+        if not self._current:
+            return f"waiting for the broker's current manifest (version {m.version} seen)"
+        held = f", {len(self._held)} deltas held" if self._held else ""
+        return f"catching up: version {self.version}/{m.version}, statuses {self.status_seq}/{self.status_target}{held}"
 
     def _progress(self) -> float:
         if self._snap:
@@ -225,6 +198,21 @@ class VehicleSync:
         if self.manifest and self.version:
             return min(0.99, self.version / self.manifest.version)
         return 0.0
+
+    def report(self) -> dict[str, Any]:
+        """The numbers behind :meth:`status` (what ``ivi-sync follow`` prints as progress)."""
+        m, snap = self.manifest, self._snap
+        return {
+            "version": self.version,
+            "manifest_version": m.version if m else None,
+            "status_seq": self.status_seq,
+            "status_target": self.status_target,
+            "chunks": [len(snap.staged), len(snap.sha)] if snap else None,
+            "missing_chunks": snap.missing()[:20] if snap else [],
+            "held_deltas": len(self._held),
+            "current_manifest": self._current,
+            "rejected": dict(self.rejected),
+        }
 
     def _changed(self) -> list[Action]:
         s = self.status()
@@ -236,42 +224,49 @@ class VehicleSync:
     # ------------------------------------------------------------ connection
 
     def connected(self, now: float) -> list[Action]:
-        """The transport is (re)connected and subscribed to the manifest, delta, status and
-        response topics."""
+        """The transport is (re)connected and subscribed to the manifest, head, delta, status and
+        response topics (the subscriptions deliver the retained manifest again)."""
         self.online = True
         self._now = now
         self.last_contact = now
-        self._pending.clear()  # replies to requests from before the drop may never come
-        out: list[Action] = []
-        if self._snap:  # resume: the retained chunks come again on a fresh subscription
-            out.append(Subscribe(self.topics.snapshot_filter, resubscribe=True))
-            self._snap.last_progress = now
+        self._current = self._asked_current = False
+        self._asking.forget()  # replies to requests from before the drop may never come
+        out: list[Action] = self._snap.resume(now) if self._snap else []
         return out + self._changed()
 
     def disconnected(self, now: float) -> list[Action]:
         self.online = False
+        self._now = now
         return self._changed()
 
     # ------------------------------------------------------------ messages
 
-    def receive(self, topic: str, payload: bytes, now: float) -> list[Action]:
+    def receive(self, topic: str, payload: bytes, now: float, retained: bool = False) -> list[Action]:
+        """Judge one message. Never raises: a message that cannot be used becomes a
+        :class:`Reject` with its reason (and is acknowledged by the client all the same)."""
         self._now = now
         self.last_contact = now
         if topic.startswith(self.topics.base + "/snapshot/") and not payload:
-            return []  # a cleared retained chunk
+            return self._changed()  # a cleared retained chunk
         try:
             env = decode(payload, self.verifier, self.topics.dataset)
-            out = self._dispatch(topic, env, payload, now)
+            out = self._dispatch(topic, env, payload, now, retained)
         except Rejected as exc:
             h = peek_header(payload) if exc.reason != "bad signature" else None
             where = f" ({h.kind} v{h.version} seq {h.seq})" if h else ""
             out = [Reject(topic, exc.reason, exc.detail + where)]
+        except Exception as exc:  # a bug of ours must not become a message delivered forever
+            out = [Reject(topic, "internal error", f"{type(exc).__name__}: {exc}"[:120])]
+        for a in out:
+            if isinstance(a, Reject):
+                self.rejected[a.reason] += 1
         return out + self._changed()
 
-    def _dispatch(self, topic: str, env: Envelope, payload: bytes, now: float) -> list[Action]:
+    def _dispatch(self, topic: str, env: Envelope, payload: bytes, now: float, retained: bool) -> list[Action]:
         kind = env.header.kind
         expected = {
             "manifest": (self.topics.manifest,),
+            "head": (self.topics.head,),
             "chunk": (),
             "delta": (self.topics.delta, self._response),
             "status": (self.topics.status,),
@@ -284,34 +279,59 @@ class VehicleSync:
         elif topic not in expected:
             raise Rejected("wrong topic", f"{kind} on {topic}")
         if kind == "manifest":
-            return self._on_manifest(Manifest.from_body(env.body), now)
+            return self._on_manifest(Manifest.from_body(env.body), now, retained)
+        if kind == "head":
+            return self._on_head(Head.from_body(env.body), now)
         if kind == "chunk":
             return self._on_chunk(env, payload, now)
         if kind == "delta":
             return self._on_delta(Delta.from_body(env.header.version, env.body), now)
         if kind == "status":
-            return self._on_status(
-                env.header.seq,
-                parse_changes((env.body or {}).get("changes") if isinstance(env.body, dict) else None),
-                now,
-            )
+            changes = parse_changes(env.body.get("changes") if isinstance(env.body, dict) else None)
+            return self._on_status(env.header.seq, changes, now)
         if kind == "catchup":
             return self._on_catchup(env, now)
-        return self._on_nack(now)
+        return self._on_nack(Nack.from_body(env.body), now)
 
     @property
     def _response(self) -> str:
         return Topics.response(self.client_id)
 
-    def _on_manifest(self, m: Manifest, now: float) -> list[Action]:
+    def _on_manifest(self, m: Manifest, now: float, retained: bool) -> list[Action]:
+        if now > m.expires_at:
+            self._refused_manifest = (
+                f"manifest version {m.version} expired at {_when(m.expires_at)}: the operator has not confirmed"
+                " the data lately"
+            )
+            raise Rejected("expired", f"manifest version {m.version} expired at {_when(m.expires_at)}")
         cur = self.manifest
-        if cur and (m.version, m.status_seq) < (cur.version, cur.status_seq):
+        if cur and (m.version, m.status_seq, m.published_at) < (cur.version, cur.status_seq, cur.published_at):
             raise Rejected("rollback", f"manifest version {m.version} after {cur.version}")
         if self.version is not None and m.version < self.version:
             raise Rejected("rollback", f"manifest version {m.version} but the cache holds {self.version}")
+        if self.version is None and m.published_at < self.floor_s:
+            self._refused_manifest = (
+                f"manifest version {m.version} was published at {_when(m.published_at)}, before this car's"
+                f" floor {_when(self.floor_s)}: a replay, or the publisher has not published since"
+            )
+            raise Rejected("older than the floor", f"published {_when(m.published_at)} < {_when(self.floor_s)}")
         self.manifest = m
-        self._expired = now > m.expires_at
-        return self._plan(now)
+        self._refused_manifest = ""
+        out: list[Action] = []
+        if retained:
+            self._current = True
+        elif not self._current and not self._asked_current:
+            # A live or queued copy: ask for the retained one, which the broker sends after
+            # everything already queued for us (once per connection).
+            self._asked_current = True
+            out.append(Subscribe(self.topics.manifest))
+        return out + self._plan(now)
+
+    def _on_head(self, h: Head, now: float) -> list[Action]:
+        if self.manifest is not None and h.version < self.manifest.version:
+            return []  # a heartbeat from before the manifest we hold: nothing new in it
+        self.statuses.hear(h.status_seq, now)
+        return []
 
     def _plan(self, now: float) -> list[Action]:
         """Decide, from the manifest and the cache, whether to take the snapshot or deltas."""
@@ -319,60 +339,70 @@ class VehicleSync:
         out: list[Action] = []
         if m is None:
             return out
-        need_snapshot = self.version is None or (m.version > self.version and self.version + 1 < m.oldest_delta)
-        if self._snap and self._snap.version != m.version:
-            out.append(Unsubscribe(self.topics.snapshot_filter))
-            self._snap = None
-        if need_snapshot and self._snap is None:
+        if self._snap and not self._snap.matches(m.version, m.chunk_sha256):
+            out += self._drop_snapshot()
+        if self._bad_snapshot is not None and m.version > self._bad_snapshot[0]:
+            self._bad_snapshot = None  # a newer version may fit
+        v = self.version
+        if v is not None and m.version <= v:
+            self._delta_failed = False  # nothing to apply: a delta that did not fit no longer matters
+        behind = v is not None and m.version > v
+        need_snapshot = v is None or (m.version > v and (v + 1 < m.oldest_delta or self._delta_failed))
+        blocked = self._bad_snapshot is not None and self._bad_snapshot[0] >= m.version
+        if need_snapshot and self._snap is None and not blocked:
             out += self._start_snapshot(m, now)
-        elif self.version is not None and m.version > self.version and self._behind_since is None:
+        elif behind and self._behind_since is None:
             self._behind_since = now
-        if m.status_seq > self.status_seq and self._status_behind_since is None:
-            self._status_behind_since = now
+        self.statuses.hear(m.status_seq, now)
         return out
 
+    # ------------------------------------------------------------ snapshot
+
     def _start_snapshot(self, m: Manifest, now: float) -> list[Action]:
-        self._snap = _Snapshot(m.version, m.chunk_sha256, last_progress=now)
-        restored = self._restored_stage
-        self._restored_stage = None
+        t = self.timing
+        snap = self._snap = SnapshotFetch.start(
+            self.topics,
+            m.version,
+            m.chunk_sha256,
+            stall_s=t.snapshot_stall_s,
+            cap_s=t.snapshot_retry_cap_s,
+            rng=self.rng,
+            now=now,
+        )
+        restored, self._restored_stage = self._restored_stage, None
         out: list[Action] = []
         if restored and restored[0] == m.version:
-            self._snap.staged = {i for i in restored[1] if i < len(m.chunk_sha256)}
+            snap.staged = {i for i in restored[1] if i < len(m.chunk_sha256)}
         else:
             out.append(BeginSnapshot(m.version, len(m.chunk_sha256)))
+        snap.subscribed.add(self.topics.snapshot_filter)
         out.append(Subscribe(self.topics.snapshot_filter, resubscribe=True))
         return out + self._maybe_commit()
 
+    def _drop_snapshot(self) -> list[Action]:
+        snap, self._snap = self._snap, None
+        return snap.close() if snap else []
+
     def _on_chunk(self, env: Envelope, payload: bytes, now: float) -> list[Action]:
-        snap, h = self._snap, env.header
-        if snap is None or h.version != snap.version:
+        snap = self._snap
+        if snap is None or env.header.version != snap.version:
             return []  # a retained chunk of a version we do not need
-        if h.parts != len(snap.sha) or h.seq >= len(snap.sha) or h.seq != h.part:
-            raise Rejected("malformed header", f"chunk {h.seq} of {h.parts}, manifest lists {len(snap.sha)}")
-        if hashlib.sha256(payload).hexdigest() != snap.sha[h.seq]:
-            raise Rejected("not in manifest", f"chunk {h.seq} of version {h.version} has another hash")
-        if h.seq in snap.staged:
-            return []
-        rows = check_chunk(env.body)  # signed and named by the manifest: a structural check suffices
-        snap.staged.add(h.seq)
-        snap.last_progress = now
-        return [StageChunk(h.version, h.seq, payload, rows), *self._maybe_commit()]
+        staged = snap.take(env, payload, now)
+        return [staged, *self._maybe_commit()] if staged else []
 
     def _maybe_commit(self) -> list[Action]:
         snap, m = self._snap, self.manifest
-        if snap is None or m is None or len(snap.staged) < len(snap.sha):
+        if snap is None or m is None or not snap.complete:
             return []
-        self._snap = None
+        out = self._drop_snapshot()
         self.version = snap.version
-        self.status_seq = max(self.status_seq, m.snapshot_status_seq)
-        self._advance_status()
+        self._delta_failed = False
+        self.statuses.at_least(m.snapshot_status_seq, self._now)
         self._held = {v: d for v, d in self._held.items() if v > self.version}
         self._behind_since = None if self.version >= m.version else self._now
-        out: list[Action] = [
-            CommitSnapshot(snap.version, len(snap.sha), self.status_seq),
-            Unsubscribe(self.topics.snapshot_filter),
-        ]
-        return out + self._drain()
+        return [CommitSnapshot(snap.version, len(snap.sha), self.status_seq), *out, *self._drain()]
+
+    # ------------------------------------------------------------ deltas
 
     def _on_delta(self, d: Delta, now: float) -> list[Action]:
         if self.version is not None and d.version <= self.version:
@@ -393,7 +423,7 @@ class VehicleSync:
 
     def _drain(self) -> list[Action]:
         out: list[Action] = []
-        if self._snap is not None or self.version is None:
+        if self._snap is not None or self.version is None or self._delta_failed:
             return out
         while self.version + 1 in self._held:
             d = self._held.pop(self.version + 1)
@@ -402,95 +432,122 @@ class VehicleSync:
         self._held = {v: d for v, d in self._held.items() if v > self.version}
         if (self.manifest is None or self.version >= self.manifest.version) and not self._held:
             self._behind_since = None
-            self._pending.pop("deltas", None)
+            self._asking.answered("deltas")
         return out
 
-    def _on_status(self, seq: int, changes: tuple[StatusChange, ...], now: float) -> list[Action]:
-        if seq <= self.status_seq or seq in self._status_above:
-            raise Rejected("duplicate", f"status batch {seq}, the cache holds {self.status_seq}")
-        if seq == self.status_seq + 1:
-            self.status_seq = seq
-            self._advance_status()
-        else:
-            self._status_above.add(seq)
-            if self._status_behind_since is None:
-                self._status_behind_since = now
-        return [ApplyStatuses(changes, self.status_seq)]
+    # ------------------------------------------------------------ statuses
 
-    def _advance_status(self) -> None:
-        while self.status_seq + 1 in self._status_above:
-            self.status_seq += 1
-            self._status_above.discard(self.status_seq)
-        self._status_above = {s for s in self._status_above if s > self.status_seq}
-        caught_up = not self._status_above and (self.manifest is None or self.status_seq >= self.manifest.status_seq)
-        if caught_up:
-            self._status_behind_since = None
-            self._pending.pop("statuses", None)
+    def _on_status(self, seq: int, changes: tuple[StatusChange, ...], now: float) -> list[Action]:
+        recorded = self.statuses.batch(seq, now)
+        if self.statuses.caught_up:
+            self._asking.answered("statuses")
+        return [ApplyStatuses(changes, recorded)]
 
     def _on_catchup(self, env: Envelope, now: float) -> list[Action]:
         body = env.body if isinstance(env.body, dict) else {}
         upto = body.get("upto")
-        if not isinstance(upto, int) or upto != env.header.seq:
+        if not isinstance(upto, int) or isinstance(upto, bool) or upto != env.header.seq:
             raise Rejected("malformed body", "catch-up without its sequence")
         changes = parse_changes(body.get("changes"))
-        parts = self._catchup_parts.setdefault(upto, set())
-        parts.add(env.header.part)
-        if len(parts) == env.header.parts:
-            del self._catchup_parts[upto]
-            self.status_seq = max(self.status_seq, upto)
-            self._advance_status()
-        return [ApplyStatuses(changes, self.status_seq)]
+        recorded, complete = self.statuses.catchup(upto, env.header.part, env.header.parts, now)
+        if complete:
+            self._asking.answered("statuses")
+        return [ApplyStatuses(changes, recorded)]
 
-    def _on_nack(self, now: float) -> list[Action]:
-        self._pending.pop("deltas", None)
+    def _on_nack(self, nack: Nack, now: float) -> list[Action]:
+        if nack.retry_after_s is not None:  # asked too often: wait, then ask again (never the snapshot)
+            self._asking.told_to_wait(nack.want, nack.retry_after_s, now)
+            return []
+        self._asking.pending.pop(nack.want, None)
         m = self.manifest
-        if m is None or self._snap is not None or (self.version is not None and self.version >= m.version):
+        if nack.want != "deltas" or m is None or self._snap is not None:
+            return []
+        if self.version is not None and self.version >= m.version:
             return []
         self._behind_since = None
         return self._start_snapshot(m, now)
+
+    # ------------------------------------------------------------ failed cache writes
+
+    def apply_failed(
+        self,
+        action: Action,
+        detail: str,
+        *,
+        permanent: bool,
+        position: tuple[int | None, int, tuple[int, frozenset[int]] | None],
+        now: float,
+    ) -> list[Action]:
+        """A cache write of ``action`` failed (and changed nothing): start again from what the
+        cache records (``position``), keeping the manifest. ``permanent`` (the rows do not fit the
+        cache) means the same write would fail again: a delta that does not fit sends the car to
+        the snapshot; a snapshot that does not fit waits for a newer version. Either way the
+        car plans again only after a wait that grows with each failure in a row."""
+        self._now = now
+        version, status_seq, staged = position
+        self.version = version
+        self.statuses.reset(status_seq)
+        self._held.clear()
+        self._asking.forget()
+        self._behind_since = None
+        out = self._drop_snapshot()
+        self._restored_stage = staged
+        if permanent and isinstance(action, ApplyDelta):
+            self._delta_failed = True
+        elif permanent and isinstance(action, (StageChunk, CommitSnapshot)):
+            self._bad_snapshot = (action.version, detail)  # its chunks do not fit together
+        reason = "does not fit the cache" if permanent else "cache write failed"
+        self.rejected[reason] += 1
+        self._replan_at = now + self._apply_retry.next_delay()
+        return [Reject(self.topics.base, reason, f"{type(action).__name__}: {detail}"[:200]), *out, *self._changed()]
+
+    def applied(self) -> None:
+        """A cache write succeeded: failures are no longer in a row."""
+        self._apply_retry.reset()
 
     # ------------------------------------------------------------ time
 
     def tick(self, now: float) -> list[Action]:
         """Timeouts: ask for missing deltas or statuses after a grace period; fall back to the
-        retained snapshot when a request goes unanswered; resubscribe a stalled snapshot."""
+        retained snapshot when a request goes unanswered; ask again for snapshot chunks that do
+        not come; plan again after a failed cache write."""
         self._now = now
         out: list[Action] = []
         if not self.online:
             return out
-        m = self.manifest
-        asked = self._pending.get("deltas")
-        if asked is not None and now - asked > REQUEST_TIMEOUT_S and self._snap is None and m is not None:
-            self._pending.pop("deltas")
-            self._behind_since = None
-            out += self._start_snapshot(m, now)  # the publisher is silent: the retained snapshot
-        elif (
-            self._behind_since is not None
-            and asked is None
-            and self._snap is None
-            and self.version is not None
-            and now - self._behind_since > GAP_GRACE_S
-        ):
-            target = max([m.version if m else 0, *self._held])
-            out.append(self._request(VehicleRequest("deltas", self.version + 1, target), now, "deltas"))
-        s_asked = self._pending.get("statuses")
-        if s_asked is not None and now - s_asked > REQUEST_TIMEOUT_S:
-            self._pending.pop("statuses")  # ask again below
-        if (
-            self._status_behind_since is not None
-            and "statuses" not in self._pending
-            and now - self._status_behind_since > GAP_GRACE_S
-        ):
-            out.append(self._request(VehicleRequest("statuses", since_status_seq=self.status_seq), now, "statuses"))
-        if self._snap and now - self._snap.last_progress > SNAPSHOT_STALL_S:
-            self._snap.last_progress = now
-            out.append(Subscribe(self.topics.snapshot_filter, resubscribe=True))
+        if self._replan_at is not None:
+            if now < self._replan_at:
+                return self._changed()
+            self._replan_at = None
+            out += self._plan(now)
+        out += self._tick_deltas(now)
+        out += self._tick_statuses(now)
+        if self._snap:
+            out += self._snap.tick(now)
         return out + self._changed()
 
-    def _request(self, req: VehicleRequest, now: float, kind: str) -> SendRequest:
-        self._request_id += 1
-        self._pending[kind] = now
-        full = VehicleRequest(
-            req.want, req.from_version, req.to_version, req.since_status_seq, self._response, self._request_id
-        )
-        return SendRequest(Topics.request(self.client_id), full)
+    def _tick_deltas(self, now: float) -> list[Action]:
+        m, asking = self.manifest, self._asking
+        if asking.timed_out("deltas", now) and self._snap is None and m is not None:
+            asking.pending.pop("deltas")
+            self._behind_since = None
+            return self._start_snapshot(m, now)  # the publisher is silent: the retained snapshot
+        if (
+            self._behind_since is not None
+            and self._snap is None
+            and self.version is not None
+            and not self._delta_failed
+            and now - self._behind_since > self.timing.gap_grace_s
+            and asking.may_ask("deltas", now)
+        ):
+            target = max([m.version if m else 0, *self._held])
+            return [asking.ask(VehicleRequest("deltas", self.version + 1, target), now)]
+        return []
+
+    def _tick_statuses(self, now: float) -> list[Action]:
+        asking, since = self._asking, self.statuses.behind_since
+        if asking.timed_out("statuses", now):
+            asking.unanswered("statuses", now)
+        if since is not None and now - since > self.timing.gap_grace_s and asking.may_ask("statuses", now):
+            return [asking.ask(VehicleRequest("statuses", since_status_seq=self.status_seq), now)]
+        return []

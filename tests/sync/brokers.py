@@ -20,6 +20,7 @@ class Mosquitto:
     port: int = field(default_factory=free_port)
     extra: tuple[str, ...] = ()
     listener: str = ""
+    anonymous: bool = True
     proc: subprocess.Popen | None = None
 
     @property
@@ -30,7 +31,7 @@ class Mosquitto:
         (self.workdir / "data").mkdir(parents=True, exist_ok=True)
         lines = [
             self.listener or f"listener {self.port} 127.0.0.1",
-            "allow_anonymous true",
+            f"allow_anonymous {'true' if self.anonymous else 'false'}",
             f"user {getpass.getuser()}",  # as root, Mosquitto would drop to 'mosquitto' and lose the tmp dir
             "persistence true",
             f"persistence_location {self.workdir / 'data'}/",
@@ -58,6 +59,22 @@ class Mosquitto:
             self.proc.terminate()
             self.proc.wait(10)
         self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL: gone without writing anything (what a crash before the autosave loses)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
+
+    def replaced_by_empty(self) -> Mosquitto:
+        """A new broker on the same port with nothing retained and no sessions (a broker restarted
+        without persistence, or a new one behind the same address)."""
+        self.kill()
+        fresh = Mosquitto(
+            self.workdir.with_name(self.workdir.name + "-new"), self.port, self.extra, self.listener, self.anonymous
+        )
+        return fresh.start()
 
 
 @dataclass

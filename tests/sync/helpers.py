@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from chargers.store import ChargerStore
 from sync.protocol.operator import Operator
 from tests.waiting import wait_for  # noqa: F401  (the sync tests import it from here)
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
+def ivi_sync(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``ivi-sync ARGS`` as a process of its own (what an operator or the app runs)."""
+    return subprocess.run([PY, "-m", "sync", *args], capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
 def reference_rows(op: Operator) -> dict:

@@ -52,7 +52,7 @@ def _client(url: str, cid: str, pw: str, received: list | None = None) -> MqttTr
         username=cid,
         password=pw,
         persistent=False,
-        on_message=lambda topic, payload, rt: received.append(topic) if received is not None else None,
+        on_message=lambda msg: received.append(msg.topic) if received is not None else None,
     )
     t.connect()
     return t

@@ -192,23 +192,23 @@ def test_tampered_foreign_replayed_and_malformed_payloads_are_refused(broker, si
 
 def test_a_failed_cache_write_restarts_the_state_machine_from_the_cache(broker, signer, small_feeds, tmp_path) -> None:
     """Another writer holds the cache's write lock while a status batch arrives: the apply
-    fails, the client starts again from what the cache records, and once the lock is gone it
-    catches up (the publisher answers its request) to exactly the publisher's rows."""
+    fails (and is counted), the message is acknowledged all the same, the client starts again
+    from what the cache records, and once the lock is gone it catches up (the publisher answers
+    its request) to exactly the publisher's rows."""
     pub = Publisher(broker.url, signer).start()
     feed = read_feeds([small_feeds])
     pub.publish_dataset(feed.locations, feed.tariffs)
     car = _car(tmp_path, broker.url, signer).start()
     try:
         assert car.wait_synced(SYNC_TIMEOUT_S)
-        before = car.sync
         car.applier.store.conn.execute("PRAGMA busy_timeout = 200")  # fail fast instead of after 5 s
         locker = sqlite3.connect(tmp_path / "car-1.db", isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")  # a second writer: the client's next transaction fails
         try:
             sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in feed.locations for e in loc.evses)
             pub.publish_statuses(sim.changes(600, 1.8e9), wait=True)
-            assert wait_for(lambda: car.sync is not before, SYNC_TIMEOUT_S)  # restarted from the cache
-            assert car.sync.status_seq == 0 < pub.state.status_seq  # the cache recorded nothing new
+            assert wait_for(lambda: car.settled(lambda s: s.rejected["cache write failed"]), SYNC_TIMEOUT_S)
+            assert car.settled(lambda s: s.status_seq) == 0 < pub.state.status_seq  # from the cache's position
         finally:
             locker.rollback()
             locker.close()

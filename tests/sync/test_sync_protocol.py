@@ -8,6 +8,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chargers.errors import RecordConflictError, StoreError
 from chargers.feeds.generator import GeneratorConfig, generate
 from chargers.store import ChargerStore
 from sync.client import CacheApplier
@@ -62,28 +63,37 @@ class Car:
 
     def run(self, actions) -> None:
         for a in actions:
-            if self.applier.apply(a):
-                continue
-            if isinstance(a, Subscribe) and a.topic.endswith("/snapshot/+"):
+            try:
+                if self.applier.apply(a):
+                    continue
+            except StoreError as exc:  # as the client does: the state machine starts again from the cache
+                permanent = isinstance(exc, RecordConflictError)
+                position = self.applier.ledger.position()
+                self.run(self.sync.apply_failed(a, str(exc), permanent=permanent, position=position, now=self.now))
+                return
+            if isinstance(a, Subscribe) and "/snapshot/" in a.topic:  # the broker sends the retained copies
                 self.subscribed_snapshot = True
                 for t, p in sorted(self.retained.items()):
-                    if "/snapshot/" in t:
-                        self.deliver(t, p)
+                    if "/snapshot/" in t and (a.topic.endswith("/+") or t == a.topic):
+                        self.deliver(t, p, retained=True)
             elif isinstance(a, SendRequest):
                 self.requests.append(a)
                 if self.op:
                     for m in self.op.answer(a.request, a.request.reply_to):
                         self.deliver(m.topic, m.payload)
+        self.applier.drain()  # chunks are staged behind: let what the test reads next be written
 
-    def deliver(self, topic: str, payload: bytes) -> None:
-        self.run(self.sync.receive(topic, payload, self.now))
+    def deliver(self, topic: str, payload: bytes, retained: bool = False) -> None:
+        self.run(self.sync.receive(topic, payload, self.now, retained))
 
     def feed(self, msgs: list[Outgoing]) -> None:
+        """Messages published while the car is connected (a retained manifest counts as the
+        broker's current one, as after a fresh subscription)."""
         for m in msgs:
             if m.retain:
                 self.retained[m.topic] = m.payload
             if "/snapshot/" not in m.topic or self.subscribed_snapshot:
-                self.deliver(m.topic, m.payload)
+                self.deliver(m.topic, m.payload, retained=m.topic.endswith("/manifest"))
 
     def wait(self, seconds: float) -> None:
         for _ in range(int(seconds / 0.25) + 1):
@@ -247,3 +257,46 @@ def test_expired_manifest_shows_error() -> None:
     car.now = 1000 + 8 * 24 * 3600
     car.feed([op.manifest(1000)])
     assert car.sync.status().state == "error" and "expired" in car.sync.status().detail
+
+
+def test_evses_that_move_between_locations_travel_in_one_delta() -> None:
+    """A partner re-ids a station (old id gone, new id with the same EVSE uids) and two stations
+    swap an EVSE: with one record per delta, each move must still land in one transaction."""
+    op = _operator(delta_max_records=1)
+    car = Car(op)
+    locs = list(LOCS[:30])
+    car.feed(op.publish_dataset(locs, TARIFFS, now=1000))
+    a, b, c = locs[3], locs[4], locs[5]
+    renamed = replace(a, id=a.id + "-R", last_updated="2026-11-05T00:00:00Z")
+    swapped_b = replace(b, evses=(c.evses[0], *b.evses[1:]), last_updated="2026-11-05T00:00:00Z")
+    swapped_c = replace(c, evses=(b.evses[0], *c.evses[1:]), last_updated="2026-11-05T00:00:00Z")
+    new = [renamed if x is a else swapped_b if x is b else swapped_c if x is c else x for x in locs]
+    msgs = op.publish_dataset(new, TARIFFS, now=1001)
+    deltas = [m for m in msgs if m.topic.endswith("/delta")]
+    assert len(deltas) == 2  # {a gone, a-R new} and {b, c}: one delta each, not one per record
+    car.feed(msgs)
+    assert car.sync.synced and car.sync.version == op.state.version
+    assert car.applier.rejections == []
+    assert_same_rows(car.store, op)
+
+
+def test_a_delta_never_outgrows_a_car_message() -> None:
+    from chargers.models import MAX_RECORD_BYTES
+    from sync.protocol.changes import DELTA_MAX_RAW_BYTES
+    from sync.protocol.messages import MAX_PAYLOAD_BYTES
+
+    assert MAX_RECORD_BYTES * 2 <= DELTA_MAX_RAW_BYTES <= MAX_PAYLOAD_BYTES // 2
+    op = _operator()
+    car = Car(op)
+    car.feed(op.publish_dataset(LOCS[:2], TARIFFS, now=1000))
+    msgs = op.publish_dataset(LOCS, TARIFFS, now=1001)  # every location new: split by size as well
+    assert all(len(m.payload) <= MAX_PAYLOAD_BYTES for m in msgs)
+    car.feed(msgs)
+    assert car.sync.synced
+    from chargers.dataset import record_bytes
+    from sync.protocol.changes import split_delta
+
+    parts = split_delta(2, list(LOCS), [], [], [], max_bytes=20_000)
+    assert len(parts) > 3 and [d.version for d in parts] == list(range(2, 2 + len(parts)))
+    assert all(sum(map(record_bytes, d.upsert_locations)) <= 20_000 for d in parts)
+    assert [loc for d in parts for loc in d.upsert_locations] == list(LOCS)

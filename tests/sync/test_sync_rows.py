@@ -10,10 +10,12 @@ import hashlib
 import orjson
 import pytest
 
-from chargers.store import ChargerStore, syncstate
+from chargers.errors import RecordConflictError
+from chargers.store import ChargerStore, snapshot
 from chargers.store.syncstate import dump_rows
 from sync.client import CacheApplier
-from sync.protocol.messages import Header, Rejected, encode_raw
+from sync.protocol.bodies import Topics
+from sync.protocol.messages import Header, Rejected, decode, encode_raw
 from sync.protocol.rows import check_chunk, chunk_body, location_json
 from sync.protocol.vehicle import ApplyStatuses, BeginSnapshot, CommitSnapshot, Reject, StageChunk
 from tests.sync.test_sync_protocol import LOCS, SIGNER, TARIFFS, Car, _operator
@@ -98,12 +100,12 @@ def test_snapshot_over_a_full_cache_keeps_newer_statuses_and_equals_the_delta_pa
     e = LOCS[2].evses[0]
     newer = ("OUTOFORDER" if e.status != "OUTOFORDER" else "AVAILABLE", "2099-01-01T00:00:00Z")
     car.applier.apply(ApplyStatuses(((e.uid, *newer),), car.sync.status_seq))
-    # A fresh applier (no chunks prepared in memory: they are decoded again from the shadow).
+    # The same snapshot again, over the full cache: staged beside it, then swapped in.
     fresh = CacheApplier(car.store, SIGNER.verifier)
     fresh.apply(BeginSnapshot(1, len(op.state.chunk_sha256)))
     chunks = [m for m in op._snapshot() if m.payload]
     for i, m in enumerate(chunks):
-        fresh.apply(StageChunk(1, i, m.payload))
+        fresh.apply(StageChunk(1, i, check_chunk(decode(m.payload, SIGNER.verifier, "cn-partners").body)))
     fresh.apply(CommitSnapshot(1, len(chunks), car.sync.status_seq))
     row = car.store.conn.execute("SELECT status, last_updated FROM evses WHERE uid = ?", (e.uid,)).fetchone()
     assert row == newer
@@ -114,8 +116,9 @@ def test_snapshot_over_a_full_cache_keeps_newer_statuses_and_equals_the_delta_pa
 
 
 def test_readers_see_the_old_set_during_the_swap_and_the_new_set_after(tmp_path) -> None:
-    """The swap is one transaction: a second connection (the UI) reads the whole old dataset
-    while rows are going in, and the whole new one after the commit, never a mix."""
+    """The snapshot is staged beside the live tables and swapped in in one transaction: a second
+    connection (the UI) reads the whole old dataset while chunks are staged and while the swap
+    is under way, and the whole new one after the commit, never a mix."""
     store = ChargerStore.open(tmp_path / "car.db", seed=False)
     store.upsert(LOCS, TARIFFS)
     reader = ChargerStore.open(tmp_path / "car.db", seed=False)
@@ -126,17 +129,68 @@ def test_readers_see_the_old_set_during_the_swap_and_the_new_set_after(tmp_path)
         )
         for i in range(0, len(new), 20)
     ]
+    ledger = store.sync_ledger()
+    ledger.begin_snapshot()
     seen = []
-
-    def chunks():
-        for r in rows:
-            yield r.locations, r.tariffs
-            seen.append(reader.stats()["locations"])  # between two inserts of the swap
-
+    for i, r in enumerate(rows):
+        ledger.stage_rows(2, i, r.locations, r.tariffs)
+        seen.append(reader.stats()["locations"])
+    assert len(seen) == len(rows) > 1 and set(seen) == {len(LOCS)}
     with store.transaction() as conn:
-        syncstate.ensure_tables(conn)
-        syncstate.replace_all(conn, chunks(), 2, 0)
-        assert len(seen) == len(rows) > 1 and set(seen) == {len(LOCS)}
+        snapshot.swap_in(conn)
+        assert reader.stats()["locations"] == len(LOCS)  # the swap is not committed yet
+        assert reader.near((31.2, 121.5), 3)  # and the old indexes still answer
     assert reader.stats()["locations"] == len(new)
+    assert store.stats()["locations"] == len(new)
+    ref = ChargerStore.open(":memory:", seed=False)
+    ref.upsert(new, TARIFFS)
+    assert dump_rows(store.conn) == dump_rows(ref.conn)
+    assert reader.search(new[0].name[:4]) and reader.near((new[0].lat, new[0].lon), 1)[0].station.id == new[0].id
     reader.close()
     store.close()
+
+
+def test_chunks_that_do_not_fit_together_fail_the_swap_and_change_nothing(tmp_path) -> None:
+    """An id in two chunks (only an operator's bug can do it): the swap fails with a
+    RecordConflictError and the cache keeps the dataset it had."""
+    store = ChargerStore.open(tmp_path / "car.db", seed=False)
+    store.upsert(LOCS[:5], TARIFFS)
+    before = dump_rows(store.conn)
+    ledger = store.sync_ledger()
+    ledger.begin_snapshot()
+    for i in range(2):  # the same locations in chunk 0 and chunk 1
+        r = check_chunk(orjson.loads(chunk_body([location_json(loc) for loc in LOCS[5:9]], TARIFFS if i == 0 else [])))
+        ledger.stage_rows(3, i, r.locations, r.tariffs)
+    with pytest.raises(RecordConflictError, match="UNIQUE"):
+        ledger.swap_snapshot(3, 2, 0)
+    assert dump_rows(store.conn) == before
+    assert store.near((LOCS[0].lat, LOCS[0].lon), 1)
+    store.close()
+
+
+def test_a_signed_snapshot_whose_chunks_clash_is_refused_once_and_the_next_version_heals() -> None:
+    """Chunk 1 repeats a location of chunk 0 (signed and listed by the manifest: an operator's
+    bug). Each chunk passes its own check; the swap fails. The car says why, does not try the
+    same version again and again, and takes the next version when it comes."""
+    op = _operator()
+    op.publish_dataset(LOCS[:30], TARIFFS, now=1000)
+    dup = [location_json(loc) for loc in LOCS[:20]], [location_json(loc) for loc in LOCS[10:30]]
+    bodies = [chunk_body(dup[0], TARIFFS), chunk_body(dup[1], [])]
+    chunks = [
+        encode_raw(Header("cn-partners", "chunk", 1, i, "zstd", 0, i, 2), b, SIGNER) for i, b in enumerate(bodies)
+    ]
+    op.state.chunk_sha256 = tuple(hashlib.sha256(c).hexdigest() for c in chunks)
+    manifest = op.manifest(1000)
+    car = Car(op)
+    car.retained = {Topics().chunk(i): c for i, c in enumerate(chunks)}
+    car.deliver(manifest.topic, manifest.payload, retained=True)
+    assert [r.reason for r in car.applier.rejections] == ["does not fit the cache"]
+    s = car.sync.status()
+    assert s.state == "error" and "version 1 does not fit the cache" in s.detail
+    assert car.store.stats()["locations"] == 0
+    car.wait(30)  # no second attempt at version 1
+    assert [r.reason for r in car.applier.rejections] == ["does not fit the cache"]
+    op.state.chunk_sha256 = ()
+    car.feed(op.publish_dataset(LOCS[:25], TARIFFS, now=1100))  # version 2, cut properly
+    car.wait(1)
+    assert car.sync.synced and car.sync.version == 2
