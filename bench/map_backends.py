@@ -6,7 +6,7 @@
   MapPolyline items on a Map — measured when ``PySide6.QtLocation`` is importable (run with
   ``pip install PySide6-Addons==<the Essentials version>``), otherwise listed as not installed.
 
-    python bench/map_backends.py [BASEMAP.json]   # each backend in a fresh process; China in a 1200×700 window
+    python -m bench.map_backends [BASEMAP.json]   # each backend in a fresh process; China in a 1200×700 window
 
 Frame time = from the property change to the next swapped frame, 30 zoom steps and 30 pan steps.
 """

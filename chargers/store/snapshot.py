@@ -160,9 +160,9 @@ def _insert_tariff_rows(conn: sqlite3.Connection, tariffs: list[Any]) -> None:
         (t[:4] for t in tariffs),
     )
     conn.executemany(
-        "INSERT INTO sync_new_tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh)"
-        " VALUES (?, ?, ?, ?, ?)",
-        ((t[0], *w) for t in tariffs for w in t[4]),
+        "INSERT INTO sync_new_tariff_windows (tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh, days)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        ((t[0], *w[:4], ",".join(map(str, w[4])) if len(w) > 4 else "") for t in tariffs for w in t[4]),
     )
 
 
@@ -188,6 +188,7 @@ def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], pks: l
         facilities,
         last_updated,
         evses,
+        *rest,  # rows/2: the carriageway a service area serves
     ) in locations:
         loc_pk += 1
         available, loc_kw, status_updated = 0, 0.0, ""
@@ -239,6 +240,7 @@ def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], pks: l
                 status_updated,
                 dc_tariff or any_tariff,
                 search_words((name, address, city), (name_en, city_en)),
+                rest[0] if rest else None,
             )
         )
     conn.executemany(_INSERT_LOCATION, loc_rows)
@@ -254,7 +256,7 @@ def _insert_location_rows(conn: sqlite3.Connection, locations: list[Any], pks: l
     )
 
 
+_COLUMNS = writer.LOCATION_COLUMNS + writer.PLANNER_COLUMNS
 _INSERT_LOCATION = (
-    f"INSERT INTO sync_new_locations (pk, {', '.join(writer.LOCATION_COLUMNS)})"
-    f" VALUES ({', '.join('?' * (len(writer.LOCATION_COLUMNS) + 1))})"
+    f"INSERT INTO sync_new_locations (pk, {', '.join(_COLUMNS)}) VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})"
 )

@@ -94,7 +94,7 @@ def apply_delta(
 def dump_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     """Every data row of the cache without surrogate keys, sorted: two caches hold the same
     chargers exactly when their dumps are equal."""
-    loc_cols = ", ".join(f"l.{c}" for c in writer.LOCATION_COLUMNS)
+    loc_cols = ", ".join(f"l.{c}" for c in writer.LOCATION_COLUMNS + writer.PLANNER_COLUMNS)
     return {
         "locations": sorted(conn.execute(f"SELECT {loc_cols} FROM locations l").fetchall()),
         "evses": sorted(
@@ -112,7 +112,7 @@ def dump_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
         "tariffs": sorted(conn.execute("SELECT id, party_id, currency, last_updated FROM tariffs").fetchall()),
         "tariff_windows": sorted(
             conn.execute(
-                "SELECT tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh FROM tariff_windows"
+                "SELECT tariff_id, start, end, energy_cny_per_kwh, service_cny_per_kwh, days FROM tariff_windows"
             ).fetchall()
         ),
     }

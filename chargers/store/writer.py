@@ -45,9 +45,8 @@ LOCATION_COLUMNS = (
     "tariff_id",
     "grams",
 )
-#: Written by ``upsert_locations`` besides LOCATION_COLUMNS (the columns the sync's snapshot rows
-#: carry): which carriageway a service area serves. Not yet in the snapshot rows, so a snapshot
-#: leaves it NULL (either direction) and ``syncstate.dump_rows`` does not compare it.
+#: Written besides LOCATION_COLUMNS, from the model rather than derived: which carriageway a
+#: service area serves (the sync's snapshot rows carry it since ``rows/2``).
 PLANNER_COLUMNS = ("carriageway_bearing_deg",)
 _UPSERT_COLUMNS = LOCATION_COLUMNS + PLANNER_COLUMNS
 _UPSERT_LOCATION = (

@@ -9,17 +9,22 @@ values, coordinate ranges and ids unique within the chunk. What the cache derive
 rows (aggregates, search words, the EVSE's power) the car derives itself, as it does for
 deltas, so both paths store the same rows. Layout (``docs/sync-protocol.md``)::
 
-    {"format": "rows/1",
+    {"format": "rows/2",
      "locations": [[id, party_id, name, name_en, address, city, city_en, postal_code, lat, lon,
                     twentyfourseven, regular_hours, is_green, energy_sources, time_zone,
                     facilities, last_updated,
                     [[uid, evse_id, status, last_updated,
                       [[id, standard, format, power_type, max_voltage, max_amperage,
-                        max_electric_power_w, tariff_ids, last_updated], ...]], ...]], ...],
-     "tariffs": [[id, party_id, currency, last_updated, [[start, end, energy, service], ...]], ...]}
+                        max_electric_power_w, tariff_ids, last_updated], ...]], ...],
+                    carriageway_bearing_deg], ...],
+     "tariffs": [[id, party_id, currency, last_updated, [[start, end, energy, service, days], ...]], ...]}
 
 ``regular_hours``, ``energy_sources`` and ``facilities`` are the JSON texts the cache stores;
-``tariff_ids`` is comma-joined; ``twentyfourseven`` and ``is_green`` are 0/1.
+``tariff_ids`` is comma-joined; ``twentyfourseven`` and ``is_green`` are 0/1;
+``carriageway_bearing_deg`` is the bearing of the traffic a motorway service area serves, or null
+(reachable from both directions); ``days`` the ISO weekdays a tariff window applies on ([] =
+every day). ``rows/1`` (before both fields existed) is still read: its rows lack the two trailing
+fields, which the cache then holds as "both directions" and "every day".
 """
 
 from __future__ import annotations
@@ -33,12 +38,14 @@ from typing import Any
 from chargers.models import CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES, STATUSES, Location, Tariff
 from sync.protocol.messages import Rejected, json_bytes
 
-FORMAT = "rows/1"
-LOCATION_FIELDS = 18
+FORMAT = "rows/2"
+#: Every format a car reads → (fields of a location row, fields of a tariff window).
+FORMATS = {"rows/1": (18, 4), "rows/2": (19, 5)}
+LOCATION_FIELDS = 19
 EVSE_FIELDS = 5
 CONNECTOR_FIELDS = 9
 TARIFF_FIELDS = 5
-WINDOW_FIELDS = 4
+WINDOW_FIELDS = 5
 
 # The JSON type of each field but the last (the children), checked with one tuple comparison.
 _S, _I = str, int
@@ -102,6 +109,7 @@ def location_row(loc: Location) -> list[Any]:
             ]
             for e in loc.evses
         ],
+        loc.carriageway_bearing_deg,
     ]
 
 
@@ -111,7 +119,7 @@ def tariff_row(t: Tariff) -> list[Any]:
         t.party_id,
         t.currency,
         t.last_updated,
-        [[w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh] for w in t.windows],
+        [[w.start, w.end, w.energy_cny_per_kwh, w.service_cny_per_kwh, list(w.days)] for w in t.windows],
     ]
 
 
@@ -145,8 +153,10 @@ def _number(v: Any) -> bool:
 
 def check_chunk(body: Any) -> ChunkRows:
     """The structural check of a decoded chunk body; :class:`Rejected` names the first fault."""
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise _bad(f"not a {FORMAT} chunk")
+    fmt = body.get("format") if isinstance(body, dict) else None
+    if fmt not in FORMATS:
+        raise _bad(f"not a chunk of {' or '.join(FORMATS)}")
+    location_fields, window_fields = FORMATS[fmt]
     locations, tariffs = body.get("locations"), body.get("tariffs")
     if type(locations) is not list or type(tariffs) is not list:
         raise _bad("locations and tariffs must be lists")
@@ -154,7 +164,7 @@ def check_chunk(body: Any) -> ChunkRows:
     ids: set[str] = set()
     uids: set[str] = set()
     for row in locations:
-        _check_location(row, json_texts, ids, uids)
+        _check_location(row, location_fields, json_texts, ids, uids)
     tids: set[str] = set()
     for t in tariffs:
         if (
@@ -170,19 +180,26 @@ def check_chunk(body: Any) -> ChunkRows:
         for w in t[4]:
             if (
                 type(w) is not list
-                or len(w) != WINDOW_FIELDS
+                or len(w) != window_fields
                 or type(w[0]) is not str
                 or type(w[1]) is not str
                 or not _number(w[2])
                 or not _number(w[3])
+                or (window_fields > 4 and not _weekdays(w[4]))
             ):
                 raise _bad(f"bad tariff window in {t[0][:40]}")
     return ChunkRows(locations, tariffs)
 
 
-def _check_location(row: Any, json_texts: dict[str, type], ids: set[str], uids: set[str]) -> None:
-    if type(row) is not list or len(row) != LOCATION_FIELDS:
+def _weekdays(days: Any) -> bool:
+    return type(days) is list and all(type(d) is int and 1 <= d <= 7 for d in days)
+
+
+def _check_location(row: Any, fields: int, json_texts: dict[str, type], ids: set[str], uids: set[str]) -> None:
+    if type(row) is not list or len(row) != fields:
         raise _bad(f"location row of {len(row) if type(row) is list else type(row).__name__}")
+    if fields > 18 and not (row[18] is None or (_number(row[18]) and 0 <= row[18] < 360)):
+        raise _bad(f"location {str(row[0])[:40]}: bad carriageway bearing")
     lid = row[0]
     if tuple(map(type, row[:8])) != _LOCATION_TYPES or tuple(map(type, row[10:17])) != _LOCATION_TAIL_TYPES:
         raise _bad(f"location {str(lid)[:40]}: a field has the wrong type")

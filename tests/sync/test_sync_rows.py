@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from dataclasses import replace
 
 import orjson
 import pytest
@@ -54,6 +55,9 @@ MUTATIONS = {
     "unknown standard": _set(["locations", 0, 17, 0, 4, 0, 1], "SCHUKO"),
     "negative voltage": _set(["locations", 0, 17, 0, 4, 0, 4], -400),
     "tariff window short": lambda b: b["tariffs"][0][4][0].pop(),
+    "weekday out of range": _set(["tariffs", 0, 4, 0, 4], [0, 8]),
+    "carriageway a string": _set(["locations", 0, 18], "north"),
+    "carriageway out of range": _set(["locations", 0, 18], 360.0),
 }
 
 
@@ -194,3 +198,35 @@ def test_a_signed_snapshot_whose_chunks_clash_is_refused_once_and_the_next_versi
     car.feed(op.publish_dataset(LOCS[:25], TARIFFS, now=1100))  # version 2, cut properly
     car.wait(1)
     assert car.sync.synced and car.sync.version == 2
+
+
+def test_a_snapshot_carries_the_carriageway_and_a_tariffs_weekdays() -> None:
+    """rows/2: what the planner needs of a station (which carriageway a service area serves) and of
+    a tariff (the weekdays a window applies on) reach a car by snapshot as they do by delta."""
+    served = next(loc for loc in LOCS if loc.carriageway_bearing_deg is not None)
+    weekend = replace(TARIFFS[0], windows=tuple(replace(w, days=(6, 7)) for w in TARIFFS[0].windows))
+    tariffs = [weekend, *TARIFFS[1:]]
+    op = _operator()
+    car = Car(op)
+    car.feed(op.publish_dataset(LOCS, tariffs, now=1000))
+    ref = ChargerStore.open(":memory:", seed=False)
+    ref.upsert(LOCS, tariffs)
+    assert dump_rows(car.store.conn) == dump_rows(ref.conn)
+    row = car.store.conn.execute("SELECT carriageway_bearing_deg FROM locations WHERE id = ?", (served.id,))
+    assert row.fetchone()[0] == served.carriageway_bearing_deg
+    assert car.store.tariff(weekend.id).windows[0].days == (6, 7)
+
+
+def test_a_rows_1_chunk_of_an_older_publisher_is_still_read() -> None:
+    body = _body()
+    body["format"] = "rows/1"
+    for row in body["locations"]:
+        row.pop()  # no carriageway
+    for t in body["tariffs"]:
+        for w in t[4]:
+            w.pop()  # no weekdays
+    rows = check_chunk(body)
+    assert len(rows.locations) == 3
+    body["locations"][0].append(90.0)  # a rows/2 field in a rows/1 chunk is a malformed row
+    with pytest.raises(Rejected):
+        check_chunk(body)
