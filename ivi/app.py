@@ -139,7 +139,7 @@ def make_trip(config: AppConfig) -> TripSpec:
         if all(haversine_km(p, q) > MIN_LABEL_GAP_KM for q in [*(q for _, q in via), *ends]):
             via.append(((city.name_zh or name) if zh else name, p))
     via = [(label(origin), route.points[0]), *via, (label(dest), route.points[-1])]
-    return TripSpec(route.points, route.distance_km, label(origin), label(dest), tuple(via))
+    return TripSpec(route.points, route.distance_km, label(origin), label(dest), tuple(via), route)
 
 
 class DeferredVehicle:

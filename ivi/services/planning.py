@@ -40,6 +40,7 @@ from ivi.planner import (
     suggest,
 )
 from ivi.planner.model import min_of_day
+from ivi.planner.road import Road
 from ivi.planner.sources import route_candidates
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, learned_factor, model_kwh_per_km
 from ivi.services.ports import RangeEstimate, Suggestion, SuggestionQuery, TripPlans
@@ -152,6 +153,7 @@ class PlannerService:
             soc_stale=query.soc_stale,
             limit=query.limit,
             plan_stop_ids=ahead,
+            road=_road(query),
         )
         picks = suggest(req) or nearest_ahead(req, UNREACHABLE_SHOWN)
         return sorted(picks, key=lambda s: s.along_route_km)
@@ -176,6 +178,7 @@ class PlannerService:
             soc_stale=query.soc_stale,
             offline_ids=gone,
             position_km=max(0.0, min(destination_km, query.position_km)),
+            road=_road(query),
         )
         if old is None:
             new, notes = plan_trip(req, alternatives=True), list[str]()
@@ -190,6 +193,12 @@ class PlannerService:
     def drift(self, position_km: float, soc_percent: float) -> str | None:
         plan = self._plan
         return None if plan is None else drift_reason(plan, position_km, soc_percent, learned_kwh_per_km=self._learned)
+
+
+def _road(query: SuggestionQuery) -> Road:
+    """The road the query's route is on: legs (ferries, mountain roads) and altitudes from the route
+    graph; a bare polyline is flat expressway."""
+    return Road.from_route(query.route) if query.route is not None else Road()
 
 
 def _temp(query: SuggestionQuery) -> float:

@@ -39,6 +39,7 @@ from chargers.models import NETWORKS, Location, Tariff, status_age_min
 from chargers.store import Filters, Station
 from geo.basemap import BaseMap, MapLabel, MapLayer
 from geo.geometry import LatLon
+from geo.routes import Route
 from ivi.planner.model import Stop, Suggestion, TripPlan
 from sync.protocol.vehicle import SYNC_STATES, SyncStatus
 
@@ -58,6 +59,7 @@ __all__ = [
     "NavigationSink",
     "RangeEstimate",
     "RangeModel",
+    "Route",
     "Station",
     "Stop",
     "Suggestion",
@@ -167,6 +169,9 @@ class SuggestionQuery:
     # None: the driver's reserve. On a low battery the screen asks with 0 to list every charger the
     # car still reaches, and marks those reached below the reserve.
     reserve_percent: float | None = None
+    # The route as ``geo`` knows it (legs: expressway, road, ferry; altitudes), when it came from the
+    # route graph; None for a bare polyline from the navigation app (planned as flat expressway).
+    route: Route | None = None
 
 
 class SuggestionProvider(Protocol):

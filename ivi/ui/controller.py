@@ -27,6 +27,7 @@ from ivi.services.ports import (
     NavigationSink,
     NavTarget,
     RangeModel,
+    Route,
     Stop,
     Suggestion,
     SuggestionProvider,
@@ -66,6 +67,7 @@ class TripSpec:
     origin: str
     destination: str
     via: tuple[tuple[str, LatLon], ...] = ()
+    route: Route | None = None  # the route graph's route (legs, ferries, altitudes), when it came from there
 
     @classmethod
     def pending(cls, origin: str, destination: str) -> TripSpec:
@@ -288,6 +290,7 @@ class Controller(QObject):
             soc_stale=bool(v.value("socStale")),
             learned_kwh_per_km=v.learned_kwh_per_km,
             outside_temp_c=v.outside_temp_c,
+            route=self.trip.route,
         )
 
     def refresh_all(self) -> None:
