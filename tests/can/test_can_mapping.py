@@ -33,6 +33,12 @@ def test_cycle_times_come_from_the_dbc(database, mapping):
     assert mapping.entry("Vehicle.CurrentLocation.Latitude").cycle_time_ms == 1000
 
 
+def _speed(dbc2vss, **node) -> dict:
+    """A one-signal VSS tree: Vehicle.Speed fed as ``dbc2vss`` says."""
+    leaf = {"type": "sensor", "datatype": "float", "dbc2vss": dbc2vss} | node
+    return {"Vehicle": {"type": "branch", "children": {"Speed": leaf}}}
+
+
 def _write(tmp_path, doc) -> Path:
     p = tmp_path / "m.json"
     p.write_text(json.dumps(doc))
@@ -58,20 +64,9 @@ def test_mapping_naming_a_missing_signal_says_which(tmp_path, database):
         ("{not json", "not valid JSON"),
         ([1, 2], "expected a VSS JSON tree"),
         ({"Vehicle": {"type": "branch", "children": {}}}, "no VSS signal carries"),
-        (
-            {"Vehicle": {"children": {"Speed": {"dbc2vss": {"signal": "VCU_VehicleSpeed", "interval_ms": -5}}}}},
-            "interval_ms",
-        ),
-        (
-            {
-                "Vehicle": {
-                    "children": {
-                        "Speed": {"dbc2vss": {"signal": "VCU_VehicleSpeed", "transform": {"math": "__import__('os')"}}}
-                    }
-                }
-            },
-            "not allowed",
-        ),
+        (_speed({"signal": "VCU_VehicleSpeed", "interval_ms": -5}), "interval_ms"),
+        (_speed({"signal": "VCU_VehicleSpeed", "transform": {"math": "__import__('os')"}}), "does not parse"),
+        ({"Vehicle": {"children": {"Speed": {"dbc2vss": {"signal": "VCU_VehicleSpeed"}}}}}, "has no VSS 'type'"),
     ],
 )
 def test_malformed_mappings_are_refused(tmp_path, database, doc, match):
@@ -82,12 +77,8 @@ def test_malformed_mappings_are_refused(tmp_path, database, doc, match):
 
 
 def test_unsafe_transform_is_a_transform_error(tmp_path, database):
-    doc = {
-        "Vehicle": {
-            "children": {"Speed": {"dbc2vss": {"signal": "VCU_VehicleSpeed", "transform": {"math": "open('x')"}}}}
-        }
-    }
-    with pytest.raises(TransformError):
+    doc = _speed({"signal": "VCU_VehicleSpeed", "transform": {"math": "open('x')"}})
+    with pytest.raises(TransformError, match="unknown name 'open'"):
         load_mapping(database, _write(tmp_path, doc))
 
 
@@ -109,7 +100,7 @@ def test_second_car_works_with_its_own_dbc_and_mapping_without_code_changes():
     decoder = Decoder(db, load_mapping(db, DATA / "othercar_vss.json"))
     energy, drive = db.message_by_name("BMU_Energy"), db.message_by_name("GW_Drive")
     assert energy.is_extended and decoder.can_filters()[0]["extended"] is True
-    data = db.encode(energy.frame_id, {"BMU_UserSoc": 63.5, "BMU_PackVolt": 402.25, "BMU_PackAmp": -150.0})
+    data = db.encode(energy.key, {"BMU_UserSoc": 63.5, "BMU_PackVolt": 402.25, "BMU_PackAmp": -150.0})
     updates, rejections = decoder.decode(Frame(energy.frame_id, data, 5.0, is_extended=True))
     assert rejections == []
     got = {u.path: u.value for u in updates}
@@ -118,6 +109,6 @@ def test_second_car_works_with_its_own_dbc_and_mapping_without_code_changes():
         "Vehicle.Powertrain.TractionBattery.CurrentVoltage": 402.25,
         "Vehicle.Powertrain.TractionBattery.CurrentCurrent": -150.0,
     }
-    data = db.encode(drive.frame_id, {"GW_SpeedMph": 62.5, "GW_DriveMode": 2})
+    data = db.encode(drive.key, {"GW_SpeedMph": 62.5, "GW_DriveMode": 2})
     got = {u.path: u.value for u in decoder.decode(Frame(drive.frame_id, data, 5.0, is_extended=True))[0]}
     assert got["Vehicle.Speed"] == pytest.approx(100.584) and got["Vehicle.Driver.DriveMode"] == "SPORT"
