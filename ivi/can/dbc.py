@@ -13,6 +13,7 @@ ID are two messages, never one silently replacing the other. Two messages with t
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -124,6 +125,8 @@ class CanDatabase:
     source: str
     messages: Mapping[int, MessageSpec]
     _cantools: Mapping[int, Any] = field(repr=False, compare=False)  # key → cantools Message
+    #: What lax loading had to leave out (value tables of signals that do not exist), for the user
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, lax: bool = False) -> CanDatabase:
@@ -135,7 +138,7 @@ class CanDatabase:
             with resources.as_file(ref) as p:
                 return cls.load(p, lax=lax)
         path = Path(path)
-        db = _parse(path, lax)
+        db, warnings = _parse(path, lax)
         if not db.messages:
             raise DatabaseError(f"CAN database {path} defines no messages")
         messages: dict[int, MessageSpec] = {}
@@ -151,7 +154,7 @@ class CanDatabase:
                 )
             messages[spec.key] = spec
             originals[spec.key] = m
-        return cls(str(path), messages, originals)
+        return cls(str(path), messages, originals, warnings)
 
     def message_by_name(self, name: str) -> MessageSpec:
         for m in self.messages.values():
@@ -185,9 +188,9 @@ class CanDatabase:
         return bytes(self._cantools[key].encode(dict(values), scaling=True, strict=False))
 
 
-def _parse(path: Path, lax: bool) -> Any:
+def _parse(path: Path, lax: bool) -> tuple[Any, tuple[str, ...]]:
     try:
-        return cantools.database.load_file(str(path), database_format="dbc", strict=not lax)
+        return cantools.database.load_file(str(path), database_format="dbc", strict=not lax), ()
     except FileNotFoundError:
         raise DatabaseError(f"CAN database {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -196,18 +199,45 @@ def _parse(path: Path, lax: bool) -> Any:
         raise DatabaseError(f"CAN database {path} is not a valid DBC file: nested too deeply") from None
     except Exception as exc:  # cantools raises ParseError, its Error and assorted ValueErrors
         reason = " ".join(str(exc).split())
-        hint = ""
-        if not lax and _loads_lax(path):
-            hint = " (it loads with --lax-dbc, which accepts what cantools accepts non-strictly)"
-        raise DatabaseError(f"CAN database {path} is not a valid DBC file: {reason}{hint}") from None
+        if lax:
+            repaired = _without_dangling_entries(path, str(exc))
+            if repaired is not None:
+                return repaired
+        elif _loads_lax(path):
+            reason += " (it loads with --lax-dbc, which accepts what cantools accepts non-strictly)"
+        raise DatabaseError(f"CAN database {path} is not a valid DBC file: {reason}") from None
 
 
 def _loads_lax(path: Path) -> bool:
     try:
-        cantools.database.load_file(str(path), database_format="dbc", strict=False)
-    except Exception:
+        _parse(path, lax=True)
+    except DatabaseError:
         return False
     return True
+
+
+_DANGLING = re.compile(r"(VAL_|SIG_VALTYPE_) (\d+) (\w+)")
+
+
+def _without_dangling_entries(path: Path, error: str) -> tuple[Any, tuple[str, ...]] | None:
+    """Lax loading of a DBC that cantools refuses only because value tables (``VAL_``) or value types
+    (``SIG_VALTYPE_``) name signals their message does not have — real files do (opendbc's
+    ``tesla_can.dbc``). Such an entry cannot change any decoded value, so it is left out and reported."""
+    if "unused VAL_ entries" not in error and "unused SIG_VALTYPE_ entries" not in error:
+        return None
+    dangling = _DANGLING.findall(error)
+    try:
+        text = path.read_text(encoding="cp1252")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for keyword, frame_id, signal in dangling:
+        text = re.sub(rf"\b{keyword}\s+{frame_id}\s+{re.escape(signal)}\b[^;]*;", "", text)
+    try:
+        db = cantools.database.load_string(text, database_format="dbc", strict=False)
+    except Exception:  # something else is wrong too: report the original error
+        return None
+    shown = ", ".join(f"{k} {f} {s}" for k, f, s in dangling[:3]) + (" …" if len(dangling) > 3 else "")
+    return db, (f"left out {len(dangling)} entries naming signals their message does not have: {shown}",)
 
 
 def _decode(m: Any, data: bytes, *, scaling: bool) -> dict[str, Any]:

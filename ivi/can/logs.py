@@ -51,6 +51,7 @@ def to_message(frame: Frame) -> can.Message:
         is_extended_id=frame.is_extended,
         is_remote_frame=frame.is_remote,
         is_error_frame=frame.is_error,
+        is_fd=len(frame.data) > 8,  # CAN FD (real DBCs have 64-byte messages)
         dlc=len(frame.data),
         check=False,
     )

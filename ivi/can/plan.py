@@ -8,7 +8,7 @@ A signal name carried by several messages gets an entry in each message's plan.
 
 from __future__ import annotations
 
-import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +21,7 @@ from ivi.can.unpack import Extractor, compile_extractor
 from ivi.can.values import is_enum
 from ivi.can.vss import ChangeLimit
 
+_LARGEST = sys.float_info.max
 #: A KUKSA ``multiplexer`` condition, precompiled: (index in the extracted values, identity, scale, offset, value)
 Filter = tuple[int, bool, Any, Any, int]
 
@@ -46,8 +47,8 @@ class SignalPlan:
     identity: bool
     scale: Any
     offset: Any
-    low: float  # DBC range (KUKSA drops numbers outside it); ±inf when the DBC gives none
-    high: float
+    low: float  # DBC range (KUKSA drops numbers outside it); the largest float when the DBC gives none, so
+    high: float  # that one comparison also refuses NaN and ±inf
     choices: dict[int, str] | None
     enum: bool  # see :func:`ivi.can.values.is_enum`
     entries: tuple[EntryPlan, ...]
@@ -107,8 +108,8 @@ def _message_plan(
                 lay.identity,
                 lay.scale,
                 lay.offset,
-                -math.inf if s.minimum is None else s.minimum,
-                math.inf if s.maximum is None else s.maximum,
+                -_LARGEST if s.minimum is None else s.minimum,
+                _LARGEST if s.maximum is None else s.maximum,
                 dict(s.choices) if s.choices else None,
                 is_enum(s),
                 plans,

@@ -12,28 +12,10 @@ from hypothesis import strategies as st
 from ivi.can import CanDatabase
 from ivi.can.unpack import UNKNOWN_PAGE, compile_extractor, to_physical
 from tests.can.conftest import DATA, corpus_file
+from tests.can.corpus import REAL_DBCS
 
 SU7 = CanDatabase.load()
 OTHER = CanDatabase.load(DATA / "othercar.dbc")
-
-#: (corpus file, needs lax loading)
-REAL_DBCS = [
-    ("cantools/floating_point.dbc", False),
-    ("cantools/j1939.dbc", False),
-    ("cantools/motohawk.dbc", False),
-    ("cantools/multiplex_choices.dbc", False),
-    ("cantools/vehicle.dbc", False),
-    ("kuksa/Model3CAN.dbc", False),
-    ("opendbc/FORD_CADS.dbc", False),
-    ("opendbc/bmw_e9x_e8x.dbc", False),
-    ("opendbc/gwm_haval_h6_phev_2024.dbc", True),
-    ("opendbc/mercedes_benz_e350_2010.dbc", False),
-    ("opendbc/mg.dbc", False),
-    ("opendbc/tesla_model3_party.dbc", False),
-    ("opendbc/tesla_model3_vehicle.dbc", False),
-    ("opendbc/vw_mlb.dbc", False),
-    ("opendbc/vw_mqb.dbc", True),
-]
 
 
 @cache
@@ -86,7 +68,7 @@ def test_extractor_equals_cantools_on_the_test_cars(message, payload):
 
 
 @pytest.mark.parametrize("relative, lax", REAL_DBCS, ids=[r for r, _ in REAL_DBCS])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_extractor_equals_cantools_on_real_dbcs(relative, lax, data):
     db = real(relative, lax)
