@@ -181,7 +181,7 @@ class _Lines:
         except StopIteration:
             raise
         except Exception as exc:
-            raise _BrokenFile(f"{type(exc).__name__}: {exc}") from exc
+            raise _BrokenFile(str(exc) or type(exc).__name__) from exc
         self.number += 1
         return line
 

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,100 @@ def test_second_car_works_with_its_own_dbc_and_mapping_without_code_changes():
     data = db.encode(drive.key, {"GW_SpeedMph": 62.5, "GW_DriveMode": 2})
     got = {u.path: u.value for u in decoder.decode(Frame(drive.frame_id, data, 5.0, is_extended=True))[0]}
     assert got["Vehicle.Speed"] == pytest.approx(100.584) and got["Vehicle.Driver.DriveMode"] == "SPORT"
+
+
+# --- KUKSA's format, strictly: a mistake is an error at start-up, never a silently empty screen ----------------
+
+
+@pytest.mark.parametrize(
+    "dbc2vss, node, message",
+    [
+        ({"signal": "VCU_VehicleSpeed", "interval": 100}, {}, "unknown key 'interval' (did you mean 'interval_ms'?)"),
+        ({"signal": "VCU_VehicleSpeed", "onchange": True}, {}, "did you mean 'on_change'"),
+        ({"signal": "VCU_VehicleSpeed", "transfrom": {"math": "x"}}, {}, "did you mean 'transform'"),
+        ({"signal": "VCU_VehicleSpeed", "transform": {"math": "x // 2"}}, {}, "does not parse"),
+        ({"signal": "VCU_VehicleSpeed", "transform": {"mapping": [{"form": 1, "to": 2}]}}, {}, "did you mean 'from'"),
+        ({"signal": "VCU_VehicleSpeed", "on_change": "yes"}, {}, "on_change must be true or false"),
+        ({"signal": "VCU_VehicleSpeed", "interval_ms": 1.5}, {}, "interval_ms must be a non-negative integer"),
+        ({"signal": "VCU_VehicleSpeed"}, {"datatype": None}, "needs a scalar datatype, it has no datatype"),
+        ({"signal": "VCU_VehicleSpeed"}, {"datatype": "float[]"}, "it has datatype 'float[]'"),
+        ({"signal": "VCU_VehicleSpeed"}, {"dbc": {"signal": "VCU_VehicleSpeed"}}, "both 'dbc' and 'dbc2vss'"),
+        ({"signal": "VCU_VehicleSpeed"}, {"vss2dbc": {"signal": "VCU_VehicleSpeed"}}, "only allowed on actuators"),
+        ({"signal": "VCU_VehicleSpeed"}, {"vss2dbc_": {"signal": "x"}}, "did you mean 'vss2dbc'"),
+        ({"signal": ""}, {}, "signal must be a DBC signal name"),
+        (
+            {"signal": "VCU_VehicleSpeed", "multiplexer": [{"signal": "BMS_PackVoltage", "value": 1}]},
+            {},
+            "not in the same CAN messages",
+        ),
+        (
+            {"signal": "VCU_VehicleSpeed", "multiplexer": [{"signal": "VCU_VehicleSpeedValid", "value": "1"}]},
+            {},
+            "multiplexer value must be an integer",
+        ),
+        (
+            {"signal": "VCU_VehicleSpeed", "multiplexer": [{"signal": "VCU_VehicleSpeedValid", "valu": 1}]},
+            {},
+            "did you mean 'value'",
+        ),
+    ],
+)
+def test_mistakes_in_a_mapping_name_the_path_and_the_key(tmp_path, database, dbc2vss, node, message):
+    doc = _speed(dbc2vss, **node)
+    leaf = doc["Vehicle"]["children"]["Speed"]
+    for key in [k for k, v in node.items() if v is None]:
+        del leaf[key]
+    with pytest.raises(MappingError, match=re.escape(message)) as err:
+        load_mapping(database, _write(tmp_path, doc))
+    assert "Vehicle.Speed" in str(err.value)
+
+
+def test_a_misspelt_dbc2vss_is_not_silently_ignored(tmp_path, database):
+    doc = {"Vehicle": {"type": "branch", "children": {"Speed": {"type": "sensor", "datatype": "float", "dbc2vs": {}}}}}
+    with pytest.raises(MappingError, match=r"Vehicle\.Speed: unknown key 'dbc2vs' \(did you mean 'dbc2vss'\?\)"):
+        load_mapping(database, _write(tmp_path, doc))
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_deeply_nested_mapping_is_an_error_not_a_crash(tmp_path, database, depth):
+    p = tmp_path / "deep.json"
+    p.write_text('{"a":' * depth + "{}" + "}" * depth)
+    with pytest.raises(MappingError, match="nested"):
+        load_mapping(database, p)
+
+
+def test_kuksa_multiplexer_filter_takes_values_only_from_matching_frames(tmp_path):
+    """KUKSA's README example: one tyre-pressure signal, the wheel told by two selector signals."""
+    dbc = tmp_path / "tire.dbc"
+    dbc.write_text(
+        'VERSION ""\n\nBS_:\n\nBU_: TPMS\n\nBO_ 2566845694 TIRE1: 8 TPMS\n'
+        ' SG_ Pressure : 8|8@1+ (4,0) [0|1000] "kPa" TPMS\n'
+        ' SG_ TireLocation : 0|4@1+ (1,0) [0|15] "" TPMS\n'
+        ' SG_ AxleLocation : 4|4@1+ (1,0) [0|15] "" TPMS\n'
+    )
+    wheel = "Vehicle.Chassis.Axle.Row2.Wheel.Pos1.Tire.Pressure"
+    leaf = {
+        "type": "sensor",
+        "datatype": "float",
+        "dbc2vss": {
+            "signal": "Pressure",
+            "interval_ms": 0,
+            "multiplexer": [{"signal": "TireLocation", "value": 0}, {"signal": "AxleLocation", "value": 1}],
+        },
+    }
+    doc = {"Vehicle": {"type": "branch", "children": {"Chassis": {"type": "branch", "children": {}}}}}
+    node = doc["Vehicle"]["children"]["Chassis"]["children"]
+    node["Axle"] = {"type": "branch", "children": {"Row2": {"type": "branch", "children": {}}}}
+    node["Axle"]["children"]["Row2"]["children"]["Wheel"] = {
+        "type": "branch",
+        "children": {
+            "Pos1": {"type": "branch", "children": {"Tire": {"type": "branch", "children": {"Pressure": leaf}}}}
+        },
+    }
+    db = CanDatabase.load(dbc)
+    decoder = Decoder(db, load_mapping(db, _write(tmp_path, doc)))
+    key = db.message_by_name("TIRE1").key
+    for tire, axle, pressure, shown in [(0, 1, 240, True), (1, 1, 200, False), (0, 0, 180, False)]:
+        data = db.encode(key, {"Pressure": pressure, "TireLocation": tire, "AxleLocation": axle})
+        updates, rejections = decoder.decode(Frame(key & 0x1FFFFFFF, data, 1.0, is_extended=True))
+        assert rejections == [] and ({u.path: u.value for u in updates} == {wheel: float(pressure)}) is shown
