@@ -31,12 +31,12 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from ivi.can.dbc import J1939_PGN_MASK, CanDatabase, message_key
 from ivi.can.e2e import CounterCheck
 from ivi.can.mapping import VssMapping
-from ivi.can.plan import EntryPlan, MessagePlan, compile_plans
+from ivi.can.plan import FLOAT_AS_IS, STRING_AS_IS, EntryPlan, MessagePlan, compile_plans
 from ivi.can.transform import UNMAPPED
 from ivi.can.unpack import UNKNOWN_PAGE
 from ivi.can.values import NamedValue
@@ -78,11 +78,13 @@ class Frame:
     is_error: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SignalUpdate:
+class SignalUpdate(NamedTuple):
     """A decoded VSS value. ``sender_time_s`` is the sending ECU's own clock for this message, counted
     from its alive counter × cycle time (``None`` for messages without a counter): unlike the receive
-    time it does not depend on when or how fast frames reached us (log replay, simulator speed-up)."""
+    time it does not depend on when or how fast frames reached us (log replay, simulator speed-up).
+
+    Immutable like the other plain data of this package, but a named tuple: one is made per decoded
+    value, and a frozen dataclass costs five times as much to construct."""
 
     path: str
     value: Any
@@ -91,9 +93,9 @@ class SignalUpdate:
     sender_time_s: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """Why (part of) a frame was not used; ``path`` names the VSS signal when only that one was concerned."""
+class Rejection(NamedTuple):
+    """Why (part of) a frame was not used; ``path`` names the VSS signal when only that one was concerned.
+    (A named tuple for the same reason as :class:`SignalUpdate`.)"""
 
     reason: RejectReason
     arbitration_id: int
@@ -199,60 +201,77 @@ class Decoder:
             if plan is None:
                 return [], [Rejection(_R.UNKNOWN_ID, fid, ts)]
         try:
-            return self._decode(plan, fid, data, ts)
+            n = len(data)
+            if n != plan.length and (n < plan.length or plan.exact_length):
+                return [], [Rejection(_R.WRONG_DLC, fid, ts, f"{n} bytes, {plan.name} has {plan.length}")]
+            if plan.crc_ok is not None and not plan.crc_ok(data):
+                return [], [Rejection(_R.BAD_CHECKSUM, fid, ts, plan.name)]
+            values = plan.extract(data)
+            sender_s = None
+            if plan.counter_at >= 0:
+                check = self._counters.get(plan.key)
+                if check is None:
+                    check = self._counters[plan.key] = plan.counter_check()
+                steps, problem = check.step(values[plan.counter_at])
+                if problem is not None:
+                    return [], [Rejection(_R.BAD_COUNTER, fid, ts, f"{plan.name}: {problem}")]
+                if plan.cycle_s is not None:
+                    sender_s = self._sender_s[plan.key] = self._sender_s.get(plan.key, 0.0) + steps * plan.cycle_s
+            return self._signals(plan, values, fid, ts, sender_s)
         except Exception as exc:  # a bug or a case nobody foresaw must cost one frame, never the reader
             return [], [Rejection(_R.DECODE_FAILED, fid, ts, f"{plan.name}: {type(exc).__name__}: {exc}")]
 
-    def _decode(
-        self, plan: MessagePlan, fid: int, data: bytes, ts: float
+    def _signals(
+        self, plan: MessagePlan, values: list[Any], fid: int, ts: float, sender_s: float | None
     ) -> tuple[list[SignalUpdate], list[Rejection]]:
-        n = len(data)
-        if n != plan.length and (n < plan.length or plan.exact_length):
-            return [], [Rejection(_R.WRONG_DLC, fid, ts, f"{n} bytes, {plan.name} has {plan.length}")]
-        if plan.crc_ok is not None and not plan.crc_ok(data):
-            return [], [Rejection(_R.BAD_CHECKSUM, fid, ts, plan.name)]
-        values = plan.extract(data)
-        sender_s = None
-        if plan.counter_at >= 0:
-            check = self._counters.get(plan.key)
-            if check is None:
-                check = self._counters[plan.key] = plan.counter_check()
-            steps, problem = check.step(values[plan.counter_at])
-            if problem is not None:
-                return [], [Rejection(_R.BAD_COUNTER, fid, ts, f"{plan.name}: {problem}")]
-            if plan.cycle_s is not None:
-                sender_s = self._sender_s[plan.key] = self._sender_s.get(plan.key, 0.0) + steps * plan.cycle_s
         updates: list[SignalUpdate] = []
         rejections: list[Rejection] = []
         unknown_page = False
-        for sp, raw in zip(plan.signals, values, strict=False):
-            if raw is None:  # not on this frame's page
+        signals = plan.signals
+        n = len(signals)
+        add = updates.append
+        # A multiplexed message gives {position: raw} of the signals on the frame's page, a plain one a list.
+        for i, raw in values.items() if type(values) is dict else enumerate(values):
+            if i >= n:  # the counter or a filter signal, not mapped itself
                 continue
             if raw is UNKNOWN_PAGE:
                 unknown_page = True
                 continue
-            name = sp.choices.get(int(raw)) if sp.choices is not None and isfinite(raw) else None
-            if name is not None:
-                value: Any = NamedValue(int(raw), name)
-            else:
+            sp = signals[i]
+            name = None
+            if sp.choices is not None:  # cantools looks names up with int() of the raw value
+                name = sp.choices.get(raw) if type(raw) is int else sp.choices.get(int(raw)) if isfinite(raw) else None
+            if name is None:
                 value = raw if sp.identity else raw * sp.scale + sp.offset
-                if not (sp.low <= value <= sp.high):  # also false for NaN
+                if not (sp.low <= value <= sp.high):  # also false for NaN and ±inf
                     rejections.append(Rejection(_R.OUT_OF_RANGE, fid, ts, f"{sp.name}={value}"))
                     continue
+                only = sp.only
+                if only is not None:  # one float VSS signal without transform or bounds: the commonest case
+                    add(
+                        SignalUpdate(
+                            only.path, value if type(value) is float else float(value), only.unit, ts, sender_s
+                        )
+                    )
+                    continue
             for entry in sp.entries:
-                if entry.fast and name is None:  # float out, no transform or filter: checks inlined
+                mode = entry.mode
+                if mode == FLOAT_AS_IS and name is None:  # the common case, checks inlined
                     v = value if type(value) is float else float(value)
                     lo, hi = entry.minimum, entry.maximum
                     if (lo is not None and v < lo) or (hi is not None and v > hi) or not isfinite(v):
                         rejections.append(Rejection(_R.OUT_OF_RANGE, fid, ts, f"{entry.path}={v}", entry.path))
                     else:
                         updates.append(SignalUpdate(entry.path, v, entry.unit, ts, sender_s))
-                    continue
-                if entry.filters and not _filters_match(entry, values):
-                    continue
-                out = self._vss_value(entry, sp.enum, value, fid, ts, rejections)
-                if out is not UNMAPPED:
-                    updates.append(SignalUpdate(entry.path, out, entry.unit, ts, sender_s))
+                elif mode == STRING_AS_IS:  # KUKSA: a named value is its name
+                    updates.append(
+                        SignalUpdate(entry.path, str(value) if name is None else name, entry.unit, ts, sender_s)
+                    )
+                elif not entry.filters or _filters_match(entry, values):
+                    arg = value if name is None else NamedValue(int(raw), name)
+                    out = self._vss_value(entry, sp.enum, arg, fid, ts, rejections)
+                    if out is not UNMAPPED:
+                        add(SignalUpdate(entry.path, out, entry.unit, ts, sender_s))
         if unknown_page:
             rejections.append(Rejection(_R.UNKNOWN_MUX, fid, ts, f"{plan.name}: a multiplexer value with no page"))
         return updates, rejections
@@ -267,7 +286,7 @@ class Decoder:
             return UNMAPPED
         if entry.transform is not None:
             try:
-                out = entry.transform(value)
+                out = entry.transform.fn(value)
             except Exception as exc:
                 rejections.append(Rejection(_R.TRANSFORM_FAILED, fid, ts, f"{path}: {exc}", path))
                 return UNMAPPED
@@ -305,10 +324,10 @@ class Decoder:
         return out
 
 
-def _filters_match(entry: EntryPlan, values: list[Any]) -> bool:
+def _filters_match(entry: EntryPlan, values: Any) -> bool:
     """KUKSA ``multiplexer`` conditions: every named signal present with the given value."""
     for at, identity, scale, offset, wanted in entry.filters:
-        raw = values[at]
+        raw = values.get(at) if type(values) is dict else values[at]
         if raw is None or raw is UNKNOWN_PAGE or (raw if identity else raw * scale + offset) != wanted:
             return False
     return True

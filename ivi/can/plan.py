@@ -22,6 +22,8 @@ from ivi.can.values import is_enum
 from ivi.can.vss import ChangeLimit
 
 _LARGEST = sys.float_info.max
+#: How an entry turns a signal value into its VSS value: the two common cases are handled inline by the decoder.
+FLOAT_AS_IS, STRING_AS_IS, GENERAL = 0, 1, 2
 #: A KUKSA ``multiplexer`` condition, precompiled: (index in the extracted values, identity, scale, offset, value)
 Filter = tuple[int, bool, Any, Any, int]
 
@@ -38,7 +40,7 @@ class EntryPlan:
     maximum: float | None
     filters: tuple[Filter, ...]
     change_limit: ChangeLimit | None
-    fast: bool  # float/double out, no transform, filter or limit: the common case, handled inline
+    mode: int  # FLOAT_AS_IS / STRING_AS_IS: no transform, filter or limit; GENERAL: everything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class SignalPlan:
     choices: dict[int, str] | None
     enum: bool  # see :func:`ivi.can.values.is_enum`
     entries: tuple[EntryPlan, ...]
+    only: EntryPlan | None  # the signal's one entry, when it is FLOAT_AS_IS without VSS bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ def _message_plan(
                 dict(s.choices) if s.choices else None,
                 is_enum(s),
                 plans,
+                _only(plans),
             )
         )
     return MessagePlan(
@@ -132,6 +136,13 @@ def _message_plan(
     )
 
 
+def _only(entries: tuple[EntryPlan, ...]) -> EntryPlan | None:
+    if len(entries) != 1:
+        return None
+    e = entries[0]
+    return e if e.mode == FLOAT_AS_IS and e.minimum is None and e.maximum is None else None
+
+
 def _entry_plan(
     spec: MessageSpec, e: MappingEntry, index: Callable[[str], int], limit: ChangeLimit | None
 ) -> EntryPlan:
@@ -140,7 +151,12 @@ def _entry_plan(
         lay = spec.signal(f.signal).layout
         assert lay is not None
         filters.append((index(f.signal), lay.identity, lay.scale, lay.offset, f.value))
-    float_out = e.datatype in ("float", "double")
+    plain = e.transform is None and not filters and limit is None
+    mode = GENERAL
+    if plain and e.datatype in ("float", "double"):
+        mode = FLOAT_AS_IS
+    elif plain and e.datatype == "string":
+        mode = STRING_AS_IS
     return EntryPlan(
         e.path,
         e.unit,
@@ -152,5 +168,5 @@ def _entry_plan(
         e.maximum,
         tuple(filters),
         limit,
-        float_out and e.transform is None and not filters and limit is None,
+        mode,
     )

@@ -98,15 +98,29 @@ class VehicleSnapshot:
         return sum(self.rejections.values())
 
 
-class _Slot:
-    __slots__ = ("future_counted", "gate_s", "sent", "timestamp_s", "unavailable", "unit", "value")
+_NOTHING: Any = object()
 
-    def __init__(self, value: Any, unit: str, timestamp_s: float) -> None:
+
+class _Slot:
+    __slots__ = (
+        "future_counted",
+        "gate_s",
+        "interval_ms",
+        "on_change",
+        "sent",
+        "timestamp_s",
+        "unavailable",
+        "unit",
+        "value",
+    )
+
+    def __init__(self, value: Any, unit: str, timestamp_s: float, rule: tuple[int, bool]) -> None:
         self.value, self.unit, self.timestamp_s = value, unit, timestamp_s
+        self.interval_ms, self.on_change = rule
         self.unavailable: str | None = None  # the named state the sender reported
         self.future_counted = False
         self.gate_s: float | None = None  # time of the last value that passed the interval gate
-        self.sent: list[Any] = []  # the last value forwarded (empty: none yet)
+        self.sent: Any = _NOTHING  # the last value forwarded
 
 
 class VehicleState:
@@ -146,31 +160,29 @@ class VehicleState:
         notify = []
         learner = self.learner
         learned = learner.PATHS
-        rules = self._rules
+        slots = self._slots
         for u in updates:
-            ts = u.timestamp_s
+            path, value, unit, ts, sender_s = u
             if now_s is not None and ts > now_s:
                 self.rejections[RejectReason.FUTURE_TIMESTAMP.value] += 1
                 continue
-            slot = self._slots.get(u.path)
+            slot = slots.get(path)
             if slot is None:
-                slot = self._slots[u.path] = _Slot(u.value, u.unit, ts)
+                slot = slots[path] = _Slot(value, unit, ts, self._rules.get(path, (0, False)))
             else:
                 if ts < slot.timestamp_s:
                     self.rejections[RejectReason.CLOCK_STEP.value] += 1
-                slot.value, slot.unit, slot.timestamp_s = u.value, u.unit, ts
-                slot.unavailable, slot.future_counted = None, False
-            interval_ms, on_change = rules.get(u.path, (0, False))
-            gate = slot.gate_s
-            if interval_ms and gate is not None and 0.0 <= (ts - gate) * 1000.0 < interval_ms:
-                pass  # too soon after the last value that passed the time gate
-            else:
-                slot.gate_s = ts
-                if not (on_change and slot.sent and slot.sent[0] == u.value):
-                    slot.sent = [u.value]
+                slot.value, slot.unit, slot.timestamp_s = value, unit, ts
+                if slot.unavailable is not None or slot.future_counted:
+                    slot.unavailable, slot.future_counted = None, False
+            gate, interval_ms = slot.gate_s, slot.interval_ms
+            if not (interval_ms and gate is not None and 0.0 <= (ts - gate) * 1000.0 < interval_ms):
+                slot.gate_s = ts  # passed the time gate (KUKSA sets it before looking at the value)
+                if not slot.on_change or slot.sent is _NOTHING or slot.sent != value:
+                    slot.sent = value
                     notify.append(u)
-            if u.path in learned and isinstance(u.value, float):
-                learner.observe(u.path, u.value, ts, u.sender_time_s)
+            if path in learned and type(value) is float:
+                learner.observe(path, value, ts, sender_s)
         return notify
 
     def count_frame(self, accepted: bool) -> None:
@@ -184,7 +196,7 @@ class VehicleState:
             if r.reason is RejectReason.NOT_AVAILABLE and r.path is not None:
                 slot = self._slots.get(r.path)
                 if slot is None:
-                    slot = self._slots[r.path] = _Slot(None, "", r.timestamp_s)
+                    slot = self._slots[r.path] = _Slot(None, "", r.timestamp_s, self._rules.get(r.path, (0, False)))
                 elif r.timestamp_s >= slot.timestamp_s:
                     slot.timestamp_s = r.timestamp_s
                 slot.unavailable = r.detail.rpartition(": ")[2] or "not available"

@@ -10,8 +10,9 @@ multiplexers) are walked as cantools builds its pages: a signal is present when 
 present and the multiplexer's value is one of the signal's pages.
 
 The extractor returns *raw* values (the decoder scales them with :func:`to_physical`, cantools'
-own arithmetic), ``None`` for a signal that is not on the frame's page, and :data:`UNKNOWN_PAGE` for one
-under a multiplexer whose value the DBC does not describe (cantools raises for the whole frame).
+own arithmetic): a list in the requested order for a plain message; for a multiplexed one a dict
+``{position: raw}`` of the signals on the frame's page only, with :data:`UNKNOWN_PAGE` standing for
+what hangs under a multiplexer whose value the DBC does not describe (cantools raises for the whole frame).
 ``tests/can/test_can_unpack.py`` checks all of it against cantools over every real DBC of the corpus.
 A signal that does not fit in the message (lax DBCs) falls back to cantools for its message.
 """
@@ -35,8 +36,9 @@ class _UnknownPage:
 #: The value of a signal whose multiplexer selects a page the DBC does not describe.
 UNKNOWN_PAGE: Any = _UnknownPage()
 
-#: data → raw values of the requested signals, in the requested order (``None``: not on this page).
-Extractor = Callable[[bytes], list[Any]]
+#: data → raw values of the requested signals: a list in the requested order, or for multiplexed messages
+#: a dict {position in the requested order: raw} of those on the frame's page.
+Extractor = Callable[[bytes], Any]
 
 _FLOAT_FORMATS = {32: struct.Struct(">f").unpack, 64: struct.Struct(">d").unpack}
 
@@ -133,61 +135,75 @@ def _with_multiplexers(message: MessageSpec, names: Sequence[str]) -> list[str]:
 
 
 def _multiplexed(message: MessageSpec, needed: list[str], names: Sequence[str], steps: list[_Step]) -> Extractor:
-    index = {name: i for i, name in enumerate(needed)}
-    nodes = []
-    for name, step in zip(needed, steps, strict=True):
-        spec = message.signal(name)
-        parent = -1 if spec.multiplexer is None else index[spec.multiplexer]
-        pages = message.page_ids(spec.multiplexer) if spec.multiplexer is not None else frozenset()
-        lay = spec.layout
-        assert lay is not None
-        mux = (lay.identity, lay.scale, lay.offset) if spec.is_multiplexer else None
-        nodes.append((parent, spec.multiplexer_ids or frozenset(), pages, mux, *step))
-    plan = tuple(nodes)
-    out_at = tuple(index[n] for n in names)
+    """Pages as a tree compiled per multiplexer value, so a frame costs only the signals on its page (a Tesla
+    message has hundreds of signals over its pages, a frame carries a handful). Returns ``{index: raw}``."""
+    out_at = {name: i for i, name in enumerate(names)}
+    step_of = dict(zip(needed, steps, strict=True))
+    children: dict[str | None, list[str]] = {}
+    for name in needed:
+        children.setdefault(message.signal(name).multiplexer, []).append(name)
+
+    def below(name: str) -> list[int]:
+        return [out_at[c] for c in children.get(name, ()) if c in out_at] + [
+            i for c in children.get(name, ()) for i in below(c)
+        ]
+
+    def build(parent: str | None, page: int | None) -> tuple[Any, ...]:
+        node = []
+        for name in children.get(parent, ()):
+            spec = message.signal(name)
+            if parent is not None and page not in (spec.multiplexer_ids or ()):
+                continue
+            mux = None
+            if name in children:  # a multiplexer something wanted hangs under
+                lay = spec.layout
+                assert lay is not None
+                known = message.page_ids(name)
+                sub = {p: n for p in known if (n := build(name, p))}
+                mux = (lay.identity, lay.scale, lay.offset, sub, known, min(below(name)))
+            node.append((out_at.get(name, -1), *step_of[name], mux))
+        return tuple(node)
+
+    root = build(None, None)
     length, from_bytes, unknown = message.length, int.from_bytes, UNKNOWN_PAGE
 
-    def unpack_pages(data: bytes) -> list[Any]:
+    def unpack_pages(data: bytes) -> dict[int, Any]:
         le = from_bytes(data, "little")
         be = from_bytes(data[:length], "big")
-        vals: list[Any] = []
-        keys: list[int] = []
-        for parent, ids, pages, mux, little, shift, mask, sign, as_float in plan:
-            key = -1
-            if parent >= 0:
-                up = vals[parent]
-                if up is None or up is unknown:
-                    vals.append(up)
-                    keys.append(key)
-                    continue
-                page = keys[parent]
-                if page not in ids:
-                    vals.append(None if page in pages else unknown)
-                    keys.append(key)
-                    continue
-            raw = ((le if little else be) >> shift) & mask
-            if as_float is not None:
-                raw = as_float(raw.to_bytes(mask.bit_length() // 8, "big"))[0]
-            elif sign and raw & sign:
-                raw -= sign << 1
-            if mux is not None:  # cantools picks the page with int() of the physical value
-                identity, scale, offset = mux
-                key = int(raw if identity else raw * scale + offset)
-            vals.append(raw)
-            keys.append(key)
-        return [vals[i] for i in out_at]
+        out: dict[int, Any] = {}
+        todo = [root]
+        while todo:
+            for at, little, shift, mask, sign, as_float, mux in todo.pop():
+                raw = ((le if little else be) >> shift) & mask
+                if as_float is not None:
+                    raw = as_float(raw.to_bytes(mask.bit_length() // 8, "big"))[0]
+                elif sign and raw & sign:
+                    raw -= sign << 1
+                if at >= 0:
+                    out[at] = raw
+                if mux is not None:  # cantools picks the page with int() of the physical value
+                    identity, scale, offset, sub, known, first = mux
+                    page = int(raw if identity else raw * scale + offset)
+                    node = sub.get(page)
+                    if node is not None:
+                        todo.append(node)
+                    elif page not in known:
+                        out[first] = unknown
+        return out
 
-    return unpack_pages
+    return unpack_pages  # type: ignore[return-value]
 
 
 def _via_cantools(database: CanDatabase, message: MessageSpec, names: Sequence[str]) -> Extractor:
-    key, decode_raw, wanted = message.key, database.decode_raw, tuple(names)
+    key, decode_raw, wanted, paged = message.key, database.decode_raw, tuple(names), message.is_multiplexed
 
-    def via_cantools(data: bytes) -> list[Any]:
+    def via_cantools(data: bytes) -> dict[int, Any]:
         try:
             values = decode_raw(key, data)
         except ValueError:
-            return [UNKNOWN_PAGE for _ in wanted]
-        return [values.get(n) for n in wanted]
+            if not paged:
+                raise
+            return dict.fromkeys(range(len(wanted)), UNKNOWN_PAGE)
+        return {i: values[n] for i, n in enumerate(wanted) if n in values}
 
     return via_cantools

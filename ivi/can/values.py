@@ -15,17 +15,20 @@ instead of passing the raw number on as KUKSA does (511 km/h for an unavailable 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ivi.can.dbc import SignalSpec
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class NamedValue:
-    """A raw value the DBC names (``value`` is the raw integer, as in cantools)."""
+    """A raw value the DBC names (``value`` is the raw integer, as in cantools). Immutable by convention:
+    a plain class with slots, as it is made on the decoder's hot path."""
 
-    value: int
-    name: str
+    __slots__ = ("name", "value")
+
+    def __init__(self, value: int, name: str) -> None:
+        self.value, self.name = value, name
+
+    def __repr__(self) -> str:
+        return f"NamedValue({self.value!r}, {self.name!r})"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, NamedValue):

@@ -43,6 +43,8 @@ def check_against_cantools(db: CanDatabase, key: int, payload: bytes) -> None:
     m = db.messages[key]
     names = [s.name for s in m.signals]
     got = compile_extractor(db, m, names)(payload)
+    if isinstance(got, dict):  # a multiplexed message: the signals on the frame's page
+        got = [got.get(i) for i in range(len(names))]
     try:
         raw, physical = db.decode_raw(key, payload), db.decode(key, payload)
     except ValueError:
