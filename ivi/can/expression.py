@@ -24,7 +24,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from py_expression_eval import Parser  # type: ignore[import-untyped]
+from py_expression_eval import Parser
 
 from ivi.can.errors import TransformError
 

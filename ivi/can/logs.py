@@ -92,13 +92,25 @@ def read_log_batches(
         raise LogFileError(f"CAN log {path} cannot be opened: {exc}") from None
     count = 0
     batch: list[RawFrame] = []
+    add = batch.append
     try:
         for msg in _messages(reader, fmt, bad):
-            batch.append(raw_frame(msg))
+            data = msg.data  # raw_frame(msg), inlined: this loop runs once per frame of the log
+            add(
+                (
+                    msg.arbitration_id,
+                    bytes(data[: msg.dlc]) if data is not None else b"",
+                    msg.timestamp,
+                    msg.is_extended_id,
+                    msg.is_remote_frame,
+                    msg.is_error_frame,
+                )
+            )
             if len(batch) >= batch_size:
                 count += len(batch)
                 yield batch
                 batch = []
+                add = batch.append
     except Exception as exc:  # BLFParseError, zlib errors in a truncated BLF, a broken gzip stream
         if batch:
             yield batch
@@ -205,15 +217,15 @@ def _skipping(parse: Callable[..., can.Message | None]) -> Callable[..., can.Mes
     return tolerant
 
 
-class _ASC(can.ASCReader):  # type: ignore[misc]
+class _ASC(can.ASCReader):
     """python-can's ASC reader, skipping (and reporting) a frame line it cannot parse."""
 
     on_bad_line: BadLineCallback = staticmethod(lambda _line: None)
-    _process_classic_can_frame = _skipping(can.ASCReader._process_classic_can_frame)
-    _process_fd_can_frame = _skipping(can.ASCReader._process_fd_can_frame)
+    _process_classic_can_frame = _skipping(can.ASCReader._process_classic_can_frame)  # type: ignore[assignment]
+    _process_fd_can_frame = _skipping(can.ASCReader._process_fd_can_frame)  # type: ignore[assignment]
 
 
-class _TRC(can.TRCReader):  # type: ignore[misc]
+class _TRC(can.TRCReader):
     """python-can's TRC reader, skipping (and reporting) a line it cannot parse."""
 
     on_bad_line: BadLineCallback = staticmethod(lambda _line: None)
@@ -228,9 +240,10 @@ def _open_text(path: Path) -> IO[str]:
 
 def _open_reader(path: Path, fmt: str, bad: BadLineCallback) -> Any:
     if fmt == ".blf":
-        binary = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")  # noqa: SIM115 (the reader closes it)
-        return can.BLFReader(binary)
-    lines = _Lines(_open_text(path))
+        binary: Any = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")  # noqa: SIM115
+        return can.BLFReader(binary)  # (which closes it)
+    lines: Any = _Lines(_open_text(path))  # a TextIO as far as python-can's readers care
+    reader: Any
     if fmt == ".asc":
         reader = _ASC(lines)
     elif fmt == ".trc":

@@ -191,7 +191,7 @@ def _multiplexed(message: MessageSpec, needed: list[str], names: Sequence[str], 
                         out[first] = unknown
         return out
 
-    return unpack_pages  # type: ignore[return-value]
+    return unpack_pages
 
 
 def _via_cantools(database: CanDatabase, message: MessageSpec, names: Sequence[str]) -> Extractor:
