@@ -265,6 +265,7 @@ def _message_spec(m: Any, path: Path) -> MessageSpec:
         )
         for s in m.signals
     )
+    _check_multiplexing(m.name, signals, path)
     return MessageSpec(
         m.frame_id,
         m.name,
@@ -277,6 +278,22 @@ def _message_spec(m: Any, path: Path) -> MessageSpec:
         _comment(m.comment),
         m.protocol == "j1939" and bool(m.is_extended_frame),
     )
+
+
+def _check_multiplexing(message: str, signals: tuple[SignalSpec, ...], path: Path) -> None:
+    """Every multiplexer a signal names exists in its message, and no chain of multiplexers is a loop."""
+    by_name = {s.name: s for s in signals}
+    for s in signals:
+        seen = {s.name}
+        parent = s.multiplexer
+        while parent is not None:
+            up = by_name.get(parent)
+            if up is None:
+                raise DatabaseError(f"{path}: message {message}: {s.name} is multiplexed by {parent!r}, which it lacks")
+            if parent in seen:
+                raise DatabaseError(f"{path}: message {message}: the multiplexers of {s.name} form a loop")
+            seen.add(parent)
+            parent = up.multiplexer
 
 
 def _layout(s: Any) -> BitLayout:

@@ -14,7 +14,8 @@ own arithmetic): a list in the requested order for a plain message; for a multip
 ``{position: raw}`` of the signals on the frame's page only, with :data:`UNKNOWN_PAGE` standing for
 what hangs under a multiplexer whose value the DBC does not describe (cantools raises for the whole frame).
 ``tests/can/test_can_unpack.py`` checks all of it against cantools over every real DBC of the corpus.
-A signal that does not fit in the message (lax DBCs) falls back to cantools for its message.
+A mapped signal that does not fit in its message (a lax DBC can have one) is a ``DatabaseError`` when the
+decoder is built: it could never be decoded.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ivi.can.dbc import BitLayout, CanDatabase, MessageSpec
+from ivi.can.errors import DatabaseError
 
 
 class _UnknownPage:
@@ -51,32 +53,33 @@ def to_physical(layout: BitLayout, raw: Any) -> Any:
 def compile_extractor(database: CanDatabase, message: MessageSpec, names: Sequence[str]) -> Extractor:
     """The fastest exact extractor of ``names`` from ``message`` payloads (at least ``length`` bytes)."""
     needed = _with_multiplexers(message, names)
-    steps = [_step(message, name) for name in needed]
-    if any(s is None for s in steps):
-        return _via_cantools(database, message, names)
+    try:
+        steps = [_step(message, name) for name in needed]
+    except DatabaseError as exc:
+        raise DatabaseError(f"CAN database {database.source}: {exc}") from None
     if not message.is_multiplexed:
-        return _flat(message.length, [s for s in steps if s is not None])
-    return _multiplexed(message, needed, names, [s for s in steps if s is not None])
+        return _flat(message.length, steps)
+    return _multiplexed(message, needed, names, steps)
 
 
 # A step: (little_endian, shift, mask, sign_bit, float_unpack or None)
 _Step = tuple[bool, int, int, int, Callable[[bytes], tuple[float]] | None]
 
 
-def _step(message: MessageSpec, name: str) -> _Step | None:
+def _step(message: MessageSpec, name: str) -> _Step:
     lay = message.signal(name).layout
-    if lay is None or lay.length_bits < 1 or (lay.is_float and lay.length_bits not in _FLOAT_FORMATS):
-        return None
+    assert lay is not None
+    where = f"message {message.name}: signal {name} ({lay.length_bits} bits at bit {lay.start_bit})"
+    if lay.length_bits < 1 or (lay.is_float and lay.length_bits not in _FLOAT_FORMATS):
+        raise DatabaseError(f"{where} has a length no decoder can read")
     total = 8 * message.length
     if lay.little_endian:
         shift = lay.start_bit
-        if shift + lay.length_bits > total:
-            return None
     else:
         msb = 8 * (lay.start_bit // 8) + (7 - lay.start_bit % 8)  # network order: bit 0 = MSB of byte 0
         shift = total - (msb + lay.length_bits)
-        if shift < 0:
-            return None
+    if shift < 0 or shift + lay.length_bits > total:
+        raise DatabaseError(f"{where} does not fit in the message's {message.length} bytes: it can never be decoded")
     sign = (1 << (lay.length_bits - 1)) if lay.signed and not lay.is_float else 0
     unpack = _FLOAT_FORMATS[lay.length_bits] if lay.is_float else None
     return (lay.little_endian, shift, (1 << lay.length_bits) - 1, sign, unpack)
@@ -192,18 +195,3 @@ def _multiplexed(message: MessageSpec, needed: list[str], names: Sequence[str], 
         return out
 
     return unpack_pages
-
-
-def _via_cantools(database: CanDatabase, message: MessageSpec, names: Sequence[str]) -> Extractor:
-    key, decode_raw, wanted, paged = message.key, database.decode_raw, tuple(names), message.is_multiplexed
-
-    def via_cantools(data: bytes) -> dict[int, Any]:
-        try:
-            values = decode_raw(key, data)
-        except ValueError:
-            if not paged:
-                raise
-            return dict.fromkeys(range(len(wanted)), UNKNOWN_PAGE)
-        return {i: values[n] for i, n in enumerate(wanted) if n in values}
-
-    return via_cantools

@@ -210,3 +210,51 @@ def test_kuksa_multiplexer_filter_takes_values_only_from_matching_frames(tmp_pat
         data = db.encode(key, {"Pressure": pressure, "TireLocation": tire, "AxleLocation": axle})
         updates, rejections = decoder.decode(Frame(key & 0x1FFFFFFF, data, 1.0, is_extended=True))
         assert rejections == [] and ({u.path: u.value for u in updates} == {wheel: float(pressure)}) is shown
+
+
+HOSTILE_DBC = """VERSION ""
+
+BS_:
+
+BU_: A
+
+BO_ 256 M: 8 A
+ SG_ A m1M : 0|8@1+ (1,0) [0|0] "" A
+ SG_ B m1M : 8|8@1+ (1,0) [0|0] "" A
+ SG_ C : 16|70@1+ (1,0) [0|0] "" A
+
+SG_MUL_VAL_ 256 A B 1-1;
+SG_MUL_VAL_ 256 B A 1-1;
+"""
+
+
+@pytest.mark.parametrize(
+    "dbc, signal, message",
+    [
+        (HOSTILE_DBC, "A", "the multiplexers of A form a loop"),
+        (
+            HOSTILE_DBC.split("SG_MUL_VAL_")[0].replace(" m1M", ""),
+            "C",
+            "does not fit in the message's 8 bytes",
+        ),
+    ],
+)
+def test_hostile_dbcs_are_one_error_line(tmp_path, dbc, signal, message):
+    from click.testing import CliRunner
+
+    from ivi.cli import main
+
+    (tmp_path / "h.dbc").write_text(dbc)
+    doc = {
+        "Vehicle": {
+            "type": "branch",
+            "children": {"S": {"type": "sensor", "datatype": "double", "dbc2vss": {"signal": signal}}},
+        }
+    }
+    mapping = _write(tmp_path, doc)
+    (tmp_path / "x.log").write_text("(1.000000) can0 100#0011223344556677\n")
+    args = ["can-dump", "--log", str(tmp_path / "x.log"), "--dbc", str(tmp_path / "h.dbc"), "--mapping", str(mapping)]
+    res = CliRunner().invoke(main, [*args, "--lax-dbc"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert [line for line in res.output.splitlines() if line.startswith("Error:")] == [res.output.strip()]
+    assert message in res.output
