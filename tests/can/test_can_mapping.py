@@ -233,7 +233,7 @@ SG_MUL_VAL_ 256 B A 1-1;
     [
         (HOSTILE_DBC, "A", "the multiplexers of A form a loop"),
         (
-            HOSTILE_DBC.split("SG_MUL_VAL_")[0].replace(" m1M", ""),
+            HOSTILE_DBC.split("SG_MUL_VAL_", maxsplit=1)[0].replace(" m1M", ""),
             "C",
             "does not fit in the message's 8 bytes",
         ),
