@@ -31,7 +31,8 @@ ADAPTERS = {
     "PySide6": ("ivi/ui/",),
     "paho": ("sync/transport.py",),
     "cantools": ("ivi/can/dbc.py",),
-    "can": ("ivi/can/bus.py",),
+    "can": ("ivi/can/bus.py", "ivi/can/logs.py"),  # live buses; log files
+    "py_expression_eval": ("ivi/can/expression.py",),
     "sqlite_utils": ("chargers/store/schema.py",),
     "cryptography": ("sync/signing.py",),
     "zstandard": ("sync/protocol/messages.py",),

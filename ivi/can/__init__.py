@@ -13,14 +13,15 @@ Public API (stable; the UI and the planner use only this)::
     snap.consumption_kwh_per_km              # learned from V × I over distance (None until learned)
     reader.stop()
 
-    # another car: CanReader(source, dbc="car.dbc", mapping="car_vss.json")
+    # another car: CanReader(source, dbc="car.dbc", mapping="car_vss.json")   (lax_dbc=True if it needs it)
     # simulator:   run_simulator(Simulator(polyline, start_soc_percent=80, speedup=10), bus, stop_event=...)
 
 Pure parts (``Decoder``, ``VehicleState``, ``Simulator.frames``) take time as an argument.
 """
 
-from ivi.can.dbc import CanDatabase, MessageSpec, SignalSpec
+from ivi.can.dbc import EXTENDED_FLAG, CanDatabase, MessageSpec, SignalSpec, message_key
 from ivi.can.decoder import Decoder, Frame, Rejection, RejectReason, SignalUpdate
+from ivi.can.e2e import CounterWindow
 from ivi.can.errors import (
     BusError,
     CanError,
@@ -30,23 +31,17 @@ from ivi.can.errors import (
     SimulationError,
     TransformError,
 )
-from ivi.can.mapping import MappingEntry, VssMapping, load_mapping
+from ivi.can.learner import ConsumptionLearner
+from ivi.can.mapping import MappingEntry, MultiplexerFilter, VssMapping, WriteEntry, load_mapping
 from ivi.can.reader import BusSource, CanReader, LogSource, ReaderStatus
 from ivi.can.sim_runner import run_simulator
 from ivi.can.simulator import ChargeStop, FaultConfig, Silence, Simulator
-from ivi.can.state import (
-    PACK_CURRENT,
-    PACK_VOLTAGE,
-    SOC_CURRENT,
-    SOC_DISPLAYED,
-    SPEED,
-    ConsumptionLearner,
-    SignalValue,
-    VehicleSnapshot,
-    VehicleState,
-)
+from ivi.can.state import SignalValue, VehicleSnapshot, VehicleState
+from ivi.can.values import NamedValue
+from ivi.can.vss import PACK_CURRENT, PACK_VOLTAGE, SOC_CURRENT, SOC_DISPLAYED, SPEED, ChangeLimit
 
 __all__ = [
+    "EXTENDED_FLAG",
     "PACK_CURRENT",
     "PACK_VOLTAGE",
     "SOC_CURRENT",
@@ -57,8 +52,10 @@ __all__ = [
     "CanDatabase",
     "CanError",
     "CanReader",
+    "ChangeLimit",
     "ChargeStop",
     "ConsumptionLearner",
+    "CounterWindow",
     "DatabaseError",
     "Decoder",
     "FaultConfig",
@@ -68,6 +65,8 @@ __all__ = [
     "MappingEntry",
     "MappingError",
     "MessageSpec",
+    "MultiplexerFilter",
+    "NamedValue",
     "ReaderStatus",
     "RejectReason",
     "Rejection",
@@ -81,6 +80,8 @@ __all__ = [
     "VehicleSnapshot",
     "VehicleState",
     "VssMapping",
+    "WriteEntry",
     "load_mapping",
+    "message_key",
     "run_simulator",
 ]

@@ -1,25 +1,51 @@
-"""The python-can adapter (the only module that imports ``can``): open buses, read and write log
-files, convert between python-can messages and plain :class:`~ivi.can.decoder.Frame` values, and a
-listener that hands frames to a callback on the Notifier thread.
+"""The python-can adapter for buses (with :mod:`ivi.can.logs` for log files, the only modules that import
+``can``): open buses, convert between python-can messages and plain :class:`~ivi.can.decoder.Frame`
+values, and receivers that hand frames to a callback on their own thread.
 
-Every python-can failure leaves this module as a :class:`~ivi.can.errors.BusError` or
-:class:`~ivi.can.errors.LogFileError` carrying a sentence a driver's engineer can act on.
+Every python-can failure leaves this module as a :class:`~ivi.can.errors.BusError` carrying a sentence
+a driver's engineer can act on.
 """
 
 from __future__ import annotations
 
-import struct
 import threading
-from collections.abc import Callable, Collection, Iterator
-from pathlib import Path
+import time
+from collections.abc import Callable, Collection
 from typing import Any
 
 import can
 
+from ivi.can.dbc import EXTENDED_FLAG, J1939_PGN_MASK
 from ivi.can.decoder import Frame, RawFrame
-from ivi.can.errors import BusError, LogFileError
+from ivi.can.errors import BusError
+from ivi.can.logs import (
+    LOG_SUFFIXES,
+    LogWriter,
+    count_log_messages,
+    raw_frame,
+    read_log,
+    read_log_batches,
+    to_message,
+)
 
-LOG_SUFFIXES = (".asc", ".blf", ".log", ".trc", ".csv")
+__all__ = [
+    "LOG_SUFFIXES",
+    "BatchReceiver",
+    "Bus",
+    "FrameNotifier",
+    "LogWriter",
+    "count_log_messages",
+    "filters_in_software",
+    "open_bus",
+    "raw_frame",
+    "read_log",
+    "read_log_batches",
+    "receive",
+    "send",
+    "shutdown",
+    "to_frame",
+    "to_message",
+]
 
 Bus = can.BusABC
 
@@ -36,36 +62,11 @@ def open_bus(
         raise BusError(f"cannot open CAN interface {interface!r} channel {channel!r}: {exc}") from exc
 
 
-def to_message(frame: Frame) -> can.Message:
-    return can.Message(
-        arbitration_id=frame.arbitration_id,
-        data=frame.data,
-        timestamp=frame.timestamp_s,
-        is_extended_id=frame.is_extended,
-        is_remote_frame=frame.is_remote,
-        is_error_frame=frame.is_error,
-        dlc=len(frame.data),
-        check=False,
-    )
-
-
 def filters_in_software(bus: can.BusABC) -> bool:
     """True when ``bus`` applies ``can_filters`` in Python (``virtual``, ...) instead of in the driver,
     kernel or a remote server: there a set lookup on the ID is cheaper than python-can's filter loop."""
     cls = type(bus)
     return cls._apply_filters is can.BusABC._apply_filters and cls.recv is can.BusABC.recv
-
-
-def raw_frame(msg: can.Message) -> RawFrame:
-    data = msg.data
-    return (
-        msg.arbitration_id,
-        bytes(data[: msg.dlc]) if data is not None else b"",
-        msg.timestamp,
-        msg.is_extended_id,
-        msg.is_remote_frame,
-        msg.is_error_frame,
-    )
 
 
 def to_frame(msg: can.Message) -> Frame:
@@ -92,101 +93,6 @@ def shutdown(bus: can.BusABC) -> None:
         bus.shutdown()
     except Exception:  # shutting down a broken bus must not mask the error that broke it
         bus._is_shutdown = True  # and python-can must not retry (and fail noisily) when it is collected
-
-
-def read_log(path: str | Path) -> Iterator[Frame]:
-    """Frames of a ``.asc``/``.blf``/``.log``/``.trc``/``.csv`` log, in file order.
-
-    Raises ``LogFileError`` for a missing file, an unknown format, a file that holds no frames,
-    or one that breaks off in the middle (after yielding the frames before the damage).
-    """
-    for batch in read_log_batches(path):
-        for raw in batch:
-            yield Frame(*raw)
-
-
-def read_log_batches(path: str | Path, batch_size: int = 1024) -> Iterator[list[RawFrame]]:
-    """:func:`read_log` as lists of plain tuples (no per-frame objects beyond python-can's own)."""
-    path = Path(path)
-    if not path.is_file():
-        raise LogFileError(f"CAN log {path} does not exist")
-    if path.suffix.lower() not in LOG_SUFFIXES:
-        raise LogFileError(f"CAN log {path}: unknown format {path.suffix!r} (use {', '.join(LOG_SUFFIXES)})")
-    count = 0
-    try:
-        reader = can.LogReader(str(path))
-    except Exception as exc:
-        raise LogFileError(f"CAN log {path} cannot be opened: {exc}") from exc
-    batch: list[RawFrame] = []
-    try:
-        for msg in reader:
-            batch.append(raw_frame(msg))
-            if len(batch) >= batch_size:
-                count += len(batch)
-                yield batch
-                batch = []
-    except (ValueError, IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError, OSError, can.CanError) as exc:
-        if batch:
-            yield batch
-        raise LogFileError(
-            f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
-        ) from exc
-    except Exception as exc:  # e.g. BLFParseError, zlib errors in a truncated BLF
-        if batch:
-            yield batch
-        raise LogFileError(
-            f"CAN log {path} is damaged after {count + len(batch)} frames: {exc or type(exc).__name__}"
-        ) from exc
-    finally:
-        stop = getattr(reader, "stop", None)
-        if stop:
-            stop()
-    if batch:
-        count += len(batch)
-        yield batch
-    expected_size = getattr(reader, "file_size", None)  # BLF headers record the file's size
-    if isinstance(expected_size, int) and expected_size > 0 and path.stat().st_size < expected_size:
-        raise LogFileError(
-            f"CAN log {path} is truncated: {path.stat().st_size} of {expected_size} bytes "
-            f"({count} frames before the cut were read)"
-        )
-    if count == 0:
-        raise LogFileError(f"CAN log {path} holds no CAN frames (is it a {path.suffix} log?)")
-
-
-def count_log_messages(path: str | Path) -> int:
-    """How many messages python-can's own reader yields for a log (the parser's cost alone, for benchmarks)."""
-    reader = can.LogReader(str(path))
-    try:
-        return sum(1 for _ in reader)
-    finally:
-        reader.stop()
-
-
-class LogWriter:
-    """Write frames to a log file; the format follows the suffix (``.asc``, ``.blf``, ...)."""
-
-    def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        if path.suffix.lower() not in LOG_SUFFIXES:
-            raise LogFileError(f"CAN log {path}: unknown format {path.suffix!r} (use {', '.join(LOG_SUFFIXES)})")
-        try:
-            self._logger = can.Logger(str(path))
-        except Exception as exc:
-            raise LogFileError(f"cannot write CAN log {path}: {exc}") from exc
-        self.path = path
-
-    def write(self, frame: Frame) -> None:
-        self._logger.on_message_received(to_message(frame))
-
-    def close(self) -> None:
-        self._logger.stop()
-
-    def __enter__(self) -> LogWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _Listener(can.Listener):
@@ -219,35 +125,59 @@ class FrameNotifier:
 class BatchReceiver:
     """Receives one bus on its own thread and hands frames over in batches: after each wake-up it drains
     what is already queued (up to ``max_batch``) and calls ``on_batch`` once, so locks, callbacks and
-    state updates are paid per batch rather than per frame. ``accept_ids`` (keys ``id | extended << 29``)
-    drops foreign frames with one set lookup, for buses that would otherwise filter in Python."""
+    state updates are paid per batch rather than per frame.
+
+    Each frame is stamped with ``clock()`` (monotonic) when it is taken off the bus, not with the
+    interface's timestamp: those are wall-clock times that step with NTP or a GNSS fix, and an age computed
+    from them can be negative or wrong. ``accept`` (message keys: ``id | EXTENDED_FLAG`` for extended
+    frames) and ``accept_pgns`` (J1939 parameter groups, ``id & J1939_PGN_MASK``) drop foreign frames with
+    a set lookup, for buses that would otherwise filter in Python."""
 
     def __init__(
         self,
         bus: can.BusABC,
-        on_batch: Callable[[list[RawFrame]], object],
+        on_batch: Callable[[list[RawFrame]], None],
         on_error: Callable[[Exception], None],
         *,
-        accept_ids: Collection[int] | None = None,
+        accept: Collection[int] | None = None,
+        accept_pgns: Collection[int] = (),
+        clock: Callable[[], float] = time.monotonic,
         timeout_s: float = 0.1,
         max_batch: int = 256,
     ) -> None:
         self._bus, self._on_batch, self._on_error = bus, on_batch, on_error
-        self._accept = frozenset(accept_ids) if accept_ids is not None else None
+        self._accept = frozenset(accept) if accept is not None else None
+        self._pgns = frozenset(accept_pgns)
+        self._clock = clock
         self._timeout_s, self._max_batch = timeout_s, max_batch
         self._running = True
         self._thread = threading.Thread(target=self._run, name="ivi-can-rx", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        recv, accept, max_batch = self._bus.recv, self._accept, self._max_batch
+        recv, accept, pgns, max_batch, clock = self._bus.recv, self._accept, self._pgns, self._max_batch, self._clock
         try:
             while self._running:
                 msg = recv(self._timeout_s)
                 batch: list[RawFrame] = []
                 while msg is not None:
-                    if accept is None or (msg.arbitration_id | (msg.is_extended_id << 29)) in accept:
-                        batch.append(raw_frame(msg))
+                    fid, ext = msg.arbitration_id, msg.is_extended_id
+                    if (
+                        accept is None
+                        or (fid | EXTENDED_FLAG if ext else fid) in accept
+                        or (ext and pgns and fid & J1939_PGN_MASK in pgns)
+                    ):
+                        data = msg.data
+                        batch.append(
+                            (
+                                fid,
+                                bytes(data[: msg.dlc]) if data is not None else b"",
+                                clock(),
+                                ext,
+                                msg.is_remote_frame,
+                                msg.is_error_frame,
+                            )
+                        )
                         if len(batch) >= max_batch:
                             break
                     msg = recv(0.0)

@@ -4,7 +4,7 @@
 ::
 
     reader = CanReader(BusSource("virtual", "ivi"), on_update=print).start()
-    snap = reader.snapshot()          # any thread; VehicleSnapshot at time.time()
+    snap = reader.snapshot()          # any thread; VehicleSnapshot now (the reader's monotonic clock)
     reader.stop()
 
 A bus is read on a receiver thread with hardware filters for exactly the IDs the mapping decodes
@@ -13,7 +13,12 @@ are handed over in batches, one per wake-up, so the lock and callbacks are paid 
 the bus fails, a supervisor thread closes it and reopens it with
 exponential backoff (``backoff_s`` doubling up to ``max_backoff_s``); meanwhile signals go stale
 on their own. A log file is replayed as fast as it can be read, on one thread; timestamps are
-the log's, so ``snapshot()`` is taken at the last frame's time.
+the log's, so ``snapshot()`` is taken at the last frame's time; a line of a text log that cannot be
+parsed is skipped and counted as ``bad_log_line``.
+
+Time on the live path is one monotonic clock (``clock``, default :func:`time.monotonic`): frames are
+stamped with it when taken off the bus and snapshots are taken with it, so a wall-clock step (NTP, a
+GNSS fix) can neither make an old value look fresh nor a fresh one look old.
 
 Consumers get updates three ways: ``on_update(list[SignalUpdate])`` called on the reader thread
 (keep it short: emit a Qt signal, put to a queue), ``updates`` (a thread-safe queue, if
@@ -32,7 +37,7 @@ from typing import Any
 
 from ivi.can.bus import BatchReceiver, filters_in_software, open_bus, read_log_batches, shutdown
 from ivi.can.dbc import CanDatabase
-from ivi.can.decoder import Decoder, Frame, RawFrame, Rejection, SignalUpdate
+from ivi.can.decoder import Decoder, Frame, RawFrame, Rejection, RejectReason, SignalUpdate
 from ivi.can.errors import BusError, CanError
 from ivi.can.mapping import load_mapping
 from ivi.can.state import VehicleSnapshot, VehicleState
@@ -60,6 +65,9 @@ class ReaderStatus:
     last_error: str | None = None
     frames_in: int = 0
     finished: bool = False
+    bad_log_lines: int = 0
+    #: The first few bad log lines (what was wrong with them), for the user
+    bad_line_examples: list[str] = field(default_factory=list)
 
 
 class CanReader:
@@ -72,15 +80,16 @@ class CanReader:
         dbc: str | Path | None = None,
         mapping: str | Path | None = None,
         decoder: Decoder | None = None,
+        lax_dbc: bool = False,
         on_update: Callable[[list[SignalUpdate]], None] | None = None,
         on_rejection: Callable[[list[Rejection]], None] | None = None,
         queue_updates: bool = False,
         backoff_s: float = 0.1,
         max_backoff_s: float = 5.0,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if decoder is None:
-            database = CanDatabase.load(dbc)
+            database = CanDatabase.load(dbc, lax=lax_dbc)
             decoder = Decoder(database, load_mapping(database, mapping))
         self.source, self.decoder = source, decoder
         self.state = VehicleState.for_decoder(decoder)
@@ -127,7 +136,7 @@ class CanReader:
 
     # --- the public view ------------------------------------------------------------------
     def snapshot(self, now_s: float | None = None) -> VehicleSnapshot:
-        """State at ``now_s`` (default: the clock for a bus, the last frame's time for a log)."""
+        """State at ``now_s`` (default: the reader's clock for a bus, the last frame's time for a log)."""
         if now_s is None:
             now_s = (self._last_ts or 0.0) if isinstance(self.source, LogSource) else self._clock()
         with self._lock:
@@ -139,15 +148,16 @@ class CanReader:
             [(frame.arbitration_id, frame.data, frame.timestamp_s, frame.is_extended, frame.is_remote, frame.is_error)]
         )
 
-    def feed_batch(self, frames: list[RawFrame]) -> list[SignalUpdate]:
-        """Decode frames into the state under one lock acquisition; consumers hear once per batch."""
+    def feed_batch(self, frames: list[RawFrame], now_s: float | None = None) -> list[SignalUpdate]:
+        """Decode frames into the state under one lock acquisition; consumers hear once per batch.
+        ``now_s``: the time on the clock the frames were stamped with; a frame stamped later is refused."""
         if not frames:
             return []
         updates, rejections, accepted = self.decoder.decode_batch(frames)
         with self._lock:
             self.status.frames_in += len(frames)
             self._last_ts = frames[-1][2]
-            notify = self.state.apply(updates) if updates else updates
+            notify = self.state.apply(updates, now_s) if updates else updates
             if rejections:
                 self.state.reject(rejections)
             self.state.frames_accepted += accepted
@@ -165,14 +175,23 @@ class CanReader:
     def _replay_log(self) -> None:
         assert isinstance(self.source, LogSource)
         try:
-            for batch in read_log_batches(self.source.path):
+            for batch in read_log_batches(self.source.path, on_bad_line=self._bad_line):
                 if self._stop.is_set():
                     break
                 self.feed_batch(batch)
         except CanError as exc:
             self.status.last_error = str(exc)
+        except Exception as exc:  # never a traceback on the reader thread: the CLI reports it as an error
+            self.status.last_error = f"reading {self.source.path} failed: {type(exc).__name__}: {exc}"
         finally:
             self.status.finished = True
+
+    def _bad_line(self, what: str) -> None:
+        with self._lock:
+            self.status.bad_log_lines += 1
+            if len(self.status.bad_line_examples) < 3:
+                self.status.bad_line_examples.append(what)
+            self.state.rejections[RejectReason.BAD_LOG_LINE.value] += 1
 
     # --- live bus -------------------------------------------------------------------------
     def _open(self) -> Any:
@@ -182,11 +201,15 @@ class CanReader:
         return open_bus(src.interface, src.channel, can_filters=filters, **src.options)
 
     def _receiver(self, bus: Any) -> BatchReceiver:
-        accept = None
+        accept: frozenset[int] | None = None
+        pgns: frozenset[int] = frozenset()
         if self.source.use_filters and filters_in_software(bus):  # type: ignore[union-attr]
             bus.set_filters(None)  # python-can would loop over every filter for every frame
-            accept = {f["can_id"] | (f["extended"] << 29) for f in self.decoder.can_filters()}
-        return BatchReceiver(bus, self.feed_batch, self._bus_failed, accept_ids=accept)
+            accept, pgns = self.decoder.accepts()
+        return BatchReceiver(bus, self._feed_live, self._bus_failed, accept=accept, accept_pgns=pgns, clock=self._clock)
+
+    def _feed_live(self, frames: list[RawFrame]) -> None:
+        self.feed_batch(frames, self._clock())
 
     def _supervise(self, bus: Any) -> None:
         delay = self._backoff_s

@@ -315,7 +315,7 @@ class Simulator:
             v = values.get(s.name, 0)
             if s.minimum is not None and s.maximum is not None:
                 values[s.name] = min(s.maximum, max(s.minimum, v))
-        data = m.e2e.seal(m.frame_id, self.db.encode(m.frame_id, values))
+        data = m.e2e.seal(m.frame_id, self.db.encode(m.key, values))
         if self.faults.drop_rate and self.rng.random() < self.faults.drop_rate:
             self.stats.dropped += 1
             return None

@@ -5,25 +5,44 @@ Pure state over plain data; time is always passed in (``now_s``), so staleness i
 without sleeping. Not thread-safe by itself: :class:`~ivi.can.reader.CanReader` owns one and
 guards it with a lock.
 
-A signal is *stale* when it was never received or not refreshed within ``stale_factor`` (3) ×
-the cycle time of its CAN message: the UI shows "--" and the planner falls back, instead of
-presenting an old number as current.
+A signal is *stale* — the UI shows "--" and the planner falls back, instead of presenting an old
+number as current — when it was never received, when it was not refreshed within ``stale_factor``
+(3) × the cycle time of its CAN message, when its sender says it is not available (a named state
+such as SNA), or when its age is negative: a value stamped later than "now" (a frame from the
+future, a clock that stepped back) cannot be shown as fresh. Negative ages are counted once per
+value as ``future_timestamp``; a value older than the one it replaces as ``clock_step``. On the live
+path the reader stamps frames and asks for snapshots with one monotonic clock, so neither happens
+unless something else feeds the state.
+
+Consumers are notified as the KUKSA CAN provider forwards values: a value passes when at least
+``interval_ms`` passed since the last one that passed this time gate, and — with ``on_change`` —
+only when it differs from the last value forwarded. The state itself always keeps the newest value.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ivi.can.decoder import Decoder, Rejection, SignalUpdate
+from ivi.can.decoder import Decoder, Rejection, RejectReason, SignalUpdate
+from ivi.can.learner import ConsumptionLearner
+from ivi.can.vss import PACK_CURRENT, PACK_VOLTAGE, SOC_CURRENT, SOC_DISPLAYED, SPEED
 
-SOC_DISPLAYED = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"
-SOC_CURRENT = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
-PACK_VOLTAGE = "Vehicle.Powertrain.TractionBattery.CurrentVoltage"
-PACK_CURRENT = "Vehicle.Powertrain.TractionBattery.CurrentCurrent"
-SPEED = "Vehicle.Speed"
+__all__ = [
+    "DEFAULT_CYCLE_S",
+    "PACK_CURRENT",
+    "PACK_VOLTAGE",
+    "SOC_CURRENT",
+    "SOC_DISPLAYED",
+    "SPEED",
+    "ConsumptionLearner",
+    "SignalValue",
+    "VehicleSnapshot",
+    "VehicleState",
+]
+
 DEFAULT_CYCLE_S = 1.0
 
 
@@ -34,6 +53,9 @@ class SignalValue:
     unit: str
     timestamp_s: float | None
     stale: bool
+    #: Why the value is stale ("never received", "not refreshed", "not available: SNA", "timestamp in
+    #: the future"); ``None`` when it is fresh.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,89 +98,29 @@ class VehicleSnapshot:
         return sum(self.rejections.values())
 
 
-class ConsumptionLearner:
-    """Learns kWh/km from pack voltage × current and speed, integrated over the BMS's own clock.
-
-    Each pack-current sample adds ``-V × I × Δt`` (energy) and ``speed × Δt`` (distance) over the
-    same ``Δt``, so the ratio is consistent. ``Δt`` comes from the BMS message's alive counter ×
-    its cycle time (``SignalUpdate.sender_time_s``), which is what the sending ECU's clock did: it is
-    right whether frames arrive live, from a log, or from a simulator running 20× faster than real
-    time, and a dropped frame shows as a counter step of 2. Only a car whose DBC gives the current
-    message no counter falls back to receive times (correct live and from logs, not under speed-up).
-
-    Energy and distance are counted only while the car moves (parked HVAC is not consumption per
-    km) and only across gaps shorter than ``max_gap_s`` on both clocks (a silent bus must not be
-    integrated as a straight line; the counter wraps after 16 cycles, so the receive gap guards it).
-    Regeneration counts negative, as it does for the real battery.
-    """
-
-    PATHS = frozenset({PACK_VOLTAGE, SPEED, PACK_CURRENT})
-
-    def __init__(
-        self, window_km: float = 100.0, bin_km: float = 1.0, min_km: float = 0.5, max_gap_s: float = 1.0
-    ) -> None:
-        self.window_km, self.bin_km, self.min_km, self.max_gap_s = window_km, bin_km, min_km, max_gap_s
-        self._bins: deque[tuple[float, float]] = deque()
-        self._sum_km = self._sum_kwh = 0.0
-        self._cur_km = self._cur_kwh = 0.0
-        self._voltage: tuple[float, float] | None = None
-        self._speed: tuple[float, float] | None = None
-        self._power_ts: float | None = None  # receive time of the last current sample
-        self._power_clock: float | None = None  # sender time (or receive time) of the same sample
-
-    def observe(self, path: str, value: float, ts: float, sender_s: float | None = None) -> None:
-        if path == PACK_VOLTAGE:
-            self._voltage = (float(value), ts)
-        elif path == SPEED:
-            self._speed = (float(value), ts)
-        elif path == PACK_CURRENT:
-            clock = ts if sender_s is None else sender_s
-            last_ts, last_clock = self._power_ts, self._power_clock
-            self._power_ts, self._power_clock = ts, clock
-            if last_ts is None or last_clock is None or self._voltage is None or self._speed is None:
-                return
-            dt, gap = clock - last_clock, self.max_gap_s
-            speed_kmh = self._speed[0]
-            if (
-                not (0 < dt <= gap)
-                or ts - last_ts > gap
-                or ts - self._voltage[1] > gap
-                or ts - self._speed[1] > gap
-                or speed_kmh <= 0.5
-            ):
-                return
-            # VSS: positive current flows into the battery, so the car uses -V*I.
-            self._add(km=speed_kmh * dt / 3600.0, kwh=-self._voltage[0] * float(value) * dt / 3.6e6)
-
-    def _add(self, km: float, kwh: float) -> None:
-        self._cur_km += km
-        self._cur_kwh += kwh
-        if self._cur_km >= self.bin_km:
-            self._bins.append((self._cur_km, self._cur_kwh))
-            self._sum_km += self._cur_km
-            self._sum_kwh += self._cur_kwh
-            self._cur_km = self._cur_kwh = 0.0
-            while self._bins and self._sum_km - self._bins[0][0] >= self.window_km:
-                km0, kwh0 = self._bins.popleft()
-                self._sum_km -= km0
-                self._sum_kwh -= kwh0
-
-    @property
-    def distance_km(self) -> float:
-        return self._sum_km + self._cur_km
-
-    @property
-    def kwh_per_km(self) -> float | None:
-        km = self.distance_km
-        return (self._sum_kwh + self._cur_kwh) / km if km >= self.min_km else None
+_NOTHING: Any = object()
 
 
-@dataclass
 class _Slot:
-    value: Any
-    unit: str
-    timestamp_s: float
-    notified_s: float = field(default=float("-inf"))
+    __slots__ = (
+        "future_counted",
+        "gate_s",
+        "interval_ms",
+        "on_change",
+        "sent",
+        "timestamp_s",
+        "unavailable",
+        "unit",
+        "value",
+    )
+
+    def __init__(self, value: Any, unit: str, timestamp_s: float, rule: tuple[int, bool]) -> None:
+        self.value, self.unit, self.timestamp_s = value, unit, timestamp_s
+        self.interval_ms, self.on_change = rule
+        self.unavailable: str | None = None  # the named state the sender reported
+        self.future_counted = False
+        self.gate_s: float | None = None  # time of the last value that passed the interval gate
+        self.sent: Any = _NOTHING  # the last value forwarded
 
 
 class VehicleState:
@@ -189,25 +151,38 @@ class VehicleState:
             **kwargs,
         )
 
-    def apply(self, updates: Iterable[SignalUpdate]) -> list[SignalUpdate]:
-        """Store updates; return those consumers should hear about (KUKSA ``interval_ms``/``on_change``)."""
+    def apply(self, updates: Iterable[SignalUpdate], now_s: float | None = None) -> list[SignalUpdate]:
+        """Store updates; return those consumers should hear about (KUKSA ``interval_ms``/``on_change``).
+
+        With ``now_s`` (the live path) an update stamped later than ``now_s`` is refused and counted as
+        ``future_timestamp``: its age would be negative, and a value from the future is not a fresh value.
+        """
         notify = []
         learner = self.learner
         learned = learner.PATHS
+        slots = self._slots
         for u in updates:
-            slot = self._slots.get(u.path)
-            interval_ms, on_change = self._rules.get(u.path, (0, False))
+            path, value, unit, ts, sender_s = u
+            if now_s is not None and ts > now_s:
+                self.rejections[RejectReason.FUTURE_TIMESTAMP.value] += 1
+                continue
+            slot = slots.get(path)
             if slot is None:
-                slot = self._slots[u.path] = _Slot(u.value, u.unit, u.timestamp_s)
-                changed = True
+                slot = slots[path] = _Slot(value, unit, ts, self._rules.get(path, (0, False)))
             else:
-                changed = slot.value != u.value
-                slot.value, slot.unit, slot.timestamp_s = u.value, u.unit, u.timestamp_s
-            if (changed or not on_change) and (u.timestamp_s - slot.notified_s) * 1000.0 >= interval_ms:
-                slot.notified_s = u.timestamp_s
-                notify.append(u)
-            if u.path in learned and isinstance(u.value, float):
-                learner.observe(u.path, u.value, u.timestamp_s, u.sender_time_s)
+                if ts < slot.timestamp_s:
+                    self.rejections[RejectReason.CLOCK_STEP.value] += 1
+                slot.value, slot.unit, slot.timestamp_s = value, unit, ts
+                if slot.unavailable is not None or slot.future_counted:
+                    slot.unavailable, slot.future_counted = None, False
+            gate, interval_ms = slot.gate_s, slot.interval_ms
+            if not (interval_ms and gate is not None and 0.0 <= (ts - gate) * 1000.0 < interval_ms):
+                slot.gate_s = ts  # passed the time gate (KUKSA sets it before looking at the value)
+                if not slot.on_change or slot.sent is _NOTHING or slot.sent != value:
+                    slot.sent = value
+                    notify.append(u)
+            if path in learned and type(value) is float:
+                learner.observe(path, value, ts, sender_s)
         return notify
 
     def count_frame(self, accepted: bool) -> None:
@@ -215,23 +190,45 @@ class VehicleState:
             self.frames_accepted += 1
 
     def reject(self, rejections: Iterable[Rejection]) -> None:
+        """Count rejections; a named state (``not_available``) withdraws the signal it concerns at once."""
         for r in rejections:
             self.rejections[r.reason.value] += 1
+            if r.reason is RejectReason.NOT_AVAILABLE and r.path is not None:
+                slot = self._slots.get(r.path)
+                if slot is None:
+                    slot = self._slots[r.path] = _Slot(None, "", r.timestamp_s, self._rules.get(r.path, (0, False)))
+                elif r.timestamp_s >= slot.timestamp_s:
+                    slot.timestamp_s = r.timestamp_s
+                slot.unavailable = r.detail.rpartition(": ")[2] or "not available"
 
     def is_stale(self, path: str, now_s: float) -> bool:
+        return self._why_stale(path, now_s) is not None
+
+    def _why_stale(self, path: str, now_s: float) -> str | None:
         slot = self._slots.get(path)
         if slot is None:
-            return True
-        return now_s - slot.timestamp_s > self._stale_factor * self._cycle.get(path, DEFAULT_CYCLE_S)
+            return "never received"
+        if slot.unavailable is not None:
+            return f"not available: {slot.unavailable}"
+        age = now_s - slot.timestamp_s
+        if age < 0:
+            if not slot.future_counted:
+                slot.future_counted = True
+                self.rejections[RejectReason.FUTURE_TIMESTAMP.value] += 1
+            return "timestamp in the future"
+        if age > self._stale_factor * self._cycle.get(path, DEFAULT_CYCLE_S):
+            return "not refreshed"
+        return None
 
     def snapshot(self, now_s: float) -> VehicleSnapshot:
         signals = {}
         for path in self._cycle.keys() | self._slots.keys():
             slot = self._slots.get(path)
+            why = self._why_stale(path, now_s)
             if slot is None:
-                signals[path] = SignalValue(path, None, "", None, True)
+                signals[path] = SignalValue(path, None, "", None, True, why)
             else:
-                signals[path] = SignalValue(path, slot.value, slot.unit, slot.timestamp_s, self.is_stale(path, now_s))
+                signals[path] = SignalValue(path, slot.value, slot.unit, slot.timestamp_s, why is not None, why)
         return VehicleSnapshot(
             now_s,
             signals,

@@ -1,146 +1,101 @@
 """KUKSA ``dbc2vss`` transforms, compiled once per mapping entry.
 
-``math`` transforms are arithmetic expressions in ``x`` (``"-x"``, ``"x * 60"``, ``"floor(x / 2)"``).
-A mapping file is configuration that a car maker or a test bench hands us, so it must never
-run code: the expression is parsed with :mod:`ast` and only a whitelist of nodes (numbers, ``x``,
-``+ - * / // % **``, unary ``+ -``, comparisons and a few pure functions) is accepted, then
-evaluated by walking that tree. ``mapping`` transforms are lookup tables (``from`` → ``to``).
+``{"math": "floor((x*40)-100)"}`` is an expression in ``x`` in py-expression-eval's dialect
+(:mod:`ivi.can.expression`: parsed by that library, evaluated by us with a bounded cost).
+``{"mapping": [{"from": "DI_GEAR_D", "to": 1}, …]}`` is a lookup: as in KUKSA the first entry whose
+``from`` equals the value wins (Python equality: ``1``, ``1.0`` and ``true`` are equal; a named
+value equals its name and nothing else), and a value no entry lists is dropped — counted here as
+``unmapped_value``.
 """
 
 from __future__ import annotations
 
-import ast
-import math
-import operator
+import difflib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from ivi.can.errors import MappingError, TransformError
-
-Transform = Callable[[Any], Any]
+from ivi.can.errors import MappingError
+from ivi.can.expression import Transform, compile_math
+from ivi.can.values import NamedValue
 
 _MISSING = object()
 #: Returned by a ``mapping`` transform for a value it does not list: the update is dropped
 #: (KUKSA does the same) and counted as a rejection.
 UNMAPPED: Any = _MISSING
 
-_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
-_UNOPS: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-_CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-}
-_FUNCS: dict[str, Callable[..., Any]] = {
-    "abs": abs,
-    "min": min,
-    "max": max,
-    "round": round,
-    "floor": math.floor,
-    "ceil": math.ceil,
-    "sqrt": math.sqrt,
-    "int": int,
-    "float": float,
-}
-_MAX_POW = 64
+TRANSFORM_KEYS = ("math", "mapping")
+PAIR_KEYS = ("from", "to")
+
+__all__ = ["UNMAPPED", "CompiledTransform", "compile_mapping", "compile_math", "compile_transform", "unknown_key"]
 
 
-def compile_math(expression: str) -> Transform:
-    """Compile a ``math`` transform into a function of ``x``; raise ``TransformError`` if unsafe."""
-    if not isinstance(expression, str) or not expression.strip():
-        raise TransformError("math transform must be a non-empty string")
-    if len(expression) > 500:
-        raise TransformError("math transform is too long")
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise TransformError(f"math transform {expression!r} does not parse: {exc.msg}") from exc
-    fn = _compile(tree.body, expression)
-    return fn
+@dataclass(frozen=True)
+class CompiledTransform:
+    """A ``transform`` object: ``kind`` is ``"math"`` or ``"mapping"``; ``fn`` maps a DBC value to a VSS value."""
+
+    kind: str
+    source: Any
+    fn: Transform = field(compare=False, repr=False)
+
+    @property
+    def is_lookup(self) -> bool:
+        return self.kind == "mapping"
+
+    def __call__(self, value: Any) -> Any:
+        return self.fn(value)
 
 
-def _compile(node: ast.AST, src: str) -> Transform:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        value = node.value
-        return lambda x: value
-    if isinstance(node, ast.Name) and node.id == "x":
-        return lambda x: x
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        op, left, right = _BINOPS[type(node.op)], _compile(node.left, src), _compile(node.right, src)
-        if isinstance(node.op, ast.Pow):
-
-            def power(x: Any) -> Any:
-                exponent = right(x)
-                if abs(exponent) > _MAX_POW:
-                    raise ArithmeticError("exponent too large")
-                return op(left(x), exponent)
-
-            return power
-        return lambda x: op(left(x), right(x))
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNOPS:
-        uop, operand = _UNOPS[type(node.op)], _compile(node.operand, src)
-        return lambda x: uop(operand(x))
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
-        cop, left, right = _CMPOPS[type(node.ops[0])], _compile(node.left, src), _compile(node.comparators[0], src)
-        return lambda x: cop(left(x), right(x))
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in _FUNCS
-        and not node.keywords
-        and 1 <= len(node.args) <= 3
-    ):
-        fn, args = _FUNCS[node.func.id], [_compile(a, src) for a in node.args]
-        return lambda x: fn(*(a(x) for a in args))
-    raise TransformError(
-        f"math transform {src!r}: {ast.dump(node)[:60]}… is not allowed "
-        "(only numbers, x, arithmetic, comparisons and abs/min/max/round/floor/ceil/sqrt)"
-    )
+def unknown_key(key: object, valid: tuple[str, ...] | frozenset[str], where: str) -> MappingError:
+    """The error for a key that is not part of the format, naming the nearest valid key."""
+    close = difflib.get_close_matches(str(key), sorted(valid), n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (valid: {', '.join(sorted(valid))})"
+    return MappingError(f"{where}: unknown key {key!r}{hint}")
 
 
 def compile_mapping(pairs: object) -> Transform:
-    """Compile a ``mapping`` transform (list of ``{"from": a, "to": b}``) into a lookup."""
+    """Compile a ``mapping`` transform (a list of ``{"from": a, "to": b}``) into a lookup."""
     if not isinstance(pairs, list) or not pairs:
         raise MappingError("mapping transform must be a non-empty list of {from, to}")
-    table: dict[Any, Any] = {}
+    by_value: dict[Any, Any] = {}  # numbers and booleans (Python equality: 1 == 1.0 == True)
+    by_name: dict[str, Any] = {}  # strings: they match named values (and string values) by name
     for pair in pairs:
-        if not isinstance(pair, dict) or "from" not in pair or "to" not in pair:
+        if not isinstance(pair, dict):
+            raise MappingError(f"mapping transform entry {pair!r} must be an object with 'from' and 'to'")
+        for key in pair:
+            if key not in PAIR_KEYS:
+                raise unknown_key(key, PAIR_KEYS, "mapping transform entry")
+        if "from" not in pair or "to" not in pair:
             raise MappingError(f"mapping transform entry {pair!r} needs 'from' and 'to'")
-        table[_key(pair["from"])] = pair["to"]
+        source = pair["from"]
+        if isinstance(source, str):
+            by_name.setdefault(source, pair["to"])
+        elif isinstance(source, (int, float)):
+            by_value.setdefault(source, pair["to"])
+        else:
+            raise MappingError(f"mapping transform entry {pair!r}: 'from' must be a number, a string or a boolean")
 
     def lookup(x: Any) -> Any:
-        return table.get(_key(x), _MISSING)
+        if isinstance(x, NamedValue):
+            return by_name.get(x.name, _MISSING)
+        if isinstance(x, str):
+            return by_name.get(x, _MISSING)
+        return by_value.get(x, _MISSING)
 
-    lookup.is_lookup = True  # type: ignore[attr-defined]
     return lookup
 
 
-def _key(value: Any) -> Any:
-    # 3 and 3.0 and "3" from a JSON file should all match a decoded 3.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        return int(value)
-    return value
-
-
-def compile_transform(spec: object) -> Transform | None:
-    """``None`` (identity) or the function for a ``transform`` object of a dbc2vss entry."""
+def compile_transform(spec: object, where: str = "transform") -> CompiledTransform | None:
+    """``None`` (identity) or the compiled ``transform`` object of a dbc2vss/vss2dbc entry."""
     if spec is None:
         return None
-    if not isinstance(spec, dict) or len(spec.keys() & {"math", "mapping"}) != 1:
-        raise MappingError(f"transform must have exactly one of 'math' or 'mapping', got {spec!r}")
-    if "math" in spec:
-        return compile_math(spec["math"])
-    return compile_mapping(spec["mapping"])
+    if not isinstance(spec, dict):
+        raise MappingError(f"{where} must be an object with 'math' or 'mapping', got {spec!r}")
+    for key in spec:
+        if key not in TRANSFORM_KEYS:
+            raise unknown_key(key, TRANSFORM_KEYS, where)
+    if len(spec) != 1:
+        raise MappingError(f"{where} must have exactly one of 'math' or 'mapping', got {sorted(spec)}")
+    kind, source = next(iter(spec.items()))
+    fn: Callable[[Any], Any] = compile_math(source) if kind == "math" else compile_mapping(source)
+    return CompiledTransform(kind, source, fn)

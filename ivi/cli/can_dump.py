@@ -1,5 +1,10 @@
 """``ivi can-dump``: decoded VSS signals from a bus or a log, as JSON lines or a live table, with
-a summary of rejected frames per reason at the end (on stderr)."""
+a summary of rejected frames per reason at the end (on stderr).
+
+Exit status 1 with one ``Error:`` line when the DBC, the mapping or the log cannot be used, or when
+the log broke off; the frames read before the damage are printed first. Timestamps (``ts``) are the
+log's own, or for a bus the wall-clock time of reception (the reader itself ages values on a
+monotonic clock)."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from ivi.can import BusSource, CanError, CanReader, LogSource, SignalUpdate, Veh
     "--log",
     "log_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Read a log (.asc, .blf, .log, .trc, .csv) instead of a bus.",
+    help="Read a log (.asc, .blf, .log, .trc, .csv, each optionally .gz) instead of a bus.",
 )
 @click.option(
     "--dbc",
@@ -30,6 +35,11 @@ from ivi.can import BusSource, CanError, CanReader, LogSource, SignalUpdate, Veh
 )
 @click.option(
     "--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), help="Its KUKSA dbc2vss mapping file."
+)
+@click.option(
+    "--lax-dbc",
+    is_flag=True,
+    help="Accept a DBC that cantools loads only non-strictly (overlapping signals), like KUKSA's --lax-dbc-parsing.",
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
 @click.option(
@@ -49,22 +59,30 @@ def can_dump(
     fmt: str,
     duration_s: float | None,
     no_filter: bool,
+    lax_dbc: bool,
 ) -> None:
     """Print decoded COVESA VSS signals: {"path", "value", "unit", "ts"} per line, or a table."""
     out = sys.stdout
     on_update = None
+    # A bus reader stamps frames with the monotonic clock; print wall-clock times for people.
+    to_wall = 0.0 if log_path else time.time() - time.monotonic()
     if fmt == "json":
 
         def on_update(updates: list[SignalUpdate]) -> None:
             for u in updates:
-                out.write(json.dumps({"path": u.path, "value": u.value, "unit": u.unit, "ts": u.timestamp_s}) + "\n")
+                line = {"path": u.path, "value": u.value, "unit": u.unit, "ts": u.timestamp_s + to_wall}
+                out.write(json.dumps(line) + "\n")
 
     source = LogSource(log_path) if log_path else BusSource(interface, channel, use_filters=not no_filter)
     try:
-        reader = CanReader(source, dbc=dbc_path, mapping=mapping_path, on_update=on_update)
+        reader = CanReader(source, dbc=dbc_path, mapping=mapping_path, lax_dbc=lax_dbc, on_update=on_update)
         reader.start()
     except CanError as exc:
         raise click.ClickException(str(exc)) from exc
+    except Exception as exc:  # never a traceback: say what failed
+        raise click.ClickException(f"cannot start reading: {type(exc).__name__}: {exc}") from exc
+    for warning in reader.decoder.database.warnings:
+        click.echo(f"Warning: {dbc_path}: {warning}", err=True)
     deadline = None if duration_s is None else time.monotonic() + duration_s
     try:
         while True:
@@ -95,7 +113,8 @@ def _table(snap: VehicleSnapshot) -> str:
     for path in sorted(snap.signals):
         s = snap.signals[path]
         age = "never" if s.timestamp_s is None else f"{snap.at_s - s.timestamp_s:.1f}s"
-        lines.append(f"{path:64} {snap.display(path, '{:.2f}'):>14} {s.unit:8} {age}{'  STALE' if s.stale else ''}")
+        why = f"  STALE ({s.reason})" if s.stale else ""
+        lines.append(f"{path:64} {snap.display(path, '{:.2f}'):>14} {s.unit:8} {age}{why}")
     if snap.consumption_kwh_per_km is not None:
         lines.append(
             f"learned consumption: {snap.consumption_kwh_per_km * 100:.1f} kWh/100 km over "
@@ -111,3 +130,5 @@ def _summary(reader: CanReader, snap: VehicleSnapshot) -> None:
     )
     for reason, n in sorted(snap.rejections.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {n:>8}  {reason}", err=True)
+    for example in reader.status.bad_line_examples:
+        click.echo(f"  skipped log line {example}", err=True)

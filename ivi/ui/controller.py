@@ -56,6 +56,9 @@ REFRESH_EVERY_KM = 0.5
 REFRESH_EVERY_S = 5.0
 REPLAN_EVERY_KM = 50.0  # besides drift, a sync change or new filters
 DRIFT_CHECK_EVERY_KM = 1.0
+#: A parked car whose state of charge moved this much (a BMS correction, a value the CAN layer held
+#: back until plausible) is checked against the plan too. While the car charges the plan holds.
+DRIFT_CHECK_EVERY_PERCENT = 2.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class Controller(QObject):
         self._asked_at = (-1e9, -1e9, 0.0)  # (km, soc, monotonic)
         self._planned_at_km = -1e9
         self._drift_checked_km = -1e9
+        self._drift_checked_soc = -1e9
+        self._was_charging = False
         self._planned_rows: list[dict] = []
         self._map_problem = ""
         self.vehicle.sampleApplied.connect(self._on_sample)
@@ -261,14 +266,21 @@ class Controller(QObject):
             or time.monotonic() - last_t > REFRESH_EVERY_S
         ):
             self.refresh_suggestions()
-        if abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
+        charging = bool(self.vehicle.value("charging"))
+        was_charging, self._was_charging = self._was_charging, charging
+        if charging:
+            return  # the plan holds while the car charges (the charging advice reads it); re-planned after
+        if was_charging or abs(km - self._planned_at_km) >= REPLAN_EVERY_KM:
             self.replan()
         elif (
-            abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM
+            (
+                abs(km - self._drift_checked_km) >= DRIFT_CHECK_EVERY_KM
+                or abs(soc - self._drift_checked_soc) >= DRIFT_CHECK_EVERY_PERCENT
+            )
             and self.planner is not None
             and not self.vehicle.value("socStale")
         ):
-            self._drift_checked_km = km
+            self._drift_checked_km, self._drift_checked_soc = km, soc
             reason = self.planner.drift(km, self.vehicle.value("socPercent"))  # pure, microseconds
             if reason:
                 log.info("re-planning: %s", reason)
@@ -363,6 +375,7 @@ class Controller(QObject):
         if q is None or self.planner is None or self.lookup is None or not self.trip.points:
             return
         self._planned_at_km = self._drift_checked_km = q.position_km
+        self._drift_checked_soc = q.soc_percent
         planner, dest = self.planner, self.trip.distance_km
 
         def job():

@@ -3,6 +3,7 @@ python-can-remote server on a free loopback port."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,19 @@ from ivi.can.sim_runner import run_simulator
 from tests.waiting import free_port, wait_port
 
 DATA = Path(__file__).parent / "data"
+#: Real cars' DBCs (opendbc, cantools' test files, KUKSA's Model 3), kept outside the repository beside it:
+#: ``$IVI_CAN_CORPUS``, else ``shared/can-corpus`` next to the checkout (``/work/main/../shared``).
+CORPUS = Path(os.environ.get("IVI_CAN_CORPUS") or Path(__file__).resolve().parents[2] / ".." / "shared" / "can-corpus")
+
+
+def corpus_file(relative: str) -> Path:
+    """A corpus file, or a skip that says where the corpus was looked for."""
+    path = CORPUS / relative
+    if not path.is_file():
+        pytest.skip(f"real-car DBC corpus not found: {path} (set IVI_CAN_CORPUS to the can-corpus folder)")
+    return path
+
+
 #: ~3 km in Beijing: urban start, a short fast middle, urban end. A few seconds of CPU to simulate.
 SHORT_ROUTE = [(39.900, 116.400), (39.910, 116.410), (39.920, 116.420)]
 

@@ -9,6 +9,7 @@ from ivi.can import BusSource, CanReader, FaultConfig, LogSource, Silence, Simul
 from ivi.can.bus import open_bus, read_log, shutdown
 from ivi.can.sim_runner import run_simulator
 from ivi.can.state import SOC_DISPLAYED, SPEED
+from tests.waiting import wait_for
 
 CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
 
@@ -97,7 +98,7 @@ def test_simulator_on_virtual_bus_feeds_a_reader(short_route):
         shutdown(bus)
     time.sleep(0.5)  # > 3 × the 100 ms BMS cycle
     reader.stop()
-    snap = reader.snapshot(time.time())
+    snap = reader.snapshot()
     assert result.arrived and reader.status.frames_in == result.frames
     assert snap.rejected_total == 0
     assert snap.signals[SOC_DISPLAYED].value == pytest.approx(sim.displayed_soc_percent, abs=0.1)
@@ -136,3 +137,30 @@ def test_learned_consumption_is_right_under_speedup_on_a_virtual_bus(short_route
     assert result.arrived and reader.status.frames_in == result.frames and snap.rejected_total == 0
     assert snap.distance_learned_km == pytest.approx(sim.car.moving_km, rel=0.03)
     assert snap.consumption_kwh_per_km == pytest.approx(sim.true_consumption_kwh_per_km, rel=0.05)
+
+
+def test_a_reader_on_a_virtual_bus_takes_j1939_groups_from_any_source_address(tmp_path):
+    import json
+
+    from ivi.can import CanDatabase, Frame
+    from ivi.can.bus import send
+    from tests.can.conftest import corpus_file
+
+    dbc = corpus_file("cantools/j1939.dbc")
+    leaf = {"type": "sensor", "datatype": "double", "dbc2vss": {"signal": "Signal1", "interval_ms": 0}}
+    (tmp_path / "m.json").write_text(json.dumps({"Vehicle": {"type": "branch", "children": {"S": leaf}}}))
+    db = CanDatabase.load(dbc)
+    m = db.message_by_name("Message1")
+    channel = f"ivi-j1939-{time.monotonic_ns()}"
+    reader = CanReader(BusSource("virtual", channel), dbc=dbc, mapping=tmp_path / "m.json").start()
+    bus = open_bus("virtual", channel)
+    try:
+        for i, source_address in enumerate([0x00, 0x42, 0x17]):
+            fid = (m.frame_id & 0x03FFFF00) | 6 << 26 | source_address
+            send(bus, Frame(fid, db.encode(m.key, {"Signal1": i + 1}), 0.0, is_extended=True))
+            send(bus, Frame(fid ^ 0x10000, bytes(8), 0.0, is_extended=True))  # another PGN: filtered out
+            assert wait_for(lambda i=i: reader.snapshot().signals["Vehicle.S"].value == i + 1)
+        assert reader.status.frames_in == 3 and reader.snapshot().rejected_total == 0
+    finally:
+        reader.stop()
+        shutdown(bus)

@@ -57,7 +57,11 @@ Item {
         }
     }
     Text { id: axisLabel; x: 0; y: chart.py(100) - height / 2; text: "100%"; color: chart.theme.colors.textDim; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx }
-    Text { x: 0; y: chart.py(50) - height / 2; text: "50%"; color: chart.theme.colors.textDim; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx }
+    Text {  // only where it clears the 100% label (a short chart on a small panel has room for one)
+        x: 0; y: chart.py(50) - height / 2; text: "50%"
+        visible: y >= axisLabel.y + axisLabel.height + 2 * chart.u
+        color: chart.theme.colors.textDim; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx
+    }
     Text { x: chart.plotLeft; y: chart.py(chart.reservePercent) - height - 2 * chart.u; text: qsTr("reserve"); color: chart.theme.colors.warning; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx }
     Text { id: kmLabel; x: chart.plotLeft; anchors.bottom: parent.bottom; text: qsTr("now"); color: chart.theme.colors.textDim; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx }
     Text { anchors { right: parent.right; bottom: parent.bottom } text: qsTr("%1 km").arg(Math.round(chart.totalKm)); color: chart.theme.colors.textDim; font.family: chart.theme.fontFamily; font.pixelSize: chart.theme.smallPx }

@@ -18,6 +18,11 @@ Rectangle {
     color: now ? Qt.rgba(tint.r, tint.g, tint.b, 0.16) : theme.colors.surfaceHigh
     Text { id: hours; anchors { left: parent.left; leftMargin: 14 * tw.u; verticalCenter: parent.verticalCenter }
            text: tw.start + "–" + tw.end + (tw.now ? "  " + qsTr("now") : ""); color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: tw.theme.smallPx; font.weight: tw.now ? Font.Bold : Font.Normal }
-    Text { anchors { right: parent.right; rightMargin: 14 * tw.u; verticalCenter: parent.verticalCenter }
-           text: "¥" + tw.total.toFixed(2) + " (" + tw.energy.toFixed(2) + "+" + tw.service.toFixed(2) + ")"; color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: tw.theme.smallPx }
+    // The energy + service breakdown only where it fits beside the hours (a 7-inch panel in Chinese
+    // has room for the total alone); the total is always shown.
+    readonly property string breakdown: " (" + energy.toFixed(2) + "+" + service.toFixed(2) + ")"
+    TextMetrics { id: full; font: price.font; text: "¥" + tw.total.toFixed(2) + tw.breakdown }
+    Text { id: price; anchors { right: parent.right; rightMargin: 14 * tw.u; verticalCenter: parent.verticalCenter }
+           text: "¥" + tw.total.toFixed(2) + (hours.implicitWidth + full.advanceWidth + 42 * tw.u <= tw.width ? tw.breakdown : "")
+           color: tw.theme.colors.text; font.family: tw.theme.fontFamily; font.pixelSize: tw.theme.smallPx }
 }

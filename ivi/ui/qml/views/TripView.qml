@@ -38,6 +38,7 @@ Item {
         reason: tv.trip.reason
         stationName: tv.trip.reasonStation
         notes: tv.trip.notes
+        maxHeight: tv.height - alts.height - totals.height - tv.rowH - 4 * tv.gap
         onDismissed: tv.trip.clearReason()
     }
 
