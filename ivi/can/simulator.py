@@ -23,8 +23,10 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from geo.geometry import LatLon, bearing_deg, cumulative_km, point_along
+from geo.sun import sun_elevation_deg
 from ivi.can.dbc import CanDatabase, MessageSpec
 from ivi.can.decoder import Frame
 from ivi.can.errors import SimulationError
@@ -41,6 +43,8 @@ from ivi.can.physics import (
 from ivi.can.speed_profile import SpeedProfile
 
 TICK_S = 0.02
+#: The sun this far below the horizon: the light sensor reads 0 (the end of civil twilight).
+LIGHT_DARK_SUN_DEG = 6.0
 CONTROL_ID = 0x7F0
 CMD_CHARGE, CMD_STOP_CHARGING = 1, 2
 GEAR = {"P": 0, "R": 1, "N": 2, "D": 3}
@@ -154,6 +158,7 @@ class Simulator:
         params: VehicleParams = VehicleParams(),
         profile: SpeedProfile | None = None,
         linger_s: float = 3.0,
+        start_at: datetime | None = None,
     ) -> None:
         if len(polyline) < 2:
             raise SimulationError("the simulator needs a route of at least two points")
@@ -167,6 +172,9 @@ class Simulator:
         self.speedup = speedup
         self.outside_c, self.hvac_on, self.params = outside_temp_c, hvac_on, params
         self.faults, self.start_time_s, self.linger_s = faults, start_time_s, linger_s
+        # The wall-clock instant the drive starts: the sun over the route then sets the light sensor
+        # and the low beams (default: now, when the simulator is made).
+        self.start_at = start_at or datetime.now(UTC)
         self.db = database or CanDatabase.load()
         self.profile = profile or SpeedProfile(self.route_km, seed=seed)
         self.rng = random.Random(seed)
@@ -362,6 +370,7 @@ class Simulator:
             "BMS_ChargingState": CHARGING_STATE[c.charging],
             "BMS_ChargeTimeRemaining": self._minutes_to_target(),
             "BCM_OutsideTemp": self.outside_c,
+            **self._lights(lat, lon),
             "TBOX_Latitude": lat,
             "TBOX_Longitude": lon,
             "TBOX_Heading": heading % 360.0,
@@ -369,6 +378,13 @@ class Simulator:
             "TBOX_Altitude": 50,
         }
         return {s.name: everything.get(s.name, 0) for s in m.signals}
+
+    def _lights(self, lat: float, lon: float) -> dict[str, float]:
+        """The light sensor (%, full daylight at 10° of sun) and the low beams (on below 1 % of
+        light), from the sun's elevation over the car at the simulated instant."""
+        sun = sun_elevation_deg(lat, lon, self.start_at + timedelta(seconds=self.car.t_s))
+        light = max(0.0, min(100.0, (sun + LIGHT_DARK_SUN_DEG) / (10.0 + LIGHT_DARK_SUN_DEG) * 100.0))
+        return {"BCM_AmbientLight": round(light), "BCM_LowBeamOn": 1 if light < 1.0 else 0}
 
     def _minutes_to_target(self) -> float:
         c = self.car

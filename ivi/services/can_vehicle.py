@@ -10,14 +10,13 @@ when the reader reports new signals, publishes at most every ``MIN_PERIOD_S`` an
 Day or night for the screen's theme, from the first vehicle signal that says so: the low beams
 (VSS ``Vehicle.Body.Lights.Beam.Low.IsOn``), else the ambient light sensor
 (``Vehicle.Exterior.LightIntensity``, %), else the sun's elevation at the GNSS position now. The
-reference car's DBC has neither lamp nor light-sensor signal, so it runs on the sun; a car whose
-mapping carries either uses it with no code change.
+reference car's BCM sends both (the simulator drives them from the sun over the route); a car
+whose mapping carries neither runs on the sun, with no code change.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 import uuid
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from can import BusABC
 
 from geo.geometry import LatLon, RoutePosition, cumulative_km, locate_on_route, point_along
+from geo.sun import sun_elevation_deg
 from ivi.can import (
     PACK_CURRENT,
     PACK_VOLTAGE,
@@ -62,36 +62,6 @@ MAX_PERIOD_S = 0.25
 DARK_LIGHT_PERCENT = 15.0
 #: The sun this far below the horizon or lower: dark (civil twilight ends at -6°; roads darken earlier).
 DARK_SUN_ELEVATION_DEG = -4.0
-
-
-def sun_elevation_deg(lat: float, lon: float, when: datetime) -> float:
-    """The sun's elevation above the horizon at ``lat, lon`` and ``when`` (aware datetime), in
-    degrees, to about half a degree (NOAA's low-precision formulas: enough to tell day from night)."""
-    t = when.astimezone(UTC)
-    day = t.timetuple().tm_yday
-    hours = t.hour + t.minute / 60.0 + t.second / 3600.0
-    g = 2.0 * math.pi / 365.0 * (day - 1 + (hours - 12.0) / 24.0)  # fractional year, radians
-    decl = (
-        0.006918
-        - 0.399912 * math.cos(g)
-        + 0.070257 * math.sin(g)
-        - 0.006758 * math.cos(2 * g)
-        + 0.000907 * math.sin(2 * g)
-        - 0.002697 * math.cos(3 * g)
-        + 0.00148 * math.sin(3 * g)
-    )
-    eqtime_min = 229.18 * (
-        0.000075
-        + 0.001868 * math.cos(g)
-        - 0.032077 * math.sin(g)
-        - 0.014615 * math.cos(2 * g)
-        - 0.040849 * math.sin(2 * g)
-    )
-    solar_min = hours * 60.0 + eqtime_min + 4.0 * lon
-    hour_angle = math.radians(solar_min / 4.0 - 180.0)
-    phi = math.radians(lat)
-    cos_zenith = math.sin(phi) * math.sin(decl) + math.cos(phi) * math.cos(decl) * math.cos(hour_angle)
-    return 90.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos_zenith))))
 
 
 def darkness(snap: VehicleSnapshot, position: LatLon | None, now: datetime) -> tuple[bool | None, str]:
