@@ -192,8 +192,9 @@ def realistic_load(
 
 
 def corpus_dbc(relative: str) -> Path | None:
-    root = os.environ.get("IVI_CAN_CORPUS") or Path(__file__).resolve().parents[1] / ".." / "shared" / "can-corpus"
-    path = Path(root) / relative
+    from tests.can.conftest import CORPUS  # one rule for where the real-car corpus is
+
+    path = CORPUS / relative
     return path if path.is_file() else None
 
 

@@ -15,9 +15,23 @@ from ivi.can.sim_runner import run_simulator
 from tests.waiting import free_port, wait_port
 
 DATA = Path(__file__).parent / "data"
-#: Real cars' DBCs (opendbc, cantools' test files, KUKSA's Model 3), kept outside the repository beside it:
-#: ``$IVI_CAN_CORPUS``, else ``shared/can-corpus`` next to the checkout (``/work/main/../shared``).
-CORPUS = Path(os.environ.get("IVI_CAN_CORPUS") or Path(__file__).resolve().parents[2] / ".." / "shared" / "can-corpus")
+
+
+def _find_corpus() -> Path:
+    """Real cars' DBCs (opendbc, cantools' test files, KUKSA's Model 3), kept outside the repository:
+    ``$IVI_CAN_CORPUS``, else ``shared/can-corpus`` beside the checkout or beside any folder above it
+    (``/work/main/../shared``), else the workplace's ``/work/shared`` (a CI clone elsewhere)."""
+    if os.environ.get("IVI_CAN_CORPUS"):
+        return Path(os.environ["IVI_CAN_CORPUS"])
+    root = Path(__file__).resolve().parents[2]
+    for folder in (root, *root.parents):
+        candidate = folder.parent / "shared" / "can-corpus"
+        if candidate.is_dir():
+            return candidate
+    return Path("/work/shared/can-corpus")
+
+
+CORPUS = _find_corpus()
 
 
 def corpus_file(relative: str) -> Path:
