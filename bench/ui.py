@@ -140,7 +140,9 @@ def _child(kind: str, db: str, tuned: bool) -> dict:
             wait(lambda: soc_item.property("text") == "42", 0.2)
         lat = []
         for i in range(60):
-            soc = 50.0 + (i % 2) * 10 + i * 0.01
+            # Steps of 1 %: within the CAN layer's plausibility limit (ivi.can.vss.ChangeLimit: 1 % slack),
+            # and each one a new whole percent on the gauge.
+            soc = 42.0 + (i % 2) * 1.0 + i * 0.01
             t = time.perf_counter()
             data = can_frame(0x2F0, BMS_SOC_Displayed=soc, BMS_SOC_Actual=soc)  # SoC frame on the bus
             # Expect the value the frame carries, not the one asked for: BMS_SOC_Displayed has 0.1 %
