@@ -102,18 +102,20 @@ def check(data: bytes) -> None:
     store = _fresh_store()
     applier = CacheApplier(store, _SIGNER.verifier)
     try:
-        _deliver(messages, applier)
+        tariff_ids = _deliver(messages, applier)
     finally:
         applier.close()
-    _read_back(store)
+    _read_back(store, tariff_ids)
 
 
-def _deliver(messages: list[dict[str, Any]], applier: CacheApplier) -> None:
+def _deliver(messages: list[dict[str, Any]], applier: CacheApplier) -> set[str]:
+    """Deliver and carry out; returns the ids of the tariffs written (to read them back)."""
     sync = applier.new_sync("car")
     sync.connected(NOW)
     chunks = [_payload(m, None) for m in messages if m.get("kind") == "chunk"]
     shas = [hashlib.sha256(p).hexdigest() for _, p in chunks]
     rejected = 0
+    tariff_ids: set[str] = set()
     for m in messages:
         topic, payload = _payload(m, shas)
         actions = sync.receive(topic, payload, NOW + 1, retained=m.get("kind") == "manifest")
@@ -125,7 +127,12 @@ def _deliver(messages: list[dict[str, Any]], applier: CacheApplier) -> None:
                     raise Finding("internal error in receive", a.detail)
             elif isinstance(a, CACHE_WRITES):
                 _write(applier, sync, a)
+                if isinstance(a, StageChunk):
+                    tariff_ids.update(t[0] for t in a.rows.tariffs)
+                elif isinstance(a, ApplyDelta):
+                    tariff_ids.update(t.id for t in a.delta.upsert_tariffs)
     expect(sum(sync.rejected.values()) >= rejected, "rejection not counted")
+    return tariff_ids
 
 
 def _write(applier: CacheApplier, sync: Any, action: Any) -> None:
@@ -144,8 +151,7 @@ def _write(applier: CacheApplier, sync: Any, action: Any) -> None:
             check_location(loc)
 
 
-def _read_back(store: ChargerStore) -> None:
-    tariff_ids: set[str] = set()
+def _read_back(store: ChargerStore, tariff_ids: set[str]) -> None:
     for loc in store.all_locations():
         check_location(loc)
         tariff_ids.update(t for e in loc.evses for c in e.connectors for t in c.tariff_ids)
