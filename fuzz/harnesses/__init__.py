@@ -20,6 +20,7 @@ EXPECTED = (
     # the car's sync protocol and the partner data
     "sync_unsigned",
     "sync_signed",
+    "sync_requests",
     "ocpi_records",
     "ocpi_feeds",
     "cli_args",
