@@ -105,6 +105,10 @@ class OccupancyService:
         with self._lock:
             self._gaps.append((start, end))
 
+    def add(self, changes: Iterable[StatusChange]) -> int:
+        """Changes straight into the learner (before the learning thread starts); returns those kept."""
+        return self.learner.add_all(changes)
+
     def add_history(self, histories: Iterable[StationHistory], until_s: float | None = None) -> int:
         """Simulated (or archived) histories, up to ``until_s`` (UTC epoch seconds); returns the
         changes kept. Called before the live stream starts, or from the learning thread."""
