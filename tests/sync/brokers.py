@@ -185,10 +185,21 @@ class NatsCluster:
             stderr=open(node.workdir / "nats.log", "ab"),  # noqa: SIM115 — the server holds it
         )
 
-    def start(self, timeout_s: float = PATIENCE_S) -> NatsCluster:
-        for n in self.nodes:
-            self._launch(n)
-        self.wait_ready(timeout_s)
+    def start(self, timeout_s: float = PATIENCE_S, tries: int = 3) -> NatsCluster:
+        """Launch every node; a node that exits at once (a port taken meanwhile by another
+        process on a shared machine) costs a fresh set of ports, up to ``tries`` times."""
+        for attempt in range(tries):
+            for n in self.nodes:
+                self._launch(n)
+            try:
+                self.wait_ready(timeout_s)
+                return self
+            except RuntimeError:
+                self.stop()
+                if attempt == tries - 1:
+                    raise
+                for i, n in enumerate(self.nodes):
+                    self.nodes[i] = NatsNode(n.name, n.workdir.with_name(f"{n.name}-{attempt + 1}"))
         return self
 
     def wait_ready(self, timeout_s: float = PATIENCE_S) -> None:
