@@ -272,7 +272,7 @@ class VehicleSync:
             env = self.decoding.decode(payload, self.verifier, self.topics.dataset)
             out = self._dispatch(topic, env, payload, now, retained)
         except Rejected as exc:
-            h = peek_header(payload) if exc.reason != "bad signature" else None
+            h = peek_header(payload) if exc.reason not in ("bad signature", "truncated", "oversized") else None
             where = f" ({h.kind} v{h.version} seq {h.seq})" if h else ""
             out = [Reject(topic, exc.reason, exc.detail + where)]
         except Exception as exc:  # a bug of ours must not become a message delivered forever
