@@ -127,7 +127,7 @@ def test_second_car_works_with_its_own_dbc_and_mapping_without_code_changes():
         ({"signal": "VCU_VehicleSpeed", "transform": {"math": "x // 2"}}, {}, "does not parse"),
         ({"signal": "VCU_VehicleSpeed", "transform": {"mapping": [{"form": 1, "to": 2}]}}, {}, "did you mean 'from'"),
         ({"signal": "VCU_VehicleSpeed", "on_change": "yes"}, {}, "on_change must be true or false"),
-        ({"signal": "VCU_VehicleSpeed", "interval_ms": 1.5}, {}, "interval_ms must be a non-negative integer"),
+        ({"signal": "VCU_VehicleSpeed", "interval_ms": 1.5}, {}, "interval_ms must be an integer from 0 to"),
         ({"signal": "VCU_VehicleSpeed"}, {"datatype": None}, "needs a scalar datatype, it has no datatype"),
         ({"signal": "VCU_VehicleSpeed"}, {"datatype": "float[]"}, "it has datatype 'float[]'"),
         ({"signal": "VCU_VehicleSpeed"}, {"dbc": {"signal": "VCU_VehicleSpeed"}}, "both 'dbc' and 'dbc2vss'"),
