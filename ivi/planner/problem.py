@@ -186,10 +186,16 @@ def estimated_charging_min(req: TripRequest, end_pct: float) -> float:
 
 
 def build_problem(
-    req: TripRequest, *, prune_dominated: bool = True, first_floor_percent: float | None = None
+    req: TripRequest,
+    *,
+    prune_dominated: bool = True,
+    first_floor_percent: float | None = None,
+    stop_min_per_km: float | None = None,
 ) -> Problem:
     """``prune_dominated=False`` keeps every station (the tests' reference for the exact drop).
-    ``first_floor_percent`` lets the first stop be reached below the reserve (low battery)."""
+    ``first_floor_percent`` lets the first stop be reached below the reserve (low battery).
+    ``stop_min_per_km``: the stopping time per km of the trip that places each station's arrival
+    hour (None: :func:`estimated_charging_min` spread over the trip)."""
     s, v = req.settings, req.vehicle
     temp, learned = req.outside_temp_c, req.learned_kwh_per_km
     profile = build_profile(v, req.road, req.position_km, req.route_km, speeds(s), temp, learned, req.margin)
@@ -199,6 +205,8 @@ def build_problem(
     depart = req.departure()
     occ = req.occupancy
     share = estimated_charging_min(req, profile.plan_pct[-1]) / length if length > 0 else 0.0
+    if stop_min_per_km is not None:
+        share = stop_min_per_km
     tables: dict[float, tuple[tuple[float, ...], tuple[float, ...]]] = {}
     detours: dict[tuple[float, ...], tuple[float, float]] = {}
     clocks: dict[tuple[str, int], tuple[str, int]] = {}

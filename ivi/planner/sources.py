@@ -189,19 +189,19 @@ def nearby_candidates(
 def occupancy_for(store: ChargerStore, candidates: Sequence[Candidate], now: datetime) -> Occupancy | None:
     """The occupancy model the sync delivered (None: none yet, plans use the flat busy wait),
     with the EVSE-level status of the candidates that have no EVSE free and a recent status."""
-    ask = getattr(store, "occupancy_model", None)  # the store API lands with the sync of the model
-    model = ask() if ask is not None else None
+    model = store.occupancy_model()
     if model is None:
         return None
+    wanted = [
+        c.location_id
+        for c in candidates
+        if c.available_count <= 0 and c.status_age_min is not None and c.status_age_min <= LIVE_DETAIL_MIN
+    ]
     live = {}
-    for c in candidates:
-        if c.available_count > 0 or c.status_age_min is None or c.status_age_min > LIVE_DETAIL_MIN:
-            continue
-        loc = store.location(c.location_id)
-        if loc is not None:
-            status = LiveStatus.from_evses(((e.status, e.last_updated) for e in loc.evses), now)
-            if status is not None:
-                live[c.location_id] = status
+    for sid, evses in (store.evse_statuses(wanted) if wanted else {}).items():
+        status = LiveStatus.from_evses(((st, updated) for _, st, updated in evses), now)
+        if status is not None:
+            live[sid] = status
     return Occupancy(model, now, live)
 
 

@@ -59,6 +59,10 @@ def plan_trip(
         objectives = (objectives[0], *(o for o in ALTERNATIVES if o is not objectives[0]))
     problem, res = _solve(req, objectives[0])
     main = plan_from_result(req, problem, res, objectives[0])
+    share = _arrival_share(req, main, problem)
+    if share is not None:  # the stops' arrival hours were misplaced: plan again with the plan's own
+        problem, res = _solve(req, objectives[0], share)
+        main = plan_from_result(req, problem, res, objectives[0])
     if not main.feasible:  # no alternative to an impossible trip: one clear answer
         return main
     alts = {}
@@ -68,15 +72,36 @@ def plan_trip(
     return TripPlan(**{**main.__dict__, "alternatives": alts})
 
 
-def _solve(req: TripRequest, obj: Objective) -> tuple[Problem, SearchResult]:
+#: With an occupancy model, a plan whose stops are reached this much later or earlier than their
+#: estimated arrival (which placed their hour) is made again with its own stopping time per km.
+ARRIVAL_SLIP_MIN = 20.0
+
+
+def _arrival_share(req: TripRequest, plan: TripPlan, p: Problem) -> float | None:
+    """The plan's stopping time per km when, with an occupancy model, one of its stops is reached
+    more than ``ARRIVAL_SLIP_MIN`` away from the arrival its wait was predicted for; else None."""
+    if req.occupancy is None or not plan.feasible or p.length_km <= 0:
+        return None
+    depart = req.departure()
+    slips = [
+        abs(s.arrive_min_of_day - plan.depart_min_of_day - (s.outlook.arrival - depart).total_seconds() / 60.0)
+        for s in plan.stops
+        if s.outlook is not None
+    ]
+    if not slips or max(slips) <= ARRIVAL_SLIP_MIN:
+        return None
+    return (plan.charge_min + plan.stop_overhead_min) / p.length_km
+
+
+def _solve(req: TripRequest, obj: Objective, share: float | None = None) -> tuple[Problem, SearchResult]:
     """Keep the reserve everywhere if at all possible; else let the first stop be reached on the
     low-battery floor (the result that gets furthest is kept when neither finishes)."""
-    problem = build_problem(req)
+    problem = build_problem(req, stop_min_per_km=share)
     res = search(problem, obj)
     floor = min(req.low_battery_floor_percent, req.reserve_percent)
     if res.feasible or floor >= req.reserve_percent or res.blocked_by_pin is not None:
         return problem, res
-    low = build_problem(req, first_floor_percent=floor)
+    low = build_problem(req, first_floor_percent=floor, stop_min_per_km=share)
     low_res = search(low, obj)
     if low_res.feasible or low_res.reach_km > res.reach_km:
         return low, low_res

@@ -9,7 +9,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from chargers.occupancy import OccupancyLearner, OccupancyModel, Place, StationInfo, Window, ocpi_changes, simulate
+from chargers.occupancy import (
+    OccupancyLearner,
+    OccupancyModel,
+    Place,
+    StationInfo,
+    Window,
+    catalog,
+    encode_model,
+    ocpi_changes,
+    simulate,
+)
+from chargers.store import ChargerStore
+from chargers.store.occupancy import OccupancyBlob
+from geo.geometry import LatLon
 
 SHANGHAI_OFFSET = timedelta(hours=8)
 #: Three weeks of history (Monday 2026-10-12 … Sunday 11-01; no holiday inside).
@@ -77,3 +90,25 @@ def simulated_model(stations: Sequence[StationInfo], first_day: date = FIRST_DAY
     for h in simulate(stations, window, seed=7):
         learner.add_all(ocpi_changes(h))  # the stream partners send
     return learner.learn()
+
+
+def store_crafted_model(
+    db: str | object, points: Sequence[LatLon], busy_hours: tuple[int, ...], *, broken: int = 0
+) -> OccupancyModel:
+    """Learn a model in which every station near ``points`` is full during ``busy_hours`` each day
+    (and, with four or more EVSEs, has ``broken`` of them always out of order), and keep it in the
+    cache at ``db`` as the sync would (``set_occupancy_model``)."""
+    from ivi.planner.sources import route_candidates
+
+    with ChargerStore.open(db, seed=False) as store:  # type: ignore[arg-type]
+        now = datetime(2026, 11, 1, tzinfo=UTC)
+        ids = sorted({c.location_id for c in route_candidates(store, points, now)})
+        infos = catalog(loc for loc in (store.location(i) for i in ids) if loc is not None)
+        crafted = [
+            Crafted(i.id, busy_hours, i.evse_count, i.network, i.place, broken=broken if i.evse_count >= 4 else 0)
+            for i in infos.values()
+        ]
+        model = crafted_model(crafted)
+        assert store.set_occupancy_model(OccupancyBlob(1, model.created_s, encode_model(model)))
+        assert store.occupancy_model() is not None
+    return model

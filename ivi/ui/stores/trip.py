@@ -167,6 +167,7 @@ class TripStore(Store):
         "chargeForKm": 0,
         "chargeMinutesLeft": -1,
         "leaveAt": "",
+        "departureAdvice": "",
     }
     destination = prop(str, "destination", changed)
     remainingKm = prop(int, "remainingKm", changed)
