@@ -17,6 +17,8 @@ from pathlib import Path
 
 from chargers.ocpi import Invalid, location_to_ocpi, parse_location, parse_tariff, tariff_to_ocpi
 from sync.errors import SyncError
+from sync.protocol.bodies import OccupancyRef
+from sync.protocol.messages import Rejected
 from sync.protocol.operator import OperatorState
 
 __all__ = ["STATE_FILE", "load_state", "save_state"]
@@ -38,6 +40,8 @@ def save_state(st: OperatorState, path: Path) -> None:
         "key_id": st.key_id,
         "manifest_at": st.manifest_at,
         "brokers": st.brokers,
+        "occupancy": st.occupancy.to_body() if st.occupancy else None,
+        "occupancy_data": base64.b64encode(st.occupancy_data).decode(),
     }
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(gzip.compress(json.dumps(doc, ensure_ascii=False).encode(), compresslevel=3))
@@ -62,8 +66,10 @@ def load_state(path: Path, dataset: str) -> OperatorState:
             str(d.get("key_id", "")),
             float(d.get("manifest_at", 0.0)),
             dict(d.get("brokers", {})),
+            OccupancyRef.from_body(d["occupancy"]) if d.get("occupancy") else None,
+            base64.b64decode(d.get("occupancy_data", "")),
         )
-    except (OSError, ValueError, KeyError, TypeError, EOFError, Invalid) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, Invalid, Rejected) as exc:
         raise SyncError(f"{path}: unreadable publisher state: {exc}") from exc
     if st.dataset != dataset:
         raise SyncError(f"{path} holds dataset {st.dataset!r}, not {dataset!r}")
