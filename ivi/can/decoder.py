@@ -135,6 +135,13 @@ class Decoder:
         self._sender_s: dict[int, float] = {}
         self._last_value: dict[str, tuple[float, float]] = {}
 
+    def reset(self) -> None:
+        """Forget what earlier frames taught (alive counters, sender clocks, last accepted values): the
+        state of a decoder that has seen nothing yet, as after a bus restart or between two logs."""
+        self._counters.clear()
+        self._sender_s.clear()
+        self._last_value.clear()
+
     @property
     def frame_ids(self) -> frozenset[int]:
         """Keys (:func:`~ivi.can.dbc.message_key`) of the messages this decoder reads."""

@@ -12,6 +12,7 @@ __all__ = [
     "DATATYPES",
     "DEFAULT_CHANGE_LIMITS",
     "INT_RANGES",
+    "MAX_STRING_CHARS",
     "PACK_CURRENT",
     "PACK_VOLTAGE",
     "SOC_CURRENT",
