@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from chargers.errors import RecordConflictError
-from chargers.store import ChargerStore
+from chargers.store import ChargerStore, OccupancyBlob
 from sync.protocol.actions import CACHE_WRITES
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
 from sync.protocol.messages import VerifierLike
@@ -38,6 +38,7 @@ from sync.protocol.vehicle import (
     SendRequest,
     StageChunk,
     StateChanged,
+    StoreOccupancy,
     Subscribe,
     SyncStatus,
     Timing,
@@ -147,6 +148,7 @@ class CacheApplier:
             version=version,
             status_seq=status_seq,
             staged=staged,
+            occupancy=self.ledger.occupancy_head(),
             **options,
         )
 
@@ -194,6 +196,10 @@ class CacheApplier:
             )
         elif isinstance(action, BeginSnapshot):
             self.ledger.begin_snapshot()
+        elif isinstance(action, StoreOccupancy):
+            blob = OccupancyBlob(action.version, action.created_s, action.data, action.sha256)
+            self.ledger.set_occupancy_model(blob, action.model)
+            log.info("occupancy model %d stored: %d bytes", action.version, len(action.data))
         elif isinstance(action, CommitSnapshot):
             t0 = time.perf_counter()
             n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq)

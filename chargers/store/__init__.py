@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 from chargers.models import Connector, Evse, ImportReport, Location, RegularHours, Rejection, Tariff, TariffWindow
 from chargers.ocpi import Feed, read_feeds
-from chargers.store import queries, writer
+from chargers.store import occupancy, queries, writer
+from chargers.store.occupancy import OccupancyBlob
 from chargers.store.queries import AlongRoute, Filters, Nearby, Station
 from chargers.store.schema import SCHEMA_VERSION, connect
 
 if TYPE_CHECKING:
+    from chargers.occupancy.model import OccupancyModel
     from chargers.store.ledger import SyncLedger
 from geo.geometry import LatLon
 
-__all__ = ["SCHEMA_VERSION", "AlongRoute", "ChargerStore", "Filters", "Nearby", "Station"]
+__all__ = ["SCHEMA_VERSION", "AlongRoute", "ChargerStore", "Filters", "Nearby", "OccupancyBlob", "Station"]
 
 
 class ChargerStore:
@@ -39,6 +41,7 @@ class ChargerStore:
         self.conn = conn
         self.path = path
         self._lock = threading.RLock()
+        self._occupancy = occupancy.ModelCache()
 
     # ------------------------------------------------------------ opening
 
@@ -138,7 +141,39 @@ class ChargerStore:
         with self.transaction() as conn:
             writer.set_meta(conn, **values)
 
+    def set_occupancy_model(self, blob: OccupancyBlob, decoded: OccupancyModel | None = None) -> bool:
+        """Keep ``blob`` as the current occupancy model, in one transaction, unless the cache holds
+        a newer version; returns whether it was written. ``decoded`` (the caller checked the bytes
+        with ``decode_model``) spares :meth:`occupancy_model` decoding them again."""
+        with self.transaction() as conn:
+            written = occupancy.write_blob(conn, blob)
+        if written and decoded is not None:
+            self._occupancy.prime(blob, decoded)
+        return written
+
     # ------------------------------------------------------------ reading
+
+    def occupancy_model(self) -> OccupancyModel | None:
+        """The current occupancy model, decoded once and kept until a new one is written (by this
+        store or another process). None when the cache has none, or when its bytes are refused:
+        the reason is logged and counted in :meth:`occupancy_model_refusals`; it never raises."""
+        with self._lock:
+            return self._occupancy.get(self.conn)
+
+    def occupancy_model_blob(self) -> OccupancyBlob | None:
+        """The current model's bytes with their version, creation time and hash (what the sync wrote)."""
+        with self._lock:
+            return occupancy.read_blob(self.conn)
+
+    def occupancy_model_refusals(self) -> tuple[int, str | None]:
+        """(models refused when read, the last reason or None once a good one was read)."""
+        return self._occupancy.refused, self._occupancy.last_error
+
+    def evse_statuses(self, location_ids: Sequence[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """``(uid, status, last_updated)`` of each location's EVSEs, by location id, in sorted-uid
+        order — the order of the occupancy model's per-EVSE records (``StationInfo.evse_uids``)."""
+        with self._lock:
+            return occupancy.evse_statuses(self.conn, location_ids)
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         with self._lock:

@@ -10,6 +10,7 @@ The rows are written by :mod:`chargers.store.syncstate`; this is the API the syn
     ledger.begin_snapshot()
     ledger.stage_rows(7, 0, location_rows, tariff_rows)      # as each chunk arrives
     ledger.swap_snapshot(7, chunks=12, status_seq=812)      # when all have
+    ledger.set_occupancy_model(OccupancyBlob(3, created_s, data), decoded)   # a checked model
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from chargers.errors import StoreError
 from chargers.models import Location, Tariff
 from chargers.store import snapshot, syncstate, writer
+from chargers.store.occupancy import OccupancyBlob, read_head
 
 if TYPE_CHECKING:
+    from chargers.occupancy.model import OccupancyModel
     from chargers.store import ChargerStore
 
 __all__ = ["SyncLedger"]
@@ -104,6 +107,15 @@ class SyncLedger:
             n = snapshot.swap_in(conn)
             syncstate.position(conn, version, status_seq)
             return n
+
+    def occupancy_head(self) -> tuple[int, str] | None:
+        """(version, sha256) of the occupancy model the cache holds, or None."""
+        with self.store.reading() as conn:
+            return read_head(conn)
+
+    def set_occupancy_model(self, blob: OccupancyBlob, decoded: OccupancyModel | None = None) -> bool:
+        """Keep a verified model (see :meth:`ChargerStore.set_occupancy_model`); whether it was written."""
+        return self.store.set_occupancy_model(blob, decoded)
 
     def dump_rows(self) -> dict[str, list[tuple[object, ...]]]:
         """Every row that describes the dataset, in a stable order (to compare two caches)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from chargers.errors import NotACacheError, SchemaTooNewError, SchemaTooOldError
+from chargers.store.occupancy import DDL as OCCUPANCY_DDL
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x49564943  # "IVIC": marks the file as ours for `file(1)` and for us
@@ -156,8 +157,14 @@ def _v3(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """The current occupancy model the sync delivered (one row: version, when it was learned, its
+    SHA-256 and bytes; see :mod:`chargers.store.occupancy`)."""
+    db.execute(OCCUPANCY_DDL)
+
+
 #: MIGRATIONS[i] brings a file from schema version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

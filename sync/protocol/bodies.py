@@ -46,6 +46,13 @@ class Topics:
     def snapshot_filter(self) -> str:
         return f"{self.base}/snapshot/+"
 
+    def occupancy_part(self, index: int) -> str:
+        return f"{self.base}/occupancy/{index}"
+
+    @property
+    def occupancy_filter(self) -> str:
+        return f"{self.base}/occupancy/+"
+
     @property
     def head(self) -> str:
         return f"{self.base}/head"
@@ -70,6 +77,43 @@ class Topics:
 
 
 @dataclass(frozen=True)
+class OccupancyRef:
+    """What the manifest says of the current occupancy model."""
+
+    version: int
+    created_s: int  # the end of the history it was learned from (UTC epoch seconds)
+    bytes: int
+    sha256: str  # of the whole model
+    part_sha256: tuple[str, ...]  # of each signed part payload
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "created": self.created_s,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "parts": list(self.part_sha256),
+        }
+
+    @classmethod
+    def from_body(cls, b: Any) -> OccupancyRef:
+        try:
+            parts = b["parts"]
+            if not isinstance(parts, list) or not parts or not all(_is_sha(s) for s in parts):
+                raise ValueError("parts must be a non-empty list of SHA-256 hex digests")
+            ref = cls(_whole(b["version"]), _whole(b["created"]), _whole(b["bytes"]), str(b["sha256"]), tuple(parts))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Rejected("malformed body", f"manifest occupancy: {exc}"[:100]) from exc
+        if ref.version < 1 or not _is_sha(ref.sha256):
+            raise Rejected("malformed body", "manifest occupancy without version or hash")
+        return ref
+
+
+def _is_sha(s: Any) -> bool:
+    return isinstance(s, str) and len(s) == 64 and all(c in "0123456789abcdef" for c in s)
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The retained, signed statement of what the current dataset is (TUF's timestamp+snapshot
     role in one): its version, the hash of every snapshot chunk, the counts, how far back
@@ -85,6 +129,7 @@ class Manifest:
     oldest_delta: int  # the smallest version whose delta the publisher still serves
     published_at: float
     expires_at: float
+    occupancy: OccupancyRef | None = None  # the current occupancy model, once one is published
 
     def to_body(self) -> dict[str, Any]:
         return {
@@ -98,7 +143,7 @@ class Manifest:
             "oldest_delta": self.oldest_delta,
             "published_at": self.published_at,
             "expires_at": self.expires_at,
-        }
+        } | ({"occupancy": self.occupancy.to_body()} if self.occupancy else {})
 
     @classmethod
     def from_body(cls, b: Any) -> Manifest:
@@ -117,6 +162,7 @@ class Manifest:
                 _whole(b["oldest_delta"]),
                 float(b["published_at"]),
                 float(b["expires_at"]),
+                OccupancyRef.from_body(b["occupancy"]) if b.get("occupancy") is not None else None,
             )
         except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise Rejected("malformed body", f"manifest: {exc}"[:100]) from exc

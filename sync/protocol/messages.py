@@ -37,7 +37,9 @@ MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
 MAX_RAW_BYTES = 32 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 COMPRESSIONS = ("zstd", "gzip", "none")
-KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack")
+KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack", "occupancy")
+#: Kinds whose body is bytes (the occupancy model's parts), not JSON.
+BINARY_KINDS = ("occupancy",)
 ZSTD_LEVEL = 10
 
 
@@ -124,7 +126,7 @@ def _nat(v: Any) -> int:
 @dataclass(frozen=True)
 class Envelope:
     header: Header
-    body: Any  # the decoded JSON body
+    body: Any  # the decoded JSON body (bytes for BINARY_KINDS)
 
 
 def compress(raw: bytes, method: str) -> bytes:
@@ -201,6 +203,8 @@ def decode(payload: bytes, verifier: VerifierLike, dataset: str) -> Envelope:
     if header.dataset != dataset:
         raise Rejected("wrong dataset", f"{header.dataset!r}, expected {dataset!r}")
     raw = decompress(signed[8 + hlen :], header.compression, header.raw_bytes)
+    if header.kind in BINARY_KINDS:
+        return Envelope(header, raw)
     try:
         with _collector_paused(len(raw) > GC_PAUSE_ABOVE_BYTES):
             body = orjson.loads(raw)  # also refuses invalid UTF-8

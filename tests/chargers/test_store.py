@@ -273,7 +273,7 @@ def test_a_version_1_cache_is_migrated_and_answers_the_same(seeded_db, seeded_co
     assert seeded_copy.read_bytes() == before
     route = route_between("Beijing", "Shanghai").points
     with ChargerStore.open(seeded_db, seed=False) as fresh, ChargerStore.open(seeded_copy, seed=False) as migrated:
-        assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "3"
+        assert migrated.stats()["meta"]["schema_version"] == str(SCHEMA_VERSION) == "4"
         assert (
             migrated.conn.execute(
                 "SELECT count(*) FROM locations_rtree r JOIN locations l USING (pk)"
