@@ -21,6 +21,7 @@ EXPECTED = (
     "sync_unsigned",
     "sync_signed",
     "sync_requests",
+    "occupancy_model",
     "ocpi_records",
     "ocpi_feeds",
     "cli_args",
