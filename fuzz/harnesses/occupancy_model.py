@@ -30,7 +30,7 @@ from chargers.occupancy import (
 from chargers.occupancy.calendar import REGULAR_BINS
 from fuzz.harness import Harness, expect_finite, expect_in_range
 
-__all__ = ["HARNESS"]
+__all__ = ["HARNESS", "seed_model"]
 
 ARRIVALS = (datetime(2026, 11, 6, 10, 20, tzinfo=UTC), datetime(2026, 10, 1, 2, 0, tzinfo=UTC))
 
@@ -53,7 +53,8 @@ def check(data: bytes) -> None:
             expect_in_range(p.wait_if_full_min, 0, 1e6, "wait if full")
 
 
-def _model(zone: str, n: int) -> OccupancyModel:
+def seed_model(zone: str, n: int) -> OccupancyModel:
+    """A small valid model (one group, ``n`` stations in ``zone``)."""
     profile = tuple([0.02] * REGULAR_BINS)
     group = GroupModel(
         "NIO", Place.HIGHWAY, 1, profile, tuple([0.5] * 96), (3.0, 5, 8, 12, 15, 20, 30, 40), 0.001, True, 10
@@ -68,7 +69,7 @@ def _model(zone: str, n: int) -> OccupancyModel:
 
 def seeds() -> Iterator[bytes]:
     for zone, n in (("Asia/Shanghai", 1), ("Asia/Urumqi", 3)):
-        yield encode_model(_model(zone, n))[:-4]
+        yield encode_model(seed_model(zone, n))[:-4]
 
 
 HARNESS = Harness(
