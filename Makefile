@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := python3-venv mosquitto fonts-noto-cjk libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 nats-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench system-deps feeds clean
+.PHONY: run test lint bench fuzz system-deps feeds clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,7 +35,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	for b in cache canbus planner ota_sync ui; do $(BIN)/python -m bench.$$b || exit 1; done
+	for b in cache canbus planner occupancy occupancy_trips ota_sync ui; do $(BIN)/python -m bench.$$b || exit 1; done
+
+# Coverage-guided fuzzing of every parser (atheris), FUZZ_SECONDS each; prints the table (docs/fuzzing.md).
+FUZZ_SECONDS ?= 180
+FUZZ_HARNESSES ?=
+fuzz: $(STAMP)
+	$(BIN)/pip install -q -e '.[fuzz]'
+	$(BIN)/python -m fuzz.runner --seconds $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 # Regenerate the bundled scale-1 partner feeds (deterministic: same seed, same bytes).
 feeds: $(STAMP)

@@ -67,7 +67,7 @@ class StagingThread:
 
     def __init__(self, stage: Callable[[StageChunk], None]) -> None:
         self._stage = stage
-        self._queue: queue.Queue[StageChunk] = queue.Queue(maxsize=STAGING_QUEUE)
+        self._queue: queue.Queue[StageChunk | None] = queue.Queue(maxsize=STAGING_QUEUE)
         self._error: Exception | None = None
         self._thread: threading.Thread | None = None
 
@@ -84,6 +84,15 @@ class StagingThread:
             self._queue.join()
         self._raise()
 
+    def close(self) -> None:
+        """Stage what was submitted, then end the thread (a client or applier that is done with the cache); raises
+        the first failure, like :meth:`drain`."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+        self._raise()
+
     def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
@@ -92,6 +101,9 @@ class StagingThread:
     def _run(self) -> None:
         while True:
             action = self._queue.get()
+            if action is None:  # close(): everything before it is staged
+                self._queue.task_done()
+                return
             try:
                 if self._error is None:
                     self._stage(action)
@@ -159,6 +171,10 @@ class CacheApplier:
     def drain(self) -> None:
         """Wait for the chunks still being staged (before the store is closed)."""
         self._staging.drain()
+
+    def close(self) -> None:
+        """Wait for the chunks still being staged and end the staging thread; raises a staging failure."""
+        self._staging.close()
 
     def _stage(self, action: StageChunk) -> None:
         t0 = time.perf_counter()
@@ -285,7 +301,7 @@ class VehicleClient:
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
             try:
-                self.applier.drain()
+                self.applier.close()
             except Exception:  # a chunk that failed to stage is fetched again next time
                 log.exception("staging a snapshot chunk failed")
 

@@ -33,6 +33,7 @@ from typing import Any
 from chargers.dataset import check_dataset
 from chargers.models import Location, Rejection, Tariff, rejections_by_partner
 from chargers.ocpi import read_feeds
+from sync.addresses import broker_urls
 from sync.errors import SyncError
 from sync.inspection import BrokerView, RetainedProbe, Verdict, judge
 from sync.protocol.bodies import DEFAULT_DATASET, Nack, StatusChange, Topics, VehicleRequest
@@ -110,7 +111,7 @@ class Publisher:
 
     def __init__(
         self,
-        broker_url: str,
+        broker_url: str | Sequence[str],
         signer: SignerLike,
         *,
         state_dir: Path | None = None,
@@ -125,7 +126,7 @@ class Publisher:
         **operator_options: Any,
     ) -> None:
         self.state_dir = state_dir
-        self.broker_url = broker_url
+        self.broker_url = ",".join(broker_urls(broker_url))  # the state's key for what this broker holds
         self._lock_fh = None
         if state_dir is not None:
             state_dir.mkdir(parents=True, exist_ok=True)

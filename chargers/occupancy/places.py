@@ -20,7 +20,7 @@ from enum import IntEnum
 
 from chargers.models import Location, RegularHours
 
-__all__ = ["DESTINATION_MAX_KW", "Place", "StationInfo", "catalog", "place_of", "size_class"]
+__all__ = ["DESTINATION_MAX_KW", "Place", "StationInfo", "catalog", "place_from", "place_of", "size_class"]
 
 #: A station whose best charger is below this is a destination (AC) charger.
 DESTINATION_MAX_KW = 50.0
@@ -38,9 +38,14 @@ class Place(IntEnum):
 
 
 def place_of(loc: Location) -> Place:
-    if "服务区" in loc.name or "service area" in loc.name_en.lower():
+    return place_from(loc.name, loc.name_en, loc.max_power_kw)
+
+
+def place_from(name: str, name_en: str, max_power_kw: float) -> Place:
+    """The kind of place from what every view of a station carries (the planner's candidates too)."""
+    if "服务区" in name or "service area" in name_en.lower():
         return Place.HIGHWAY
-    if loc.max_power_kw < DESTINATION_MAX_KW:
+    if max_power_kw < DESTINATION_MAX_KW:
         return Place.DESTINATION
     return Place.CITY
 

@@ -13,12 +13,15 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from chargers.models import Tariff
 from ivi.planner.road import Road
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile
+
+if TYPE_CHECKING:
+    from ivi.planner.occupancy import Occupancy, Outlook
 
 #: The state of charge a plan never goes below unless asked otherwise (the driver's reserve), %.
 DEFAULT_RESERVE_PERCENT = 10.0
@@ -41,7 +44,9 @@ class PlannerSettings:
     detour_road_factor: float = 1.3  # road distance / straight-line distance for the detour
     stop_overhead_min: float = 5.0  # session overhead: leave the road, park, plug in, authorise, handshake
     min_session_min: float = 3.0  # a session lasts at least this (ramp-up): no 0–2 minute top-ups
-    busy_wait_min: float = 15.0  # expected wait when a fresh status says every EVSE is taken
+    busy_wait_min: float = 15.0  # no occupancy model: the wait when a fresh status says every EVSE is taken
+    stranded_min: float = 120.0  # occupancy: a failed stop with no other station within the reserve
+    minutes_per_cny: float = 1.0  # departure advice: ¥1 is worth a minute (¥60 an hour of the driver's time)
     status_fresh_min: float = 30.0  # availability older than this is shown as stale and not trusted
     soc_step_percent: int = 1  # grid of departure states of charge
     trip_min_power_kw: float = 50.0  # trip plans ignore slower (AC) chargers
@@ -123,6 +128,8 @@ class TripRequest:
     road: Road = Road()  # legs (expressway, road, ferry) and altitudes; empty: flat expressway
     consumption_margin_percent: float | None = None  # None: settings (15 %); or the learned spread
     first_stop_floor_percent: float | None = None  # None: settings.low_battery_floor_percent
+    #: The synced occupancy model and live statuses (None: no model, the flat busy wait).
+    occupancy: Occupancy | None = None
 
     @property
     def arrive_target_percent(self) -> float:
@@ -172,6 +179,7 @@ class Stop:
     price_cny_per_kwh: float | None = None  # the price the plan charges here (station's clock)
     reason: str = ""  # why this stop: pinned, low battery, or what it does for the trip
     first_stop_floor: bool = False  # reached on the low-battery floor, below the reserve
+    outlook: Outlook | None = None  # predicted occupancy and reliability at the arrival (with a model)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -197,6 +205,7 @@ class Stop:
             "price_cny_per_kwh": None if self.price_cny_per_kwh is None else round(self.price_cny_per_kwh, 3),
             "reason": self.reason,
             "low_battery_floor": self.first_stop_floor,
+            "occupancy": None if self.outlook is None else self.outlook.to_json(),
         }
 
 
@@ -354,6 +363,7 @@ class SuggestRequest:
     first_stop_floor_percent: float | None = None  # None: settings.low_battery_floor_percent
     road: Road = Road()  # legs and altitudes of the route, as for a trip
     destination_km: float | None = None  # where the route ends (None: route_km)
+    occupancy: Occupancy | None = None  # the synced occupancy model (None: the flat busy wait)
 
 
 @dataclass(frozen=True)
@@ -385,6 +395,7 @@ class Suggestion:
     gain_km: float = 0.0  # range the charge adds, at expressway cruise
     minutes_per_100km: float | None = None  # time the stop costs per 100 km of range it adds: the ranking
     low_battery: bool = False  # reachable only on the low-battery floor, below the reserve
+    outlook: Outlook | None = None  # predicted occupancy and reliability at the arrival (with a model)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -412,6 +423,7 @@ class Suggestion:
             "gain_km": round(self.gain_km, 1),
             "minutes_per_100km": _r(self.minutes_per_100km),
             "low_battery": self.low_battery,
+            "occupancy": None if self.outlook is None else self.outlook.to_json(),
         }
 
 

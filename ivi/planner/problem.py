@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from ivi.planner.model import Candidate, PlannerSettings, TripRequest, local_clock
+from ivi.planner.occupancy import Outlook, fallback_minutes, outlook_of
 from ivi.planner.road import RoadProfile, Speeds, build_profile
 from ivi.planner.vehicle import VehicleProfile, charge_table_min, learned_factor, model_kwh_per_km
 
@@ -41,7 +42,7 @@ class Node(NamedTuple):
     exit_percent: float  # and back
     entry_min: float
     exit_min: float
-    fixed_min: float  # stop overhead + expected wait
+    fixed_min: float  # stop overhead + expected wait (+ P(fail) × fallback, with an occupancy model)
     wait_min: float
     charge_table_min: tuple[float, ...]  # minutes to charge 0 → k %, k = 0..100
     price_cny_per_kwh: float  # at the station's estimated arrival, on its own clock (see docs)
@@ -51,6 +52,7 @@ class Node(NamedTuple):
     #: full_below[d]: the highest arrival from which charging to d takes at least the minimum
     #: session (a session from a higher arrival is billed the minimum).
     full_below: tuple[float, ...] = ()
+    outlook: Outlook | None = None  # predicted occupancy at the estimated arrival (with a model)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def detour_leg(
 
 
 def wait_min(c: Candidate, settings: PlannerSettings) -> float:
-    """A wait is expected only when a fresh status says no EVSE is free."""
+    """Without an occupancy model, a wait is expected only when a fresh status says no EVSE is free."""
     fresh = c.status_age_min is not None and c.status_age_min <= settings.status_fresh_min
     return settings.busy_wait_min if fresh and c.available_count <= 0 else 0.0
 
@@ -184,10 +186,16 @@ def estimated_charging_min(req: TripRequest, end_pct: float) -> float:
 
 
 def build_problem(
-    req: TripRequest, *, prune_dominated: bool = True, first_floor_percent: float | None = None
+    req: TripRequest,
+    *,
+    prune_dominated: bool = True,
+    first_floor_percent: float | None = None,
+    stop_min_per_km: float | None = None,
 ) -> Problem:
     """``prune_dominated=False`` keeps every station (the tests' reference for the exact drop).
-    ``first_floor_percent`` lets the first stop be reached below the reserve (low battery)."""
+    ``first_floor_percent`` lets the first stop be reached below the reserve (low battery).
+    ``stop_min_per_km``: the stopping time per km of the trip that places each station's arrival
+    hour (None: :func:`estimated_charging_min` spread over the trip)."""
     s, v = req.settings, req.vehicle
     temp, learned = req.outside_temp_c, req.learned_kwh_per_km
     profile = build_profile(v, req.road, req.position_km, req.route_km, speeds(s), temp, learned, req.margin)
@@ -195,7 +203,10 @@ def build_problem(
     margin = 1.0 + req.margin
     pinned = set(req.pinned_ids)
     depart = req.departure()
+    occ = req.occupancy
     share = estimated_charging_min(req, profile.plan_pct[-1]) / length if length > 0 else 0.0
+    if stop_min_per_km is not None:
+        share = stop_min_per_km
     tables: dict[float, tuple[tuple[float, ...], tuple[float, ...]]] = {}
     detours: dict[tuple[float, ...], tuple[float, float]] = {}
     clocks: dict[tuple[str, int], tuple[str, int]] = {}
@@ -222,9 +233,10 @@ def build_problem(
             table = charge_table_min(v, kw, temp)
             hit = tables[kw] = (table, full_session_below(table, s.min_session_min))
         table, full = hit
-        w = wait_min(c, s)
         route_min = profile.minutes_at(x)
         eta = int(route_min + x * share + mins)
+        look = None if occ is None else outlook_of(c, depart + timedelta(minutes=eta), occ)
+        w = wait_min(c, s) if look is None else look.expected_wait_min
         zone = c.time_zone or "Asia/Shanghai"
         key = (id(c.tariff), c.flat_price_cny_per_kwh, zone, eta)  # many stations share a tariff
         price = prices.get(key)
@@ -239,14 +251,17 @@ def build_problem(
         # Laid out as kept_indices reads it, then what the Node needs besides.
         raw.append(
             (x, pct, pct, price, 2 * mins + s.stop_overhead_min + w, table, pin, e, seg_peak, c, mins, w,
-             detour_km(c, s), route_min, full)
+             detour_km(c, s), route_min, full, look)
         )  # fmt: skip
+    if occ is not None:
+        raw = _with_reliability(raw, req.reserve_percent, s)
     if prune_dominated:  # before building Node objects: at a million, 13,000 candidates → 8,000
         raw = [raw[i] for i in kept_indices(raw)]
     nodes = [
-        Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w, w, table, price, pin, e, route_min, full)
-        for x, pct, _, price, _, table, pin, e, _, c, mins, w, _, route_min, full in raw
-    ]
+        Node(c, x, pct, pct, mins, mins, s.stop_overhead_min + w + (0.0 if look is None else look.reliability_min),
+             w, table, price, pin, e, route_min, full, look)
+        for x, pct, _, price, _, table, pin, e, _, c, mins, w, _, route_min, full, look in raw
+    ]  # fmt: skip
     return Problem(
         nodes=tuple(nodes),
         start_soc=req.soc_percent,
@@ -263,6 +278,21 @@ def build_problem(
         first_floor_percent=first_floor_percent,
         min_session_min=s.min_session_min,
     )
+
+
+def _with_reliability(raw: list[tuple], reserve_percent: float, s: PlannerSettings) -> list[tuple]:
+    """Each row's stop time plus P(fail) × the fallback (the next station reachable on the
+    reserve: its detour, overhead and expected wait), and its outlook told that fallback."""
+    rows = [(r[13], r[7], 2 * r[10], r[11]) for r in raw]
+    fallbacks = fallback_minutes(rows, reserve_percent, s.stop_overhead_min, s.stranded_min)
+    out = []
+    for r, fb in zip(raw, fallbacks, strict=True):
+        look = r[15]
+        if look is not None:
+            look = look.with_fallback(fb)
+            r = (*r[:4], r[4] + look.reliability_min, *r[5:15], look)
+        out.append(r)
+    return out
 
 
 def drop_dominated(p: Problem) -> Problem:

@@ -16,10 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from chargers.models import Tariff, status_age_min
+from chargers.occupancy import LiveStatus
 from chargers.store import ChargerStore, Filters
 from geo.geometry import LatLon, bearing_deg, clip_polyline, cumulative_km, locate_on_route, point_along
 from ivi.planner.errors import EmptyCacheError, PlanInputError
 from ivi.planner.model import DEFAULT_TIME_ZONE, Candidate
+from ivi.planner.occupancy import Occupancy
 
 DEFAULT_CORRIDOR_KM = 5.0
 FLAT_PRICE_CNY_PER_KWH = Candidate._field_defaults["flat_price_cny_per_kwh"]
@@ -27,6 +29,9 @@ FLAT_PRICE_CNY_PER_KWH = Candidate._field_defaults["flat_price_cny_per_kwh"]
 SAME_WAY_DEG = 90.0
 #: Below this a charger is an AC destination charger (the networks' DC chargers start at 120 kW).
 DC_MIN_KW = 50.0
+#: A station with no EVSE free whose status is at most this old has its EVSE statuses read, so
+#: that the plan tells a full station from one that is out of order (older ones have faded).
+LIVE_DETAIL_MIN = 60.0
 
 
 class _Tariffs:
@@ -179,6 +184,25 @@ def nearby_candidates(
     rows = {r[0]: r for r in store.station_rows([h.station.id for h in hits], CANDIDATE_COLUMNS)}
     make = _Rows(store, now)
     return tuple(make.candidate(rows[h.station.id], 0.0, h.distance_km) for h in hits if h.station.id in rows)
+
+
+def occupancy_for(store: ChargerStore, candidates: Sequence[Candidate], now: datetime) -> Occupancy | None:
+    """The occupancy model the sync delivered (None: none yet, plans use the flat busy wait),
+    with the EVSE-level status of the candidates that have no EVSE free and a recent status."""
+    model = store.occupancy_model()
+    if model is None:
+        return None
+    wanted = [
+        c.location_id
+        for c in candidates
+        if c.available_count <= 0 and c.status_age_min is not None and c.status_age_min <= LIVE_DETAIL_MIN
+    ]
+    live = {}
+    for sid, evses in (store.evse_statuses(wanted) if wanted else {}).items():
+        status = LiveStatus.from_evses(((st, updated) for _, st, updated in evses), now)
+        if status is not None:
+            live[sid] = status
+    return Occupancy(model, now, live)
 
 
 def unknown_ids(store: ChargerStore, ids: Iterable[str]) -> list[str]:

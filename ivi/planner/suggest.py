@@ -4,7 +4,10 @@ with what stopping there costs in time, in money and in state of charge. Pure.
 Ranking looks ahead: by the minutes a stop costs (detour + overhead + expected wait + a session
 of at least the minimum, charging to the target) *per 100 km of range it adds* — a 5-minute
 top-up 5 km ahead at 80 % adds almost nothing and ranks low; then distance, then id, so the
-order is stable. With a trip plan the plan's next stop comes first. AC destination chargers
+order is stable. With an occupancy model (``req.occupancy``) the expected wait is the one
+predicted at the car's arrival and a station that may be out of service costs ``P(fail)`` × the
+next one's detour and wait (:mod:`ivi.planner.occupancy`); each suggestion says why (``outlook``).
+With a trip plan the plan's next stop comes first. AC destination chargers
 are listed only when asked (``include_ac``) or when no DC charger is reachable.
 
 Low battery (at or below the reserve, or nothing reachable above it): the stations reachable
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from datetime import timedelta
 
 from ivi.planner.errors import PlanInputError
 from ivi.planner.model import (
@@ -27,6 +31,7 @@ from ivi.planner.model import (
     SuggestRequest,
     hhmm,
 )
+from ivi.planner.occupancy import Outlook, fallback_minutes, outlook_of
 from ivi.planner.problem import detour_km, detour_leg, route_kwh_per_km, speeds, wait_min
 from ivi.planner.road import RoadProfile, build_profile
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, charge_table_min, table_at
@@ -142,6 +147,9 @@ def _rank(req: SuggestRequest, floor: float, *, low: bool, allow_ac: bool) -> li
     # Rank first on plain tuples; build Suggestions (price lookup, clock, freshness) only for
     # the few that are shown — at a million chargers a route has ~13,000 candidates.
     ranked: list[tuple[tuple[float, ...], int, float, float, float, float, float, float, float]] = []
+    occ = req.occupancy
+    looks: dict[int, Outlook] = {}
+    parts: list[tuple[int, float, float, float, float, float, float, float, float, float]] = []
     for i, c in enumerate(req.candidates):
         if (not allow_ac and not c.is_dc) or not _passes(c, req):
             continue
@@ -169,8 +177,27 @@ def _rank(req: SuggestRequest, floor: float, *, low: bool, allow_ac: bool) -> li
         goal = max(target, arrival)
         charging = table_at(table, goal) - table_at(table, arrival)
         session = max(charging, s.min_session_min) if goal > arrival else 0.0
-        cost_min = drive_min + s.stop_overhead_min + wait_min(c, s) + session
+        wait = wait_min(c, s)
+        if occ is not None:
+            look = outlook_of(c, occ.now + timedelta(minutes=to_km / s.expressway_average_kmh * 60.0), occ)
+            if look is not None:
+                looks[i], wait = look, look.expected_wait_min
         gain_km = (goal - arrival) * km_per_pct
+        parts.append(
+            (i, along, drive_min, wait, session, gain_km, extra_km, to_km, arrival, used_pct - leg_pct * margin)
+        )
+    if looks:  # what each stop failing costs: the next station reachable on the reserve
+        order = sorted(range(len(parts)), key=lambda k: parts[k][1])
+        rows = [(parts[k][1] / s.expressway_average_kmh * 60.0, parts[k][9], parts[k][2], parts[k][3]) for k in order]
+        fallbacks = fallback_minutes(rows, req.reserve_percent, s.stop_overhead_min, s.stranded_min)
+        for k, fb in zip(order, fallbacks, strict=True):
+            i = parts[k][0]
+            if i in looks:
+                looks[i] = looks[i].with_fallback(fb)
+    for i, along, drive_min, wait, session, gain_km, extra_km, to_km, arrival, _ in parts:
+        c = req.candidates[i]
+        look = looks.get(i)
+        cost_min = drive_min + s.stop_overhead_min + wait + session + (0.0 if look is None else look.reliability_min)
         per_100 = cost_min / gain_km * 100.0 if gain_km > 1e-9 else math.inf
         first = planned.get(c.location_id, len(planned))
         key: tuple[float, ...] = (first, along, c.off_route_km) if low else (first, round(per_100, 6), along)
@@ -181,7 +208,8 @@ def _rank(req: SuggestRequest, floor: float, *, low: bool, allow_ac: bool) -> li
     ):
         c = req.candidates[i]
         goal = max(target, arrival)
-        wait = wait_min(c, s)
+        look = looks.get(i)
+        wait = wait_min(c, s) if look is None else look.expected_wait_min
         eta = req.now_min_of_day + (to_km / s.expressway_average_kmh * 60.0)
         price = c.price_cny_per_kwh(hhmm(eta + wait))
         cost = (goal - arrival) * kwh_pct / v.charge_efficiency * price
@@ -194,6 +222,7 @@ def _rank(req: SuggestRequest, floor: float, *, low: bool, allow_ac: bool) -> li
                 gain_km=gain_km,
                 per_100=None if math.isinf(per_100) else per_100,
                 low=arrival < req.reserve_percent,
+                outlook=look,
             )
         )  # fmt: skip
     return out
@@ -239,6 +268,7 @@ def _suggestion(
     gain_km: float = 0.0,
     per_100: float | None = None,
     low: bool = False,
+    outlook: Outlook | None = None,
 ) -> Suggestion:
     s = req.settings
     return Suggestion(
@@ -269,6 +299,7 @@ def _suggestion(
         gain_km=gain_km,
         minutes_per_100km=per_100,
         low_battery=low,
+        outlook=outlook,
     )
 
 

@@ -17,6 +17,7 @@ import math
 
 from ivi.planner.errors import PlanInputError
 from ivi.planner.model import Candidate, Ferry, NearbyCharger, Stop, TripPlan, TripRequest, clock, min_of_day
+from ivi.planner.occupancy import Outlook
 from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, Objective, Problem, build_problem
 from ivi.planner.search import SearchResult, search
 from ivi.planner.vehicle import table_at
@@ -58,6 +59,10 @@ def plan_trip(
         objectives = (objectives[0], *(o for o in ALTERNATIVES if o is not objectives[0]))
     problem, res = _solve(req, objectives[0])
     main = plan_from_result(req, problem, res, objectives[0])
+    share = _arrival_share(req, main, problem)
+    if share is not None:  # the stops' arrival hours were misplaced: plan again with the plan's own
+        problem, res = _solve(req, objectives[0], share)
+        main = plan_from_result(req, problem, res, objectives[0])
     if not main.feasible:  # no alternative to an impossible trip: one clear answer
         return main
     alts = {}
@@ -67,15 +72,36 @@ def plan_trip(
     return TripPlan(**{**main.__dict__, "alternatives": alts})
 
 
-def _solve(req: TripRequest, obj: Objective) -> tuple[Problem, SearchResult]:
+#: With an occupancy model, a plan whose stops are reached this much later or earlier than their
+#: estimated arrival (which placed their hour) is made again with its own stopping time per km.
+ARRIVAL_SLIP_MIN = 20.0
+
+
+def _arrival_share(req: TripRequest, plan: TripPlan, p: Problem) -> float | None:
+    """The plan's stopping time per km when, with an occupancy model, one of its stops is reached
+    more than ``ARRIVAL_SLIP_MIN`` away from the arrival its wait was predicted for; else None."""
+    if req.occupancy is None or not plan.feasible or p.length_km <= 0:
+        return None
+    depart = req.departure()
+    slips = [
+        abs(s.arrive_min_of_day - plan.depart_min_of_day - (s.outlook.arrival - depart).total_seconds() / 60.0)
+        for s in plan.stops
+        if s.outlook is not None
+    ]
+    if not slips or max(slips) <= ARRIVAL_SLIP_MIN:
+        return None
+    return (plan.charge_min + plan.stop_overhead_min) / p.length_km
+
+
+def _solve(req: TripRequest, obj: Objective, share: float | None = None) -> tuple[Problem, SearchResult]:
     """Keep the reserve everywhere if at all possible; else let the first stop be reached on the
     low-battery floor (the result that gets furthest is kept when neither finishes)."""
-    problem = build_problem(req)
+    problem = build_problem(req, stop_min_per_km=share)
     res = search(problem, obj)
     floor = min(req.low_battery_floor_percent, req.reserve_percent)
     if res.feasible or floor >= req.reserve_percent or res.blocked_by_pin is not None:
         return problem, res
-    low = build_problem(req, first_floor_percent=floor)
+    low = build_problem(req, first_floor_percent=floor, stop_min_per_km=share)
     low_res = search(low, obj)
     if low_res.feasible or low_res.reach_km > res.reach_km:
         return low, low_res
@@ -128,6 +154,7 @@ def plan_from_result(req: TripRequest, p: Problem, res: SearchResult, obj: Objec
                 price_cny_per_kwh=nd.price_cny_per_kwh,
                 reason=_reason(obj, nd.pinned, low, cand, cs.arrival_soc, cs.departure_soc, session, charging),
                 first_stop_floor=low,
+                outlook=_passed_over(p, cs.node, {c.node for c in res.chain}),
             )
         )
         t += nd.exit_min
@@ -204,6 +231,31 @@ def plan_from_result(req: TripRequest, p: Problem, res: SearchResult, obj: Objec
     )
 
 
+#: Stations this close along the route are the alternatives a stop's occupancy note names.
+NEAR_KM = 10.0
+
+
+def _passed_over(p: Problem, j: int, chosen: set[int]) -> Outlook | None:
+    """The stop's outlook, naming the nearby stations that would have cost less but for their
+    predicted wait or unreliability (what the plan avoided, and why)."""
+    nd = p.nodes[j]
+    look = nd.outlook
+    if look is None:
+        return None
+    base = nd.entry_min + nd.exit_min + nd.fixed_min - look.cost_min
+    out = []
+    for k, other in enumerate(p.nodes):
+        o = other.outlook
+        if k in chosen or o is None or abs(other.x_km - nd.x_km) > NEAR_KM:
+            continue
+        other_base = other.entry_min + other.exit_min + other.fixed_min - o.cost_min
+        why = o.main_reason()
+        if why is not None and other_base < base - 0.5 and o.cost_min > look.cost_min + 1.0:
+            out.append((o.cost_min, other.candidate.location_id, other.candidate.name, why))
+    out.sort(key=lambda r: (-r[0], r[1]))
+    return look.with_instead_of(tuple((i, n, r) for _, i, n, r in out[:2])) if out else look
+
+
 def _clock_at(res: SearchResult, p: Problem, x: float) -> float:
     """Minutes after the departure at which the plan reaches ``x`` (stops before it included)."""
     t = p.profile.minutes_at(x)
@@ -276,14 +328,13 @@ def describe(plan: TripPlan) -> list[str]:
     events: list[tuple[float, str]] = []
     for i, s in enumerate(plan.stops, 1):
         margin = "" if s.expected_arrival_soc is None else f" (expect {s.expected_arrival_soc:.0f} %)"
-        events.append(
-            (
-                s.along_km,
-                f"{i}. km {s.along_km:6.0f}  {s.network:8} {s.power_kw:4.0f} kW  {s.arrival_soc:4.0f} → "
-                f"{s.departure_soc:3.0f} %{margin}"
-                f"  {s.charge_min:4.0f} min (done {clock(s.charged_min_of_day)})  ¥{s.cost_cny:6.1f}  {s.name}",
-            )
+        text = (
+            f"{i}. km {s.along_km:6.0f}  {s.network:8} {s.power_kw:4.0f} kW  {s.arrival_soc:4.0f} → "
+            f"{s.departure_soc:3.0f} %{margin}"
+            f"  {s.charge_min:4.0f} min (done {clock(s.charged_min_of_day)})  ¥{s.cost_cny:6.1f}  {s.name}"
         )
+        why = outlook_line(s)
+        events.append((s.along_km, text + (f"\n      at {clock(s.arrive_min_of_day)}: {why}" if why else "")))
     for f in plan.ferries:
         events.append(
             (
@@ -296,4 +347,18 @@ def describe(plan: TripPlan) -> list[str]:
     return lines
 
 
-__all__ = ["ALTERNATIVES", "describe", "plan_from_result", "plan_trip", "validate"]
+def outlook_line(s: Stop) -> str:
+    """The stop's occupancy in one line (English): what the plan expects there and why."""
+    o = s.outlook
+    if o is None:
+        return ""
+    parts = [r.en for r in o.reasons if r.key != "wait"]
+    parts += [f"instead of {name}: {why.en}" for _, name, why in o.instead_of]
+    if o.expected_wait_min >= 1:
+        parts.append(f"expected wait {o.expected_wait_min:.0f} min")
+    if o.p_fail >= 0.02:
+        parts.append(f"{o.p_fail * 100:.0f} % chance it is out of service")
+    return "; ".join(parts)
+
+
+__all__ = ["ALTERNATIVES", "NEAR_KM", "describe", "outlook_line", "plan_from_result", "plan_trip", "validate"]

@@ -13,6 +13,11 @@ request. Times are absolute (the service's clock, UTC): tariffs are read on each
 clock, so a head unit whose clock is set to another zone prices the same. The screen shows the
 alternatives, so plans here compute them; suggestions list the plan's next stop first.
 
+With an occupancy model in the cache (synced with the dataset), suggestions and plans use the
+predicted wait at each station's arrival (``ivi.planner.occupancy``); before departure (a first
+plan, the car at the route's start) the plan comes with :class:`DepartureAdvice` over the next
+``ADVICE_WINDOW_H`` hours ("leave at 08:40: stop 2 is usually free then").
+
 The screen's route is a bare polyline: it is planned as flat expressway (no altitudes, legs or
 ferries) until the screen hands over a ``geo`` route.
 """
@@ -22,7 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from chargers.store import ChargerStore, Filters
 from geo.geometry import LatLon, cumulative_km
@@ -39,9 +44,11 @@ from ivi.planner import (
     replan,
     suggest,
 )
+from ivi.planner.depart import best_departure
 from ivi.planner.model import min_of_day
+from ivi.planner.occupancy import Occupancy
 from ivi.planner.road import Road
-from ivi.planner.sources import route_candidates
+from ivi.planner.sources import occupancy_for, route_candidates
 from ivi.planner.vehicle import STANDARD_TEMP_C, VehicleProfile, learned_factor, model_kwh_per_km
 from ivi.services.ports import RangeEstimate, Suggestion, SuggestionQuery, TripPlans
 
@@ -50,6 +57,9 @@ __all__ = ["PlannerRange", "PlannerService", "minute_of_day", "offline_ids"]
 CANDIDATE_TTL_S = 120.0  # status ages in the candidates are recomputed at least this often
 OFFLINE_STATUSES = frozenset({"OUTOFORDER", "INOPERATIVE", "REMOVED"})
 UNREACHABLE_SHOWN = 3  # when nothing is reachable, the nearest few are listed as unreachable
+ADVICE_WINDOW_H = 3.0  # before departure: the departures advised on, from now
+ADVICE_STEP_MIN = 20.0
+NOT_STARTED_KM = 1.0  # the car this near the route's start has not set off
 
 
 class PlannerRange:
@@ -106,6 +116,7 @@ class PlannerService:
         self._key: tuple[int, Filters] | None = None
         self._at = 0.0
         self._candidates: tuple[Candidate, ...] = ()
+        self._occupancy: Occupancy | None = None
         self._plan: TripPlan | None = None
         self._route_km = 0.0
         self._learned: float | None = None
@@ -125,6 +136,7 @@ class PlannerService:
                     self._candidates = route_candidates(self.store, points, now, filters=filters)
                 except EmptyCacheError:  # nothing imported or synced yet: the screen says "empty"
                     self._candidates = ()
+                self._occupancy = occupancy_for(self.store, self._candidates, now)
                 self._key, self._at = key, self.clock()
                 self._route_km = cumulative_km(points)[-1] if len(points) > 1 else 0.0
             return self._candidates
@@ -154,6 +166,7 @@ class PlannerService:
             limit=query.limit,
             plan_stop_ids=ahead,
             road=_road(query),
+            occupancy=self._occupancy,
         )
         picks = suggest(req) or nearest_ahead(req, UNREACHABLE_SHOWN)
         return sorted(picks, key=lambda s: s.along_route_km)
@@ -179,7 +192,12 @@ class PlannerService:
             offline_ids=gone,
             position_km=max(0.0, min(destination_km, query.position_km)),
             road=_road(query),
+            occupancy=self._occupancy,
         )
+        advice = None
+        if old is None and req.occupancy is not None and req.position_km < NOT_STARTED_KM:
+            now = self._now()
+            advice = best_departure(req, now, now + timedelta(hours=ADVICE_WINDOW_H), ADVICE_STEP_MIN)
         if old is None:
             new, notes = plan_trip(req, alternatives=True), list[str]()
         else:
@@ -188,7 +206,7 @@ class PlannerService:
         self._learned = query.learned_kwh_per_km
         plans = (new, *new.alternatives.values())
         chosen = new if new.feasible else next((p for p in plans if p.feasible), new)
-        return TripPlans(chosen, plans, tuple(notes), gone)
+        return TripPlans(chosen, plans, tuple(notes), gone, advice)
 
     def drift(self, position_km: float, soc_percent: float) -> str | None:
         plan = self._plan

@@ -2,10 +2,12 @@
 plain data they carry. ``ivi.ui`` imports data types and ports from here and from nowhere else.
 
 One type per meaning: a suggestion is the planner's :class:`Suggestion`, a plan its
-:class:`TripPlan`, a station the cache's :class:`Station`, a sync state the sync client's
-:class:`SyncStatus`, a base map ``geo.basemap``'s :class:`BaseMap` — re-exported here, not
-mirrored. What only the screen needs (a vehicle sample, a range estimate, the bundle of plans
-with the reasons they changed) is defined here.
+:class:`TripPlan` (each stop's and suggestion's predicted occupancy its :class:`Outlook`, with
+:class:`Reason` s in English and Chinese; when to leave its :class:`DepartureAdvice`), a
+station the cache's :class:`Station`, a sync state the sync client's :class:`SyncStatus`, a
+base map ``geo.basemap``'s :class:`BaseMap` — re-exported here, not mirrored. What only the
+screen needs (a vehicle sample, a range estimate, the bundle of plans with the reasons they
+changed) is defined here.
 
 Every port delivers frozen data through plain callables, so that a CAN reader thread, an MQTT
 client thread or a planner running on a worker can feed the screen without knowing Qt. The
@@ -36,11 +38,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from chargers.models import NETWORKS, Location, Tariff, status_age_min
+from chargers.occupancy import Reason
 from chargers.store import Filters, Station
 from geo.basemap import BaseMap, MapLabel, MapLayer
 from geo.geometry import LatLon
 from geo.routes import Route
+from ivi.planner.depart import DepartureAdvice
 from ivi.planner.model import Stop, Suggestion, TripPlan
+from ivi.planner.occupancy import Outlook
 from sync.protocol.vehicle import SYNC_STATES, SyncStatus
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "BaseMapSource",
     "ChargerBackends",
     "ChargerLookup",
+    "DepartureAdvice",
     "Filters",
     "LatLon",
     "Location",
@@ -57,8 +63,10 @@ __all__ = [
     "MapLayer",
     "NavTarget",
     "NavigationSink",
+    "Outlook",
     "RangeEstimate",
     "RangeModel",
+    "Reason",
     "Route",
     "Station",
     "Stop",
@@ -193,6 +201,8 @@ class TripPlans:
     alternatives: tuple[TripPlan, ...] = ()
     notes: tuple[str, ...] = ()
     unavailable_ids: frozenset[str] = frozenset()  # planned chargers found out of order
+    #: Before departure, with an occupancy model: when to leave in the next hours, and why.
+    advice: DepartureAdvice | None = None
 
 
 class TripPlanner(Protocol):

@@ -197,6 +197,7 @@ class Controller(QObject):
         """The screen's language: short names and map labels follow it."""
         english = language != "zh_CN"
         self.suggestions.set_language(english)
+        self.trip_store.set_language(english)
         self.station.english = english
         self.map.set_language(english)
 

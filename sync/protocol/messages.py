@@ -103,7 +103,7 @@ class Header:
                 _nat(d.get("part", 0)),
                 _nat(d.get("parts", 1)),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: "[" * 5000
             raise Rejected("malformed header", str(exc)[:80]) from exc
         if h.kind not in KINDS:
             raise Rejected("unknown kind", h.kind[:40])
@@ -117,8 +117,9 @@ class Header:
 
 
 def _nat(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise ValueError(f"not a natural number: {v!r}")
+    """A natural number the cache can store as a position (SQLite's integers are 64-bit)."""
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**63:
+        raise ValueError(f"not a natural number of 63 bits: {str(v)[:20] if isinstance(v, str) else type(v).__name__}")
     return v
 
 
@@ -233,9 +234,10 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 
 def peek_header(payload: bytes) -> Header | None:
-    """The header of a payload without checking anything (for logging only)."""
+    """The header of a payload without checking anything (for logging only: it never raises,
+    whatever the bytes — it runs while a rejection is being reported)."""
     try:
         (hlen,) = struct.unpack(">I", payload[4:8])
-        return Header.from_json(payload[8 : 8 + hlen])
-    except (struct.error, Rejected):
+        return Header.from_json(payload[8 : 8 + min(hlen, MAX_HEADER_BYTES)])
+    except Exception:
         return None

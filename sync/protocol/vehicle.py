@@ -56,7 +56,8 @@ from sync.protocol.bodies import (
     VehicleRequest,
     parse_changes,
 )
-from sync.protocol.messages import Envelope, Rejected, VerifierLike, decode, peek_header
+from sync.protocol.decoding import Decoding
+from sync.protocol.messages import Envelope, Rejected, VerifierLike, peek_header
 from sync.protocol.occupancy import OccupancyFollower
 from sync.protocol.pacing import GAP_GRACE_S, REQUEST_TIMEOUT_S, Backoff, Timing
 from sync.protocol.snapshot_fetch import SnapshotFetch
@@ -107,8 +108,10 @@ class VehicleSync:
         timing: Timing = Timing(),
         rng: random.Random | None = None,
         occupancy: tuple[int, str] | None = None,
+        decoding: Decoding | None = None,
     ) -> None:
         self.verifier = verifier
+        self.decoding = decoding or Decoding()
         self.client_id = client_id
         self.topics = Topics(dataset)
         self.version = version
@@ -266,10 +269,10 @@ class VehicleSync:
         if not payload and topic.startswith((self.topics.base + "/snapshot/", self.topics.base + "/occupancy/")):
             return self._changed()  # a cleared retained chunk or model part
         try:
-            env = decode(payload, self.verifier, self.topics.dataset)
+            env = self.decoding.decode(payload, self.verifier, self.topics.dataset)
             out = self._dispatch(topic, env, payload, now, retained)
         except Rejected as exc:
-            h = peek_header(payload) if exc.reason != "bad signature" else None
+            h = peek_header(payload) if exc.reason not in ("bad signature", "truncated", "oversized") else None
             where = f" ({h.kind} v{h.version} seq {h.seq})" if h else ""
             out = [Reject(topic, exc.reason, exc.detail + where)]
         except Exception as exc:  # a bug of ours must not become a message delivered forever
@@ -305,7 +308,7 @@ class VehicleSync:
         if kind == "occupancy":
             return self.occupancy.receive(env, payload, now)
         if kind == "delta":
-            return self._on_delta(Delta.from_body(env.header.version, env.body), now)
+            return self._on_delta(self.decoding.delta(env), now)
         if kind == "status":
             changes = parse_changes(env.body.get("changes") if isinstance(env.body, dict) else None)
             return self._on_status(env.header.seq, changes, now)
@@ -407,7 +410,7 @@ class VehicleSync:
         snap = self._snap
         if snap is None or env.header.version != snap.version:
             return []  # a retained chunk of a version we do not need
-        staged = snap.take(env, payload, now)
+        staged = snap.take(env, payload, now, self.decoding.check_chunk)
         return [staged, *self._maybe_commit()] if staged else []
 
     def _maybe_commit(self) -> list[Action]:

@@ -3,23 +3,33 @@ pruning bound never cuts the optimum on larger ones, and every plan it returns i
 
 The instances use the whole cost model: a consumption margin, roads that climb and descend
 (altitude points, so energy along the route is not monotone), sometimes a ferry, sessions billed
-at least a minimum, pins, and sometimes a low-battery floor for the first stop."""
+at least a minimum, pins, sometimes a low-battery floor for the first stop, and sometimes an
+occupancy model: a predicted wait and a reliability cost per station, at its estimated arrival."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ivi.planner import PlannerSettings, Road, RoadLeg, TripRequest
 from ivi.planner.bounds import remaining_bound
+from ivi.planner.occupancy import Occupancy
 from ivi.planner.problem import CHEAPEST, FASTEST, FEWEST_STOPS, build_problem, drop_dominated
 from ivi.planner.search import _search, search
 from ivi.profiles import parse_profile
 from tests.planner import oracle
 from tests.planner.conftest import SMALL_CAR_TOML, station
+from tests.planner.occupancy_history import Crafted, crafted_model
 
 CAR = parse_profile(SMALL_CAR_TOML)
 POWERS = st.sampled_from([50.0, 60.0, 120.0, 150.0, 250.0])
+#: Stations S000…S039 full at different hours of the day, some often out of order.
+OCCUPANCY = crafted_model(
+    [Crafted(f"S{i:03d}", busy_hours=tuple(range(i % 7 + 6, i % 7 + 6 + i % 4)), down_every=i % 5) for i in range(40)]
+)
+THURSDAY = datetime(2026, 11, 5, tzinfo=timezone(timedelta(hours=8)))
 
 
 @st.composite
@@ -53,6 +63,7 @@ def instances(
     )
     pinned = tuple(c.location_id for c in cands if draw(st.booleans()) and draw(st.booleans()))
     road = draw(roads(length))
+    depart = THURSDAY + timedelta(hours=draw(st.sampled_from([4, 7, 9, 13])))
     req = TripRequest(
         route_km=length,
         vehicle=CAR,
@@ -66,6 +77,8 @@ def instances(
         ),
         road=road,
         consumption_margin_percent=draw(st.sampled_from([0.0, 15.0])),
+        depart_at=depart,
+        occupancy=draw(st.sampled_from([None, Occupancy(OCCUPANCY, depart)])),
     )
     first_floor = draw(st.sampled_from([None, None, 0.0, 3.0]))
     return build_problem(req, prune_dominated=prune_dominated, first_floor_percent=first_floor)

@@ -64,7 +64,16 @@ GLANCE = {
     "chargePower",
 }
 #: Text the design lets end in "…" (long free text whose start says enough).
-MAY_ELIDE = {"destinationText", "detailAddress", "replanNotes", "mapAttribution", "cacheStatus", "cardDetails"}
+MAY_ELIDE = {
+    "destinationText",
+    "detailAddress",
+    "replanNotes",
+    "mapAttribution",
+    "cacheStatus",
+    "cardDetails",
+    "tripStopFacts",  # the stop's predicted occupancy after its charge gives way first
+    "departureAdviceText",
+}
 
 
 @dataclass

@@ -270,6 +270,36 @@
         <translation>交流慢充</translation>
     </message>
     <message>
+        <location filename="../qml/controls/Labels.qml" line="52" />
+        <source>usually full at your arrival</source>
+        <translation>到达时通常已满</translation>
+    </message>
+    <message>
+        <location filename="../qml/controls/Labels.qml" line="53" />
+        <source>usually busy at your arrival</source>
+        <translation>到达时通常繁忙</translation>
+    </message>
+    <message>
+        <location filename="../qml/controls/Labels.qml" line="53" />
+        <source>usually free at your arrival</source>
+        <translation>到达时通常有空位</translation>
+    </message>
+    <message>
+        <location filename="../qml/controls/Labels.qml" line="55" />
+        <source>wait ~%1 min</source>
+        <translation>约等 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../qml/controls/Labels.qml" line="57" />
+        <source>%1 of %2 chargers often out of order</source>
+        <translation>%2 个充电桩中 %1 个常故障</translation>
+    </message>
+    <message>
+        <location filename="../qml/controls/Labels.qml" line="59" />
+        <source>no history yet</source>
+        <translation>暂无历史数据</translation>
+    </message>
+    <message>
         <location filename="../qml/controls/Labels.qml" line="34" />
         <source>Fastest</source>
         <translation>最快</translation>
@@ -378,7 +408,7 @@
 <context>
     <name>PlanOption</name>
     <message>
-        <location filename="../qml/controls/PlanOption.qml" line="27" />
+        <location filename="../qml/controls/PlanOption.qml" line="28" />
         <source>does not reach</source>
         <translation>无法到达</translation>
     </message>
@@ -386,17 +416,17 @@
 <context>
     <name>ReplanBanner</name>
     <message>
-        <location filename="../qml/controls/ReplanBanner.qml" line="27" />
+        <location filename="../qml/controls/ReplanBanner.qml" line="32" />
         <source>Plan changed: %1 has no working charger any more</source>
         <translation>方案已更新：%1 已无可用充电桩</translation>
     </message>
     <message>
-        <location filename="../qml/controls/ReplanBanner.qml" line="28" />
+        <location filename="../qml/controls/ReplanBanner.qml" line="33" />
         <source>Plan changed: the destination can no longer be reached with these chargers</source>
         <translation>方案已更新：这些充电站已无法到达目的地</translation>
     </message>
     <message>
-        <location filename="../qml/controls/ReplanBanner.qml" line="29" />
+        <location filename="../qml/controls/ReplanBanner.qml" line="34" />
         <source>Plan changed: a better stop replaces %1</source>
         <translation>方案已更新：更优的充电站替换了 %1</translation>
     </message>
@@ -422,17 +452,17 @@
 <context>
     <name>SocChart</name>
     <message>
-        <location filename="../qml/controls/SocChart.qml" line="61" />
+        <location filename="../qml/controls/SocChart.qml" line="65" />
         <source>reserve</source>
         <translation>余量</translation>
     </message>
     <message>
-        <location filename="../qml/controls/SocChart.qml" line="62" />
+        <location filename="../qml/controls/SocChart.qml" line="66" />
         <source>now</source>
         <translation>当前</translation>
     </message>
     <message>
-        <location filename="../qml/controls/SocChart.qml" line="63" />
+        <location filename="../qml/controls/SocChart.qml" line="67" />
         <source>%1 km</source>
         <translation>%1 公里</translation>
     </message>
@@ -478,7 +508,7 @@
         <translation>已停车</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="98" />
+        <location filename="../qml/panels/SocPanel.qml" line="95" />
         <source>No vehicle data source</source>
         <translation>没有车辆数据源</translation>
     </message>
@@ -528,27 +558,27 @@
         <translation>还需 %1 · %2 出发</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="99" />
+        <location filename="../qml/panels/SocPanel.qml" line="96" />
         <source>No battery data from the car</source>
         <translation>车辆没有电池数据</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="100" />
+        <location filename="../qml/panels/SocPanel.qml" line="97" />
         <source>Waiting for CAN data…</source>
         <translation>等待 CAN 数据…</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="107" />
+        <location filename="../qml/panels/SocPanel.qml" line="104" />
         <source>Preparing charger data…</source>
         <translation>正在准备充电站数据…</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="108" />
+        <location filename="../qml/panels/SocPanel.qml" line="105" />
         <source>Charger data is empty</source>
         <translation>充电站数据为空</translation>
     </message>
     <message>
-        <location filename="../qml/panels/SocPanel.qml" line="109" />
+        <location filename="../qml/panels/SocPanel.qml" line="106" />
         <source>Charger data unreadable: %1</source>
         <translation>充电站数据无法读取：%1</translation>
     </message>
@@ -624,62 +654,62 @@
 <context>
     <name>StopCard</name>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="69" />
+        <location filename="../qml/controls/StopCard.qml" line="75" />
         <source>%1/%2 free</source>
         <translation>空闲 %1/%2</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="72" />
+        <location filename="../qml/controls/StopCard.qml" line="79" />
         <source>¥%1/kWh</source>
         <translation>¥%1/千瓦时</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="61" />
+        <location filename="../qml/controls/StopCard.qml" line="67" />
         <source>%1% on arrival</source>
         <translation>到达时 %1%</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="59" />
+        <location filename="../qml/controls/StopCard.qml" line="65" />
         <source>%1 km</source>
         <translation>%1 公里</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="60" />
+        <location filename="../qml/controls/StopCard.qml" line="66" />
         <source>out of range</source>
         <translation>超出续航</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="62" />
+        <location filename="../qml/controls/StopCard.qml" line="68" />
         <source>(uncertain)</source>
         <translation>（不确定）</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="62" />
+        <location filename="../qml/controls/StopCard.qml" line="68" />
         <source>(below reserve)</source>
         <translation>（低于余量）</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="69" />
+        <location filename="../qml/controls/StopCard.qml" line="75" />
         <source>checked %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="70" />
+        <location filename="../qml/controls/StopCard.qml" line="76" />
         <source>last known %1/%2</source>
         <translation>最近已知 %1/%2 空闲</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="70" />
+        <location filename="../qml/controls/StopCard.qml" line="76" />
         <source>status %1</source>
         <translation>状态 %1</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="71" />
+        <location filename="../qml/controls/StopCard.qml" line="78" />
         <source>%1 kW</source>
         <translation>%1 千瓦</translation>
     </message>
     <message>
-        <location filename="../qml/controls/StopCard.qml" line="73" />
+        <location filename="../qml/controls/StopCard.qml" line="80" />
         <source>+%1 km detour</source>
         <translation>绕行 %1 公里</translation>
     </message>
@@ -781,12 +811,12 @@
 <context>
     <name>TripStopRow</name>
     <message>
-        <location filename="../qml/controls/TripStopRow.qml" line="29" />
+        <location filename="../qml/controls/TripStopRow.qml" line="34" />
         <source>in %1 km · %2</source>
         <translation>%1 公里后 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/controls/TripStopRow.qml" line="34" />
+        <location filename="../qml/controls/TripStopRow.qml" line="40" />
         <source>%1% → %2% · %3 · %4 kW</source>
         <translation>%1% → %2% · %3 · %4 千瓦</translation>
     </message>
@@ -794,27 +824,27 @@
 <context>
     <name>TripView</name>
     <message>
-        <location filename="../qml/views/TripView.qml" line="54" />
+        <location filename="../qml/views/TripView.qml" line="73" />
         <source>Trip plan unavailable: %1</source>
         <translation>行程规划不可用：%1</translation>
     </message>
     <message>
-        <location filename="../qml/views/TripView.qml" line="55" />
+        <location filename="../qml/views/TripView.qml" line="74" />
         <source>Planning…</source>
         <translation>正在规划…</translation>
     </message>
     <message>
-        <location filename="../qml/views/TripView.qml" line="56" />
+        <location filename="../qml/views/TripView.qml" line="75" />
         <source>No plan reaches %1 with the chargers on the route: charge at the nearest and plan again</source>
         <translation>沿途充电站无法到达%1：请在最近的充电站充电后重新规划</translation>
     </message>
     <message>
-        <location filename="../qml/views/TripView.qml" line="57" />
+        <location filename="../qml/views/TripView.qml" line="76" />
         <source>To %1: %2 km · arrive %3 · %4 on the way, %5 charging · ¥%6 · %7% on arrival</source>
         <translation>前往%1：%2 公里 · %3 到达 · 全程 %4，充电 %5 · ¥%6 · 到达时 %7%</translation>
     </message>
     <message>
-        <location filename="../qml/views/TripView.qml" line="97" />
+        <location filename="../qml/views/TripView.qml" line="119" />
         <source>No charging needed to reach %1</source>
         <translation>无需充电即可到达%1</translation>
     </message>

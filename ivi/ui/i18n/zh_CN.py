@@ -15,6 +15,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ZH_CN = {
+    "usually full at your arrival": "到达时通常已满",
+    "usually busy at your arrival": "到达时通常繁忙",
+    "usually free at your arrival": "到达时通常有空位",
+    "wait ~%1 min": "约等 %1 分钟",
+    "%1 of %2 chargers often out of order": "%2 个充电桩中 %1 个常故障",
+    "no history yet": "暂无历史数据",
     " · +%1 km detour": " · 绕行 %1 公里",
     "%1 d ago": "%1 天前",
     "%1 h %2 min": "%1 小时 %2 分",

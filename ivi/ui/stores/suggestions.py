@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from ivi.services.ports import Stop, Suggestion, TripPlan
+from ivi.services.ports import Outlook, Stop, Suggestion, TripPlan
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.signals import emit
 from ivi.ui.stores.base import Store, prop
@@ -54,6 +54,10 @@ ROW_KEYS = (
     "lon",
     "alongKm",
     "planned",
+    "usually",
+    "waitMin",
+    "oftenDown",
+    "noHistory",
 )
 ROWS_MOVING = 3
 ROWS_PARKED = 8
@@ -106,6 +110,20 @@ class RowContext:
     english: bool = True
 
 
+def occupancy_roles(o: Outlook | None) -> dict[str, Any]:
+    """What the screen shows of a station's predicted occupancy at the car's arrival: "usually
+    free / busy / full at your arrival" (``usually``, "" without an occupancy model), the
+    predicted wait in whole minutes, the chargers often out of order, and "no history yet"."""
+    if o is None:
+        return {"usually": "", "waitMin": -1, "oftenDown": 0, "noHistory": False}
+    return {
+        "usually": o.usually,
+        "waitMin": round(o.expected_wait_min),
+        "oftenDown": o.often_down,
+        "noHistory": o.no_history,
+    }
+
+
 def stop_row(s: Suggestion, ctx: RowContext = RowContext()) -> dict[str, Any]:
     fresh = is_fresh(s.status_age_min)
     return {
@@ -133,6 +151,7 @@ def stop_row(s: Suggestion, ctx: RowContext = RowContext()) -> dict[str, Any]:
         "lon": s.lon,
         "alongKm": round(s.along_route_km, 1),
         "planned": s.location_id in ctx.planned_ids,
+        **occupancy_roles(s.outlook),
     }
 
 

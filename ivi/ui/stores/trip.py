@@ -15,7 +15,7 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 from ivi.services.ports import TripPlan, TripPlans
 from ivi.ui.listmodel import DictListModel
 from ivi.ui.stores.base import Store, prop
-from ivi.ui.stores.suggestions import short_name
+from ivi.ui.stores.suggestions import occupancy_roles, short_name
 
 STOP_KEYS = (
     "stationId",
@@ -30,6 +30,11 @@ STOP_KEYS = (
     "chargeMin",
     "powerKw",
     "costCny",
+    "evses",
+    "usually",
+    "waitMin",
+    "oftenDown",
+    "noHistory",
 )
 ALT_KEYS = ("kind", "stops", "totalMin", "chargeMin", "costCny", "arrivalSoc", "feasible", "selected")
 AT_STOP_KM = 2.0  # the car is at a planned stop when this close to it along the route
@@ -59,6 +64,8 @@ def plan_stop_rows(plan: TripPlan | None, position_km: float | None = None) -> l
             "chargeMin": round(s.charge_min),
             "powerKw": round(s.power_kw),
             "costCny": round(s.cost_cny),
+            "evses": s.evse_count,
+            **occupancy_roles(s.outlook),
         }
         for s in plan.stops
         if s.along_km >= here - AT_STOP_KM
@@ -160,6 +167,7 @@ class TripStore(Store):
         "chargeForKm": 0,
         "chargeMinutesLeft": -1,
         "leaveAt": "",
+        "departureAdvice": "",
     }
     destination = prop(str, "destination", changed)
     remainingKm = prop(int, "remainingKm", changed)
@@ -184,6 +192,9 @@ class TripStore(Store):
     chargeForKm = prop(int, "chargeForKm", changed)
     chargeMinutesLeft = prop(int, "chargeMinutesLeft", changed)
     leaveAt = prop(str, "leaveAt", changed)
+    #: Before departure (with an occupancy model): "leave at 08:40: stop 2 is usually free then"
+    #: in the screen's language, "" when leaving now is best or nothing is known.
+    departureAdvice = prop(str, "departureAdvice", changed)
 
     def __init__(self, destination: str, parent: QObject | None = None, *, reserve_percent: float = 10.0) -> None:
         super().__init__(parent)
@@ -191,6 +202,7 @@ class TripStore(Store):
         self.alts_model = DictListModel(ALT_KEYS, self)
         self.plans = TripPlans(None)
         self.position_km = 0.0
+        self.english = True
         self.update(destination=destination, reservePercent=reserve_percent)
 
     stops = Property(QObject, lambda self: self.stops_model, constant=True)
@@ -206,15 +218,29 @@ class TripStore(Store):
         if plans.alternatives and kind not in {p.objective for p in plans.alternatives}:
             kind = plans.alternatives[0].objective
         self.update(selected=kind, remainingKm=round(remaining_km), state="ready")
+        self._advise()
         reason, station = explain_change(old, self.current(), set(unavailable_ids))
         if reason:
             self.update(reason=reason, reasonStation=station, notes=" · ".join(plans.notes))
         self._publish()
 
+    def set_language(self, english: bool) -> None:
+        if english != self.english:
+            self.english = english
+            self._advise()
+
+    def _advise(self) -> None:
+        """The departure advice while the car has not set off, when leaving later is better."""
+        a = self.plans.advice
+        show = a is not None and a.feasible and a.best is not a.first and self.position_km < 1.0
+        self.update(departureAdvice=a.text("en" if self.english else "zh") if show and a is not None else "")
+
     def set_position(self, position_km: float) -> None:
-        """The car moved: distances in the stop list are from the car."""
+        """The car moved: distances in the stop list are from the car (and the departure advice
+        is over once it has set off)."""
         if abs(position_km - self.position_km) >= 0.5:
             self.position_km = position_km
+            self._advise()
             self.stops_model.replace(plan_stop_rows(self.current(), position_km))
 
     def set_charging(self, advice: ChargingAdvice | None, now_min_of_day: float) -> None:

@@ -44,6 +44,21 @@ QtObject {
         return code === "ultra" ? qsTr("Ultra-fast") : code === "fast" ? qsTr("Fast")
              : code === "dc" ? qsTr("DC") : code === "ac" ? qsTr("AC, slow") : ""
     }
+    // A station's predicted occupancy at the car's arrival (empty without an occupancy model):
+    // "usually busy at your arrival · wait ~20 min · 2 of 6 chargers often out of order".
+    function occupancy(usually, waitMin, oftenDown, total, noHistory) {
+        if (usually === "")
+            return ""
+        var parts = [usually === "full" ? qsTr("usually full at your arrival")
+                     : usually === "busy" ? qsTr("usually busy at your arrival") : qsTr("usually free at your arrival")]
+        if (waitMin >= 5)
+            parts.push(qsTr("wait ~%1 min").arg(waitMin))
+        if (oftenDown > 0)
+            parts.push(qsTr("%1 of %2 chargers often out of order").arg(oftenDown).arg(total))
+        if (noHistory)
+            parts.push(qsTr("no history yet"))
+        return parts.join(" · ")
+    }
     function bolts(code) {
         return code === "ultra" ? 3 : code === "fast" ? 2 : code === "dc" ? 1 : 0
     }

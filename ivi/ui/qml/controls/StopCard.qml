@@ -2,7 +2,9 @@
 // tells it apart from its network's others, after its speed class) and how far / the arrival
 // charge — and a third with the availability, power and, when parked, price and detour.
 // Arrival below the reserve is warned, not hidden; with an unknown SoC it reads "≈", uncertain.
-// An availability older than 15 min is "last known", never "free".
+// An availability older than 15 min is "last known", never "free". With an occupancy model the
+// third line says how busy the station usually is at the car's arrival, the predicted wait and
+// how many chargers are often out of order (before price and detour, which give way first).
 import QtQuick
 import style
 
@@ -26,6 +28,10 @@ Rectangle {
     required property int statusAgeMin
     required property real price  // ¥/kWh; < 0 when the station has no tariff
     required property bool green
+    required property string usually  // "free" | "busy" | "full" at the arrival; "" without an occupancy model
+    required property int waitMin
+    required property int oftenDown
+    required property bool noHistory
     property bool details: true  // the third line (parked)
     signal tapped(string stationId)
     readonly property real u: theme.unit
@@ -68,6 +74,7 @@ Rectangle {
             width: parent.width; elide: Text.ElideRight
             text: (card.fresh ? qsTr("%1/%2 free").arg(card.available).arg(card.total) + " · " + qsTr("checked %1").arg(Labels.age(card.statusAgeMin))
                               : qsTr("last known %1/%2").arg(card.available).arg(card.total) + " · " + qsTr("status %1").arg(Labels.age(card.statusAgeMin)))
+                  + (card.usually !== "" ? " · " + Labels.occupancy(card.usually, card.waitMin, card.oftenDown, card.total, card.noHistory) : "")
                   + " · " + Labels.speedClass(card.speedClass) + " " + qsTr("%1 kW").arg(card.powerKw)
                   + (card.details && card.price >= 0 ? " · " + qsTr("¥%1/kWh").arg(card.price.toFixed(2)) : "")
                   + (card.details && card.detourKm >= 1 ? " · " + qsTr("+%1 km detour").arg(Math.round(card.detourKm)) : "")

@@ -1,5 +1,5 @@
 // One planned stop: its number, where it is (km from the car), when the car gets there, and the
-// charge there. A tap is `tapped`.
+// charge there; with an occupancy model, how busy it usually is then (elided first). A tap is `tapped`.
 import QtQuick
 import style
 
@@ -16,6 +16,11 @@ Rectangle {
     required property int departureSoc
     required property int chargeMin
     required property int powerKw
+    required property int evses
+    required property string usually
+    required property int waitMin
+    required property int oftenDown
+    required property bool noHistory
     signal tapped(string stationId)
     readonly property real u: theme.unit
     height: Math.max(theme.touchMin, col.implicitHeight + 14 * u); radius: 14 * u; color: theme.colors.surface
@@ -31,8 +36,10 @@ Rectangle {
         }
         Text {
             width: parent.width; elide: Text.ElideRight
+            objectName: "tripStopFacts"
             text: qsTr("%1% → %2% · %3 · %4 kW").arg(row.arrivalSoc).arg(row.departureSoc).arg(Labels.duration(row.chargeMin)).arg(row.powerKw)
-            color: row.theme.colors.textDim; font.family: row.theme.fontFamily; font.pixelSize: row.theme.smallPx
+                  + (row.usually !== "" ? " · " + Labels.occupancy(row.usually, row.waitMin, row.oftenDown, row.evses, row.noHistory) : "")
+            color: row.usually === "busy" || row.usually === "full" || row.oftenDown > 0 ? row.theme.colors.warning : row.theme.colors.textDim; font.family: row.theme.fontFamily; font.pixelSize: row.theme.smallPx
         }
     }
     MouseArea { anchors.fill: parent; onClicked: row.tapped(row.stationId) }

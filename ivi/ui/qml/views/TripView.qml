@@ -1,6 +1,7 @@
 // The plan to the destination (TripStore): alternatives, why the plan changed, each stop with its
 // distance from the car and arrival time, the state of charge over the distance with the reserve,
-// and the totals (wrapped to fit). A stop opens its station (StationStore).
+// and the totals (wrapped to fit). A stop opens its station (StationStore). Before departure, with
+// an occupancy model, when to leave ("leave at 08:40: stop 2 is usually free then").
 import QtQuick
 import controls
 import stores
@@ -31,14 +32,31 @@ Item {
         }
     }
 
+    Rectangle {
+        id: advice
+        objectName: "departureAdvice"
+        anchors { left: parent.left; right: parent.right; top: alts.bottom; topMargin: visible ? tv.gap : 0 }
+        visible: tv.trip.departureAdvice !== ""
+        height: visible ? adviceText.implicitHeight + 16 * tv.u : 0
+        radius: 14 * tv.u; color: tv.theme.colors.surfaceHigh
+        Text {
+            id: adviceText
+            objectName: "departureAdviceText"
+            anchors { left: parent.left; right: parent.right; margins: 18 * tv.u; verticalCenter: parent.verticalCenter }
+            wrapMode: Text.WordWrap; maximumLineCount: 2; elide: Text.ElideRight
+            text: tv.trip.departureAdvice
+            color: tv.theme.colors.text; font.family: tv.theme.fontFamily; font.pixelSize: tv.theme.smallPx; font.weight: Font.DemiBold
+        }
+    }
+
     ReplanBanner {
         id: reason
-        anchors { left: parent.left; right: parent.right; top: alts.bottom; topMargin: tv.gap }
+        anchors { left: parent.left; right: parent.right; top: advice.bottom; topMargin: tv.gap }
         theme: tv.theme
         reason: tv.trip.reason
         stationName: tv.trip.reasonStation
         notes: tv.trip.notes
-        maxHeight: tv.height - alts.height - totals.height - tv.rowH - 4 * tv.gap
+        maxHeight: tv.height - alts.height - advice.height - totals.height - tv.rowH - 5 * tv.gap
         onDismissed: tv.trip.clearReason()
     }
 
@@ -67,7 +85,7 @@ Item {
         id: chart
         anchors { left: parent.left; right: parent.right; bottom: totals.top; bottomMargin: tv.gap }
         // What is left after one stop row: the chart gives way on a small panel, never the list.
-        readonly property real avail: parent.height - alts.height - reason.height - totals.height - 3 * tv.gap
+        readonly property real avail: parent.height - alts.height - advice.height - reason.height - totals.height - 4 * tv.gap
         height: Math.max(0, Math.min(avail * 0.45, avail - tv.rowH - tv.gap))
         visible: height >= 90 * tv.u
         theme: tv.theme
