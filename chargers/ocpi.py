@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,11 +52,11 @@ Notes = list[Invalid] | None  # parts of a record left out (an unknown connector
 
 def parse_connector(d: Any) -> Connector:
     if type(d) is not dict:
-        raise Invalid("bad connector", repr(d)[:60])
+        raise Invalid("bad connector", f.shown(d))
     cid = f.ci_string(d, "id", 36, missing="missing connector id")
     standard = d.get("standard")
-    if standard not in CONNECTOR_STANDARDS:
-        raise Invalid("unknown connector" if standard else "missing standard", str(standard)[:60])
+    if not f.is_one_of(standard, CONNECTOR_STANDARDS):
+        raise Invalid("unknown connector" if standard else "missing standard", f.shown(standard))
     power_type = f.enum(d, "power_type", POWER_TYPES)
     fmt = f.enum(d, "format", CONNECTOR_FORMATS, default="CABLE")
     volts = f.integer(d, "max_voltage", 0, f.MAX_VOLTAGE_V)
@@ -73,15 +72,18 @@ def parse_evse(d: Any, notes: Notes = None) -> Evse:
     an EVSE with no connector at all is refused, one with none of a known standard is
     :class:`Invalid` ``"no known connector"`` (its location leaves it out)."""
     if type(d) is not dict:
-        raise Invalid("bad evse", repr(d)[:60])
+        raise Invalid("bad evse", f.shown(d))
     uid = f.ci_string(d, "uid", 36, missing="missing evse uid")
     status = d.get("status")
-    if status not in STATUSES:
-        raise Invalid("unknown status", str(status)[:60])
-    connectors = []
+    if not f.is_one_of(status, STATUSES):
+        raise Invalid("unknown status", f.shown(status))
+    connectors: list[Connector] = []
     for c in f.items(d, "connectors"):
         try:
-            connectors.append(parse_connector(c))
+            connector = parse_connector(c)
+            if any(other.id == connector.id for other in connectors):
+                raise Invalid("duplicate connector id", f"{uid}: connector {connector.id} twice")
+            connectors.append(connector)
         except Invalid as exc:
             if exc.reason != "unknown connector":
                 raise
@@ -96,7 +98,7 @@ def parse_evse(d: Any, notes: Notes = None) -> Evse:
 def _coordinate(coords: Any, key: str, max_len: int) -> float:
     v = coords.get(key) if isinstance(coords, dict) else None
     if type(v) is not str or len(v) > max_len or not _COORDINATE.fullmatch(v):
-        raise Invalid("bad coordinates", f"{key} {v!r}"[:60])
+        raise Invalid("bad coordinates", f"{key} {f.shown(v)}"[:60])
     return float(v)
 
 
@@ -109,7 +111,7 @@ def _hours(opening: dict[str, Any] | None) -> tuple[bool, tuple[RegularHours, ..
     hours = []
     for h in f.items(opening, "regular_hours"):
         if type(h) is not dict:
-            raise Invalid("bad opening_times", repr(h)[:60])
+            raise Invalid("bad opening_times", f.shown(h))
         wd = f.integer(h, "weekday", 1, 7)
         hours.append(RegularHours(wd, f.hhmm(h, "period_begin"), f.hhmm(h, "period_end", end=True)))
     return f.boolean(opening, "twentyfourseven", not hours), tuple(hours)
@@ -121,7 +123,7 @@ def _energy_mix(mix: dict[str, Any] | None) -> tuple[bool, tuple[tuple[str, floa
     sources = []
     for s in f.items(mix, "energy_sources"):
         if type(s) is not dict:
-            raise Invalid("bad energy_mix", repr(s)[:60])
+            raise Invalid("bad energy_mix", f.shown(s))
         sources.append((f.enum(s, "source", ENERGY_SOURCES), f.number(s, "percentage", 0.0, 100.0)))
     return f.boolean(mix, "is_green_energy", False), tuple(sources)
 
@@ -129,10 +131,10 @@ def _energy_mix(mix: dict[str, Any] | None) -> tuple[bool, tuple[tuple[str, floa
 def _facilities(values: list[Any], loc_id: str, notes: Notes) -> tuple[str, ...]:
     kept = []
     for v in values:
-        if v in FACILITIES:
+        if f.is_one_of(v, FACILITIES):
             kept.append(str(v))
         elif notes is not None:
-            notes.append(Invalid("unknown facility", f"{loc_id}: {str(v)[:40]}"))
+            notes.append(Invalid("unknown facility", f"{loc_id}: {f.shown(v)[:40]}"))
     return tuple(kept)
 
 
@@ -141,11 +143,11 @@ def parse_location(d: Any, notes: Notes = None) -> Location:
     Parts we cannot use (a connector of an unknown standard, an unknown facility) are left out
     and, when ``notes`` is a list, noted there."""
     if not isinstance(d, dict):
-        raise Invalid("not an object", repr(d)[:60])
+        raise Invalid("not an object", f.shown(d))
     loc_id = f.ci_string(d, "id", 36, missing="missing id")
     party = d.get("party_id")
-    if party not in PARTY_TO_NETWORK:
-        raise Invalid("unknown network", str(party)[:60])
+    if not f.is_one_of(party, PARTY_TO_NETWORK):
+        raise Invalid("unknown network", f.shown(party))
     coords = d.get("coordinates")
     lat, lon = _coordinate(coords, "latitude", 10), _coordinate(coords, "longitude", 11)
     if not CHINA_BBOX.contains(lat, lon):
@@ -191,8 +193,8 @@ def _carriageway(d: dict[str, Any]) -> float | None:
     v = d.get("x_carriageway_bearing_deg")
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and 0 <= v < 360):
-        raise Invalid("bad carriageway", repr(v)[:60])
+    if not f.is_finite_number(v) or not 0 <= v < 360:
+        raise Invalid("bad carriageway", f.shown(v))
     return float(v)
 
 
@@ -205,7 +207,7 @@ def parse_tariff(d: Any) -> Tariff:
     """One OCPI Tariff; its ENERGY price components become time-of-use windows (the service fee
     travels in the extension field ``x_service_fee``)."""
     if not isinstance(d, dict):
-        raise Invalid("bad tariff", repr(d)[:60])
+        raise Invalid("bad tariff", f.shown(d))
     tid = f.ci_string(d, "id", 36, missing="missing tariff id")
     currency = f.string(d, "currency", 3) or "CNY"
     if not currency.isascii() or not currency.isalpha() or not currency.isupper() or len(currency) != 3:
@@ -213,11 +215,11 @@ def parse_tariff(d: Any) -> Tariff:
     windows = []
     for el in f.items(d, "elements", required=True):
         if type(el) is not dict:
-            raise Invalid("bad tariff element", repr(el)[:60])
+            raise Invalid("bad tariff element", f.shown(el))
         energy = None
         for p in f.items(el, "price_components", required=True):
             if type(p) is not dict:
-                raise Invalid("bad price component", repr(p)[:60])
+                raise Invalid("bad price component", f.shown(p))
             kind = f.enum(p, "type", TARIFF_DIMENSIONS)
             price = f.number(p, "price", 0.0, f.MAX_PRICE_PER_KWH)
             f.number(p, "vat", 0.0, 100.0, default=0.0)
@@ -258,7 +260,7 @@ def _days(restrictions: Any, tariff_id: str) -> tuple[int, ...]:
     if not days:
         return ()
     if not isinstance(days, list) or any(d not in DAYS_OF_WEEK for d in days):
-        raise Invalid("bad tariff restriction", f"{tariff_id}: day_of_week {days!r}"[:80])
+        raise Invalid("bad tariff restriction", f"{tariff_id}: day_of_week {f.shown(days)}")
     return tuple(sorted({DAYS_OF_WEEK.index(d) + 1 for d in days}))
 
 

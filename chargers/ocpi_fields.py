@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
+    "DATETIME_PATTERN",
     "MAX_AMPERAGE_A",
     "MAX_POWER_W",
     "MAX_PRICE_PER_KWH",
@@ -35,10 +36,15 @@ __all__ = [
     "enum",
     "hhmm",
     "integer",
+    "is_date_time",
+    "is_finite_number",
+    "is_hhmm",
+    "is_one_of",
     "items",
     "number",
     "obj",
     "printable",
+    "shown",
     "string",
 ]
 
@@ -50,9 +56,11 @@ MAX_PRICE_PER_KWH = 100.0
 
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters, lone surrogates
-_DATETIME = re.compile(
-    r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]00:00)?"
+#: OCPI's DateTime in UTC (at most :data:`DATETIME_MAX` characters), as a pattern to build on.
+DATETIME_PATTERN = (
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]00:00)?"
 )
+_DATETIME = re.compile(DATETIME_PATTERN)
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 DATETIME_MAX = 25
 
@@ -71,8 +79,12 @@ def printable(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def _shown(v: Any) -> str:
-    return repr(v)[:60]
+def shown(v: Any) -> str:
+    """``v`` for an error message, at most 60 characters, whatever it is."""
+    try:
+        return repr(v)[:60]
+    except ValueError:  # an int of more than 4,300 digits has no repr
+        return f"<{type(v).__name__}>"
 
 
 def _absent(v: Any) -> bool:
@@ -92,11 +104,11 @@ def ci_string(d: dict[str, Any], key: str, max_len: int, *, required: bool = Tru
 def ci_value(v: Any, key: str, max_len: int) -> str:
     """One ``CiString(max_len)`` value (an element of a list field such as ``tariff_ids``)."""
     if type(v) is not str or not v:
-        raise Invalid(f"bad {key}", f"not a string: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not a string: {shown(v)}")
     if len(v) > max_len:
         raise Invalid(f"bad {key}", f"{len(v)} characters, OCPI allows {max_len}")
     if not _PRINTABLE_ASCII.fullmatch(v):
-        raise Invalid(f"bad {key}", f"not printable ASCII: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not printable ASCII: {shown(v)}")
     return v
 
 
@@ -108,11 +120,11 @@ def string(d: dict[str, Any], key: str, max_len: int, *, required: bool = False,
             raise Invalid(missing or f"missing {key}")
         return ""
     if type(v) is not str:
-        raise Invalid(f"bad {key}", f"not a string: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not a string: {shown(v)}")
     if len(v) > max_len:
         raise Invalid(f"bad {key}", f"{len(v)} characters, OCPI allows {max_len}")
     if _CONTROL.search(v):
-        raise Invalid(f"bad {key}", f"control character in {_shown(v)}")
+        raise Invalid(f"bad {key}", f"control character in {shown(v)}")
     return v
 
 
@@ -124,7 +136,7 @@ def date_time(d: dict[str, Any], key: str, *, required: bool = True) -> str:
             raise Invalid(f"missing {key}")
         return ""
     if type(v) is not str or len(v) > DATETIME_MAX or not _DATETIME.fullmatch(v):
-        raise Invalid(f"bad {key}", f"not an OCPI DateTime: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not an OCPI DateTime: {shown(v)}")
     return v
 
 
@@ -134,8 +146,26 @@ def hhmm(d: dict[str, Any], key: str, *, default: str | None = None, end: bool =
     if v is None and default is not None:
         return default
     if type(v) is not str or not (_HHMM.fullmatch(v) or (end and v == "24:00")):
-        raise Invalid(f"bad {key}", f"not HH:MM: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not HH:MM: {shown(v)}")
     return v
+
+
+def is_date_time(v: Any) -> bool:
+    """An OCPI ``DateTime`` (the rule of :func:`date_time`) as a test, for rows checked in bulk."""
+    return type(v) is str and len(v) <= DATETIME_MAX and _DATETIME.fullmatch(v) is not None
+
+
+def is_hhmm(v: Any, *, end: bool = False) -> bool:
+    """A local time ``HH:MM`` (``end`` also allows ``24:00``) as a test."""
+    return type(v) is str and (_HHMM.fullmatch(v) is not None or (end and v == "24:00"))
+
+
+def is_finite_number(v: Any) -> TypeGuard[int | float]:
+    """A JSON number that is finite as a float: not a bool, not ``NaN``/``Infinity``, not an integer too large for
+    a float (``10**400``, where ``math.isfinite`` raises ``OverflowError``)."""
+    if type(v) is int:
+        return abs(v) <= 2**1023
+    return type(v) is float and math.isfinite(v)
 
 
 def boolean(d: dict[str, Any], key: str, default: bool) -> bool:
@@ -143,7 +173,7 @@ def boolean(d: dict[str, Any], key: str, default: bool) -> bool:
     if v is None:
         return default
     if type(v) is not bool:
-        raise Invalid(f"bad {key}", f"not a boolean: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not a boolean: {shown(v)}")
     return v
 
 
@@ -155,7 +185,7 @@ def integer(d: dict[str, Any], key: str, lo: int, hi: int, *, default: int | Non
     if type(v) is float and math.isfinite(v) and v.is_integer():
         v = int(v)
     if type(v) is not int:
-        raise Invalid(f"bad {key}", f"not a whole number: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not a whole number: {shown(v)}")
     if not lo <= v <= hi:
         raise Invalid(f"bad {key}", f"{v} outside {lo}..{hi}")
     return v
@@ -166,11 +196,17 @@ def number(d: dict[str, Any], key: str, lo: float, hi: float, *, default: float 
     v = d.get(key)
     if v is None and default is not None:
         return default
-    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-        raise Invalid(f"bad {key}", f"not a finite number: {_shown(v)}")
+    if not is_finite_number(v):
+        raise Invalid(f"bad {key}", f"not a finite number: {shown(v)}")
     if not lo <= v <= hi:
         raise Invalid(f"bad {key}", f"{v} outside {lo:g}..{hi:g}")
     return float(v)
+
+
+def is_one_of(v: Any, values: frozenset[str] | dict[str, Any]) -> TypeGuard[str]:
+    """``v`` is one of an enum's strings (a list or an object given for an enum is just not one of them,
+    where ``v in values`` would raise ``TypeError: unhashable``)."""
+    return type(v) is str and v in values
 
 
 def enum(d: dict[str, Any], key: str, values: frozenset[str], *, default: str | None = None) -> str:
@@ -179,8 +215,8 @@ def enum(d: dict[str, Any], key: str, values: frozenset[str], *, default: str | 
         return default
     if _absent(v):
         raise Invalid(f"missing {key}")
-    if v not in values:
-        raise Invalid(f"unknown {key}", _shown(v))
+    if not is_one_of(v, values):
+        raise Invalid(f"unknown {key}", shown(v))
     return str(v)
 
 
@@ -192,7 +228,7 @@ def items(d: dict[str, Any], key: str, *, required: bool = False) -> list[Any]:
             raise Invalid(f"missing {key}")
         return []
     if type(v) is not list:
-        raise Invalid(f"bad {key}", f"not a list: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not a list: {shown(v)}")
     return v
 
 
@@ -202,5 +238,5 @@ def obj(d: dict[str, Any], key: str) -> dict[str, Any] | None:
     if v is None:
         return None
     if type(v) is not dict:
-        raise Invalid(f"bad {key}", f"not an object: {_shown(v)}")
+        raise Invalid(f"bad {key}", f"not an object: {shown(v)}")
     return v

@@ -10,6 +10,7 @@ deadline, and a ``faulthandler`` watchdog in the fork has already written where 
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 import pickle
 import resource
@@ -125,11 +126,31 @@ def run_isolated(check: Callable[[bytes], None], data: bytes, timeout_s: float =
         return Outcome("crash", f"Exit{os.WEXITSTATUS(status)}", "")
 
 
-def minimize(
-    check: Callable[[bytes], None], data: bytes, kind: str, budget_s: float = 20.0, timeout_s: float = 2.0
-) -> bytes:
-    """A smaller input with the same kind: drop ever smaller spans while the kind holds (ddmin, time-bounded)."""
-    deadline = time.monotonic() + budget_s
+def _kind_in_process(check: Callable[[bytes], None], data: bytes) -> str:
+    """The kind of ``data`` run here (a Python-level hang is cut short by an alarm: a different kind)."""
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        check(data)
+        return ""
+    except _Alarm:
+        return "Timeout"
+    except Exception as exc:
+        return kind_of(exc)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class _Alarm(BaseException):
+    pass
+
+
+def _raise_alarm(signum: int, frame: object) -> None:
+    raise _Alarm
+
+
+def _ddmin(
+    try_kind: Callable[[bytes], str], data: bytes, kind: str, deadline: float, keep: Callable[[bytes], None]
+) -> None:
     best = data
     span = max(1, len(best) // 2)
     while span >= 1 and time.monotonic() < deadline:
@@ -137,11 +158,64 @@ def minimize(
         start = 0
         while start < len(best) and time.monotonic() < deadline:
             candidate = best[:start] + best[start + span :]
-            if candidate and run_isolated(check, candidate, timeout_s).kind == kind:
+            if candidate and try_kind(candidate) == kind:
                 best = candidate
+                keep(best)
                 shrunk = True
             else:
                 start += span
         if not shrunk:
             span //= 2
-    return best
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (the minimizing fork may be killed at any moment)."""
+    part = path.with_suffix(".part")
+    part.write_bytes(data)
+    part.replace(path)
+
+
+def minimize(
+    check: Callable[[bytes], None], data: bytes, kind: str, budget_s: float = 20.0, timeout_s: float = 2.0
+) -> bytes:
+    """A smaller input with the same kind: drop ever smaller spans while the kind holds (ddmin, time-bounded).
+
+    An exception is minimized in one fork that runs the candidates in-process (fast; the fork is killed at the
+    deadline, keeping the best so far); a hang needs a fork per candidate and gets a few tries only."""
+    if kind.startswith("Timeout") or kind.startswith("Signal"):
+        best = [data]
+        _ddmin(
+            lambda c: run_isolated(check, c, timeout_s).kind,
+            data,
+            kind,
+            time.monotonic() + budget_s,
+            lambda b: best.__setitem__(0, b),
+        )
+        return best[0]
+    with tempfile.TemporaryDirectory(prefix="fuzz-min-") as tmp:
+        best_path = Path(tmp) / "best"
+        best_path.write_bytes(data)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                signal.signal(signal.SIGALRM, _raise_alarm)
+                limit = 2048 * 1024 * 1024
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                _ddmin(
+                    lambda c: _kind_in_process(check, c),
+                    data,
+                    kind,
+                    time.monotonic() + budget_s,
+                    functools.partial(_keep, best_path),
+                )
+            finally:
+                os._exit(0)
+        deadline = time.monotonic() + budget_s + timeout_s
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.01)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        return best_path.read_bytes()

@@ -84,14 +84,19 @@ def mutate_bytes(data: bytes, max_size: int, seed: int) -> bytes:
     return bytes(buf[:max_size])
 
 
-def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += _nodes(child, (*path, key))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            out += _nodes(child, (*path, i))
+def _nodes(value: Any, max_depth: int = 64) -> list[tuple[Any, ...]]:
+    """Paths of every node down to ``max_depth`` (iterative: mutated documents get deep)."""
+    out: list[tuple[Any, ...]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        out.append(path)
+        if len(path) >= max_depth:
+            continue
+        if isinstance(node, dict):
+            stack += [(child, (*path, key)) for key, child in node.items()]
+        elif isinstance(node, list):
+            stack += [(child, (*path, i)) for i, child in enumerate(node)]
     return out
 
 
@@ -173,13 +178,10 @@ def mutate_json(data: bytes, max_size: int, seed: int) -> bytes:
         return mutate_bytes(data, max_size, seed)
     try:
         value = json.loads(data)
-    except (ValueError, RecursionError):
-        return mutate_bytes(data, max_size, seed)
-    for _ in range(rng.choice((1, 1, 1, 2, 3))):
-        value = mutate_json_value(value, rng)
-    try:
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            value = mutate_json_value(value, rng)
         out = json.dumps(value, ensure_ascii=rng.random() < 0.5).encode("utf-8", "surrogatepass")
-    except (ValueError, RecursionError):
+    except (ValueError, TypeError, RecursionError, OverflowError):
         return mutate_bytes(data, max_size, seed)
     return out[:max_size]
 
@@ -193,15 +195,12 @@ def json_mutator(decode: Callable[[bytes], Any], encode: Callable[[Any], bytes])
 
     def mutate(data: bytes, max_size: int, seed: int) -> bytes:
         rng = random.Random(seed)
-        try:
-            value = decode(data)
-        except (ValueError, RecursionError):
-            return mutate_bytes(data, max_size, seed)
         if rng.random() < 0.1:
             return mutate_bytes(data, max_size, seed)
-        for _ in range(rng.choice((1, 1, 2))):
-            value = mutate_json_value(value, rng)
         try:
+            value = decode(data)
+            for _ in range(rng.choice((1, 1, 2))):
+                value = mutate_json_value(value, rng)
             return encode(value)[:max_size]
         except (ValueError, RecursionError, TypeError, OverflowError):
             return mutate_bytes(data, max_size, seed)

@@ -73,10 +73,12 @@ def _confirm(name: str, data: bytes, hint: str, result: Result, findings: Path, 
     if outcome.kind in result.findings:
         return
     small = (
-        minimize(check, data, outcome.kind, budget_s=10.0 if outcome.status == "timeout" else 20.0)
+        minimize(check, data, outcome.kind, budget_s=10.0 if outcome.status == "timeout" else 8.0)
         if (outcome.status != "flaky")
         else data
     )
+    if small != data and run_isolated(check, small, timeout_s).kind != outcome.kind:
+        small = data  # shrunk where the stack was deeper (a RecursionError's depth): keep what replays fresh
     path = findings / f"{_slug(outcome.kind)}.bin"
     path.write_bytes(small)
     path.with_suffix(".txt").write_text(f"{outcome.kind}\n{len(data)} → {len(small)} bytes\n\n{outcome.detail}\n")
@@ -90,6 +92,7 @@ def fuzz_one(name: str, seconds: float, timeout_s: int = 2, memory_mb: int = 204
     corpus, artifacts, raw, findings = (base / d for d in ("corpus", "artifacts", "raw", "findings"))
     for d in (artifacts, raw, findings):  # this run's findings only; the grown corpus is kept
         shutil.rmtree(d, ignore_errors=True)
+    (base / "worker.log").unlink(missing_ok=True)
     for d in (corpus, artifacts, raw, findings):
         d.mkdir(parents=True, exist_ok=True)
     for seed in harness.seeds():
@@ -112,7 +115,8 @@ def fuzz_one(name: str, seconds: float, timeout_s: int = 2, memory_mb: int = 204
             timeout=left + 60,
         )
         log = proc.stderr
-        (base / "last-worker.log").write_text(log[-200_000:])
+        with (base / "worker.log").open("a") as keep:
+            keep.write(f"--- worker exit {proc.returncode}\n{log[-100_000:]}\n")
         runs = _STAT_RUNS.findall(log) or [m[0] for m in _STATUS.findall(log)][-1:]
         result.inputs += int(runs[-1]) if runs else 0
         covs = [int(c) for _, c in _STATUS.findall(log)]

@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polyline as _polyline
 
@@ -189,16 +190,44 @@ def parse_latlon(text: str) -> LatLon:
     return check_latlon(lat, lon)
 
 
+#: A route of more points than this is not a navigation app's polyline (5,000 km at 10 m spacing).
+MAX_ROUTE_POINTS = 500_000
+#: GeoJSON nesting (FeatureCollection → Feature → geometry) deeper than this is not a route.
+MAX_GEOJSON_DEPTH = 8
+
+
+def read_polyline(path: str | Path) -> list[LatLon]:
+    """A route file (see :func:`parse_polyline`): every problem — unreadable, not UTF-8, not a route —
+    is a :class:`GeoError` naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as exc:
+        raise GeoError(f"route file {path} does not exist") from exc
+    except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name, not UTF-8
+        raise GeoError(f"route file {path} cannot be read: {exc}") from exc
+    try:
+        return parse_polyline(text)
+    except GeoError as exc:
+        raise GeoError(f"{path}: {exc}") from exc
+
+
 def parse_polyline(text: str) -> list[LatLon]:
     """A route polyline from GeoJSON (LineString, Feature or FeatureCollection with one line),
-    a JSON list of ``[lat, lon]`` pairs, or a Google encoded polyline (precision 5)."""
+    a JSON list of ``[lat, lon]`` pairs, or a Google encoded polyline (precision 5).
+
+    Anything else is a :class:`GeoError` with the reason: bad JSON (nested too deeply, a
+    4,300-digit number), a coordinate that is not a finite number in China, fewer than two
+    points or more than :data:`MAX_ROUTE_POINTS`."""
     text = text.strip()
     if not text:
         raise GeoError("empty route")
     if text[0] in "[{":
         try:
             doc = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except RecursionError as exc:
+            raise GeoError("route is not valid JSON: nested too deeply") from exc
+        except ValueError as exc:  # JSONDecodeError, and Python's limit of 4,300 digits for an integer
             raise GeoError(f"route is not valid JSON: {exc}") from exc
         points = _from_json(doc)
     else:
@@ -206,8 +235,10 @@ def parse_polyline(text: str) -> list[LatLon]:
         if bad is not None:
             raise GeoError(
                 f"route is neither GeoJSON, a JSON list of [lat, lon] pairs nor an encoded polyline: "
-                f"{bad!r} cannot appear in an encoded polyline"
+                f"{bad!a} cannot appear in an encoded polyline"
             )
+        if len(text) > 20 * MAX_ROUTE_POINTS:
+            raise GeoError(f"route has more than {MAX_ROUTE_POINTS:,} points")
         try:
             points = [(float(a), float(b)) for a, b in _polyline.decode(text)]
         except Exception as exc:  # the decoder raises IndexError & co on a cut-off text
@@ -216,6 +247,8 @@ def parse_polyline(text: str) -> list[LatLon]:
             ) from exc
     if len(points) < 2:
         raise GeoError("a route needs at least two points")
+    if len(points) > MAX_ROUTE_POINTS:
+        raise GeoError(f"route has {len(points):,} points, more than {MAX_ROUTE_POINTS:,}")
     return [check_latlon(lat, lon) for lat, lon in points]
 
 
@@ -224,34 +257,49 @@ def encode_polyline(points: Iterable[LatLon]) -> str:
 
 
 def _from_json(doc: object) -> list[LatLon]:
-    if isinstance(doc, dict):
+    for _ in range(MAX_GEOJSON_DEPTH):  # a loop, not recursion: Feature may wrap Feature wrap …
+        if isinstance(doc, list):
+            return [(_num(c, 0), _num(c, 1)) for c in doc]
+        if not isinstance(doc, dict):
+            raise GeoError("route JSON must be GeoJSON or a list of [lat, lon]")
         kind = doc.get("type")
         if kind == "FeatureCollection":
-            lines = [f for f in doc.get("features", []) if isinstance(f, dict)]
+            features = doc.get("features", [])
+            lines = [f for f in features if isinstance(f, dict)] if isinstance(features, list) else []
             if len(lines) != 1:
                 raise GeoError("a FeatureCollection route must hold exactly one LineString")
-            return _from_json(lines[0])
-        if kind == "Feature":
-            return _from_json(doc.get("geometry"))
-        if kind == "LineString":
+            doc = lines[0]
+        elif kind == "Feature":
+            doc = doc.get("geometry")
+            if not isinstance(doc, dict):
+                raise GeoError("a Feature route needs a LineString geometry")
+        elif kind == "LineString":
             coords = doc.get("coordinates")
             if not isinstance(coords, list):
                 raise GeoError("LineString without coordinates")
             # GeoJSON is lon, lat.
             return [(_num(c, 1), _num(c, 0)) for c in coords]
-        raise GeoError(f"unsupported GeoJSON type {kind!r} (want a LineString)")
-    if isinstance(doc, list):
-        return [(_num(c, 0), _num(c, 1)) for c in doc]
-    raise GeoError("route JSON must be GeoJSON or a list of [lat, lon]")
+        else:
+            shown = _shown(kind) if isinstance(kind, str | None) else f"of type {type(kind).__name__}"
+            raise GeoError(f"unsupported GeoJSON type {shown} (want a LineString)")
+    raise GeoError(f"route GeoJSON is nested deeper than {MAX_GEOJSON_DEPTH} levels")
 
 
 def _num(pair: object, i: int) -> float:
-    if not isinstance(pair, (list, tuple)) or len(pair) < 2:
-        raise GeoError(f"bad coordinate pair {pair!r}")
+    if not isinstance(pair, list | tuple) or len(pair) < 2:
+        raise GeoError(f"bad coordinate pair {_shown(pair)}")
     v = pair[i]
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise GeoError(f"bad coordinate {v!r}")
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise GeoError(f"bad coordinate {_shown(v)}")
+    if isinstance(v, int) and v.bit_length() > 64:
+        raise GeoError("bad coordinate: a huge integer")
     return float(v)
+
+
+def _shown(v: object) -> str:
+    """A JSON value for an error message: short, ASCII (a lone surrogate prints nowhere)."""
+    text = ascii(v)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def hilbert_key(lat: float, lon: float, bits: int = 16) -> int:

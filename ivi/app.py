@@ -29,7 +29,7 @@ from pathlib import Path
 
 from chargers.store import ChargerStore
 from geo.cities import find_city
-from geo.geometry import haversine_km, parse_polyline
+from geo.geometry import haversine_km, read_polyline
 from geo.routes import Place, Route, resolve_place, route_between
 from ivi.planner.vehicle import VehicleProfile
 from ivi.profiles import load_profile
@@ -118,7 +118,7 @@ class AppConfig:
 def make_trip(config: AppConfig) -> TripSpec:
     """The route from ``--route FILE`` or ``--from/--to`` (raises ``ValueError`` with a reason)."""
     if config.route_file is not None:
-        points = parse_polyline(Path(config.route_file).read_text(encoding="utf-8"))
+        points = read_polyline(config.route_file)
         route = Route.from_points(points)
         return TripSpec(route.points, route.distance_km, "start", Path(config.route_file).stem)
     route = route_between(config.origin, config.destination)

@@ -13,7 +13,7 @@ environment variable        what                                                
 ``IVI_VEHICLE``             vehicle profile id or ``.toml`` path                  ``su7-max``
 ``IVI_RESERVE_PERCENT``     the driver's reserve, %                               10
 ``IVI_CLIENT_ID``           the car's MQTT client id (sync)                       the username, else ``ivi-<host>``
-``IVI_BROKER``              the sync's broker URL (``ivi run --broker``)          none: offline
+``IVI_BROKER``              the sync's broker URL(s), a cluster comma-separated   none: offline
 ``IVI_PUBKEY``              the operator's public key file(s) (``--pubkey``),     none
                             ``:`` between two while a key is rotated
 ``IVI_MQTT_USERNAME``       the car's broker user (``--username``)                none

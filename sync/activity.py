@@ -1,10 +1,10 @@
-"""Simulated partner activity: EVSE status changes at a realistic rate, for ``ivi-sync
-status-feed``, the tests and the benchmark. Deterministic for a seed.
+"""Random EVSE status changes, as many as asked for at once, for the sync tests and the OTA
+benchmark (which need volume, not realism). Deterministic for a seed. Every change really changes
+the status and carries a ``last_updated`` strictly later than the EVSE's previous one (the rule
+both sides use to order statuses).
 
-A fast-charging session lasts 20–40 minutes, so a busy network sees each EVSE change status
-about every 20 minutes: ~25 changes/s for the 29,000 partner EVSEs. Every change really
-changes the status and carries a ``last_updated`` strictly later than the EVSE's previous one
-(the rule both sides use to order statuses).
+The realistic partner stream (daily and weekly patterns, holidays, faults and repairs) is
+``sync.replay.StatusReplay``, which ``ivi-sync status-feed`` publishes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sync.protocol.bodies import StatusChange
 
-REALISTIC_RATE_PER_EVSE_S = 1 / 1200.0
+__all__ = ["StatusSimulator"]
+
 _NEXT = {
     "AVAILABLE": (("CHARGING", 0.9), ("RESERVED", 0.04), ("OUTOFORDER", 0.03), ("BLOCKED", 0.03)),
     "CHARGING": (("AVAILABLE", 0.97), ("OUTOFORDER", 0.03)),

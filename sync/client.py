@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from chargers.errors import RecordConflictError
-from chargers.store import ChargerStore
+from chargers.store import ChargerStore, OccupancyBlob
 from sync.protocol.actions import CACHE_WRITES
 from sync.protocol.bodies import DEFAULT_DATASET, Topics
 from sync.protocol.messages import VerifierLike
@@ -38,6 +38,7 @@ from sync.protocol.vehicle import (
     SendRequest,
     StageChunk,
     StateChanged,
+    StoreOccupancy,
     Subscribe,
     SyncStatus,
     Timing,
@@ -66,7 +67,7 @@ class StagingThread:
 
     def __init__(self, stage: Callable[[StageChunk], None]) -> None:
         self._stage = stage
-        self._queue: queue.Queue[StageChunk] = queue.Queue(maxsize=STAGING_QUEUE)
+        self._queue: queue.Queue[StageChunk | None] = queue.Queue(maxsize=STAGING_QUEUE)
         self._error: Exception | None = None
         self._thread: threading.Thread | None = None
 
@@ -83,6 +84,15 @@ class StagingThread:
             self._queue.join()
         self._raise()
 
+    def close(self) -> None:
+        """Stage what was submitted, then end the thread (a client or applier that is done with the cache); raises
+        the first failure, like :meth:`drain`."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+        self._raise()
+
     def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
@@ -91,6 +101,9 @@ class StagingThread:
     def _run(self) -> None:
         while True:
             action = self._queue.get()
+            if action is None:  # close(): everything before it is staged
+                self._queue.task_done()
+                return
             try:
                 if self._error is None:
                     self._stage(action)
@@ -135,6 +148,7 @@ class CacheApplier:
             version=version,
             status_seq=status_seq,
             staged=staged,
+            occupancy=self.ledger.occupancy_head(),
             **options,
         )
 
@@ -158,6 +172,10 @@ class CacheApplier:
         """Wait for the chunks still being staged (before the store is closed)."""
         self._staging.drain()
 
+    def close(self) -> None:
+        """Wait for the chunks still being staged and end the staging thread; raises a staging failure."""
+        self._staging.close()
+
     def _stage(self, action: StageChunk) -> None:
         t0 = time.perf_counter()
         self.ledger.stage_rows(action.version, action.index, action.rows.locations, action.rows.tariffs)
@@ -178,6 +196,10 @@ class CacheApplier:
             )
         elif isinstance(action, BeginSnapshot):
             self.ledger.begin_snapshot()
+        elif isinstance(action, StoreOccupancy):
+            blob = OccupancyBlob(action.version, action.created_s, action.data, action.sha256)
+            self.ledger.set_occupancy_model(blob, action.model)
+            log.info("occupancy model %d stored: %d bytes", action.version, len(action.data))
         elif isinstance(action, CommitSnapshot):
             t0 = time.perf_counter()
             n = self.ledger.swap_snapshot(action.version, action.chunks, action.status_seq)
@@ -279,7 +301,7 @@ class VehicleClient:
         with self._lock:
             self._run(self.sync.disconnected(self._clock()))
             try:
-                self.applier.drain()
+                self.applier.close()
             except Exception:  # a chunk that failed to stage is fetched again next time
                 log.exception("staging a snapshot chunk failed")
 

@@ -37,10 +37,12 @@ class BrokerView:
     head: bytes | None = None
     chunks: dict[int, bytes] = field(default_factory=dict)
     complete: bool = False
+    occupancy: dict[int, bytes] = field(default_factory=dict)  # the occupancy model's retained parts
 
     @property
     def bytes(self) -> int:
-        return len(self.manifest or b"") + len(self.head or b"") + sum(map(len, self.chunks.values()))
+        parts = sum(map(len, self.occupancy.values()))
+        return len(self.manifest or b"") + len(self.head or b"") + sum(map(len, self.chunks.values())) + parts
 
 
 class RetainedProbe:
@@ -50,8 +52,10 @@ class RetainedProbe:
         self.transport = transport
         self.topics = topics
         self.marker = f"{topics.base}/probe/{os.getpid()}-{time.monotonic_ns()}"
-        self.filters = [topics.manifest, topics.head, *([topics.snapshot_filter] if chunks else []), self.marker]
+        parts = [topics.snapshot_filter, topics.occupancy_filter] if chunks else []
+        self.filters = [topics.manifest, topics.head, *parts, self.marker]
         self.view = BrokerView()
+        self._parts = (topics.base + "/snapshot/", topics.base + "/occupancy/")
         self._done = threading.Event()
         self._lock = threading.Lock()
 
@@ -65,13 +69,14 @@ class RetainedProbe:
                 self.view.manifest = msg.payload or None
             elif msg.topic == t.head:
                 self.view.head = msg.payload or None
-            elif msg.topic.startswith(t.base + "/snapshot/") and t.snapshot_filter in self.filters:
+            elif msg.topic.startswith(self._parts) and t.snapshot_filter in self.filters:
+                held = self.view.chunks if msg.topic.startswith(t.base + "/snapshot/") else self.view.occupancy
                 index = msg.topic.rsplit("/", 1)[1]
                 if index.isdigit():
                     if msg.payload:
-                        self.view.chunks[int(index)] = msg.payload
+                        held[int(index)] = msg.payload
                     else:
-                        self.view.chunks.pop(int(index), None)
+                        held.pop(int(index), None)
             else:
                 return False
         return True
@@ -89,7 +94,8 @@ class RetainedProbe:
             for f in self.filters:
                 self.transport.unsubscribe(f)
         with self._lock:
-            return BrokerView(self.view.manifest, self.view.head, dict(self.view.chunks), self.view.complete)
+            v = self.view
+            return BrokerView(v.manifest, v.head, dict(v.chunks), v.complete, dict(v.occupancy))
 
 
 @dataclass(frozen=True)
@@ -113,10 +119,15 @@ class Verdict:
     extra: list[int] = field(default_factory=list)  # retained chunks past the manifest's count
     wrong: list[int] = field(default_factory=list)  # present but not what the manifest names
     bad: list[int] = field(default_factory=list)  # named by the manifest, refused by the car's row check
+    # The occupancy model's parts: named by the manifest but missing or different; surplus ones.
+    occupancy_missing: list[int] = field(default_factory=list)
+    occupancy_extra: list[int] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        return self.manifest is not None and not (self.manifest_problem or self.missing or self.wrong or self.bad)
+        return self.manifest is not None and not (
+            self.manifest_problem or self.missing or self.wrong or self.bad or self.occupancy_missing
+        )
 
     def problems(self) -> list[str]:
         out = [self.manifest_problem] if self.manifest_problem else []
@@ -128,6 +139,9 @@ class Verdict:
             out.append(f"chunks a car would refuse: {_ranges(self.bad)}")
         if self.extra:
             out.append(f"stale chunks past the snapshot: {_ranges(self.extra)}")
+        if self.occupancy_missing:
+            missing = _ranges(self.occupancy_missing)
+            out.append(f"occupancy model parts missing or not as the manifest names them: {missing}")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -142,6 +156,8 @@ class Verdict:
             "wrong": self.wrong,
             "bad": self.bad,
             "extra": self.extra,
+            "occupancy_missing": self.occupancy_missing,
+            "occupancy_extra": self.occupancy_extra,
         }
 
 
@@ -192,4 +208,8 @@ def judge(view: BrokerView, verifier: VerifierLike, dataset: str, now: float, *,
                 continue
         v.chunks.append(ChunkView(i, len(payload), "ok", n_loc, n_tar))
     v.missing = [i for i in range(len(shas)) if i not in view.chunks]
+    occ = v.manifest.occupancy.part_sha256 if v.manifest and v.manifest.occupancy else ()
+    held = {i: hashlib.sha256(p).hexdigest() for i, p in view.occupancy.items()}
+    v.occupancy_missing = [i for i, sha in enumerate(occ) if held.get(i) != sha]
+    v.occupancy_extra = sorted(i for i in held if i >= len(occ))
     return v

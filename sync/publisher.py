@@ -25,7 +25,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from typing import Any
 from chargers.dataset import check_dataset
 from chargers.models import Location, Rejection, Tariff, rejections_by_partner
 from chargers.ocpi import read_feeds
+from sync.addresses import broker_urls
 from sync.errors import SyncError
 from sync.inspection import BrokerView, RetainedProbe, Verdict, judge
 from sync.protocol.bodies import DEFAULT_DATASET, Nack, StatusChange, Topics, VehicleRequest
@@ -65,13 +66,20 @@ class Repair:
     manifest: bool = False  # the manifest was republished
     chunks: list[int] = field(default_factory=list)  # chunks republished
     cleared: list[int] = field(default_factory=list)  # stale retained chunks removed
+    occupancy: list[int] = field(default_factory=list)  # occupancy model parts republished
     problems: list[str] = field(default_factory=list)  # what the broker's copy looked like
 
     def __bool__(self) -> bool:
-        return self.manifest or bool(self.chunks or self.cleared)
+        return self.manifest or bool(self.chunks or self.cleared or self.occupancy)
 
     def to_json(self) -> dict[str, Any]:
-        return {"manifest": self.manifest, "chunks": self.chunks, "cleared": self.cleared, "found": self.problems}
+        return {
+            "manifest": self.manifest,
+            "chunks": self.chunks,
+            "cleared": self.cleared,
+            "occupancy": self.occupancy,
+            "found": self.problems,
+        }
 
 
 @dataclass
@@ -103,7 +111,7 @@ class Publisher:
 
     def __init__(
         self,
-        broker_url: str,
+        broker_url: str | Sequence[str],
         signer: SignerLike,
         *,
         state_dir: Path | None = None,
@@ -118,7 +126,7 @@ class Publisher:
         **operator_options: Any,
     ) -> None:
         self.state_dir = state_dir
-        self.broker_url = broker_url
+        self.broker_url = ",".join(broker_urls(broker_url))  # the state's key for what this broker holds
         self._lock_fh = None
         if state_dir is not None:
             state_dir.mkdir(parents=True, exist_ok=True)
@@ -139,6 +147,7 @@ class Publisher:
         self.limiter = RateLimiter(requests_per_car, 1.0 / request_refill_s)
         self._nacks = RateLimiter(1, 1.0 / NACK_EVERY_S)
         self.requests_answered = 0
+        self._status_listeners: list[Callable[[list[StatusChange]], None]] = []
         self.transport = MqttTransport(
             broker_url,
             client_id,
@@ -240,9 +249,29 @@ class Publisher:
         return PublishReport(self.state.version, len(msgs), sent, len(self.state.locations), update)
 
     def publish_statuses(self, changes: Iterable[StatusChange], wait: bool = False) -> int:
+        changes = list(changes)
         with self._lock:
             msgs = self.operator.publish_statuses(changes)
+        for listener in self._status_listeners:
+            listener(changes)
         return self._send(msgs, wait=wait)
+
+    def add_status_listener(self, listener: Callable[[list[StatusChange]], None]) -> None:
+        """``listener(changes)`` with every batch of partner status changes this publisher is handed
+        (the occupancy learner's input: ``sync.occupancy``)."""
+        self._status_listeners.append(listener)
+
+    def publish_occupancy(self, data: bytes, created_s: int, now: float | None = None) -> int:
+        """Publish an occupancy model (``chargers.occupancy.encode_model`` bytes) as the next model
+        version: signed retained parts, then the manifest naming it. Returns the bytes sent."""
+        now = time.time() if now is None else now
+        if not self.state.version:
+            raise SyncError("publish a dataset before its occupancy model")
+        with self._lock:
+            msgs = self.operator.publish_occupancy(data, created_s, now)
+            msgs.append(self.operator.head(now))
+            self._save()
+        return self._send(msgs)
 
     def heartbeat(self, now: float | None = None) -> Repair:
         """The retained heartbeat (version, status sequence) for the cars; the manifest once a
@@ -298,6 +327,7 @@ class Publisher:
         m = verdict.manifest
         manifest_ok = not verdict.manifest_problem and m is not None and m.version == st.version
         manifest_ok = manifest_ok and m is not None and m.chunk_sha256 == st.chunk_sha256
+        manifest_ok = manifest_ok and m is not None and m.occupancy == st.occupancy
         if not manifest_ok and not full:
             view, verdict = self.inspect(chunks=True)  # the manifest is off: look at the chunks too
             full = True
@@ -317,6 +347,15 @@ class Publisher:
             repair.cleared = sorted(i for i in held if i >= len(shas))
             msgs += [chunks[i] for i in repair.chunks]
             msgs += [Outgoing(self.topics.chunk(i), b"", retain=True) for i in repair.cleared]
+            with self._lock:  # the model's parts, against what we published (the broker's manifest may be gone)
+                parts = self.operator.occupancy_parts()
+            own = [hashlib.sha256(m.payload).hexdigest() for m in parts]
+            held_parts = {i: hashlib.sha256(p).hexdigest() for i, p in view.occupancy.items()}
+            repair.occupancy = [i for i, sha in enumerate(own) if held_parts.get(i) != sha]
+            msgs += [parts[i] for i in repair.occupancy]
+            msgs += [
+                Outgoing(self.topics.occupancy_part(i), b"", retain=True) for i in sorted(held_parts) if i >= len(own)
+            ]
         if msgs or not manifest_ok:
             with self._lock:
                 msgs.append(self.operator.manifest(now))

@@ -8,10 +8,17 @@ and message-expiry properties, TLS and username/password. Incoming messages are 
 client never lets an exception out of it: every message is judged, applied or refused, and
 acknowledged, so none can sit unacknowledged and use up the broker's in-flight window).
 
-Reconnects wait a :class:`~sync.protocol.pacing.Backoff` delay (growing, jittered, reset by a
-successful CONNACK), so that a fleet does not come back in step after a broker restart. The
-transport holds a list of broker addresses and moves to the next one after each failure; today
-every caller gives one (a broker cluster's list is the next step, see issue 18).
+Reconnects wait a :class:`~sync.protocol.pacing.Backoff` delay (growing, full jitter, reset by
+a successful CONNACK), so that a fleet does not come back in step after a broker restart. The
+transport holds a list of broker addresses (a cluster's nodes, :func:`broker_urls`) and moves to
+the next one after each failure, so a car whose node dies resumes its persistent session on
+another node. A SUBSCRIBE the broker refuses (SUBACK 0x80: a NATS node that could not create
+the session's JetStream consumer during a failure) is sent again after a jittered wait, a bounded
+number of times; then the transport drops the connection and fails over.
+
+By default paho runs its own network thread (``loop_start``); given a
+:class:`~sync.mqtt_loop.NetworkLoop` the client is driven by that loop's thread instead, with
+every wait on its timers (the fleet simulator runs hundreds of cars on one thread that way).
 """
 
 from __future__ import annotations
@@ -22,13 +29,14 @@ import ssl
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from sync.addresses import BrokerAddress, broker_urls
 from sync.errors import TransportError
+from sync.mqtt_loop import NetworkLoop
 from sync.protocol.pacing import Backoff
 
 log = logging.getLogger(__name__)
@@ -36,6 +44,12 @@ log = logging.getLogger(__name__)
 DEFAULT_SESSION_EXPIRY_S = 30 * 24 * 3600  # a car may sleep in a garage for weeks
 RECONNECT_BASE_S = 1.0
 RECONNECT_CAP_S = 60.0
+#: A refused SUBSCRIBE is sent again this many times (jittered waits) before the transport fails over.
+SUBSCRIBE_TRIES = 6
+SUBSCRIBE_RETRY_BASE_S = 0.5
+SUBSCRIBE_RETRY_CAP_S = 30.0
+
+__all__ = ["BrokerAddress", "Incoming", "MessageHandler", "MqttTransport", "broker_urls"]
 
 
 @dataclass(frozen=True)
@@ -50,26 +64,6 @@ class Incoming:
 
 
 MessageHandler = Callable[[Incoming], None]
-
-
-@dataclass(frozen=True)
-class BrokerAddress:
-    host: str
-    port: int
-    tls: bool = False
-
-    @classmethod
-    def parse(cls, url: str) -> BrokerAddress:
-        """``mqtt://host:1883``, ``mqtts://host:8883`` or ``host:port``."""
-        u = urlparse(url if "://" in url else f"mqtt://{url}")
-        if u.scheme not in ("mqtt", "mqtts", "tcp", "ssl") or not u.hostname:
-            raise TransportError(f"not a broker URL: {url!r} (expected mqtt://host:port or mqtts://host:port)")
-        tls = u.scheme in ("mqtts", "ssl")
-        try:
-            port = u.port or (8883 if tls else 1883)
-        except ValueError as exc:
-            raise TransportError(f"bad port in broker URL {url!r}") from exc
-        return cls(u.hostname, port, tls)
 
 
 class MqttTransport:
@@ -91,8 +85,9 @@ class MqttTransport:
         password: str | None = None,
         keepalive_s: int = 15,
         reconnect: Backoff | None = None,
+        loop: NetworkLoop | None = None,
     ) -> None:
-        urls = [url] if isinstance(url, str) else list(url)
+        urls = broker_urls(url)
         if not urls:
             raise TransportError("no broker URL")
         self.addresses = [BrokerAddress.parse(u) for u in urls]
@@ -111,7 +106,11 @@ class MqttTransport:
         self._refused: str | None = None
         self._acks: dict[int, int] = {}  # mid → PUBACK reason code value (MQTT 5)
         self._lock = threading.Lock()
-        self.reconnect = reconnect or Backoff(RECONNECT_BASE_S, RECONNECT_CAP_S, rng=random.Random())
+        self.reconnect = reconnect or Backoff(RECONNECT_BASE_S, RECONNECT_CAP_S, rng=random.Random(), jitter="full")
+        self._loop = loop
+        self._sub_tries: dict[str, int] = {}  # topic → refused SUBSCRIBEs in a row
+        self._sub_mids: dict[int, str] = {}
+        self.subscribe_refusals = 0
         self.last_error = ""
         self._closing = False
         self.bytes_received = 0  # payload bytes, for the bandwidth measurements
@@ -137,7 +136,10 @@ class MqttTransport:
         c.on_disconnect = self._handle_disconnect
         c.on_message = self._handle_message
         c.on_publish = self._handle_publish
+        c.on_subscribe = self._handle_subscribe
         self._client = c
+        if loop is not None:
+            loop.attach(c)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -160,9 +162,29 @@ class MqttTransport:
             "properties": props,
         }
 
+    def begin(self) -> None:
+        """With a :class:`NetworkLoop`: start connecting without waiting (the loop's thread
+        carries on, and retries with the backoff when no broker answers)."""
+        if self._loop is None:
+            raise TransportError("begin() needs a NetworkLoop; use connect()")
+        self._closing = False
+        self._client.connect_async(**self._connect_args())
+        self._attempt()
+
+    def _attempt(self) -> None:
+        if self._closing:
+            return
+        try:
+            self._client.reconnect()
+        except (OSError, ssl.SSLError) as exc:
+            self.last_error = f"cannot reach broker {self.address.host}:{self.address.port} ({exc})"
+            self._next_attempt()
+
     def connect(self, timeout_s: float = 10.0) -> None:
         """Connect (the first broker that answers) and start the network thread, which reconnects
         by itself from then on; raises :class:`TransportError` if no broker accepts us."""
+        if self._loop is not None:
+            raise TransportError("a transport driven by a NetworkLoop connects with begin()")
         errors = []
         for _ in self.addresses:
             try:
@@ -183,7 +205,21 @@ class MqttTransport:
     def close(self) -> None:
         self._closing = True
         self._client.disconnect()
-        self._client.loop_stop()
+        if self._loop is None:
+            self._client.loop_stop()
+        else:
+            self._loop.call_later(1.0, lambda: self._loop.detach(self._client) if self._loop else None)
+
+    def drop(self) -> None:
+        """Close the socket without a DISCONNECT, as a car whose power is cut (the broker keeps
+        the session and, for 3.1.1, notices at the keepalive or the socket's end)."""
+        self._closing = True
+        self._connected.clear()
+        sock = self._client.socket()
+        if sock is not None:
+            self._client._sock_close()  # paho has no public "vanish"
+        if self._loop is not None:
+            self._loop.detach(self._client)
 
     @property
     def connected(self) -> bool:
@@ -199,7 +235,10 @@ class MqttTransport:
         retained messages again (both MQTT 5 and 3.1.1 send them on every SUBSCRIBE)."""
         if resubscribe:
             self._client.unsubscribe(topic)
-        self._client.subscribe(topic, qos=1)
+        rc, mid = self._client.subscribe(topic, qos=1)
+        if rc == mqtt.MQTT_ERR_SUCCESS and mid is not None:
+            with self._lock:
+                self._sub_mids[mid] = topic
 
     def unsubscribe(self, topic: str) -> None:
         self._client.unsubscribe(topic)
@@ -262,8 +301,11 @@ class MqttTransport:
         if len(self.addresses) > 1:
             self._at = (self._at + 1) % len(self.addresses)
             self._client.connect_async(**self._connect_args())
-        # paho types the delays as int; it sleeps fractions of a second as well.
-        self._client.reconnect_delay_set(delay, delay)  # type: ignore[arg-type]
+        if self._loop is not None:
+            self._loop.call_later(delay, self._attempt)
+        else:
+            # paho types the delays as int; it sleeps fractions of a second as well.
+            self._client.reconnect_delay_set(delay, delay)  # type: ignore[arg-type]
         log.info("broker %s:%s: next attempt in %.1f s", self.address.host, self.address.port, delay)
 
     def _handle_connect_fail(self, client, userdata) -> None:
@@ -279,6 +321,38 @@ class MqttTransport:
             self._next_attempt()
         if was_connected and self._on_disconnect_cb:
             self._on_disconnect_cb()
+
+    def _handle_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        with self._lock:
+            topic = self._sub_mids.pop(mid, None)
+        if topic is None:
+            return
+        if not any(rc.is_failure for rc in reason_codes):
+            self._sub_tries.pop(topic, None)
+            return
+        self.subscribe_refusals += 1
+        tries = self._sub_tries.get(topic, 0) + 1
+        self._sub_tries[topic] = tries
+        if tries >= SUBSCRIBE_TRIES and self._loop is not None:  # this node cannot serve us: another may
+            self.last_error = f"broker refused the subscription to {topic} {tries} times"
+            log.warning("%s; failing over", self.last_error)
+            self._sub_tries.pop(topic, None)
+            client.disconnect()  # on_disconnect (not closing) moves to the next node
+            return
+        # paho's own thread stops for good on a DISCONNECT we send, so there it keeps trying
+        # at the capped wait instead.
+        ceiling = min(SUBSCRIBE_RETRY_CAP_S, SUBSCRIBE_RETRY_BASE_S * 2 ** min(tries - 1, 16))
+        delay = ceiling * self.reconnect.rng.random()
+        log.info("broker refused the subscription to %s; again in %.1f s", topic, delay)
+        self._later(delay, lambda: self.subscribe(topic) if self.connected else None)
+
+    def _later(self, delay_s: float, fn: Callable[[], None]) -> None:
+        if self._loop is not None:
+            self._loop.call_later(delay_s, fn)
+        else:
+            t = threading.Timer(delay_s, fn)
+            t.daemon = True
+            t.start()
 
     def _handle_publish(self, client, userdata, mid, reason_code, properties) -> None:
         with self._lock:

@@ -29,7 +29,7 @@ ALLOWED = {
 #: Each third-party library lives in its adapter(s): module paths, or a folder ending in "/".
 ADAPTERS = {
     "PySide6": ("ivi/ui/",),
-    "paho": ("sync/transport.py",),
+    "paho": ("sync/transport.py", "sync/mqtt_loop.py"),  # one client on its thread; many on one selector
     "cantools": ("ivi/can/dbc.py",),
     "can": ("ivi/can/bus.py", "ivi/can/logs.py"),  # live buses; log files
     "py_expression_eval": ("ivi/can/expression.py",),

@@ -22,6 +22,7 @@ from typing import Any
 
 import cantools
 import cantools.database
+from cantools.database.can.formats.dbc.dbc_loader import DbcParser
 from cantools.database.conversion import BaseConversion, IdentityConversion
 
 from ivi.can.e2e import SUPPORTED_ALGORITHMS, CounterWindow, E2EProfile
@@ -188,9 +189,81 @@ class CanDatabase:
         return bytes(self._cantools[key].encode(dict(values), scaling=True, strict=False))
 
 
+#: The longest message a DBC may describe (bytes): a J1939 transport-protocol message is at most 1,785 bytes.
+MAX_MESSAGE_BYTES = 2048
+#: The longest signal (bits): the decoder, like cantools' fast path, reads at most 64 bits.
+MAX_SIGNAL_BITS = 64
+#: The most multiplexer values all ``SG_MUL_VAL_`` ranges of a file may name together.
+MAX_MUX_VALUES = 65_536
+#: The most digits (or the largest exponent) of a number in a DBC: far beyond any real file, far below the
+#: numbers that make cantools build huge integers (``int(Decimal("1e999999999"))``).
+MAX_NUMBER_DIGITS = 100
+
+
+def _precheck(text: str, path: Path) -> None:
+    """Refuse, before cantools builds anything, what would cost it unbounded time or memory: a message or a
+    signal millions of bits long (cantools builds a format string bit by bit), an ``SG_MUL_VAL_`` range of
+    billions of values (it lists them all), a number with a huge exponent (it converts it to an exact integer).
+    Uses cantools' own tokenizer, so comments and strings are read as cantools reads them."""
+    try:
+        tokens = DbcParser().tokenize(text)
+    except Exception:  # cantools will say what is wrong with the text
+        return
+    mux_values = 0
+
+    def number(i: int) -> int | None:
+        if i >= len(tokens) or tokens[i].kind != "NUMBER":
+            return None
+        try:
+            return int(str(tokens[i].value))
+        except ValueError:
+            return None
+
+    for i, tok in enumerate(tokens):
+        if tok.kind == "NUMBER":
+            text = str(tok.value)
+            digits, _, exponent = text.lower().partition("e")
+            if len(digits) > MAX_NUMBER_DIGITS or len(exponent.lstrip("+-")) > 3:
+                raise DatabaseError(f"CAN database {path}: the number {text[:40]} is beyond any range a DBC uses")
+        elif tok.kind == "BO_" and i + 4 < len(tokens) and tokens[i + 3].kind == ":":
+            length = number(i + 4)
+            if length is not None and not 0 <= length <= MAX_MESSAGE_BYTES:
+                name = tokens[i + 2].value
+                raise DatabaseError(
+                    f"CAN database {path}: message {name} is {length} bytes long (at most {MAX_MESSAGE_BYTES})"
+                )
+        elif tok.kind == "SG_":
+            colon = next((j for j in (i + 2, i + 3) if j < len(tokens) and tokens[j].kind == ":"), None)
+            if colon is None:
+                continue
+            start, length = number(colon + 1), number(colon + 3)
+            if start is None or length is None:
+                continue
+            if not 0 < length <= MAX_SIGNAL_BITS or not 0 <= start < 8 * MAX_MESSAGE_BYTES:
+                raise DatabaseError(
+                    f"CAN database {path}: signal {tokens[i + 1].value} starts at bit {start} and is {length} bits "
+                    f"long (a signal has 1 to {MAX_SIGNAL_BITS} bits within {MAX_MESSAGE_BYTES} bytes)"
+                )
+        elif tok.kind == "SG_MUL_VAL_":
+            j = i + 4
+            while j + 1 < len(tokens) and tokens[j].kind == "NUMBER":
+                low, high = number(j), number(j + 1)
+                if low is not None and high is not None:
+                    mux_values += max(0, abs(high) - low + 1)
+                j += 3 if j + 2 < len(tokens) and tokens[j + 2].kind == "," else 2
+            if mux_values > MAX_MUX_VALUES:
+                raise DatabaseError(
+                    f"CAN database {path}: SG_MUL_VAL_ ranges name more than {MAX_MUX_VALUES:,} multiplexer values"
+                )
+
+
 def _parse(path: Path, lax: bool) -> tuple[Any, tuple[str, ...]]:
     try:
-        return cantools.database.load_file(str(path), database_format="dbc", strict=not lax), ()
+        text = path.read_bytes().decode("cp1252", "replace")  # cantools reads DBCs as cp1252
+        _precheck(text, path)
+        return cantools.database.load_string(text, database_format="dbc", strict=not lax), ()
+    except DatabaseError:
+        raise
     except FileNotFoundError as exc:
         raise DatabaseError(f"CAN database {path} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -227,8 +300,8 @@ def _without_dangling_entries(path: Path, error: str) -> tuple[Any, tuple[str, .
         return None
     dangling = _DANGLING.findall(error)
     try:
-        text = path.read_text(encoding="cp1252")
-    except (OSError, UnicodeDecodeError):
+        text = path.read_bytes().decode("cp1252", "replace")
+    except OSError:
         return None
     for keyword, frame_id, signal in dangling:
         text = re.sub(rf"\b{keyword}\s+{frame_id}\s+{re.escape(signal)}\b[^;]*;", "", text)

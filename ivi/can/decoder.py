@@ -40,7 +40,7 @@ from ivi.can.plan import FLOAT_AS_IS, STRING_AS_IS, EntryPlan, MessagePlan, comp
 from ivi.can.transform import UNMAPPED
 from ivi.can.unpack import UNKNOWN_PAGE
 from ivi.can.values import NamedValue
-from ivi.can.vss import DEFAULT_CHANGE_LIMITS, ChangeLimit
+from ivi.can.vss import DEFAULT_CHANGE_LIMITS, ChangeLimit, coerce
 
 isfinite = math.isfinite
 
@@ -134,6 +134,13 @@ class Decoder:
         self._counters: dict[int, CounterCheck] = {}
         self._sender_s: dict[int, float] = {}
         self._last_value: dict[str, tuple[float, float]] = {}
+
+    def reset(self) -> None:
+        """Forget what earlier frames taught (alive counters, sender clocks, last accepted values): the
+        state of a decoder that has seen nothing yet, as after a bus restart or between two logs."""
+        self._counters.clear()
+        self._sender_s.clear()
+        self._last_value.clear()
 
     @property
     def frame_ids(self) -> frozenset[int]:
@@ -298,7 +305,7 @@ class Decoder:
         else:
             out = value
         try:
-            out = _coerce(entry.datatype, out)
+            out = coerce(entry.datatype, out)
         except TypeError as exc:
             rejections.append(Rejection(_R.TRANSFORM_FAILED, fid, ts, f"{path}: {exc}", path))
             return UNMAPPED
@@ -331,34 +338,6 @@ def _filters_match(entry: EntryPlan, values: Any) -> bool:
         if raw is None or raw is UNKNOWN_PAGE or (raw if identity else raw * scale + offset) != wanted:
             return False
     return True
-
-
-_INT_RANGES = {
-    f"{sign}int{bits}": ((0, (1 << bits) - 1) if sign else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1))
-    for sign in ("", "u")
-    for bits in (8, 16, 32, 64)
-}
-
-
-def _coerce(datatype: str, value: Any) -> Any:
-    """The value as the VSS datatype carries it; ``TypeError``/``ValueError`` when it cannot be."""
-    if datatype in ("float", "double"):
-        if isinstance(value, (int, float)):
-            return float(value)
-        raise TypeError(f"{value!r} is not a number")
-    if datatype == "boolean":
-        if isinstance(value, (int, float)):
-            return bool(value)
-        raise TypeError(f"{value!r} is not a boolean")
-    if datatype == "string":
-        return value if isinstance(value, str) else str(value)
-    if not isinstance(value, (int, float)):
-        raise TypeError(f"{value!r} is not an integer")
-    out = value if type(value) is int else round(value)
-    low, high = _INT_RANGES[datatype]
-    if not low <= out <= high:
-        raise ValueError(f"{value!r} does not fit {datatype}")
-    return out
 
 
 __all__ = ["Decoder", "Frame", "RawFrame", "RejectReason", "Rejection", "SignalUpdate", "message_key"]

@@ -11,10 +11,13 @@ We evaluate those tokens ourselves, because a mapping file is configuration from
 evaluation must have a bounded cost: at load an expression is refused when it is longer than
 :data:`MAX_CHARS`, deeper than :data:`MAX_DEPTH`, has more than :data:`MAX_NODES` nodes, uses an unknown
 name, or calls ``random``/``D`` (not deterministic); at run time ``^`` refuses integer results above
-:data:`MAX_INT_BITS` bits and ``fac`` arguments above 170, and arithmetic takes numbers only (no
-``'a' * 10**9``). Everything else computes exactly what py-expression-eval computes (Python's
-operators and ``math`` functions, in its order) — ``tests/can/test_can_expression.py`` checks that
-against py-expression-eval on generated expressions.
+:data:`MAX_INT_BITS` bits, every arithmetic operator refuses integer operands above that size (so
+``(((x^64)^64)^63)^63`` or a product of such powers stops after microseconds instead of hanging in
+CPython's uninterruptible big-integer code), ``fac`` refuses arguments above 170, and arithmetic
+takes numbers only (no ``'a' * 10**9``). A result that is not a real number or a string (``x^0.5`` of
+a negative ``x`` is complex in Python) is an error, never a value. Everything else computes exactly
+what py-expression-eval computes (Python's operators and ``math`` functions, in its order) —
+``tests/can/test_can_expression.py`` checks that against py-expression-eval on generated expressions.
 """
 
 from __future__ import annotations
@@ -41,9 +44,14 @@ _NUMBERS = (int, float, complex)  # bool is an int; complex: (-1)^0.5, as in Pyt
 
 
 def _numeric(*values: Any) -> None:
+    """Numbers only, and no integer past :data:`MAX_INT_BITS` bits: checked *before* an operation,
+    because CPython's big-integer arithmetic cannot be interrupted. With every operand bounded, no
+    intermediate result exceeds twice that size, whatever the expression."""
     for v in values:
         if not isinstance(v, _NUMBERS):
-            raise TypeError(f"arithmetic on {type(v).__name__} {v!r}")
+            raise TypeError(f"arithmetic on {type(v).__name__} {str(v)[:40]!r}")
+        if type(v) is int and v.bit_length() > MAX_INT_BITS:
+            raise OverflowError(f"arithmetic on an integer of more than {MAX_INT_BITS} bits")
 
 
 def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -66,6 +74,11 @@ def _factorial(a: Any) -> Any:
     if isinstance(a, (int, float)) and a > MAX_FACTORIAL:
         raise OverflowError(f"fac() of a number above {MAX_FACTORIAL}")
     return math.factorial(a)
+
+
+def _pyt(a: Any, b: Any) -> Any:
+    _numeric(a, b)
+    return math.sqrt(a * a + b * b)
 
 
 def _comma(a: Any, b: Any) -> list[Any]:
@@ -124,7 +137,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "log": math.log,
     "min": min,
     "max": max,
-    "pyt": lambda a, b: math.sqrt(a * a + b * b),
+    "pyt": _pyt,
     "pow": math.pow,
     "atan2": math.atan2,
     "concat": _concat,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,7 +31,8 @@ from typing import Any
 
 from ivi.can.dbc import CanDatabase, MessageSpec
 from ivi.can.errors import MappingError
-from ivi.can.transform import CompiledTransform, compile_transform, unknown_key
+from ivi.can.transform import CompiledTransform, compile_transform, short_repr, unknown_key
+from ivi.can.vss import DATATYPES, coerce
 
 DEFAULT_MAPPING = "su7_vss_mapping.json"
 MAX_DEPTH = 64
@@ -40,9 +42,8 @@ VSS2DBC_KEYS = ("signal", "transform", "interval_ms", "on_change")
 MULTIPLEXER_KEYS = ("signal", "value")
 _MAPPING_KEYS = ("dbc2vss", "dbc", "vss2dbc")
 _SIGNAL_TYPES = ("sensor", "actuator", "attribute")
-_DATATYPES = frozenset(
-    {"boolean", "string", "float", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
-)
+#: The longest wait between two updates ``interval_ms`` may ask for (a day).
+MAX_INTERVAL_MS = 86_400_000
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,22 @@ def load_mapping(database: CanDatabase, path: str | Path | None = None) -> VssMa
         raise MappingError(f"mapping file {path} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"mapping file {path} cannot be read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise MappingError(f"mapping file {path} is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise MappingError(f"mapping file {path} is nested too deeply to be a VSS tree") from exc
+    except ValueError as exc:  # JSONDecodeError, and Python's limit of 4,300 digits for an integer
+        raise MappingError(f"mapping file {path} is not valid JSON: {exc}") from exc
     return parse_mapping(database, doc, source=str(path))
 
 
 def parse_mapping(database: CanDatabase, doc: object, *, source: str = "<mapping>") -> VssMapping:
     if not isinstance(doc, dict) or not doc:
         raise MappingError(f'{source}: expected a VSS JSON tree like {{"Vehicle": {{...}}}}')
+    try:  # a lone surrogate (JSON "\\ud800") in a name would make every message that names it unprintable
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MappingError(f"{source}: holds text that is not valid Unicode (a lone surrogate, {exc.reason})") from exc
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise MappingError(f"{source}: is not a JSON document: {exc}") from exc
     entries: list[MappingEntry] = []
     writes: list[WriteEntry] = []
     for path, node in _signal_nodes(doc, source):
@@ -176,7 +183,7 @@ def _signal_nodes(doc: dict[str, Any], source: str) -> Iterator[tuple[str, dict[
                         raise MappingError(f"{source}: VSS node {path}.{child_name} must be an object")
                 children.append((path, sub, depth + 1))
             elif carries:
-                got = "has no VSS 'type'" if kind is None else f"has VSS type {kind!r}"
+                got = "has no VSS 'type'" if kind is None else f"has VSS type {short_repr(kind)}"
                 raise MappingError(
                     f"{source}: {path} carries a CAN mapping but {got} (a mapped node is a "
                     f"{', '.join(_SIGNAL_TYPES)}; KUKSA would ignore it silently)"
@@ -197,19 +204,19 @@ def _check_mapping_keys(node: dict[str, Any], where: str) -> None:
 
 def _messages(database: CanDatabase, signal: object, where: str, role: str = "signal") -> list[MessageSpec]:
     if not isinstance(signal, str) or not signal:
-        raise MappingError(f"{where}: {role} must be a DBC signal name, got {signal!r}")
+        raise MappingError(f"{where}: {role} must be a DBC signal name, got {short_repr(signal)}")
     found = [m for m, _ in database.find_signals(signal)]
     if not found:
         close = difflib.get_close_matches(signal, database.signal_names(), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise MappingError(f"{where}: signal {signal!r} is not in the CAN database {database.source}{hint}")
+        raise MappingError(f"{where}: signal {short_repr(signal)} is not in the CAN database {database.source}{hint}")
     return found
 
 
 def _datatype(node: dict[str, Any], where: str) -> str:
     datatype = node.get("datatype")
-    if datatype not in _DATATYPES:
-        got = "no datatype" if datatype is None else f"datatype {datatype!r}"
+    if not isinstance(datatype, str) or datatype not in DATATYPES:
+        got = "no datatype" if datatype is None else f"datatype {short_repr(datatype)}"
         raise MappingError(f"{where}: a CAN-mapped VSS signal needs a scalar datatype, it has {got}")
     return str(datatype)
 
@@ -224,25 +231,30 @@ def _read_entry(database: CanDatabase, path: str, node: dict[str, Any], spec: ob
     signal = str(spec["signal"])
     on_change = spec.get("on_change", False)
     if not isinstance(on_change, bool):
-        raise MappingError(f"{where}: on_change must be true or false, got {on_change!r}")
+        raise MappingError(f"{where}: on_change must be true or false, got {short_repr(on_change)}")
     interval = spec.get("interval_ms", 0 if on_change else DEFAULT_INTERVAL_MS)
-    if isinstance(interval, bool) or not isinstance(interval, int) or interval < 0:
-        raise MappingError(f"{where}: interval_ms must be a non-negative integer, got {interval!r}")
+    if isinstance(interval, bool) or not isinstance(interval, int) or not 0 <= interval <= MAX_INTERVAL_MS:
+        raise MappingError(
+            f"{where}: interval_ms must be an integer from 0 to {MAX_INTERVAL_MS} (a day), got {short_repr(interval)}"
+        )
     datatype = _datatype(node, where)
-    try:
-        transform = compile_transform(spec.get("transform"), "transform")
-    except MappingError as exc:
-        raise type(exc)(f"{where}: {exc}") from exc
+    transform = _transform(spec.get("transform"), datatype, "transform", where)
     cycles = [m.cycle_time_ms for m in messages if m.cycle_time_ms]
     first = messages[0].signal(signal)
+    unit = node.get("unit", first.unit)
+    if not isinstance(unit, str):
+        raise MappingError(f"{where}: unit must be a string, got {short_repr(unit)}")
+    minimum, maximum = _num(node.get("min"), where), _num(node.get("max"), where)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise MappingError(f"{where}: min {minimum:g} is above max {maximum:g}")
     return MappingEntry(
         path=path,
         signal=signal,
         frame_keys=tuple(m.key for m in messages),
-        unit=str(node.get("unit", first.unit)),
+        unit=unit,
         datatype=datatype,
-        minimum=_num(node.get("min"), where),
-        maximum=_num(node.get("max"), where),
+        minimum=minimum,
+        maximum=maximum,
         interval_ms=interval,
         on_change=on_change,
         cycle_time_ms=max(cycles) if cycles else None,
@@ -263,13 +275,15 @@ def _multiplexer(
     out = []
     for item in spec:
         if not isinstance(item, dict):
-            raise MappingError(f"{where}: multiplexer entry {item!r} must be an object with 'signal' and 'value'")
+            raise MappingError(
+                f"{where}: multiplexer entry {short_repr(item)} must be an object with 'signal' and 'value'"
+            )
         for key in item:
             if key not in MULTIPLEXER_KEYS:
                 raise unknown_key(key, MULTIPLEXER_KEYS, f"{where}: multiplexer")
         value = item.get("value")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise MappingError(f"{where}: multiplexer value must be an integer, got {value!r}")
+            raise MappingError(f"{where}: multiplexer value must be an integer, got {short_repr(value)}")
         carriers = {m.key for m in _messages(database, item.get("signal"), where, "multiplexer signal")}
         if carriers != keys:
             raise MappingError(
@@ -281,7 +295,8 @@ def _multiplexer(
 
 def _write_entry(database: CanDatabase, path: str, node: dict[str, Any], spec: object, where: str) -> WriteEntry:
     if node.get("type") != "actuator":
-        raise MappingError(f"{where}: vss2dbc is only allowed on actuators (VSS type is {node.get('type')!r})")
+        kind = short_repr(node.get("type"))
+        raise MappingError(f"{where}: vss2dbc is only allowed on actuators (VSS type is {kind})")
     if not isinstance(spec, dict):
         raise MappingError(f"{where}: vss2dbc must be an object with a 'signal' name")
     for key in spec:
@@ -295,9 +310,31 @@ def _write_entry(database: CanDatabase, path: str, node: dict[str, Any], spec: o
     return WriteEntry(path, str(spec["signal"]), tuple(m.key for m in messages), _datatype(node, where), transform)
 
 
+def _transform(spec: object, datatype: str, role: str, where: str) -> CompiledTransform | None:
+    """The compiled transform; a ``mapping``'s ``to`` values must each be a value of the VSS datatype
+    (``"ECO"`` cannot feed a float, 1e76 an ``int8``): found at start-up, not as a rejection per frame."""
+    try:
+        transform = compile_transform(spec, role)
+    except MappingError as exc:
+        raise type(exc)(f"{where}: {exc}") from exc
+    if transform is not None and transform.is_lookup:
+        for pair in transform.source:
+            try:
+                coerce(datatype, pair["to"])
+            except (TypeError, ValueError) as exc:
+                raise MappingError(
+                    f"{where}: mapping transform 'to' {short_repr(pair['to'])} is not a {datatype} value: {exc}"
+                ) from exc
+    return transform
+
+
 def _num(v: object, where: str) -> float | None:
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise MappingError(f"{where}: min/max must be numbers, got {v!r}")
+        raise MappingError(f"{where}: min/max must be numbers, got {short_repr(v)}")
+    if isinstance(v, int) and v.bit_length() > 1000:
+        raise MappingError(f"{where}: min/max {short_repr(v)} is not a finite number")
+    if not math.isfinite(v):
+        raise MappingError(f"{where}: min/max must be finite numbers, got {v!r}")
     return float(v)

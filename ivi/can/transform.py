@@ -27,7 +27,15 @@ UNMAPPED: Any = _MISSING
 TRANSFORM_KEYS = ("math", "mapping")
 PAIR_KEYS = ("from", "to")
 
-__all__ = ["UNMAPPED", "CompiledTransform", "compile_mapping", "compile_math", "compile_transform", "unknown_key"]
+__all__ = [
+    "UNMAPPED",
+    "CompiledTransform",
+    "compile_mapping",
+    "compile_math",
+    "compile_transform",
+    "short_repr",
+    "unknown_key",
+]
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,18 @@ class CompiledTransform:
         return self.fn(value)
 
 
+def short_repr(v: object) -> str:
+    """A value from a mapping file for an error message: its repr, cut short (a repr of a long
+    list would make the one-line error a page)."""
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def unknown_key(key: object, valid: tuple[str, ...] | frozenset[str], where: str) -> MappingError:
     """The error for a key that is not part of the format, naming the nearest valid key."""
     close = difflib.get_close_matches(str(key), sorted(valid), n=1, cutoff=0.5)
     hint = f" (did you mean {close[0]!r}?)" if close else f" (valid: {', '.join(sorted(valid))})"
-    return MappingError(f"{where}: unknown key {key!r}{hint}")
+    return MappingError(f"{where}: unknown key {short_repr(key)}{hint}")
 
 
 def compile_mapping(pairs: object) -> Transform:
@@ -61,19 +76,21 @@ def compile_mapping(pairs: object) -> Transform:
     by_name: dict[str, Any] = {}  # strings: they match named values (and string values) by name
     for pair in pairs:
         if not isinstance(pair, dict):
-            raise MappingError(f"mapping transform entry {pair!r} must be an object with 'from' and 'to'")
+            raise MappingError(f"mapping transform entry {short_repr(pair)} must be an object with 'from' and 'to'")
         for key in pair:
             if key not in PAIR_KEYS:
                 raise unknown_key(key, PAIR_KEYS, "mapping transform entry")
         if "from" not in pair or "to" not in pair:
-            raise MappingError(f"mapping transform entry {pair!r} needs 'from' and 'to'")
+            raise MappingError(f"mapping transform entry {short_repr(pair)} needs 'from' and 'to'")
         source = pair["from"]
         if isinstance(source, str):
             by_name.setdefault(source, pair["to"])
         elif isinstance(source, (int, float)):
             by_value.setdefault(source, pair["to"])
         else:
-            raise MappingError(f"mapping transform entry {pair!r}: 'from' must be a number, a string or a boolean")
+            raise MappingError(
+                f"mapping transform entry {short_repr(pair)}: 'from' must be a number, a string or a boolean"
+            )
 
     def lookup(x: Any) -> Any:
         if isinstance(x, NamedValue):
@@ -90,7 +107,7 @@ def compile_transform(spec: object, where: str = "transform") -> CompiledTransfo
     if spec is None:
         return None
     if not isinstance(spec, dict):
-        raise MappingError(f"{where} must be an object with 'math' or 'mapping', got {spec!r}")
+        raise MappingError(f"{where} must be an object with 'math' or 'mapping', got {short_repr(spec)}")
     for key in spec:
         if key not in TRANSFORM_KEYS:
             raise unknown_key(key, TRANSFORM_KEYS, where)

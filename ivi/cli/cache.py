@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geo.geometry import parse_polyline
+from geo.geometry import read_polyline
 from geo.routes import route_between
 from ivi.cli.common import db_option, emit_json, filter_options, latlon_arg, open_store
 
@@ -103,7 +103,7 @@ def near(latlon, limit, filters, db_path, as_json) -> None:
 def route(origin, destination, route_file, corridor_km, filters, db_path, as_json) -> None:
     """Every station within a corridor of a route, by distance along it."""
     if route_file:
-        points = parse_polyline(route_file.read_text())
+        points = read_polyline(route_file)
     elif origin and destination:
         points = list(route_between(origin, destination).points)
     else:

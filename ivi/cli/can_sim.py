@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from geo.errors import GeoError
-from geo.geometry import parse_polyline
+from geo.geometry import read_polyline
 from geo.routes import route_between
 from ivi.can import CanError, FaultConfig, Simulator
 from ivi.can.bus import open_bus, shutdown
@@ -193,9 +193,9 @@ def _route(
         if origin or destination:
             raise click.UsageError("give either --route or --from/--to, not both")
         try:
-            return parse_polyline(route_file.read_text(encoding="utf-8")), route_file.name
-        except (GeoError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{route_file}: {exc}") from exc
+            return read_polyline(route_file), route_file.name
+        except GeoError as exc:
+            raise click.ClickException(str(exc)) from exc
     if not origin or not destination:
         raise click.UsageError("give --from and --to (e.g. --from Beijing --to Shanghai), or --route FILE")
     try:

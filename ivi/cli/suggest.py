@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from geo.geometry import cumulative_km, locate_on_route, parse_polyline
+from geo.geometry import cumulative_km, locate_on_route, read_polyline
 from geo.routes import route_between
 from ivi.cli.common import (
     db_option,
@@ -89,7 +89,7 @@ def suggest(
         reserve_percent = reserve(reserve_percent)
         points, road, route = None, Road(), None
         if route_file:
-            points = parse_polyline(route_file.read_text())
+            points = read_polyline(route_file)
         elif destination:
             route = route_between(f"{at[0]},{at[1]}", destination)
             points, road = list(route.points), Road.from_route(route)

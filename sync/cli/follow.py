@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sync.cli.options import (
+    _broker,
     _credentials,
     _dataset,
     _logging,
@@ -30,7 +31,7 @@ PROGRESS_EVERY_S = 5.0
 
 
 @click.command("follow")
-@click.option("--broker", required=True, help="mqtt://host:port, or mqtts://host:port for TLS.")
+@_broker
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @_pubkeys
 @click.option(
@@ -124,7 +125,9 @@ def follow(
         client.add_change_listener(lambda ids: emit({"changed": ids}))
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        client.start()
+        # A cluster that just lost a node may take seconds to accept a session (JetStream elects
+        # a new leader): --until-synced gives the connection its whole budget.
+        client.start(max(10.0, timeout_s) if until_synced else 10.0)
         if until_synced:
             _until_synced(client, timeout_s)
         else:

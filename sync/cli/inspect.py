@@ -36,7 +36,7 @@ def inspect(
     as_json,
     verbose,
 ) -> None:
-    """Read back the retained manifest, heartbeat and snapshot chunks of DATASET from the broker,
+    """Read back the retained manifest, heartbeat, snapshot chunks and occupancy model parts of DATASET from the broker,
     verify each with the operator's key and say what a new car would find: exit 0 when a car
     could sync from it, 1 with the problems (no manifest, expired, chunks missing or wrong)."""
     from sync.inspection import RetainedProbe, judge
@@ -107,5 +107,13 @@ def _print(verdict: Verdict, total_bytes: int) -> None:
     for c in verdict.chunks:
         if c.verdict != "ok":
             click.echo(f"  chunk {c.index}: {c.verdict} ({c.bytes} bytes)")
+    occ = m.occupancy if m is not None else None
+    if occ is not None:
+        learned = time.strftime("%Y-%m-%d %H:%M", time.gmtime(occ.created_s))
+        held = len(occ.part_sha256) - len(verdict.occupancy_missing)
+        click.echo(
+            f"occupancy model: version {occ.version}, {occ.bytes} bytes, learned up to {learned} UTC;"
+            f" {held}/{len(occ.part_sha256)} parts as the manifest names them"
+        )
     for p in verdict.problems():
         click.echo(f"problem: {p}", err=True)

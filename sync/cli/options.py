@@ -11,9 +11,18 @@ from typing import Any
 import click
 import platformdirs
 
+from sync.addresses import broker_urls
 from sync.protocol.bodies import DEFAULT_DATASET
 
-_broker = click.option("--broker", required=True, help="mqtt://host:port, or mqtts://host:port for TLS.")
+_broker = click.option(
+    "--broker",
+    required=True,
+    multiple=True,
+    envvar="IVI_SYNC_BROKER",
+    callback=lambda ctx, param, value: broker_urls(value),
+    help="mqtt://host:port, or mqtts://host:port for TLS; a cluster's nodes repeated or comma-separated "
+    "(the client fails over to the next one). Env: IVI_SYNC_BROKER.",
+)
 _dataset = click.option("--dataset", default=DEFAULT_DATASET, show_default=True)
 _cafile = click.option("--cafile", type=click.Path(exists=True, dir_okay=False), help="CA bundle for mqtts://.")
 _user = click.option("--username", default=None, envvar="IVI_SYNC_MQTT_USERNAME", help="Broker user.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import click
 from sync.cli.options import _broker, _connection_options, _json, _logging, password_of
 
 if TYPE_CHECKING:
-    from sync.publisher import PublishReport, Repair
+    from sync.publisher import Publisher, PublishReport, Repair
 
 
 @click.command("publish")
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
     show_default=True,
     help="--watch: seconds between looks at the feeds (also the heartbeat's period).",
 )
+@click.option(
+    "--occupancy-history",
+    "history_weeks",
+    type=click.FloatRange(0, 26),
+    default=0.0,
+    show_default=True,
+    help="Learn the occupancy model from this many weeks of simulated partner history and publish it (0: no).",
+)
+@click.option("--occupancy-seed", type=int, default=1, show_default=True, help="The simulated history's seed.")
 @_connection_options
 @_json
 @click.option("-v", "--verbose", is_flag=True)
@@ -37,6 +47,8 @@ def publish(
     key_path,
     once,
     interval_s,
+    history_weeks,
+    occupancy_seed,
     state_dir,
     dataset,
     cafile,
@@ -74,7 +86,11 @@ def publish(
             r = pub.publish_feeds([feeds_dir])
             if first:  # what this run did not publish must still be on the broker: read it back
                 r.repair, first = pub.reconcile(full=True), False
-            _report(r, as_json)
+                _report(r, as_json)
+                if history_weeks:
+                    _learn_and_publish(pub, history_weeks, occupancy_seed, as_json)
+            else:
+                _report(r, as_json)
             if once:
                 return
             time.sleep(interval_s)
@@ -83,6 +99,35 @@ def publish(
         pass
     finally:
         pub.close()
+
+
+def _learn_and_publish(pub: Publisher, weeks: float, seed: int, as_json: bool) -> None:
+    """The occupancy model from ``weeks`` of simulated history up to now, published (signed, versioned)."""
+    from sync.occupancy import OccupancyService, history_window, simulated_history
+
+    now = datetime.now(UTC)
+    service = OccupancyService(
+        pub.operator.effective_locations().values(), history_window(now, weeks), train_weeks=weeks
+    )
+    service.add_history(simulated_history(service.catalog.values(), service.window, seed), until_s=now.timestamp())
+    r = service.learn(now)
+    sent = pub.publish_occupancy(r.data, r.model.created_s)
+    st = pub.state.occupancy
+    doc = {
+        "occupancy_version": st.version if st else None,
+        "bytes": len(r.data),
+        "stations": r.stations,
+        "bytes_per_station": round(r.bytes_per_station, 1),
+        "sent_bytes": sent,
+        "learn_s": round(r.learn_s, 1),
+    }
+    if as_json:
+        click.echo(json.dumps({"occupancy": doc}))
+    else:
+        click.echo(
+            f"occupancy model {doc['occupancy_version']}: {doc['bytes']} bytes for {r.stations} stations"
+            f" ({doc['bytes_per_station']} each), {sent} bytes sent signed and compressed"
+        )
 
 
 def _report(r: PublishReport, as_json: bool) -> None:

@@ -3,10 +3,14 @@ write the cache, (un)subscribe, ask the publisher, log a rejection, show a new s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sync.protocol.bodies import Delta, StatusChange, VehicleRequest
 from sync.protocol.rows import ChunkRows
+
+if TYPE_CHECKING:
+    from chargers.occupancy.model import OccupancyModel
 
 #: The states a :class:`SyncStatus` can be in.
 SYNC_STATES = ("offline", "syncing", "up_to_date", "error")
@@ -81,6 +85,18 @@ class ApplyStatuses:
 
 
 @dataclass(frozen=True)
+class StoreOccupancy:
+    """Keep this verified, decoded occupancy model (version ``version`` of the model) in the cache,
+    in one transaction; ``model`` is ``data`` decoded, so the cache need not decode it again."""
+
+    version: int
+    created_s: int
+    data: bytes = field(repr=False)
+    sha256: str
+    model: OccupancyModel = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class Reject:
     """A message refused (and acknowledged: it is never delivered again), or a cache write that
     failed; ``reason`` is short and stable (the client counts by it), ``detail`` says more."""
@@ -104,8 +120,9 @@ Action = (
     | CommitSnapshot
     | ApplyDelta
     | ApplyStatuses
+    | StoreOccupancy
     | Reject
     | StateChanged
 )
 #: The actions that write the cache (the client runs each in one transaction).
-CACHE_WRITES = (ApplyDelta, ApplyStatuses, BeginSnapshot, StageChunk, CommitSnapshot)
+CACHE_WRITES = (ApplyDelta, ApplyStatuses, BeginSnapshot, StageChunk, CommitSnapshot, StoreOccupancy)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from chargers.models import Location, Tariff
+from chargers import ocpi_fields
+from chargers.models import STATUSES, Location, Tariff
 from chargers.ocpi import Invalid, location_to_ocpi, parse_location, parse_tariff, tariff_to_ocpi
 from sync.protocol.messages import Rejected
 
@@ -44,6 +46,13 @@ class Topics:
     def snapshot_filter(self) -> str:
         return f"{self.base}/snapshot/+"
 
+    def occupancy_part(self, index: int) -> str:
+        return f"{self.base}/occupancy/{index}"
+
+    @property
+    def occupancy_filter(self) -> str:
+        return f"{self.base}/occupancy/+"
+
     @property
     def head(self) -> str:
         return f"{self.base}/head"
@@ -68,6 +77,43 @@ class Topics:
 
 
 @dataclass(frozen=True)
+class OccupancyRef:
+    """What the manifest says of the current occupancy model."""
+
+    version: int
+    created_s: int  # the end of the history it was learned from (UTC epoch seconds)
+    bytes: int
+    sha256: str  # of the whole model
+    part_sha256: tuple[str, ...]  # of each signed part payload
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "created": self.created_s,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "parts": list(self.part_sha256),
+        }
+
+    @classmethod
+    def from_body(cls, b: Any) -> OccupancyRef:
+        try:
+            parts = b["parts"]
+            if not isinstance(parts, list) or not parts or not all(_is_sha(s) for s in parts):
+                raise ValueError("parts must be a non-empty list of SHA-256 hex digests")
+            ref = cls(_whole(b["version"]), _whole(b["created"]), _whole(b["bytes"]), str(b["sha256"]), tuple(parts))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Rejected("malformed body", f"manifest occupancy: {exc}"[:100]) from exc
+        if ref.version < 1 or not _is_sha(ref.sha256):
+            raise Rejected("malformed body", "manifest occupancy without version or hash")
+        return ref
+
+
+def _is_sha(s: Any) -> bool:
+    return isinstance(s, str) and len(s) == 64 and all(c in "0123456789abcdef" for c in s)
+
+
+@dataclass(frozen=True)
 class Manifest:
     """The retained, signed statement of what the current dataset is (TUF's timestamp+snapshot
     role in one): its version, the hash of every snapshot chunk, the counts, how far back
@@ -83,6 +129,7 @@ class Manifest:
     oldest_delta: int  # the smallest version whose delta the publisher still serves
     published_at: float
     expires_at: float
+    occupancy: OccupancyRef | None = None  # the current occupancy model, once one is published
 
     def to_body(self) -> dict[str, Any]:
         return {
@@ -96,7 +143,7 @@ class Manifest:
             "oldest_delta": self.oldest_delta,
             "published_at": self.published_at,
             "expires_at": self.expires_at,
-        }
+        } | ({"occupancy": self.occupancy.to_body()} if self.occupancy else {})
 
     @classmethod
     def from_body(cls, b: Any) -> Manifest:
@@ -115,8 +162,9 @@ class Manifest:
                 _whole(b["oldest_delta"]),
                 float(b["published_at"]),
                 float(b["expires_at"]),
+                OccupancyRef.from_body(b["occupancy"]) if b.get("occupancy") is not None else None,
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise Rejected("malformed body", f"manifest: {exc}"[:100]) from exc
         if m.version < 1 or not m.chunk_sha256 or not (math.isfinite(m.published_at) and math.isfinite(m.expires_at)):
             raise Rejected("malformed body", "manifest without version, chunks or times")
@@ -140,7 +188,7 @@ class Head:
     def from_body(cls, b: Any) -> Head:
         try:
             h = cls(_whole(b["version"]), _whole(b["status_seq"]), float(b["published_at"]))
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise Rejected("malformed body", f"head: {exc}"[:100]) from exc
         if h.version < 1 or not math.isfinite(h.published_at):
             raise Rejected("malformed body", "head without version or time")
@@ -167,14 +215,18 @@ class Nack:
         if not isinstance(b, dict) or b.get("want") not in ("deltas", "statuses"):
             raise Rejected("malformed body", "nack without what it refuses")
         wait = b.get("retry_after_s")
-        if wait is not None and (type(wait) not in (int, float) or not 0 <= wait < 86400):
-            raise Rejected("malformed body", f"nack retry_after_s {str(wait)[:20]}")
-        return cls(str(b["want"]), str(b.get("reason", ""))[:200], None if wait is None else float(wait))
+        if wait is not None and (not ocpi_fields.is_finite_number(wait) or not 0 <= wait < 86400):
+            raise Rejected("malformed body", f"nack retry_after_s {ocpi_fields.shown(wait)[:20]}")
+        reason = b.get("reason", "")
+        return cls(
+            str(b["want"]), reason[:200] if isinstance(reason, str) else "", None if wait is None else float(wait)
+        )
 
 
 def _whole(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"not a whole number: {str(v)[:20]}")
+    """A whole JSON number the cache can store (SQLite's integers are 64-bit)."""
+    if isinstance(v, bool) or not isinstance(v, int) or not -(2**63) <= v < 2**63:
+        raise ValueError(f"not a whole number of 64 bits: {ocpi_fields.shown(v)[:20]}")
     return v
 
 
@@ -215,8 +267,8 @@ class Delta:
 
 
 def _ids(v: Any) -> tuple[str, ...]:
-    if not isinstance(v, list) or not all(isinstance(i, str) for i in v):
-        raise Rejected("malformed body", "ids must be a list of strings")
+    if not isinstance(v, list) or not all(isinstance(i, str) and _EVSE_UID.fullmatch(i) for i in v):
+        raise Rejected("malformed body", "ids must be a list of OCPI ids (printable ASCII, 1 to 36 characters)")
     return tuple(v)
 
 
@@ -236,10 +288,21 @@ def parse_changes(v: Any) -> tuple[StatusChange, ...]:
         raise Rejected("malformed body", "changes must be a list")
     out = []
     for c in v:
-        if not isinstance(c, list) or len(c) != STATUS_CHANGE_FIELDS or not all(isinstance(x, str) and x for x in c):
-            raise Rejected("malformed body", f"bad status change {str(c)[:60]}")
+        if (
+            not isinstance(c, list)
+            or len(c) != STATUS_CHANGE_FIELDS
+            or not all(isinstance(x, str) and x for x in c)
+            or not _EVSE_UID.fullmatch(c[0])
+            or not ocpi_fields.is_one_of(c[1], STATUSES)
+            or not ocpi_fields.is_date_time(c[2])
+        ):
+            raise Rejected("malformed body", f"bad status change {ocpi_fields.shown(c)}")
         out.append((c[0], c[1], c[2]))
     return tuple(out)
+
+
+#: An EVSE uid as OCPI has it (``CiString(36)``).
+_EVSE_UID = re.compile(r"[\x20-\x7e]{1,36}")
 
 
 @dataclass(frozen=True)
@@ -281,8 +344,10 @@ class VehicleRequest:
                 str(d.get("reply_to", "")),
                 int(d.get("id", 0)),
             )
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
             raise Rejected("malformed request", str(exc)[:80]) from exc
         if r.want not in ("deltas", "statuses"):
             raise Rejected("malformed request", f"unknown want {r.want[:20]!r}")
+        if not all(0 <= n < 2**63 for n in (r.from_version, r.to_version, r.since_status_seq, r.request_id)):
+            raise Rejected("malformed request", "a version, sequence or id outside 0..2**63")
         return r

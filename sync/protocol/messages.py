@@ -37,7 +37,9 @@ MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
 MAX_RAW_BYTES = 32 * 1024 * 1024
 MAX_HEADER_BYTES = 4096
 COMPRESSIONS = ("zstd", "gzip", "none")
-KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack")
+KINDS = ("manifest", "head", "chunk", "delta", "status", "catchup", "nack", "occupancy")
+#: Kinds whose body is bytes (the occupancy model's parts), not JSON.
+BINARY_KINDS = ("occupancy",)
 ZSTD_LEVEL = 10
 
 
@@ -101,7 +103,7 @@ class Header:
                 _nat(d.get("part", 0)),
                 _nat(d.get("parts", 1)),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: "[" * 5000
             raise Rejected("malformed header", str(exc)[:80]) from exc
         if h.kind not in KINDS:
             raise Rejected("unknown kind", h.kind[:40])
@@ -115,15 +117,16 @@ class Header:
 
 
 def _nat(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise ValueError(f"not a natural number: {v!r}")
+    """A natural number the cache can store as a position (SQLite's integers are 64-bit)."""
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**63:
+        raise ValueError(f"not a natural number of 63 bits: {str(v)[:20] if isinstance(v, str) else type(v).__name__}")
     return v
 
 
 @dataclass(frozen=True)
 class Envelope:
     header: Header
-    body: Any  # the decoded JSON body
+    body: Any  # the decoded JSON body (bytes for BINARY_KINDS)
 
 
 def compress(raw: bytes, method: str) -> bytes:
@@ -200,6 +203,8 @@ def decode(payload: bytes, verifier: VerifierLike, dataset: str) -> Envelope:
     if header.dataset != dataset:
         raise Rejected("wrong dataset", f"{header.dataset!r}, expected {dataset!r}")
     raw = decompress(signed[8 + hlen :], header.compression, header.raw_bytes)
+    if header.kind in BINARY_KINDS:
+        return Envelope(header, raw)
     try:
         with _collector_paused(len(raw) > GC_PAUSE_ABOVE_BYTES):
             body = orjson.loads(raw)  # also refuses invalid UTF-8
@@ -229,9 +234,10 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 
 def peek_header(payload: bytes) -> Header | None:
-    """The header of a payload without checking anything (for logging only)."""
+    """The header of a payload without checking anything (for logging only: it never raises,
+    whatever the bytes — it runs while a rejection is being reported)."""
     try:
         (hlen,) = struct.unpack(">I", payload[4:8])
-        return Header.from_json(payload[8 : 8 + hlen])
-    except (struct.error, Rejected):
+        return Header.from_json(payload[8 : 8 + min(hlen, MAX_HEADER_BYTES)])
+    except Exception:
         return None

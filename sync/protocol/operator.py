@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from chargers.models import Location, Tariff
 from geo.geometry import hilbert_key
-from sync.protocol.bodies import Head, Manifest, Nack, StatusChange, Topics, VehicleRequest
+from sync.protocol.bodies import Head, Manifest, Nack, OccupancyRef, StatusChange, Topics, VehicleRequest
 from sync.protocol.changes import DELTA_MAX_RECORDS, diff, newer, overlay_statuses, split_delta
 from sync.protocol.messages import Header, SignerLike, encode, encode_raw
+from sync.protocol.occupancy import part_messages
 from sync.protocol.rows import chunk_body, location_json
 
 CHUNK_RAW_BYTES = 512 * 1024  # ~60 KB once zstd-compressed
@@ -62,6 +63,8 @@ class OperatorState:
     key_id: str = ""
     manifest_at: float = 0.0
     brokers: dict[str, dict[str, object]] = field(default_factory=dict)  # url → what was last checked there
+    occupancy: OccupancyRef | None = None  # the occupancy model published last, and its bytes
+    occupancy_data: bytes = b""
 
 
 class Operator:
@@ -90,6 +93,7 @@ class Operator:
         self.status_expiry_s = status_expiry_s
         self.head_interval_s = head_interval_s
         self._chunks: list[Outgoing] | None = None  # the current snapshot's chunk messages, once made
+        self._occupancy_parts: list[Outgoing] | None = None  # the current model's part messages
         self._uid_location: dict[str, str] = {}
         # The compacted status log since this process started: uid → (status, ts, seq).
         self._status_log: dict[str, tuple[str, str, int]] = {}
@@ -108,6 +112,9 @@ class Operator:
         if st.version:
             self._chunks = self._chunk_messages()
             st.chunk_sha256 = tuple(hashlib.sha256(m.payload).hexdigest() for m in self._chunks if m.payload)
+        if st.occupancy is not None:
+            self._occupancy_parts = None
+            st.occupancy = self._occupancy_ref(st.occupancy.version, st.occupancy.created_s)
 
     def _reindex(self) -> None:
         self._uid_location = {e.uid: loc.id for loc in self.state.locations.values() for e in loc.evses}
@@ -195,6 +202,35 @@ class Operator:
         st.snapshot_status_seq = st.status_seq
         return [*out, *cleared]
 
+    # ------------------------------------------------------------ the occupancy model
+
+    def _occupancy_ref(self, version: int, created_s: int) -> OccupancyRef:
+        ref, parts = part_messages(
+            self.topics, self.state.occupancy_data, version, created_s, self.signer, self.compression
+        )
+        self._occupancy_parts = [Outgoing(t, p, retain=True) for t, p in parts]
+        return ref
+
+    def publish_occupancy(self, data: bytes, created_s: int, now: float) -> list[Outgoing]:
+        """A new occupancy model (``encode_model`` bytes): its retained parts, the clearing of an
+        older model's surplus parts, then the manifest naming it. Its version is the last one + 1."""
+        st = self.state
+        old = len(st.occupancy.part_sha256) if st.occupancy else 0
+        st.occupancy_data = data
+        st.occupancy = self._occupancy_ref((st.occupancy.version if st.occupancy else 0) + 1, created_s)
+        parts = self.occupancy_parts()
+        cleared = [Outgoing(self.topics.occupancy_part(i), b"", retain=True) for i in range(len(parts), old)]
+        return [*parts, *cleared, self.manifest(now)]
+
+    def occupancy_parts(self) -> list[Outgoing]:
+        """The current model's part messages (made once, then kept; the same bytes every time)."""
+        st = self.state
+        if st.occupancy is None:
+            return []
+        if self._occupancy_parts is None:
+            self._occupancy_ref(st.occupancy.version, st.occupancy.created_s)
+        return self._occupancy_parts or []
+
     def manifest(self, now: float, ttl_s: float = MANIFEST_TTL_S) -> Outgoing:
         """The retained manifest, valid for ``ttl_s``; the broker drops it (and every queued copy)
         when it expires, so a car asleep for weeks is not handed a week of old manifests."""
@@ -211,6 +247,7 @@ class Operator:
             oldest_delta=min(st.deltas, default=st.version + 1),
             published_at=now,
             expires_at=now + ttl_s,
+            occupancy=st.occupancy,
         )
         return Outgoing(
             self.topics.manifest,

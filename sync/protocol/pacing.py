@@ -3,8 +3,11 @@
 A fleet shares one broker and one publisher. When either comes back after an outage every car
 notices at once, so any loop that retries must (a) wait longer after each failure, up to a cap,
 (b) spread the waits randomly so that cars do not retry in step, and (c) start from the short
-wait again once something succeeded. :class:`Backoff` is that policy (the "equal jitter" of the
-AWS architecture note: half the wait fixed, half random, so a retry is never immediate). The
+wait again once something succeeded. :class:`Backoff` is that policy, with the two jitters of
+the AWS architecture note ("Exponential Backoff And Jitter"): "equal" (half the wait fixed, half
+random, so a retry is never immediate; the protocol's own retries) and "full" (anywhere between
+0 and the ceiling: the widest spread, for reconnects, where a fleet comes back all at once after
+a broker node dies); "none" exists only to show the storm it causes (``bench.fleet``). The
 publisher's side of the same bargain is :class:`RateLimiter`: each car may ask for catch-ups at a
 bounded rate, however many requests it sends.
 
@@ -17,10 +20,11 @@ import random
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-__all__ = ["GAP_GRACE_S", "REQUEST_TIMEOUT_S", "Backoff", "RateLimiter", "Timing", "TokenBucket"]
+__all__ = ["GAP_GRACE_S", "JITTERS", "REQUEST_TIMEOUT_S", "Backoff", "RateLimiter", "Timing", "TokenBucket"]
 
 GAP_GRACE_S = 1.0
 REQUEST_TIMEOUT_S = 5.0
+JITTERS = ("equal", "full", "none")
 
 
 @dataclass(frozen=True)
@@ -40,13 +44,19 @@ class Timing:
 @dataclass
 class Backoff:
     """Waits of ``base_s × factor**n`` (capped at ``cap_s``) for the n-th retry in a row, each
-    drawn from the upper half of that (``[w/2, w]``); :meth:`reset` after a success."""
+    drawn from the upper half of that (``[w/2, w]``, ``jitter="equal"``), from all of it
+    (``[0, w]``, ``"full"``) or exactly ``w`` (``"none"``); :meth:`reset` after a success."""
 
     base_s: float = 1.0
     cap_s: float = 60.0
     factor: float = 2.0
     rng: random.Random = field(default_factory=random.Random)
     failures: int = 0
+    jitter: str = "equal"
+
+    def __post_init__(self) -> None:
+        if self.jitter not in JITTERS:
+            raise ValueError(f"jitter must be one of {JITTERS}, not {self.jitter!r}")
 
     def ceiling_s(self) -> float:
         """The longest the next wait can be."""
@@ -56,6 +66,10 @@ class Backoff:
         """The wait before the next try; counts one more failure."""
         ceiling = self.ceiling_s()
         self.failures += 1
+        if self.jitter == "full":
+            return ceiling * self.rng.random()
+        if self.jitter == "none":
+            return ceiling
         return ceiling * self.rng.uniform(0.5, 1.0)
 
     def reset(self) -> None:

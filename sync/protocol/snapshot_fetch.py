@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sync.protocol.actions import Action, StageChunk, Subscribe, Unsubscribe
 from sync.protocol.bodies import Topics
 from sync.protocol.messages import Envelope, Rejected
 from sync.protocol.pacing import Backoff
-from sync.protocol.rows import check_chunk
+from sync.protocol.rows import ChunkRows, check_chunk
 
 __all__ = ["SnapshotFetch"]
 
@@ -95,7 +97,9 @@ class SnapshotFetch:
         self.subscribed = set()
         return out
 
-    def take(self, env: Envelope, payload: bytes, now: float) -> StageChunk | None:
+    def take(
+        self, env: Envelope, payload: bytes, now: float, check: Callable[[Any], ChunkRows] = check_chunk
+    ) -> StageChunk | None:
         """A chunk of this snapshot: checked against the manifest's hash and the car's row check;
         ``None`` if it was already staged; :class:`Rejected` if it is not right."""
         h = env.header
@@ -107,7 +111,7 @@ class SnapshotFetch:
         if h.seq in self.staged:
             return None
         try:
-            rows = check_chunk(env.body)  # signed and named by the manifest: a structural check suffices
+            rows = check(env.body)  # signed and named by the manifest: a structural check suffices
         except Rejected as exc:
             self.refused[h.seq] = f"{exc.reason}: {exc.detail}"[:100]
             raise

@@ -39,6 +39,7 @@ from sync.protocol.actions import (
     SendRequest,
     StageChunk,
     StateChanged,
+    StoreOccupancy,
     Subscribe,
     SyncStatus,
     Unsubscribe,
@@ -55,7 +56,9 @@ from sync.protocol.bodies import (
     VehicleRequest,
     parse_changes,
 )
-from sync.protocol.messages import Envelope, Rejected, VerifierLike, decode, peek_header
+from sync.protocol.decoding import Decoding
+from sync.protocol.messages import Envelope, Rejected, VerifierLike, peek_header
+from sync.protocol.occupancy import OccupancyFollower
 from sync.protocol.pacing import GAP_GRACE_S, REQUEST_TIMEOUT_S, Backoff, Timing
 from sync.protocol.snapshot_fetch import SnapshotFetch
 from sync.protocol.status_stream import StatusStream
@@ -73,6 +76,7 @@ __all__ = [
     "SendRequest",
     "StageChunk",
     "StateChanged",
+    "StoreOccupancy",
     "Subscribe",
     "SyncStatus",
     "Timing",
@@ -103,8 +107,11 @@ class VehicleSync:
         floor_s: float = 0.0,
         timing: Timing = Timing(),
         rng: random.Random | None = None,
+        occupancy: tuple[int, str] | None = None,
+        decoding: Decoding | None = None,
     ) -> None:
         self.verifier = verifier
+        self.decoding = decoding or Decoding()
         self.client_id = client_id
         self.topics = Topics(dataset)
         self.version = version
@@ -130,6 +137,10 @@ class VehicleSync:
         self._bad_snapshot: tuple[int, str] | None = None  # (version, why) a snapshot that did not fit
         self._last_status: SyncStatus | None = None
         self._now = 0.0
+        # The occupancy model: (version, sha256) the cache holds, and the fetch of a newer one.
+        self.occupancy = OccupancyFollower(
+            self.topics, occupancy, stall_s=timing.snapshot_stall_s, cap_s=timing.snapshot_retry_cap_s, rng=self.rng
+        )
 
     # ------------------------------------------------------------ the UI's view
 
@@ -158,6 +169,7 @@ class VehicleSync:
             and self.version >= m.version
             and self.statuses.caught_up
             and not self._held
+            and not self.occupancy.busy
         )
 
     def status(self) -> SyncStatus:
@@ -187,6 +199,8 @@ class VehicleSync:
             return self._snap.describe(self._now)
         if not self._current:
             return f"waiting for the broker's current manifest (version {m.version} seen)"
+        if self.occupancy.fetch is not None and self.version is not None and self.version >= m.version:
+            return self.occupancy.fetch.describe()
         held = f", {len(self._held)} deltas held" if self._held else ""
         return f"catching up: version {self.version}/{m.version}, statuses {self.status_seq}/{self.status_target}{held}"
 
@@ -212,6 +226,11 @@ class VehicleSync:
             "held_deltas": len(self._held),
             "current_manifest": self._current,
             "rejected": dict(self.rejected),
+            "occupancy": {
+                "version": self.occupancy.held[0] if self.occupancy.held else None,
+                "fetching": self.occupancy.fetch.describe() if self.occupancy.fetch else None,
+                "refused": self.occupancy.refused[1] if self.occupancy.refused else None,
+            },
         }
 
     def _changed(self) -> list[Action]:
@@ -232,6 +251,7 @@ class VehicleSync:
         self._current = self._asked_current = False
         self._asking.forget()  # replies to requests from before the drop may never come
         out: list[Action] = self._snap.resume(now) if self._snap else []
+        out += self.occupancy.resume(now)
         return out + self._changed()
 
     def disconnected(self, now: float) -> list[Action]:
@@ -246,13 +266,13 @@ class VehicleSync:
         :class:`Reject` with its reason (and is acknowledged by the client all the same)."""
         self._now = now
         self.last_contact = now
-        if topic.startswith(self.topics.base + "/snapshot/") and not payload:
-            return self._changed()  # a cleared retained chunk
+        if not payload and topic.startswith((self.topics.base + "/snapshot/", self.topics.base + "/occupancy/")):
+            return self._changed()  # a cleared retained chunk or model part
         try:
-            env = decode(payload, self.verifier, self.topics.dataset)
+            env = self.decoding.decode(payload, self.verifier, self.topics.dataset)
             out = self._dispatch(topic, env, payload, now, retained)
         except Rejected as exc:
-            h = peek_header(payload) if exc.reason != "bad signature" else None
+            h = peek_header(payload) if exc.reason not in ("bad signature", "truncated", "oversized") else None
             where = f" ({h.kind} v{h.version} seq {h.seq})" if h else ""
             out = [Reject(topic, exc.reason, exc.detail + where)]
         except Exception as exc:  # a bug of ours must not become a message delivered forever
@@ -272,9 +292,10 @@ class VehicleSync:
             "status": (self.topics.status,),
             "catchup": (self._response,),
             "nack": (self._response,),
+            "occupancy": (),
         }[kind]
-        if kind == "chunk":
-            if not topic.startswith(self.topics.base + "/snapshot/"):
+        if kind in ("chunk", "occupancy"):
+            if not topic.startswith(self.topics.base + ("/snapshot/" if kind == "chunk" else "/occupancy/")):
                 raise Rejected("wrong topic", f"{kind} on {topic}")
         elif topic not in expected:
             raise Rejected("wrong topic", f"{kind} on {topic}")
@@ -284,8 +305,10 @@ class VehicleSync:
             return self._on_head(Head.from_body(env.body), now)
         if kind == "chunk":
             return self._on_chunk(env, payload, now)
+        if kind == "occupancy":
+            return self.occupancy.receive(env, payload, now)
         if kind == "delta":
-            return self._on_delta(Delta.from_body(env.header.version, env.body), now)
+            return self._on_delta(self.decoding.delta(env), now)
         if kind == "status":
             changes = parse_changes(env.body.get("changes") if isinstance(env.body, dict) else None)
             return self._on_status(env.header.seq, changes, now)
@@ -354,7 +377,7 @@ class VehicleSync:
         elif behind and self._behind_since is None:
             self._behind_since = now
         self.statuses.hear(m.status_seq, now)
-        return out
+        return out + self.occupancy.plan(m.occupancy, now)
 
     # ------------------------------------------------------------ snapshot
 
@@ -387,7 +410,7 @@ class VehicleSync:
         snap = self._snap
         if snap is None or env.header.version != snap.version:
             return []  # a retained chunk of a version we do not need
-        staged = snap.take(env, payload, now)
+        staged = snap.take(env, payload, now, self.decoding.check_chunk)
         return [staged, *self._maybe_commit()] if staged else []
 
     def _maybe_commit(self) -> list[Action]:
@@ -496,6 +519,8 @@ class VehicleSync:
             self._delta_failed = True
         elif permanent and isinstance(action, (StageChunk, CommitSnapshot)):
             self._bad_snapshot = (action.version, detail)  # its chunks do not fit together
+        elif isinstance(action, StoreOccupancy):
+            self.occupancy.write_failed(None)  # fetched again when the car plans again
         reason = "does not fit the cache" if permanent else "cache write failed"
         self.rejected[reason] += 1
         self._replan_at = now + self._apply_retry.next_delay()
@@ -522,6 +547,7 @@ class VehicleSync:
             out += self._plan(now)
         out += self._tick_deltas(now)
         out += self._tick_statuses(now)
+        out += self.occupancy.tick(now)
         if self._snap:
             out += self._snap.tick(now)
         return out + self._changed()

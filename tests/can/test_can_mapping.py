@@ -127,7 +127,7 @@ def test_second_car_works_with_its_own_dbc_and_mapping_without_code_changes():
         ({"signal": "VCU_VehicleSpeed", "transform": {"math": "x // 2"}}, {}, "does not parse"),
         ({"signal": "VCU_VehicleSpeed", "transform": {"mapping": [{"form": 1, "to": 2}]}}, {}, "did you mean 'from'"),
         ({"signal": "VCU_VehicleSpeed", "on_change": "yes"}, {}, "on_change must be true or false"),
-        ({"signal": "VCU_VehicleSpeed", "interval_ms": 1.5}, {}, "interval_ms must be a non-negative integer"),
+        ({"signal": "VCU_VehicleSpeed", "interval_ms": 1.5}, {}, "interval_ms must be an integer from 0 to"),
         ({"signal": "VCU_VehicleSpeed"}, {"datatype": None}, "needs a scalar datatype, it has no datatype"),
         ({"signal": "VCU_VehicleSpeed"}, {"datatype": "float[]"}, "it has datatype 'float[]'"),
         ({"signal": "VCU_VehicleSpeed"}, {"dbc": {"signal": "VCU_VehicleSpeed"}}, "both 'dbc' and 'dbc2vss'"),
@@ -221,7 +221,7 @@ BU_: A
 BO_ 256 M: 8 A
  SG_ A m1M : 0|8@1+ (1,0) [0|0] "" A
  SG_ B m1M : 8|8@1+ (1,0) [0|0] "" A
- SG_ C : 16|70@1+ (1,0) [0|0] "" A
+ SG_ C : 16|56@1+ (1,0) [0|0] "" A
 
 SG_MUL_VAL_ 256 A B 1-1;
 SG_MUL_VAL_ 256 B A 1-1;
@@ -237,6 +237,11 @@ SG_MUL_VAL_ 256 B A 1-1;
             "C",
             "does not fit in the message's 8 bytes",
         ),
+        (HOSTILE_DBC.replace("16|56", "16|70"), "C", "signal C starts at bit 16 and is 70 bits long"),
+        (HOSTILE_DBC.replace("16|56", "16|536870911"), "C", "is 536870911 bits long"),  # cantools: GBs, minutes
+        (HOSTILE_DBC.replace(": 8 A", ": 4294967295 A"), "C", "message M is 4294967295 bytes long"),
+        (HOSTILE_DBC.replace("1-1;\nSG_MUL", "0-4294967295;\nSG_MUL"), "A", "more than 65,536 multiplexer values"),
+        (HOSTILE_DBC.replace("(1,0)", "(1e999999999,0)"), "A", "the number 1e999999999 is beyond any range"),
     ],
 )
 def test_hostile_dbcs_are_one_error_line(tmp_path, dbc, signal, message):

@@ -129,7 +129,7 @@ def test_poisoned_records_are_left_out_and_the_good_ones_reach_a_new_car(broker,
     # the same feeds again: nothing to publish (no NaN ≠ NaN churn), the broker holds it all
     again = _publish(broker, feeds, tmp_path)
     assert (again["version"], again["messages"]) == (1, 0)
-    assert again["repaired"] == {"manifest": False, "chunks": [], "cleared": [], "found": []}
+    assert again["repaired"] == {"manifest": False, "chunks": [], "cleared": [], "occupancy": [], "found": []}
 
 
 def test_the_car_refuses_a_signed_delta_that_does_not_fit_acknowledges_it_and_recovers(
