@@ -24,7 +24,7 @@ from pathlib import Path
 
 from fuzz.harness import Finding
 
-__all__ = ["OUR_PACKAGES", "Outcome", "kind_of", "minimize", "run_isolated"]
+__all__ = ["OUR_PACKAGES", "Outcome", "kind_from_dump", "kind_of", "minimize", "run_isolated"]
 
 #: Top-level folders whose frames name a finding (the innermost frame in one of them is the "top frame").
 OUR_PACKAGES = ("sync", "chargers", "ivi", "geo", "fuzz")
@@ -69,7 +69,7 @@ def kind_of(exc: BaseException) -> str:
     return f"{type(exc).__name__}@{where}"
 
 
-def _kind_from_dump(text: str) -> str:
+def kind_from_dump(text: str) -> str:
     """The innermost frame of ours in a ``faulthandler`` dump (most recent call first)."""
     for line in text.splitlines():
         line = line.strip()
@@ -117,7 +117,7 @@ def run_isolated(check: Callable[[bytes], None], data: bytes, timeout_s: float =
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             stack = dump_path.read_text(errors="replace") if dump_path.exists() else ""
-            return Outcome("timeout", f"Timeout@{_kind_from_dump(stack)}", stack[-4000:])
+            return Outcome("timeout", f"Timeout@{kind_from_dump(stack)}", stack[-4000:])
         if result_path.exists():
             return pickle.loads(result_path.read_bytes())  # our own child's pickle, from our own temp dir
         assert status is not None

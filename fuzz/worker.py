@@ -15,6 +15,8 @@ import faulthandler
 import hashlib
 import os
 import random
+import resource
+import signal
 import sys
 import time
 from pathlib import Path
@@ -149,12 +151,15 @@ def main() -> None:
     parser.add_argument("--findings", required=True)
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--timeout", type=int, default=2)
-    parser.add_argument("--rss-mb", type=int, default=1536)
+    parser.add_argument("--rss-mb", type=int, default=2048, help="address space and libFuzzer's RSS limit")
     parser.add_argument("--max-len", type=int, default=65536)
     parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "1")))
     parser.add_argument("--plain", action="store_true", help="the mutation loop without atheris")
     args = parser.parse_args()
+    limit = args.rss_mb * 1024 * 1024  # the address space: a blow-up raises MemoryError where it happens
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     sys.setrecursionlimit(1000)  # the default: a parser must not rely on more
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # the runner asks where a stuck worker is
     if args.plain:
         _fuzz_plain(args)
     else:

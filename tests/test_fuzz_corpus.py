@@ -32,6 +32,10 @@ def _seeds(name: str) -> tuple[bytes, ...]:
     return tuple(_harness(name).seeds())
 
 
+def test_every_harness_is_listed_as_expected() -> None:
+    assert set(harnesses.names()) <= set(harnesses.EXPECTED), sorted(set(harnesses.names()) - set(harnesses.EXPECTED))
+
+
 def test_every_corpus_folder_names_a_harness() -> None:
     folders = {p.name for p in CORPUS.iterdir() if p.is_dir()}
     assert folders <= set(harnesses.names()), sorted(folders - set(harnesses.names()))

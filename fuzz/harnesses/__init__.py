@@ -20,6 +20,8 @@ EXPECTED = (
     # the car's sync protocol and the partner data
     "sync_unsigned",
     "sync_signed",
+    "sync_requests",
+    "occupancy_model",
     "ocpi_records",
     "ocpi_feeds",
     "cli_args",

@@ -4,7 +4,8 @@ An input is a JSON list of strings: the program (``ivi`` or ``ivi-sync``) and it
 start the screen or talk to a broker (``run``, ``can-sim``, ``follow``, ``publish``, ``inspect``, ``status-feed``)
 are left out: they are covered by their own tests. ``--db`` always names a small prepared cache, and the tokens
 ``@feed``, ``@route``, ``@out`` stand for a real feed file, route file and a scratch folder, so arguments reach
-the code past click's file checks.
+the code past click's file checks. Commands run in a scratch working directory and arguments holding a path
+separator are skipped: ``keygen`` and ``feeds`` write files wherever they are told.
 
 Contract: exit status 0, 1 (a library error as ``Error: …``), 2 (a usage error) or 3 (``ivi plan``: no plan
 reaches the destination) — never a traceback, never another exception.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -42,6 +44,7 @@ _UNPASSABLE = re.compile("[\x00\ud800-\udfff]")
 def _place() -> Path:
     """A scratch folder with a small cache, a feed and a route (made once per process)."""
     root = Path(tempfile.mkdtemp(prefix="fuzz-cli-"))
+    (root / "cwd").mkdir()
     with ChargerStore.open(root / "template.db", seed=False) as store:
         store.upsert([parse_location(r) for r in feed_records()], [parse_tariff(t) for t in feed_tariffs()])
     feed = {"data": feed_records(), "tariffs": feed_tariffs()}
@@ -68,6 +71,8 @@ def check(data: bytes) -> None:
         return  # ``ivi`` alone or with run's options is ``ivi run``: the screen
     if any(_UNPASSABLE.search(a) for a in argv):
         return  # an operating system passes neither NUL nor lone surrogates in argv
+    if any("/" in a or "\\" in a or a.startswith("~") for a in argv):
+        return  # files are written (keygen, feeds): only in the scratch folder, named by the placeholders
     root = _place()
     db = root / "cache.db"
     shutil.copyfile(root / "template.db", db)
@@ -75,7 +80,12 @@ def check(data: bytes) -> None:
     args = [names.get(a, a) for a in argv[1:]]
     args = [str(db) if i and args[i - 1] == "--db" else a for i, a in enumerate(args)]
     env = {"IVI_DB": str(db), "IVI_CONFIG_DIR": str(root / "config"), "IVI_BROKER": ""}
-    result = CliRunner().invoke(PROGRAMS[argv[0]], args, env=env, catch_exceptions=True)
+    here = os.getcwd()
+    os.chdir(root / "cwd")  # a relative path a command writes to lands in the scratch folder
+    try:
+        result = CliRunner().invoke(PROGRAMS[argv[0]], args, env=env, catch_exceptions=True)
+    finally:
+        os.chdir(here)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         exc = result.exception
         raise Finding(f"{type(exc).__name__} escaped {argv[0]} {' '.join(argv[1:2])}", str(exc)[:200]) from exc

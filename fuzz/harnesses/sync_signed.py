@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chargers.errors import RecordConflictError, StoreError
+from chargers.occupancy import encode_model
 from chargers.ocpi import location_to_ocpi, parse_location, parse_tariff
 from chargers.store import ChargerStore
 from fuzz.harness import Finding, Harness, expect
+from fuzz.harnesses.occupancy_model import seed_model as occupancy_seed_model
 from fuzz.mutators import mutate_json
 from fuzz.oracles import check_location, check_tariff
 from fuzz.seeds import feed_records, feed_tariffs
@@ -74,20 +76,54 @@ def _nat(v: Any, default: int) -> int:
     return v if type(v) is int and 0 <= v < 2**63 else default
 
 
-def _payload(m: dict[str, Any], chunk_shas: list[str] | None) -> tuple[str, bytes]:
+@dataclass
+class _Auto:
+    """What a manifest marked ``"auto"`` lists: the input's chunks, and its occupancy parts and model."""
+
+    chunk_shas: list[str] = field(default_factory=list)
+    occupancy: dict[str, Any] = field(default_factory=dict)
+
+
+def _raw_body(m: dict[str, Any], kind: str, body: Any) -> bytes:
+    if "raw_body" in m:
+        return bytes(m["raw_body"])
+    if kind == "occupancy" and isinstance(body, str):
+        try:
+            return bytes.fromhex(body)  # a binary body travels as hex in the input
+        except ValueError:
+            return body.encode("utf-8", "surrogatepass")
+    try:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=True).encode(
+            "utf-8", "surrogatepass"
+        )
+    except (ValueError, RecursionError):
+        return b"null"
+
+
+def _auto(messages: list[dict[str, Any]]) -> _Auto:
+    auto = _Auto()
+    auto.chunk_shas = [hashlib.sha256(_payload(m, None)[1]).hexdigest() for m in messages if m.get("kind") == "chunk"]
+    parts = [m for m in messages if m.get("kind") == "occupancy"]
+    if parts:
+        whole = b"".join(_raw_body(m, "occupancy", m.get("body")) for m in parts)
+        auto.occupancy = {
+            "sha256": hashlib.sha256(whole).hexdigest(),
+            "bytes": len(whole),
+            "parts": [hashlib.sha256(_payload(m, None)[1]).hexdigest() for m in parts],
+        }
+    return auto
+
+
+def _payload(m: dict[str, Any], auto: _Auto | None) -> tuple[str, bytes]:
     kind = m["kind"] if isinstance(m.get("kind"), str) else "delta"
     body = m.get("body")
-    if kind == "manifest" and isinstance(body, dict) and body.get("chunk_sha256") == "auto":
-        body = {**body, "chunk_sha256": chunk_shas or []}
-    if "raw_body" in m:
-        raw = m["raw_body"]
-    else:
-        try:
-            raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=True).encode(
-                "utf-8", "surrogatepass"
-            )
-        except (ValueError, RecursionError):
-            raw = b"null"
+    if kind == "manifest" and isinstance(body, dict) and auto is not None:
+        if body.get("chunk_sha256") == "auto":
+            body = {**body, "chunk_sha256": auto.chunk_shas}
+        occupancy = body.get("occupancy")
+        if isinstance(occupancy, dict) and occupancy.get("parts") == "auto":
+            body = {**body, "occupancy": {**occupancy, **auto.occupancy}}
+    raw = _raw_body(m, kind, body)
     comp = m["comp"] if m.get("comp") in ("zstd", "gzip", "none") else "none"
     header = Header("cn-partners", kind, _nat(m.get("v"), 2), _nat(m.get("seq"), 0), comp, 0)
     header = Header(*[*list(header.__dict__.values())[:6], _nat(m.get("part"), 0), _nat(m.get("parts"), 1)])
@@ -95,6 +131,8 @@ def _payload(m: dict[str, Any], chunk_shas: list[str] | None) -> tuple[str, byte
     topic = TOPICS[topic_index % len(TOPICS)] if type(topic_index) is int else TOPICS[_TOPIC_OF.get(kind, 2)]
     if kind == "chunk":
         topic = _T.chunk(header.seq % 1000)
+    elif kind == "occupancy":
+        topic = _T.occupancy_part(header.seq % 1000)
     return topic, encode_raw(header, raw, _SIGNER)
 
 
@@ -123,11 +161,10 @@ def _deliver(messages: list[dict[str, Any]], applier: CacheApplier, touched: _To
     """Deliver the messages and carry out their actions, noting what changed."""
     sync = applier.new_sync("car")
     sync.connected(NOW)
-    chunks = [_payload(m, None) for m in messages if m.get("kind") == "chunk"]
-    shas = [hashlib.sha256(p).hexdigest() for _, p in chunks]
+    auto = _auto(messages)
     rejected = 0
     for m in messages:
-        topic, payload = _payload(m, shas)
+        topic, payload = _payload(m, auto)
         actions = sync.receive(topic, payload, NOW + 1, retained=m.get("kind") == "manifest")
         for a in actions:
             if isinstance(a, Reject):
@@ -175,6 +212,8 @@ def _read_back(store: ChargerStore, touched: _Touched) -> None:
     for loc in locations:
         check_location(loc)
         tariff_ids.update(t for e in loc.evses for c in e.connectors for t in c.tariff_ids)
+    model = store.occupancy_model()  # a model the car stored decodes again
+    expect(model is None or bool(model.groups) or not model.stations, "occupancy model without groups")
     for tid in sorted(tariff_ids):
         tariff = store.tariff(tid)
         if tariff is not None:
@@ -229,6 +268,27 @@ def seeds() -> Iterator[bytes]:
     ).encode()
     yield json.dumps(
         [{"kind": "head", "v": 1, "seq": 0, "body": {"version": 1, "status_seq": 4, "published_at": NOW}}]
+    ).encode()
+    model = encode_model(occupancy_seed_model("Asia/Shanghai", 3))
+    half = len(model) // 2
+    occupancy = {"version": 1, "created": 0, "bytes": 0, "sha256": "auto", "parts": "auto"}
+    yield json.dumps(
+        [
+            {
+                "kind": "manifest",
+                "v": 1,
+                "seq": 0,
+                "body": {
+                    **manifest,
+                    "version": 1,
+                    "oldest_delta": 1,
+                    "chunk_sha256": ["0" * 64],
+                    "occupancy": occupancy,
+                },
+            },
+            {"kind": "occupancy", "v": 1, "seq": 0, "part": 0, "parts": 2, "body": model[:half].hex()},
+            {"kind": "occupancy", "v": 1, "seq": 1, "part": 1, "parts": 2, "body": model[half:].hex()},
+        ]
     ).encode()
     yield json.dumps([{"kind": "nack", "v": 1, "seq": 0, "body": {"want": "deltas", "reason": "gone"}}]).encode()
     yield json.dumps(
