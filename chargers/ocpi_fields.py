@@ -23,6 +23,7 @@ import re
 from typing import Any, TypeGuard
 
 __all__ = [
+    "DATETIME_PATTERN",
     "MAX_AMPERAGE_A",
     "MAX_POWER_W",
     "MAX_PRICE_PER_KWH",
@@ -55,9 +56,11 @@ MAX_PRICE_PER_KWH = 100.0
 
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters, lone surrogates
-_DATETIME = re.compile(
-    r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]00:00)?"
+#: OCPI's DateTime in UTC (at most :data:`DATETIME_MAX` characters), as a pattern to build on.
+DATETIME_PATTERN = (
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]00:00)?"
 )
+_DATETIME = re.compile(DATETIME_PATTERN)
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 DATETIME_MAX = 25
 

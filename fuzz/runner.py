@@ -77,6 +77,8 @@ def _confirm(name: str, data: bytes, hint: str, result: Result, findings: Path, 
         if (outcome.status != "flaky")
         else data
     )
+    if small != data and run_isolated(check, small, timeout_s).kind != outcome.kind:
+        small = data  # shrunk where the stack was deeper (a RecursionError's depth): keep what replays fresh
     path = findings / f"{_slug(outcome.kind)}.bin"
     path.write_bytes(small)
     path.with_suffix(".txt").write_text(f"{outcome.kind}\n{len(data)} → {len(small)} bytes\n\n{outcome.detail}\n")

@@ -55,6 +55,10 @@ class NetworkLoop:
     def detach(self, client: mqtt.Client) -> None:
         self._clients.discard(client)
 
+    def add_reader(self, fileobj: Any, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` on this thread whenever ``fileobj`` is readable (a control pipe)."""
+        self._sel.register(fileobj, selectors.EVENT_READ, callback)
+
     def call_later(self, delay_s: float, fn: Callable[[], None]) -> None:
         heapq.heappush(self._timers, (self.clock() + max(0.0, delay_s), next(self._seq), fn))
 
@@ -97,7 +101,10 @@ class NetworkLoop:
             time.sleep(timeout_s)
             ready = []
         for key, mask in ready:
-            client: mqtt.Client = key.data
+            client = key.data
+            if not isinstance(client, mqtt.Client):
+                self._guard(client)
+                continue
             if mask & selectors.EVENT_READ:
                 self._guard(client.loop_read)
             if mask & selectors.EVENT_WRITE:

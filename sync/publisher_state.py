@@ -1,6 +1,7 @@
 """The publisher's memory on disk: ``state.json.gz`` in its state directory, written atomically
 after every publish (the dataset as published, the live statuses, the recent signed deltas, the
-key that signed them, and what was last checked on each broker).
+key that signed them, and what was last checked on each broker); the occupancy model's bytes beside
+it in ``occupancy-<hash>.bin``, written once per model.
 
 The dataset's version history belongs to the dataset and the key, not to a broker: a new or
 emptied broker gets the same version again (cars that hold it must not see a rollback), and what
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -41,11 +43,37 @@ def save_state(st: OperatorState, path: Path) -> None:
         "manifest_at": st.manifest_at,
         "brokers": st.brokers,
         "occupancy": st.occupancy.to_body() if st.occupancy else None,
-        "occupancy_data": base64.b64encode(st.occupancy_data).decode(),
     }
+    if st.occupancy is not None:
+        _save_model(path, st.occupancy.sha256, st.occupancy_data)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(gzip.compress(json.dumps(doc, ensure_ascii=False).encode(), compresslevel=3))
     os.replace(tmp, path)
+
+
+def _model_path(path: Path, sha256: str) -> Path:
+    return path.with_name(f"occupancy-{sha256[:16]}.bin")
+
+
+def _save_model(path: Path, sha256: str, data: bytes) -> None:
+    """The occupancy model beside the state file, named by its hash: written once per model (the
+    state file is written at every heartbeat), the previous one removed after."""
+    target = _model_path(path, sha256)
+    if target.exists():
+        return
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    for old in path.parent.glob("occupancy-*.bin"):
+        if old != target:
+            old.unlink(missing_ok=True)
+
+
+def _load_model(path: Path, sha256: str) -> bytes:
+    data = _model_path(path, sha256).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{_model_path(path, sha256)} is not the occupancy model the state names")
+    return data
 
 
 def load_state(path: Path, dataset: str) -> OperatorState:
@@ -67,8 +95,9 @@ def load_state(path: Path, dataset: str) -> OperatorState:
             float(d.get("manifest_at", 0.0)),
             dict(d.get("brokers", {})),
             OccupancyRef.from_body(d["occupancy"]) if d.get("occupancy") else None,
-            base64.b64decode(d.get("occupancy_data", "")),
         )
+        if st.occupancy is not None:
+            st.occupancy_data = _load_model(path, st.occupancy.sha256)
     except (OSError, ValueError, KeyError, TypeError, EOFError, Invalid, Rejected) as exc:
         raise SyncError(f"{path}: unreadable publisher state: {exc}") from exc
     if st.dataset != dataset:

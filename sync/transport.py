@@ -214,6 +214,7 @@ class MqttTransport:
         """Close the socket without a DISCONNECT, as a car whose power is cut (the broker keeps
         the session and, for 3.1.1, notices at the keepalive or the socket's end)."""
         self._closing = True
+        self._connected.clear()
         sock = self._client.socket()
         if sock is not None:
             self._client._sock_close()  # paho has no public "vanish"

@@ -14,6 +14,7 @@ A blob that does not decode, or whose bytes no longer match their hash (a damage
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -140,10 +141,18 @@ def _decode(blob: OccupancyBlob) -> tuple[OccupancyModel | None, str | None]:
     actual = sha256_hex(blob.data)
     if actual != blob.sha256:
         return None, f"hash mismatch: the cache says {blob.sha256[:12]}…, the bytes are {actual[:12]}…"
+    # Decoding makes ~30,000 tuples at scale 1; with the cyclic collector running in a process that
+    # holds a big heap (the screen's) that took 60 % longer (1.85 s against 1.15 s, measured). The
+    # model has no cycles: nothing for the collector to find, and it runs again right after.
+    paused = gc.isenabled()
+    gc.disable()
     try:
         return decode_model(blob.data), None
     except OccupancyModelError as exc:
         return None, str(exc)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def evse_statuses(conn: sqlite3.Connection, location_ids: Sequence[str]) -> dict[str, list[tuple[str, str, str]]]:

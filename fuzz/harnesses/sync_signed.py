@@ -18,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from chargers.errors import RecordConflictError, StoreError
@@ -28,7 +29,7 @@ from fuzz.mutators import mutate_json
 from fuzz.oracles import check_location, check_tariff
 from fuzz.seeds import feed_records, feed_tariffs
 from sync.client import CacheApplier
-from sync.protocol.actions import CACHE_WRITES, ApplyDelta, Reject, StageChunk
+from sync.protocol.actions import CACHE_WRITES, ApplyDelta, ApplyStatuses, CommitSnapshot, Reject, StageChunk
 from sync.protocol.bodies import Delta, Topics
 from sync.protocol.messages import Header, encode_raw
 from sync.protocol.rows import chunk_body, location_json
@@ -101,14 +102,25 @@ def check(data: bytes) -> None:
     messages = _messages(data)[:8]
     store = _fresh_store()
     applier = CacheApplier(store, _SIGNER.verifier)
+    touched = _Touched()
     try:
-        _deliver(messages, applier)
+        _deliver(messages, applier, touched)
     finally:
         applier.close()
-    _read_back(store)
+    _read_back(store, touched)
 
 
-def _deliver(messages: list[dict[str, Any]], applier: CacheApplier) -> None:
+@dataclass
+class _Touched:
+    """What the writes changed, to read it back: location ids (``everything`` after a snapshot swap), tariff ids."""
+
+    locations: set[str] = field(default_factory=set)
+    tariffs: set[str] = field(default_factory=set)
+    everything: bool = False
+
+
+def _deliver(messages: list[dict[str, Any]], applier: CacheApplier, touched: _Touched) -> None:
+    """Deliver the messages and carry out their actions, noting what changed."""
     sync = applier.new_sync("car")
     sync.connected(NOW)
     chunks = [_payload(m, None) for m in messages if m.get("kind") == "chunk"]
@@ -125,6 +137,16 @@ def _deliver(messages: list[dict[str, Any]], applier: CacheApplier) -> None:
                     raise Finding("internal error in receive", a.detail)
             elif isinstance(a, CACHE_WRITES):
                 _write(applier, sync, a)
+                if isinstance(a, StageChunk):
+                    touched.tariffs.update(t[0] for t in a.rows.tariffs)
+                elif isinstance(a, CommitSnapshot):
+                    touched.everything = True
+                elif isinstance(a, ApplyDelta):
+                    touched.tariffs.update([t.id for t in a.delta.upsert_tariffs] + list(a.delta.remove_tariffs))
+                    touched.locations.update(loc.id for loc in a.delta.upsert_locations)
+                    touched.locations.update(a.delta.remove_locations)
+                elif isinstance(a, ApplyStatuses):
+                    touched.locations.update(applier.locations_of([c[0] for c in a.changes]))
     expect(sum(sync.rejected.values()) >= rejected, "rejection not counted")
 
 
@@ -144,9 +166,13 @@ def _write(applier: CacheApplier, sync: Any, action: Any) -> None:
             check_location(loc)
 
 
-def _read_back(store: ChargerStore) -> None:
-    tariff_ids: set[str] = set()
-    for loc in store.all_locations():
+def _read_back(store: ChargerStore, touched: _Touched) -> None:
+    if touched.everything:
+        locations = store.all_locations()
+    else:
+        locations = [loc for loc in map(store.location, sorted(touched.locations)) if loc is not None]
+    tariff_ids = touched.tariffs
+    for loc in locations:
         check_location(loc)
         tariff_ids.update(t for e in loc.evses for c in e.connectors for t in c.tariff_ids)
     for tid in sorted(tariff_ids):

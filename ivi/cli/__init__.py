@@ -40,7 +40,8 @@ class AppGroup(FriendlyGroup):
         return command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
+        # ``ivi`` alone is ``ivi run``, parsed as such: its options' callbacks (``--size``) must run too.
+        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h", "--version")):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
@@ -53,7 +54,3 @@ def main(ctx: click.Context) -> None:
 
     With no command, or with only ``ivi run``'s options, runs the head-unit app."""
     settings()  # the environment, read once for every subcommand (a bad IVI_* value stops here)
-    if ctx.invoked_subcommand is None:
-        from ivi.cli.run import run
-
-        ctx.invoke(run)

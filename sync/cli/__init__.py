@@ -27,6 +27,7 @@ def main() -> None:
 
 
 from sync.cli.feeds import feeds  # noqa: E402 — the subcommands register on ``main``
+from sync.cli.fleet import fleet  # noqa: E402
 from sync.cli.follow import follow  # noqa: E402
 from sync.cli.inspect import inspect  # noqa: E402
 from sync.cli.keygen import keygen  # noqa: E402
@@ -34,7 +35,7 @@ from sync.cli.publish import publish  # noqa: E402
 from sync.cli.status_feed import status_feed  # noqa: E402
 from sync.cli.verify import verify  # noqa: E402
 
-for _cmd in (feeds, keygen, verify, publish, status_feed, follow, inspect):
+for _cmd in (feeds, keygen, verify, publish, status_feed, follow, fleet, inspect):
     main.add_command(_cmd)
 
 __all__ = ["main"]

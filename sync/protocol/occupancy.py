@@ -27,7 +27,7 @@ from chargers.errors import OccupancyModelError
 from chargers.occupancy.encoding import decode_model
 from sync.protocol.actions import Action, Reject, StoreOccupancy, Subscribe, Unsubscribe
 from sync.protocol.bodies import OccupancyRef, Topics
-from sync.protocol.messages import Envelope, Header, Rejected, SignerLike, encode_raw
+from sync.protocol.messages import Envelope, Header, Rejected, SignerLike, _collector_paused, encode_raw
 from sync.protocol.pacing import Backoff
 
 __all__ = ["CORRUPT", "PART_RAW_BYTES", "OccupancyFetch", "OccupancyFollower", "part_messages"]
@@ -126,7 +126,8 @@ class OccupancyFetch:
         if len(data) != ref.bytes or hashlib.sha256(data).hexdigest() != ref.sha256:
             return [Reject(self.topics.occupancy_filter, CORRUPT, f"model {ref.version}: parts join to another hash")]
         try:
-            model = decode_model(data)
+            with _collector_paused(True):  # ~30,000 tuples and no cycles (see messages.py)
+                model = decode_model(data)
         except OccupancyModelError as exc:
             return [Reject(self.topics.occupancy_filter, CORRUPT, f"model {ref.version}: {exc}")]
         return [StoreOccupancy(ref.version, ref.created_s, data, ref.sha256, model)]

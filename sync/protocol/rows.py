@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from chargers import ocpi_fields as f
@@ -156,7 +156,9 @@ def chunk_body(location_json_rows: Sequence[bytes], tariffs: Sequence[Tariff]) -
 #: The longest text of each string field of a location row (OCPI's limits; ``chargers.ocpi_fields``).
 _LOCATION_TEXT_LIMITS = (36, 3, 255, 255, 45, 45, 45, 10)
 _CI = re.compile(r"[\x20-\x7e]{1,36}")  # a CiString(36) id: printable ASCII, not empty
-_EVSE_ID = re.compile(r"[\x20-\x7e]{0,48}")
+_CI_LINES = re.compile(r"(?:[\x20-\x7e]{1,36}\n)*")  # many of them, one a line: one pass in C
+_TIME_LINES = re.compile(f"(?:(?:{f.DATETIME_PATTERN})?\\n)*")  # OCPI DateTimes or "", one a line
+_EVSE_ID_LINES = re.compile(r"(?:[\x20-\x7e]{0,48}\n)*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -170,6 +172,35 @@ def _number(v: Any) -> bool:
 
 def _when(v: str) -> bool:
     return v == "" or f.is_date_time(v)
+
+
+@dataclass
+class _Later:
+    """The checks of a chunk's many EVSE and connector strings, gathered and made at the end in bulk: a regex
+    over all ids joined (one pass in C), each distinct timestamp and tariff id list once. Made one by one they
+    more than doubled the cost of checking a chunk."""
+
+    ids: list[str] = field(default_factory=list)
+    evse_ids: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    tariff_lists: set[str] = field(default_factory=set)
+
+    def check(self) -> None:
+        if not _CI_LINES.fullmatch("\n".join(self.ids) + "\n" if self.ids else ""):
+            raise _bad(f"an EVSE uid or connector id is not an OCPI id: {next(_bad_ones(self.ids, _CI))}")
+        if not _EVSE_ID_LINES.fullmatch("\n".join(self.evse_ids) + "\n" if self.evse_ids else ""):
+            bad = next(i for i in self.evse_ids if not re.fullmatch(r"[\x20-\x7e]{0,48}", i))
+            raise _bad(f"evse_id {f.shown(bad)[:40]} not printable ASCII of at most 48 characters")
+        if not _TIME_LINES.fullmatch("\n".join(self.times) + "\n" if self.times else ""):
+            bad = next(t for t in self.times if not _when(t))
+            raise _bad(f"last_updated {f.shown(bad)[:40]} is not an OCPI DateTime")
+        for ids in self.tariff_lists:
+            if not all(_CI.fullmatch(t) for t in ids.split(",")):
+                raise _bad(f"tariff ids {f.shown(ids)[:40]} are not OCPI ids")
+
+
+def _bad_ones(values: list[str], pattern: re.Pattern[str]) -> Iterator[str]:
+    return (f.shown(v)[:40] for v in values if not pattern.fullmatch(v))
 
 
 def check_chunk(body: Any) -> ChunkRows:
@@ -190,8 +221,10 @@ def check_chunk(body: Any) -> ChunkRows:
     json_texts: dict[str, bool] = {}  # the few distinct JSON texts, each parsed and judged once
     ids: set[str] = set()
     uids: set[str] = set()
+    later = _Later()
     for row in locations:
-        _check_location(row, location_fields, json_texts, ids, uids)
+        _check_location(row, location_fields, json_texts, ids, uids, later)
+    later.check()
     tids: set[str] = set()
     for t in tariffs:
         if (
@@ -263,7 +296,9 @@ def _check_json_texts(row: list[Any], lid: str, json_texts: dict[str, bool]) -> 
             raise _bad(f"location {lid[:40]}: field {i} is not a list of what it holds")
 
 
-def _check_location(row: Any, fields: int, json_texts: dict[str, bool], ids: set[str], uids: set[str]) -> None:
+def _check_location(
+    row: Any, fields: int, json_texts: dict[str, bool], ids: set[str], uids: set[str], later: _Later
+) -> None:
     if type(row) is not list or len(row) != fields:
         raise _bad(f"location row of {len(row) if type(row) is list else type(row).__name__}")
     if fields > 18 and not (row[18] is None or (_number(row[18]) and 0 <= row[18] < 360)):
@@ -274,7 +309,15 @@ def _check_location(row: Any, fields: int, json_texts: dict[str, bool], ids: set
     if not _CI.fullmatch(lid) or lid in ids:
         raise _bad(f"location id {f.shown(lid)[:40]} not an OCPI id, or repeated")
     ids.add(lid)
-    if row[1] not in PARTY_TO_NETWORK or any(len(row[i]) > n for i, n in enumerate(_LOCATION_TEXT_LIMITS)):
+    if (
+        row[1] not in PARTY_TO_NETWORK
+        or len(row[2]) > 255
+        or len(row[3]) > 255
+        or len(row[4]) > 45
+        or len(row[5]) > 45
+        or len(row[6]) > 45
+        or len(row[7]) > 10
+    ):
         raise _bad(f"location {lid}: unknown party or a text too long")
     if row[10] not in (0, 1) or row[12] not in (0, 1) or len(row[14]) > 255 or not _when(row[16]):
         raise _bad(f"location {lid}: bad flag, time zone or last_updated")
@@ -295,23 +338,25 @@ def _check_location(row: Any, fields: int, json_texts: dict[str, bool], ids: set
             or type(e[4]) is not list
         ):
             raise _bad(f"location {lid}: bad EVSE row")
-        if not _CI.fullmatch(e[0]) or e[0] in uids:
-            raise _bad(f"EVSE uid {e[0][:40]!r} not an OCPI id, or repeated")
+        if not e[0] or e[0] in uids:
+            raise _bad(f"EVSE uid {f.shown(e[0])[:40]} empty or repeated")
         uids.add(e[0])
+        later.ids.append(e[0])
         if e[2] not in STATUSES:
             raise _bad(f"EVSE {e[0]}: unknown status {f.shown(e[2])[:20]}")
-        if not _EVSE_ID.fullmatch(e[1]) or not _when(e[3]):
-            raise _bad(f"EVSE {e[0]}: bad evse_id or last_updated")
-        connector_ids = set()
-        for c in e[4]:
+        later.evse_ids.append(e[1])
+        later.times.append(e[3])
+        connectors = e[4]
+        for c in connectors:
             if type(c) is not list or len(c) != CONNECTOR_FIELDS or tuple(map(type, c)) != _CONNECTOR_TYPES:
                 raise _bad(f"EVSE {e[0]}: bad connector row")
             if c[1] not in CONNECTOR_STANDARDS or c[2] not in CONNECTOR_FORMATS or c[3] not in POWER_TYPES:
                 raise _bad(f"EVSE {e[0]}: unknown connector standard, format or power type")
             if not (0 <= c[4] <= f.MAX_VOLTAGE_V and 0 <= c[5] <= f.MAX_AMPERAGE_A and 0 <= c[6] <= f.MAX_POWER_W):
                 raise _bad(f"EVSE {e[0]}: connector rating outside 0..{f.MAX_VOLTAGE_V} V, A or W limits")
-            if not _CI.fullmatch(c[0]) or c[0] in connector_ids or not _when(c[8]):
-                raise _bad(f"EVSE {e[0]}: connector id not an OCPI id, repeated, or bad last_updated")
-            connector_ids.add(c[0])
-            if c[7] and not all(_CI.fullmatch(t) for t in c[7].split(",")):
-                raise _bad(f"EVSE {e[0]}: bad tariff ids")
+            later.ids.append(c[0])
+            later.times.append(c[8])
+            if c[7]:
+                later.tariff_lists.add(c[7])
+        if len(connectors) > 1 and len({c[0] for c in connectors}) != len(connectors):
+            raise _bad(f"EVSE {f.shown(e[0])[:40]}: a connector id repeated")

@@ -89,3 +89,14 @@ def test_feeds_generator_cli(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["li_auto.json.gz", "nio.json.gz", "xpeng.json.gz"]
     r = CliRunner().invoke(sync_main, ["feeds", "--out", str(tmp_path), "--scale", "-1"])
     assert r.exit_code == 2
+
+
+def test_ivi_alone_is_parsed_as_ivi_run() -> None:
+    """``ivi`` alone runs the app through ``run``'s own parsing (its ``--size`` callback turned "1920x720" into a
+    size; invoked around the parser it passed the string on: a TypeError the CLI fuzzer found)."""
+    ctx = main.make_context("ivi", [])
+    name, command, _ = main.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+    assert name == "run"
+    assert command is not None
+    run_ctx = command.make_context("run", [])
+    assert run_ctx.params["size"] == (1920, 720)

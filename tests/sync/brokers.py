@@ -202,8 +202,10 @@ class NatsCluster:
                     self.nodes[i] = NatsNode(n.name, n.workdir.with_name(f"{n.name}-{attempt + 1}"))
         return self
 
-    def wait_ready(self, timeout_s: float = PATIENCE_S) -> None:
-        """Every live node healthy, its MQTT port open, and a JetStream meta leader known."""
+    def wait_ready(self, timeout_s: float = PATIENCE_S, *, healthy: bool = True) -> None:
+        """Every live node's MQTT port open, routed to the others, healthy (``/healthz``; a
+        restarted node under load fails it for minutes, while cars' consumers it holds are "not
+        current", so a restart waits for the routes instead), and a JetStream meta leader known."""
         live = [n for n in self.nodes if n.proc is not None]
         for n in live:
             wait_port(n.mqtt_port, n.proc, timeout_s)
@@ -212,7 +214,9 @@ class NatsCluster:
             for n in live:
                 if n.proc is not None and n.proc.poll() is not None:
                     raise RuntimeError(f"NATS node {n.name} exited with code {n.proc.returncode}")
-            if not all(n.monitor("/healthz") == {"status": "ok"} for n in live):
+            if healthy and not all(n.monitor("/healthz") == {"status": "ok"} for n in live):
+                return False
+            if not healthy and any((n.monitor("/routez") or {}).get("num_routes", 0) < len(live) - 1 for n in live):
                 return False
             return any(((n.monitor("/jsz") or {}).get("meta_cluster") or {}).get("leader") for n in live)
 
@@ -238,7 +242,7 @@ class NatsCluster:
         """Node ``i`` back on the same ports and store (it rejoins and catches up)."""
         self.kill(i)
         self._launch(self.nodes[i])
-        self.wait_ready(timeout_s)
+        self.wait_ready(timeout_s, healthy=False)
 
     def pids(self) -> list[int | None]:
         return [n.proc.pid if n.alive and n.proc else None for n in self.nodes]

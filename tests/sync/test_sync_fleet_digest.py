@@ -80,3 +80,16 @@ def test_the_shared_decoding_checks_each_cars_signature(signer) -> None:
     with pytest.raises(Rejected, match="signature"):
         shared.decode(tampered, signer.verifier, "cn-partners")
     assert shared.reused == 0
+
+
+def test_backoff_jitters() -> None:
+    import random
+
+    from sync.protocol.pacing import Backoff
+
+    full = [Backoff(1.0, 60.0, rng=random.Random(s), jitter="full").next_delay() for s in range(200)]
+    assert min(full) < 0.1 and max(full) > 0.9 and all(0 <= d <= 1.0 for d in full)  # all of [0, 1 s]
+    none = Backoff(1.0, 8.0, jitter="none")
+    assert [none.next_delay() for _ in range(5)] == [1.0, 2.0, 4.0, 8.0, 8.0]  # in step: the storm
+    with pytest.raises(ValueError):
+        Backoff(jitter="some")

@@ -28,11 +28,13 @@ from chargers.occupancy import (
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore
 from sync.client import CacheApplier, VehicleClient
+from sync.errors import SyncError
 from sync.occupancy import OccupancyService, simulated_history
 from sync.protocol.actions import StoreOccupancy, Subscribe
 from sync.protocol.occupancy import CORRUPT
 from sync.protocol.operator import Operator, OperatorState, Outgoing
 from sync.publisher import Publisher
+from sync.publisher_state import STATE_FILE, load_state, save_state
 from sync.signing import generate_signer
 from tests.sync.brokers import Nats
 from tests.sync.helpers import wait_for
@@ -339,3 +341,24 @@ def test_a_rotated_key_signs_the_parts_again_and_cars_keep_their_model(model_byt
     assert after.sha256 == before.sha256 and after.part_sha256 != before.part_sha256
     assert [hashlib.sha256(m.payload).hexdigest() for m in rotated.occupancy_parts()] == list(after.part_sha256)
     assert car.sync.occupancy.plan(after, 1002) == []  # the same model: nothing to fetch
+
+
+def test_the_publisher_state_keeps_the_model_beside_it_and_refuses_a_damaged_one(
+    model_bytes: bytes, tmp_path: Path
+) -> None:
+    op = _operator()
+    op.publish_dataset(LOCS, TARIFFS, now=1000)
+    op.publish_occupancy(model_bytes, 1, now=1001)
+    path = tmp_path / STATE_FILE
+    save_state(op.state, path)
+    save_state(op.state, path)  # every heartbeat: the model file is not written again
+    files = list(tmp_path.glob("occupancy-*.bin"))
+    assert len(files) == 1 and files[0].read_bytes() == model_bytes
+    back = load_state(path, "cn-partners")
+    assert back.occupancy == op.state.occupancy and back.occupancy_data == model_bytes
+    op.publish_occupancy(model_bytes[::-1], 2, now=1002)
+    save_state(op.state, path)
+    (newer,) = tmp_path.glob("occupancy-*.bin")  # the previous model's file is gone
+    newer.write_bytes(model_bytes)
+    with pytest.raises(SyncError, match="not the occupancy model the state names"):
+        load_state(path, "cn-partners")

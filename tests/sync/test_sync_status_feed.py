@@ -12,6 +12,7 @@ from chargers.feeds.generator import GeneratorConfig, write_feeds
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore
 from sync.client import VehicleClient
+from sync.occupancy import OccupancyService, history_window
 from sync.replay import StatusReplay
 from sync.signing import load_verifier
 from tests.sync.helpers import ivi_sync, wait_for
@@ -82,3 +83,20 @@ def test_status_feed_streams_and_publishes_a_learned_model(broker, tmp_path: Pat
     finally:
         car.stop()
         car.applier.store.close()
+
+
+def test_the_operator_learns_again_from_the_live_stream(small_feeds: Path) -> None:
+    """The model learned at the start comes from the simulated weeks before it; six hours of the
+    live stream later the next one holds them too (and is a different model)."""
+    locations = read_feeds([small_feeds]).locations
+    service = OccupancyService(locations, history_window(START, 1, 1), train_weeks=1)
+    replay = StatusReplay(locations, START, days=1, seed=3, learner=service)
+    first = service.learn(START)
+    assert first.changes > 10_000 and first.model.created_s == int(START.timestamp())
+    later = START.timestamp() + 6 * 3600
+    initial = replay.initial()  # copies of what the learner holds: de-duplicated when it learns
+    service.offer(initial)
+    service.offer(replay.until(later))
+    second = service.learn(datetime.fromtimestamp(later, UTC))
+    assert second.changes - first.changes == len(initial) + replay.sent and replay.sent > 500
+    assert second.model.created_s == int(later) and second.data != first.data
