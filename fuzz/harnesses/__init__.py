@@ -30,6 +30,7 @@ EXPECTED = (
     "math_expressions",
     "route_files",
     "profiles",
+    "can_logs",
 )
 
 
