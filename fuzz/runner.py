@@ -122,6 +122,8 @@ def fuzz_one(name: str, seconds: float, timeout_s: int = 2, memory_mb: int = 204
             result.restarts += 1
             result.findings.setdefault(f"Hang@{kind_from_dump(log[-20_000:])}", base / "worker.log")
             continue
+        if "RESTART rss" in log:  # memory that grew from input to input: a finding, though the run goes on
+            result.findings.setdefault("MemoryGrowth", base / "worker.log")
         runs = _STAT_RUNS.findall(log) or [m[0] for m in _STATUS.findall(log)][-1:]
         result.inputs += int(runs[-1]) if runs else 0
         covs = [int(c) for _, c in _STATUS.findall(log)]

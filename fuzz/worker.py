@@ -65,9 +65,9 @@ def _target(harness: Harness, recorder: _Recorder, restart_above_mb: int):
             recorder.record(data, exc)
         runs += 1
         if runs % 2000 == 0 and _rss_mb() > restart_above_mb:
-            # Under atheris' instrumentation some harnesses' workers grow by tens of KB an input, which the same
-            # inputs without it do not (measured): start afresh before libFuzzer's RSS limit calls it a finding.
-            # A single input that blows up is still caught (RLIMIT_AS, -rss_limit_mb).
+            # A safety net: memory that grows from input to input (once the mutator's own, fixed) restarts the
+            # worker before libFuzzer's RSS limit reports it as an out-of-memory input. A single input that blows
+            # up is still caught (RLIMIT_AS, -rss_limit_mb).
             print(f"RESTART rss {_rss_mb()} MB\nstat::number_of_executed_units: {runs}", file=sys.stderr, flush=True)
             os._exit(0)
 
