@@ -151,8 +151,7 @@ def main() -> None:
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     db = OUT / "chargers-scale1.db"
-    if not db.exists():
-        ChargerStore.open(db).close()
+    ChargerStore.open(db).close()  # built on first use, migrated to the current schema
     vehicle = load_profile(VEHICLE)
     window = Window.local_days(FIRST_DAY, WEEKS * 7)
     test_from = datetime.combine(FIRST_DAY + timedelta(weeks=TRAIN_WEEKS), datetime.min.time())

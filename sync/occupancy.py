@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from chargers.errors import OccupancyError
 from chargers.models import Location
 from chargers.occupancy import (
     OccupancyLearner,
@@ -101,7 +102,9 @@ class OccupancyService:
 
     def gap(self, start: datetime, end: datetime) -> None:
         """The receiver was blind from ``start`` to ``end`` (disconnected from the partners): that
-        time counts neither as free nor as full."""
+        time counts neither as free nor as full. Raises ``OccupancyError`` for an empty or naive interval."""
+        if start.tzinfo is None or end.tzinfo is None or end <= start:
+            raise OccupancyError(f"a gap is an aware interval that ends after it starts: {start} → {end}")
         with self._lock:
             self._gaps.append((start, end))
 

@@ -13,8 +13,8 @@ a successful CONNACK), so that a fleet does not come back in step after a broker
 transport holds a list of broker addresses (a cluster's nodes, :func:`broker_urls`) and moves to
 the next one after each failure, so a car whose node dies resumes its persistent session on
 another node. A SUBSCRIBE the broker refuses (SUBACK 0x80: a NATS node that could not create
-the session's JetStream consumer during a failure) is sent again after a jittered wait, a bounded
-number of times; then the transport drops the connection and fails over.
+the session's JetStream consumer during a failure or under load) is sent again after a growing,
+capped, jittered wait.
 
 By default paho runs its own network thread (``loop_start``); given a
 :class:`~sync.mqtt_loop.NetworkLoop` the client is driven by that loop's thread instead, with
@@ -44,10 +44,10 @@ log = logging.getLogger(__name__)
 DEFAULT_SESSION_EXPIRY_S = 30 * 24 * 3600  # a car may sleep in a garage for weeks
 RECONNECT_BASE_S = 1.0
 RECONNECT_CAP_S = 60.0
-#: A refused SUBSCRIBE is sent again this many times (jittered waits) before the transport fails over.
-SUBSCRIBE_TRIES = 6
-SUBSCRIBE_RETRY_BASE_S = 0.5
+SUBSCRIBE_RETRY_BASE_S = 2.0
 SUBSCRIBE_RETRY_CAP_S = 30.0
+#: With a NetworkLoop paho's TCP connect blocks every car of the loop: keep it short.
+LOOP_CONNECT_TIMEOUT_S = 2.0
 
 __all__ = ["BrokerAddress", "Incoming", "MessageHandler", "MqttTransport", "broker_urls"]
 
@@ -139,6 +139,7 @@ class MqttTransport:
         c.on_subscribe = self._handle_subscribe
         self._client = c
         if loop is not None:
+            c.connect_timeout = LOOP_CONNECT_TIMEOUT_S  # the TCP connect blocks the loop's thread
             loop.attach(c)
 
     # ------------------------------------------------------------ lifecycle
@@ -333,14 +334,10 @@ class MqttTransport:
         self.subscribe_refusals += 1
         tries = self._sub_tries.get(topic, 0) + 1
         self._sub_tries[topic] = tries
-        if tries >= SUBSCRIBE_TRIES and self._loop is not None:  # this node cannot serve us: another may
-            self.last_error = f"broker refused the subscription to {topic} {tries} times"
-            log.warning("%s; failing over", self.last_error)
-            self._sub_tries.pop(topic, None)
-            client.disconnect()  # on_disconnect (not closing) moves to the next node
-            return
-        # paho's own thread stops for good on a DISCONNECT we send, so there it keeps trying
-        # at the capped wait instead.
+        # Sent again, after a wait that grows with each refusal in a row (reset only by a granted
+        # SUBSCRIBE) up to a cap, fully jittered. Not a failover: a refusal means the cluster's
+        # JetStream is overloaded or electing, and moving a fleet's sessions around adds to that
+        # (measured: 1,000 cars failing over on refusals kept a cluster refusing for minutes).
         ceiling = min(SUBSCRIBE_RETRY_CAP_S, SUBSCRIBE_RETRY_BASE_S * 2 ** min(tries - 1, 16))
         delay = ceiling * self.reconnect.rng.random()
         log.info("broker refused the subscription to %s; again in %.1f s", topic, delay)

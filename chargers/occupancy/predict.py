@@ -32,6 +32,8 @@ __all__ = ["LiveStatus", "Prediction", "Reason", "predict"]
 
 #: A charger out of order this share of the time is "often out of order".
 OFTEN_DOWN = 0.10
+#: A live status weighing less than this no longer counts as the prediction's basis.
+LIVE_MATTERS = 0.01
 #: Used for an outage's fade when no repair was ever seen to end.
 DEFAULT_MTTR_H = 12.0
 NETWORK_ZH = {"NIO": "蔚来", "XPENG": "小鹏", "LI_AUTO": "理想"}
@@ -144,7 +146,9 @@ def predict(
         x_down = 1.0 if live.state == S_DOWN else 0.0
         p_full = w * x_full + (1 - w) * p_hist * (1 - x_down * w_down)
         p_down = w_down * x_down + (1 - w_down) * p_down_hist
-        basis = "live" if w >= 0.9 else "live+history"
+        said = max(w, w_down * x_down)  # how much the live status still counts
+        if said >= LIVE_MATTERS:  # else it has faded into the history: the basis stays what it was
+            basis = "live" if w >= 0.9 else "live+history"
     often = sum(e.down_share >= OFTEN_DOWN for e in m.evses)
     n = len(m.evses) or (peers.evse_count if peers else 0)
     reasons = _reasons(m, g, b, p_hist, p_full, wait_full, live, w, often, n)

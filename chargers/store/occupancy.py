@@ -150,6 +150,9 @@ def _decode(blob: OccupancyBlob) -> tuple[OccupancyModel | None, str | None]:
         return decode_model(blob.data), None
     except OccupancyModelError as exc:
         return None, str(exc)
+    except Exception as exc:  # a bug of the decoder must not reach the planner either
+        log.exception("decoding occupancy model %d failed", blob.version)
+        return None, f"unreadable ({type(exc).__name__}: {exc})"[:200]
     finally:
         if paused:
             gc.enable()

@@ -32,6 +32,7 @@ EXPECTED = (
     "math_expressions",
     "route_files",
     "profiles",
+    "can_logs",
 )
 
 

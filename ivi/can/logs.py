@@ -95,12 +95,18 @@ def read_log_batches(
     add = batch.append
     try:
         for msg in _messages(reader, fmt, bad):
+            fid, ts = msg.arbitration_id, msg.timestamp
+            if not 0 <= fid <= 0x7FF or not -_INF < ts < _INF:  # rare: then the precise check
+                problem = _implausible(msg)
+                if problem is not None:
+                    bad(f"the frame after {count + len(batch)} good ones: {problem}")
+                    continue
             data = msg.data  # raw_frame(msg), inlined: this loop runs once per frame of the log
             add(
                 (
-                    msg.arbitration_id,
-                    bytes(data[: msg.dlc]) if data is not None else b"",
-                    msg.timestamp,
+                    fid,
+                    bytes(data[: min(msg.dlc, 64)]) if data is not None else b"",
+                    ts,
                     msg.is_extended_id,
                     msg.is_remote_frame,
                     msg.is_error_frame,
@@ -130,6 +136,21 @@ def read_log_batches(
         )
     if count == 0:
         raise LogFileError(f"CAN log {path} holds no CAN frames (is it a {fmt} log?)")
+
+
+_INF = float("inf")
+
+
+def _implausible(msg: can.Message) -> str | None:
+    """Why a frame a damaged log yielded cannot be a CAN frame (``None``: it can)."""
+    fid = msg.arbitration_id
+    if msg.is_extended_id and not 0 <= fid <= 0x1FFF_FFFF:
+        return f"ID 0x{fid:X} does not fit 29 bits"
+    if not msg.is_extended_id and not 0 <= fid <= 0x7FF:
+        return f"ID 0x{fid:X} of a standard frame does not fit 11 bits"
+    if not -_INF < msg.timestamp < _INF:
+        return f"time {msg.timestamp} is not a number"
+    return None
 
 
 def count_log_messages(path: str | Path) -> int:

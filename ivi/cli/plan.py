@@ -31,7 +31,7 @@ from ivi.cli.common import (
     when_arg,
 )
 from ivi.planner import PlannerError, Road, TripPlan, TripRequest, plan_trip
-from ivi.planner.depart import DepartureAdvice, best_departure, departures
+from ivi.planner.depart import DepartureAdvice, best_departure, china_clock, departures
 from ivi.planner.model import clock
 from ivi.planner.sources import occupancy_for, route_candidates, unknown_ids
 from ivi.planner.trip import describe
@@ -232,7 +232,7 @@ def _print_advice(advice: DepartureAdvice) -> None:
         mark = "*" if o is advice.best else " "
         total = f"{o.plan.total_min / 60:4.1f} h" if o.plan.feasible else "  --  "
         click.echo(
-            f" {mark} {o.depart_at:%H:%M}  {total}  wait {o.wait_min:4.0f} min  ¥{o.plan.cost_cny:6.1f}"
+            f" {mark} {china_clock(o.depart_at)}  {total}  wait {o.wait_min:4.0f} min  ¥{o.plan.cost_cny:6.1f}"
             f"  {len(o.plan.stops)} stop{'s' if len(o.plan.stops) != 1 else ''}"
         )
 

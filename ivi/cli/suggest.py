@@ -7,6 +7,7 @@ destination chargers only with ``--ac`` (or when nothing else is reachable)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from ivi.cli.plan import STALE_SOC_AFTER_S
 from ivi.planner import PlannerError, Road, SuggestRequest, TripRequest, overview, plan_trip, reach_km
 from ivi.planner import suggest as suggest_stations
 from ivi.planner.model import min_of_day
-from ivi.planner.sources import nearby_candidates, route_candidates
+from ivi.planner.sources import nearby_candidates, occupancy_for, route_candidates
 
 
 @click.command("suggest")
@@ -106,12 +107,16 @@ def suggest(
                         TripRequest(
                             route_km, profile, soc_percent, whole, reserve_percent=reserve_percent,
                             outside_temp_c=temp_c, position_km=position, depart_at=when or now, road=road,
+                            occupancy=occupancy_for(store, whole, now),
                         )
                     )  # fmt: skip
                     plan_ids = tuple(s.location_id for s in trip.stops)
             else:
                 cands = nearby_candidates(store, at, now, n=max(50, limit * 3), filters=filters)
                 position, route_km = 0.0, None
+            occupancy = occupancy_for(store, cands, now)
+        if occupancy is not None and when is not None:
+            occupancy = replace(occupancy, at=when)
         req = SuggestRequest(
             vehicle=profile,
             soc_percent=soc_percent,
@@ -131,6 +136,7 @@ def suggest(
             plan_stop_ids=plan_ids,
             include_ac=include_ac,
             road=road,
+            occupancy=occupancy,
         )
         hits = suggest_stations(req)
         view = overview(req, hits)
@@ -159,5 +165,7 @@ def suggest(
             f"{h.power_kw:4.0f} kW {avail:6} {h.arrival_soc:3.0f}→{h.target_soc:3.0f} %  ¥{h.cost_cny:5.0f} "
             f"{'🌿' if h.is_green else '  '} {h.name}"
         )
+        if h.outlook is not None:
+            click.echo("       " + "; ".join(r.en for r in h.outlook.reasons))
     if not hits:
         click.echo("no reachable partner charger matches", err=True)

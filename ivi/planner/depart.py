@@ -7,7 +7,8 @@ departure: each plan is optimal for its own departure) and scores each plan by
 worth in the driver's minutes). The trip's own duration counts, not the hour it ends: leaving
 later is not a cost. Ties go to the earliest departure. The advice says why in both languages,
 against leaving at the window's start: "leave at 08:40: stop 2 is usually free then and off-peak
-prices apply" / "建议08:40出发：届时第2站通常有空位，且适用低谷电价".
+prices apply" / "建议08:40出发：届时第2站通常有空位，适用低谷电价" (clock times in China Standard Time, like
+every time the planner shows).
 
 Pure, like the rest of the planner: the window is two aware instants.
 """
@@ -21,10 +22,18 @@ from typing import Any
 
 from chargers.occupancy import Reason
 from ivi.planner.errors import PlanInputError
-from ivi.planner.model import TripPlan, TripRequest
+from ivi.planner.model import DEFAULT_TIME_ZONE, TripPlan, TripRequest, local_clock
 from ivi.planner.trip import plan_trip
 
-__all__ = ["MAX_SLOTS", "MAX_WINDOW_H", "DepartureAdvice", "DepartureOption", "best_departure"]
+__all__ = [
+    "MAX_SLOTS",
+    "MAX_WINDOW_H",
+    "DepartureAdvice",
+    "DepartureOption",
+    "best_departure",
+    "china_clock",
+    "departures",
+]
 
 MAX_WINDOW_H = 24.0
 MAX_SLOTS = 97
@@ -68,7 +77,7 @@ class DepartureAdvice:
         return self.first.plan.cost_cny - self.best.plan.cost_cny
 
     def text(self, lang: str = "en") -> str:
-        hhmm = self.best.depart_at.strftime("%H:%M")
+        hhmm = china_clock(self.best.depart_at)
         if lang == "zh":
             return f"建议{hhmm}出发：" + "，".join(r.zh for r in self.reasons)
         return f"leave at {hhmm}: " + " and ".join(r.en for r in self.reasons)
@@ -85,6 +94,11 @@ class DepartureAdvice:
             "options": [o.to_json() for o in self.options],
             "plan": self.best.plan.to_json(with_alternatives=False),
         }
+
+
+def china_clock(when: datetime) -> str:
+    """``HH:MM`` in China Standard Time, like every clock time the planner shows."""
+    return local_clock(when, DEFAULT_TIME_ZONE)[0]
 
 
 def departures(start: datetime, end: datetime, step_min: float) -> list[datetime]:
@@ -163,7 +177,7 @@ def _reasons(best: DepartureOption, first: DepartureOption, feasible: bool) -> t
     if not out:
         saves = round(first.plan.total_min - best.plan.total_min)
         cny = round(first.plan.cost_cny - best.plan.cost_cny)
-        at = first.depart_at.strftime("%H:%M")
+        at = china_clock(first.depart_at)
         out.append(
             Reason("total", f"{saves} min and ¥{cny} less than leaving at {at}", f"比{at}出发少{saves}分钟、省{cny}元")
         )

@@ -46,6 +46,7 @@ class Occupancy:
     model: OccupancyModel
     now: datetime  # timezone-aware
     live: Mapping[str, LiveStatus] = field(default_factory=dict)
+    at: datetime | None = None  # suggestions: where the car is in time, when not now (``ivi suggest --time``)
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,8 @@ def _rank(req: SuggestRequest, floor: float, *, low: bool, allow_ac: bool) -> li
         session = max(charging, s.min_session_min) if goal > arrival else 0.0
         wait = wait_min(c, s)
         if occ is not None:
-            look = outlook_of(c, occ.now + timedelta(minutes=to_km / s.expressway_average_kmh * 60.0), occ)
+            start = occ.now if occ.at is None else occ.at
+            look = outlook_of(c, start + timedelta(minutes=to_km / s.expressway_average_kmh * 60.0), occ)
             if look is not None:
                 looks[i], wait = look, look.expected_wait_min
         gain_km = (goal - arrival) * km_per_pct

@@ -54,8 +54,10 @@ class FleetCar:
         reconnect_base_s: float = 1.0,
         reconnect_cap_s: float = 60.0,
         clock: Any = time.time,
+        wildcard: bool = False,
     ) -> None:
         self.name = name
+        self.wildcard = wildcard  # one subscription for the four streams instead of one each
         self.brokers = list(brokers)
         self.loop = loop
         self.topics = Topics(dataset)

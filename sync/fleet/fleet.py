@@ -70,6 +70,7 @@ class Fleet:
         jitter: str = "full",
         dataset: str = DEFAULT_DATASET,
         rate: float = 100.0,
+        wildcard: bool = False,
     ) -> None:
         if not brokers:
             raise FleetError("no broker URL")
@@ -83,6 +84,7 @@ class Fleet:
         self.jitter = jitter
         self.dataset = dataset
         self.rate = rate
+        self.wildcard = wildcard
         self._procs: list[subprocess.Popen] = []
         self._ids = 0
         self.started_at: float | None = None
@@ -116,6 +118,7 @@ class Fleet:
                     "pubkeys": self.pubkeys,
                     "dataset": self.dataset,
                     "jitter": self.jitter,
+                    "wildcard": self.wildcard,
                 }
             )
         self._ask(setups)

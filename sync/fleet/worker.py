@@ -95,6 +95,7 @@ class Worker:
                 db_path=db,
                 dataset=cmd.get("dataset", DEFAULT_DATASET),
                 jitter=cmd.get("jitter", "full"),
+                wildcard=bool(cmd.get("wildcard")),
             )
 
 

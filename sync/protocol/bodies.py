@@ -69,6 +69,13 @@ class Topics:
     def request(client_id: str) -> str:
         return f"vehicles/{client_id}/request"
 
+    @property
+    def streams(self) -> str:
+        """One filter for manifest, head, delta and status (one level: not the snapshot chunks
+        nor the probes). A broker that makes each QoS 1 subscription a replicated consumer (NATS
+        JetStream) creates one instead of four per car (``bench.fleet``)."""
+        return f"{self.base}/+"
+
     @staticmethod
     def response(client_id: str) -> str:
         return f"vehicles/{client_id}/response"

@@ -130,6 +130,8 @@ class OccupancyFetch:
                 model = decode_model(data)
         except OccupancyModelError as exc:
             return [Reject(self.topics.occupancy_filter, CORRUPT, f"model {ref.version}: {exc}")]
+        except Exception as exc:  # a bug of the decoder: refused all the same, the fetch ends
+            return [Reject(self.topics.occupancy_filter, CORRUPT, f"model {ref.version}: {type(exc).__name__}: {exc}")]
         return [StoreOccupancy(ref.version, ref.created_s, data, ref.sha256, model)]
 
 

@@ -215,3 +215,20 @@ def test_good_frames_pass_beside_rejected_ones(tmp_path, hostile_db):
     assert [(u.path, u.value) for u in updates] == [("Vehicle.Root", 4.0), ("Vehicle.Wide", 255)]
     assert [r.reason for r in rejections] == [RejectReason.TRANSFORM_FAILED] and accepted == 2
     assert Frame(258, b"", 0.0)  # the plain-data frame type stays importable with the batch path
+
+
+# --- logs: a frame no bus could carry is a bad line, not a frame -------------------------------------------
+
+
+def test_a_log_frame_that_cannot_exist_is_skipped_with_a_reason(tmp_path):
+    from ivi.can.logs import read_log_batches
+
+    log = tmp_path / "x.log"
+    log.write_text("(1.000000) can0 7FF#00\n(nan) can0 100#0011\n(2.000000) can0 123#0011\n(inf) can0 124#00\n")
+    bad: list[str] = []
+    frames = [f for batch in read_log_batches(log, on_bad_line=bad.append) for f in batch]
+    assert [(f[0], f[2]) for f in frames] == [(0x7FF, 1.0), (0x123, 2.0)]
+    assert bad == [
+        "the frame after 1 good ones: time nan is not a number",
+        "the frame after 2 good ones: time inf is not a number",
+    ]

@@ -165,3 +165,11 @@ def test_the_half_life_fit_recovers_a_known_one(true_half_life: float) -> None:
         sums.xy[i] = hour_weight(lead * 60, true_half_life)  # the Brier-optimal weight at each lead
     assert fit_half_life(sums) == pytest.approx(true_half_life, rel=0.07)
     assert math.isclose(fit_half_life(LeadSums()), 30.0)
+
+
+def test_a_live_status_that_has_faded_is_no_longer_the_basis() -> None:
+    m = model()
+    arrival = friday_18_local() - timedelta(hours=3)
+    old = predict(m, "S", arrival, live=LiveStatus(0, 6, 0, arrival - timedelta(hours=4)))
+    assert old.basis == "history" and old.p_full == pytest.approx(0.02, abs=1e-3)
+    assert predict(m, "S", arrival, live=LiveStatus(0, 6, 0, arrival - timedelta(minutes=60))).basis == "live+history"

@@ -112,3 +112,17 @@ def test_a_version_3_cache_is_migrated_and_keeps_its_chargers(cache, blob) -> No
         assert store.sync_ledger().set_occupancy_model(OccupancyBlob(1, 1, blob))
         assert store.sync_ledger().occupancy_head() == (1, OccupancyBlob(1, 1, blob).sha256)
         assert store.occupancy_model() is not None
+
+
+def test_a_decoder_bug_does_not_reach_the_planner(cache, blob, monkeypatch) -> None:
+    from chargers.store import occupancy
+
+    def broken(data: bytes) -> None:
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(occupancy, "decode_model", broken)
+    with ChargerStore.open(cache) as store:
+        store.set_occupancy_model(OccupancyBlob(1, 1, blob))
+        assert store.occupancy_model() is None
+        refused, reason = store.occupancy_model_refusals()
+        assert refused == 1 and reason is not None and "IndexError: a bug" in reason

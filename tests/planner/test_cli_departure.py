@@ -86,3 +86,20 @@ def test_with_a_model_in_the_cache_plans_use_it_and_the_window_avoids_the_busy_h
     code, text = run(*TRIP, "--db", str(seeded_copy))
     assert code == 0 and "\n      at " in text and ("usually" in text or "often" in text)
     assert "no occupancy model synced yet" not in text
+
+
+def test_suggestions_carry_the_outlook_at_the_given_time(seeded_copy: Path) -> None:
+    route = route_between("Beijing", "Shanghai")
+    store_crafted_model(seeded_copy, route.points, (8, 9, 10))
+    at = f"{route.points[0][0]},{route.points[0][1]}"
+    args = ("suggest", "--at", at, "--soc", "40", "--to", "Shanghai", "--db", str(seeded_copy), "--json")
+    code, out = run(*args, "--time", "2026-12-01T08:30+08:00")
+    assert code == 0, out
+    rush = json.loads(out)["suggestions"]
+    assert rush and all(s["occupancy"]["arrival"].startswith("2026-12-01T") for s in rush)
+    assert any(s["occupancy"]["usually"] == "full" for s in rush)
+    code, out = run(*args, "--time", "2026-12-01T14:30+08:00")
+    calm = json.loads(out)["suggestions"]
+    assert code == 0 and all(s["occupancy"]["usually"] == "free" for s in calm)
+    code, text = run(*args[:-1], "--time", "2026-12-01T08:30+08:00")
+    assert code == 0 and "usually full at 0" in text

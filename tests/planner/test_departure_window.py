@@ -4,7 +4,7 @@ refused with a reason."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -83,3 +83,10 @@ def test_no_departure_reaches_the_destination(small_car) -> None:  # type: ignor
 def test_bad_windows_are_refused_with_a_reason(start, end, step, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PlanInputError, match=match):
         departures(start, end, step)
+
+
+def test_the_advice_reads_china_time_whatever_zone_the_window_is_given_in(small_car, model) -> None:  # type: ignore[no-untyped-def]
+    req = TripRequest(220.0, small_car, 80.0, (station(1, 100.0, age_min=None),), occupancy=Occupancy(model, at(7, 30)))
+    utc = UTC
+    advice = best_departure(req, at(8).astimezone(utc), at(11).astimezone(utc), step_min=20)
+    assert advice.best.depart_at == at(11) and advice.text() == "leave at 11:00: stop 1 is usually free then"

@@ -8,6 +8,9 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from chargers.errors import OccupancyError
 from chargers.feeds.generator import GeneratorConfig, write_feeds
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore
@@ -100,3 +103,13 @@ def test_the_operator_learns_again_from_the_live_stream(small_feeds: Path) -> No
     second = service.learn(datetime.fromtimestamp(later, UTC))
     assert second.changes - first.changes == len(initial) + replay.sent and replay.sent > 500
     assert second.model.created_s == int(later) and second.data != first.data
+
+
+def test_a_gap_that_is_not_an_interval_is_refused_when_declared(small_feeds: Path) -> None:
+    service = OccupancyService(read_feeds([small_feeds]).locations[:5], history_window(START, 0, 1))
+    with pytest.raises(OccupancyError, match="ends after it starts"):
+        service.gap(START, START)
+    with pytest.raises(OccupancyError, match="aware"):
+        service.gap(START.replace(tzinfo=None), START.replace(tzinfo=None, hour=5))
+    service.gap(START, START.replace(hour=5))
+    assert service.learn(START.replace(hour=6)).stations == len(service.catalog)
