@@ -104,6 +104,7 @@ class Nats:
             [shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=open(self.workdir / "nats.log", "ab"),  # noqa: SIM115 — the server holds it
+            cwd=self.workdir,  # nats-server 2.9 writes some consumers' meta.inf/meta.sum to its working directory
         )
         wait_port(self.mqtt_port, self.proc)
         return self
@@ -183,6 +184,7 @@ class NatsCluster:
             [shutil.which("nats-server") or "/usr/sbin/nats-server", "-c", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=open(node.workdir / "nats.log", "ab"),  # noqa: SIM115 — the server holds it
+            cwd=node.workdir,  # nats-server 2.9 writes some consumers' meta.inf/meta.sum to its working directory
         )
 
     def start(self, timeout_s: float = PATIENCE_S, tries: int = 3) -> NatsCluster:
