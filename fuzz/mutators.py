@@ -8,6 +8,7 @@ mutator takes atheris' custom-mutator arguments ``(data, max_size, seed)`` and i
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Callable
@@ -106,27 +107,37 @@ def _get(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
+def _interesting(rng: random.Random) -> Any:
+    """A fresh copy of one of :data:`INTERESTING_VALUES`: the lists and objects among them must never be shared by a
+    document (mutating one in place grew the module's own constants into a cycle, and ``_nodes`` ran out of memory)."""
+    return copy.deepcopy(rng.choice(INTERESTING_VALUES))
+
+
 def _mutated_scalar(rng: random.Random, old: Any) -> Any:
     if isinstance(old, bool) or old is None:
-        return rng.choice(INTERESTING_VALUES)
+        return _interesting(rng)
     if isinstance(old, int | float):
-        return rng.choice(
-            (old * -1, old * 10 ** rng.randint(1, 30), old + 1, old - 1, str(old), [old], *INTERESTING_VALUES)
-        )
-    if isinstance(old, str):
-        return rng.choice(
-            (
-                old + old,
-                old[: len(old) // 2],
-                old.upper(),
-                old + "\x00",
-                " " + old,
-                [old],
-                {old: old},
-                *INTERESTING_VALUES,
+        return copy.deepcopy(
+            rng.choice(
+                (old * -1, old * 10 ** rng.randint(1, 30), old + 1, old - 1, str(old), [old], *INTERESTING_VALUES)
             )
         )
-    return rng.choice(INTERESTING_VALUES)
+    if isinstance(old, str):
+        return copy.deepcopy(
+            rng.choice(
+                (
+                    old + old,
+                    old[: len(old) // 2],
+                    old.upper(),
+                    old + "\x00",
+                    " " + old,
+                    [old],
+                    {old: old},
+                    *INTERESTING_VALUES,
+                )
+            )
+        )
+    return _interesting(rng)
 
 
 def mutate_json_value(value: Any, rng: random.Random) -> Any:
@@ -155,9 +166,9 @@ def mutate_json_value(value: Any, rng: random.Random) -> Any:
             replacement = [replacement]
         return _replace(value, path, replacement)
     if op == 4 and isinstance(node, dict | list):  # the container itself becomes another type
-        return _replace(value, path, rng.choice(INTERESTING_VALUES))
+        return _replace(value, path, _interesting(rng))
     if op == 5 and isinstance(node, dict):  # add a key
-        node[rng.choice(("extra", "id", "type", "", "__proto__"))] = rng.choice(INTERESTING_VALUES)
+        node[rng.choice(("extra", "id", "type", "", "__proto__"))] = _interesting(rng)
         return value
     if isinstance(node, dict | list):
         return value if not node else mutate_json_value(value, rng)

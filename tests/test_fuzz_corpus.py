@@ -8,13 +8,14 @@ a counted rejection with a reason). The long, coverage-guided runs are ``make fu
 from __future__ import annotations
 
 import functools
+import random
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz import harnesses
+from fuzz import harnesses, mutators
 from fuzz.harness import Harness
 from fuzz.mutators import mutate_bytes
 
@@ -71,3 +72,16 @@ def test_mutated_seeds_keep_the_contract(name: str, pick: int, seed: int, rounds
     for i in range(rounds):
         data = mutate(data, 1 << 16, seed + i)
     harness.check(data)
+
+
+def test_json_mutation_never_changes_its_own_constants() -> None:
+    """The interesting values (``[]``, ``{}``, ``[1]`` …) are copied into a document, never shared: mutated in place
+    they once grew into a cycle that made the mutator hang and run out of memory between inputs."""
+    before = repr(mutators.INTERESTING_VALUES)
+    rng = random.Random(3)
+    docs = [b'{"a": [1, {"b": "x"}], "c": 2.5}']
+    for _ in range(3000):
+        data = mutators.mutate_json(rng.choice(docs), 1 << 16, rng.getrandbits(32))
+        if rng.random() < 0.3:
+            docs.append(data)
+    assert repr(mutators.INTERESTING_VALUES) == before
