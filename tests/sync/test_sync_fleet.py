@@ -62,7 +62,7 @@ def _reconnect_spread(nats_cluster, signer, tmp_path: Path, jitter: str) -> list
     victim = 0
     try:
         fleet.connect()
-        assert fleet.wait(lambda r: r.count(lambda c: c["connected"]) == 30, 60)[0]
+        assert fleet.wait(lambda r: r.count(lambda c: c["connected"]) == 30, 120)[0]
         time.sleep(1.0)
         # Not the JetStream leader: its loss stalls every node 5-8 s, which would hide the jitter.
         leader = nats_cluster.leader()
@@ -71,7 +71,7 @@ def _reconnect_spread(nats_cluster, signer, tmp_path: Path, jitter: str) -> list
         nats_cluster.kill(victim)
         back = fleet.wait(
             lambda r: r.count(lambda c: c["connect_times"]) >= 10 and r.count(lambda c: c["connected"]) == 30,
-            60,
+            120,
             connects_since=killed_at,
         )
         assert back[0], back[2].states()
