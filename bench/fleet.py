@@ -75,7 +75,7 @@ def run(n: int, kill: bool, scale: float, work: Path, data, rate: float, wildcar
                 locations,
                 tariffs,
                 faults=cluster,
-                options=DayOptions(kill_node=victim if kill else None, phase_timeout_s=180, status_batches=10),
+                options=DayOptions(kill_node=victim if kill else None, phase_timeout_s=120, status_batches=10),
             )
             cold = day.cold_start()
             rss1, cpu1 = _nodes(cluster)
@@ -154,7 +154,7 @@ def main() -> None:
     ap.add_argument("--cars", default="100,500,1000", help="fleet sizes, comma-separated")
     ap.add_argument("--scale", type=float, default=1.0, help="dataset scale (1 = 5,312 locations, 29,000 EVSEs)")
     ap.add_argument("--storm-cars", type=int, default=300, help="fleet size for the reconnect storm")
-    ap.add_argument("--rate", type=float, default=30.0, help="new sessions a second, the whole fleet")
+    ap.add_argument("--rate", type=float, default=20.0, help="new sessions a second, the whole fleet")
     ap.add_argument("--per-topic", action="store_true", help="one subscription per stream (as the head unit)")
     ap.add_argument("--compare", type=int, default=100, help="cars for the subscriptions comparison (0: skip)")
     args = ap.parse_args()

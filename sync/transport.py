@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SESSION_EXPIRY_S = 30 * 24 * 3600  # a car may sleep in a garage for weeks
 RECONNECT_BASE_S = 1.0
 RECONNECT_CAP_S = 60.0
-SUBSCRIBE_RETRY_BASE_S = 2.0
+SUBSCRIBE_RETRY_BASE_S = 1.0
 SUBSCRIBE_RETRY_CAP_S = 30.0
 #: With a NetworkLoop paho's TCP connect blocks every car of the loop: keep it short.
 LOOP_CONNECT_TIMEOUT_S = 2.0

@@ -62,7 +62,7 @@ def _reconnect_spread(nats_cluster, signer, tmp_path: Path, jitter: str) -> list
     victim = 0
     try:
         fleet.connect()
-        assert fleet.wait(lambda r: r.count(lambda c: c["connected"]) == 30, 60)[0]
+        assert fleet.wait(lambda r: r.count(lambda c: c["connected"]) == 30, 120)[0]
         time.sleep(1.0)
         # Not the JetStream leader: its loss stalls every node 5-8 s, which would hide the jitter.
         leader = nats_cluster.leader()
@@ -71,7 +71,7 @@ def _reconnect_spread(nats_cluster, signer, tmp_path: Path, jitter: str) -> list
         nats_cluster.kill(victim)
         back = fleet.wait(
             lambda r: r.count(lambda c: c["connect_times"]) >= 10 and r.count(lambda c: c["connected"]) == 30,
-            60,
+            120,
             connects_since=killed_at,
         )
         assert back[0], back[2].states()
@@ -96,3 +96,23 @@ def test_the_jitter_spreads_reconnects_after_a_node_dies(nats_cluster, signer, t
 def _peak(times: list[float]) -> int:
     """The most reconnects in one 100 ms bucket."""
     return max(Counter(int(t * 10) for t in times).values())
+
+
+def test_ivi_sync_fleet_as_a_process(nats_cluster, small_feeds, tmp_path: Path) -> None:
+    """``ivi-sync fleet``: a few cars through the day (no node faults: it does not own the nodes)."""
+    import json
+
+    from tests.sync.helpers import ivi_sync
+
+    assert ivi_sync("keygen", "--out", str(tmp_path / "op")).returncode == 0
+    out = ivi_sync(
+        "fleet", "--brokers", ",".join(nats_cluster.urls), "--cars", "6", "--processes", "1", "--sqlite-cars", "1",
+        "--db-dir", str(tmp_path / "fleet"), "--key", str(tmp_path / "op.key"), "--feeds", str(small_feeds),
+        "--timeout", "60", "--json",
+        timeout=400,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    doc = json.loads(out.stdout)
+    assert doc["failures"] == [] and len(doc["phases"]) == 5
+    assert all(p["in_step"] == 6 for p in doc["phases"])
+    assert [p["digests_ok"] for p in doc["phases"] if p["digests_ok"] is not None] == [6, 6, 6]
