@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	for b in cache canbus planner occupancy occupancy_trips occupancy_sync ota_sync fleet ui; do $(BIN)/python -m bench.$$b || exit 1; done
+	for b in cache canbus planner occupancy occupancy_trips occupancy_sync ota_sync ui; do $(BIN)/python -m bench.$$b || exit 1; done
 
 # Coverage-guided fuzzing of every parser (atheris), FUZZ_SECONDS each; prints the table (docs/fuzzing.md).
 FUZZ_SECONDS ?= 180
