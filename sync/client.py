@@ -326,17 +326,8 @@ class VehicleClient:
     # ------------------------------------------------------------ transport callbacks
 
     def _on_connect(self) -> None:
-        # The manifest last: the broker sends a subscription's retained copy after every message
-        # already queued for this session and after the retained heartbeat, so when the current
-        # manifest arrives the car has heard of everything published before it.
         with self._lock:
-            for t in (
-                self.topics.head,
-                self.topics.delta,
-                self.topics.status,
-                Topics.response(self.client_id),
-                self.topics.manifest,
-            ):
+            for t in self.topics.car_subscriptions(self.client_id):
                 self.transport.subscribe(t)
             self._run(self.sync.connected(self._clock()))
 

@@ -198,13 +198,7 @@ class FleetCar:
 
     def _on_connect(self) -> None:
         self.connect_times.append(self._clock())
-        for t in (
-            self.topics.head,
-            self.topics.delta,
-            self.topics.status,
-            Topics.response(self.name),
-            self.topics.manifest,
-        ):
+        for t in self.topics.car_subscriptions(self.name, one_filter=self.wildcard):
             self.transport.subscribe(t)
         self._run(self.sync.connected(self._clock()))
 
