@@ -22,7 +22,7 @@ from chargers.occupancy.model import EvseReliability, GroupModel, OccupancyModel
 from chargers.occupancy.places import Place, StationInfo, catalog, place_of
 from chargers.occupancy.predict import LiveStatus, Prediction, Reason, predict
 from chargers.occupancy.simulate import StationHistory, WaitOutcome, realised_wait, simulate, simulate_station
-from chargers.occupancy.stream import after_outages, live_stream, ocpi_changes
+from chargers.occupancy.stream import after_outages, live_stream, ocpi_changes, receiver_outages
 from chargers.occupancy.window import Window
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "place_of",
     "predict",
     "realised_wait",
+    "receiver_outages",
     "simulate",
     "simulate_station",
     "station_bytes",

@@ -6,12 +6,14 @@
 * :func:`after_outages` — what a receiver that was disconnected during some intervals holds:
   the changes made while it was away are lost, except each EVSE's latest one, which the OCPI
   re-pull on reconnection (``GET …/locations?date_from=<start of the outage>``) returns with its
-  own ``last_updated``. Tests and the benchmark use it to show that declared gaps bias nothing.
+  own ``last_updated``. Tests and the benchmark use it to show that declared gaps bias nothing;
+* :func:`receiver_outages` — a receiver's disconnections over a span, for those tests.
 """
 
 from __future__ import annotations
 
 import heapq
+import random
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from chargers.occupancy.events import STATUS_OF_CODE, IsoClock
 from chargers.occupancy.simulate import StationHistory
 
-__all__ = ["after_outages", "live_stream", "ocpi_changes"]
+__all__ = ["after_outages", "live_stream", "ocpi_changes", "receiver_outages"]
 
 OcpiChange = tuple[str, str, str]
 _CLOCK = IsoClock()
@@ -64,3 +66,19 @@ def after_outages(history: StationHistory, outages: Sequence[tuple[float, float]
             kept.append(v)
     kept.extend(latest.values())
     return array("q", sorted(kept))
+
+
+def receiver_outages(
+    span_s: float, rng: random.Random, mean_between_h: float = 30.0, length_h: tuple[float, float] = (1.0, 6.0)
+) -> list[tuple[float, float]]:
+    """Disconnections of a receiver over ``[0, span_s)``: exponential waits (mean ``mean_between_h``)
+    between outages of uniform length in ``length_h`` hours, none running past the span."""
+    outages: list[tuple[float, float]] = []
+    t = 0.0
+    while True:
+        t += rng.expovariate(1 / (mean_between_h * 3600))
+        length = rng.uniform(*length_h) * 3600
+        if t + length >= span_s:
+            return outages
+        outages.append((t, t + length))
+        t += length

@@ -11,6 +11,7 @@ from chargers.occupancy import (
     after_outages,
     live_stream,
     ocpi_changes,
+    receiver_outages,
     simulate_station,
 )
 from chargers.occupancy.events import unpack
@@ -44,16 +45,7 @@ def test_declared_outages_bias_no_estimate() -> None:
     """Busy service areas, the receiver away 10 % of the time in outages of 1–6 hours: declared,
     the mean P(full) learned stays within a few percent of the one learned from everything."""
     infos = sorted((s for s in stations().values() if s.place is Place.HIGHWAY), key=lambda s: s.id)[:30]
-    rng = random.Random(4)
-    outages: list[tuple[float, float]] = []
-    t = 0.0
-    while True:
-        t += rng.expovariate(1 / (30 * 3600))
-        length = rng.uniform(1, 6) * 3600
-        if t + length >= WINDOW.seconds:
-            break
-        outages.append((t, t + length))
-        t += length
+    outages = receiver_outages(WINDOW.seconds, random.Random(4))
     full, gapped, naive = (OccupancyLearner(infos, WINDOW) for _ in range(3))
     for info in infos:
         h = simulate_station(info, WINDOW, seed=8)

@@ -24,6 +24,7 @@ from chargers.occupancy import (
     live_stream,
     ocpi_changes,
     place_of,
+    receiver_outages,
 )
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore
@@ -287,16 +288,7 @@ def test_gaps_declared_by_the_operator_bias_nothing(broker, signer) -> None:
     feed = read_feeds(bundled_feed_paths())
     window = Window.local_days(date(2026, 10, 12), 28)
     highway = [loc for loc in feed.locations if place_of(loc) is Place.HIGHWAY and len(loc.evses) >= 4][:30]
-    rng = random.Random(4)
-    outages: list[tuple[float, float]] = []
-    t = 0.0
-    while True:
-        t += rng.expovariate(1 / (30 * 3600))
-        length = rng.uniform(1, 6) * 3600
-        if t + length >= window.seconds:
-            break
-        outages.append((t, t + length))
-        t += length
+    outages = receiver_outages(window.seconds, random.Random(4))
     full, gapped, naive = (OccupancyService(highway, window, train_weeks=4) for _ in range(3))
     pub = Publisher(broker.url, signer).start()
     try:
