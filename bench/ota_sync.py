@@ -300,7 +300,7 @@ def stalled_chunk(broker: Mosquitto, tmp: Path, keys: Path, speedup: float, real
     t0 = time.time()
     for _ in range(6):
         time.sleep(5)
-        naive.subscribe(filt, resubscribe=True)
+        naive.subscribe(filt)
     time.sleep(1.0)
     naive_day = (got[0] - base) / (time.time() - t0) * DAY_S
     naive.close()

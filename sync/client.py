@@ -377,7 +377,7 @@ class VehicleClient:
                 elif isinstance(a, Reject):
                     self.applier.apply(a)
                 elif isinstance(a, Subscribe):
-                    self.transport.subscribe(a.topic, resubscribe=a.resubscribe)
+                    self.transport.subscribe(a.topic)
                 elif isinstance(a, Unsubscribe):
                     self.transport.unsubscribe(a.topic)
                 elif isinstance(a, SendRequest):

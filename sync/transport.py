@@ -231,11 +231,10 @@ class MqttTransport:
 
     # ------------------------------------------------------------ messages
 
-    def subscribe(self, topic: str, *, resubscribe: bool = False) -> None:
-        """QoS 1. ``resubscribe`` first drops the subscription, so that the broker sends the
-        retained messages again (both MQTT 5 and 3.1.1 send them on every SUBSCRIBE)."""
-        if resubscribe:
-            self._client.unsubscribe(topic)
+    def subscribe(self, topic: str) -> None:
+        """QoS 1. A repeated SUBSCRIBE replaces the subscription and the broker sends the retained
+        messages again; it is not preceded by an UNSUBSCRIBE, which on NATS would delete the
+        session's replicated JetStream consumer only to create it again."""
         rc, mid = self._client.subscribe(topic, qos=1)
         if rc == mqtt.MQTT_ERR_SUCCESS and mid is not None:
             with self._lock:
@@ -288,10 +287,17 @@ class MqttTransport:
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self._refused = self.last_error = f"broker refused the connection: {reason_code}"
-            log.warning("%s", self._refused)
+            log.warning("%s: %s", self.client_id, self._refused)
             return
         self.reconnect.reset()  # a success: the next outage starts with a short wait again
         self.connects += 1
+        log.info(
+            "%s: connected to %s:%s (session present: %s)",
+            self.client_id,
+            self.address.host,
+            self.address.port,
+            getattr(flags, "session_present", None),
+        )
         self._connected.set()
         if self._on_connect_cb:
             self._on_connect_cb()
@@ -307,7 +313,7 @@ class MqttTransport:
         else:
             # paho types the delays as int; it sleeps fractions of a second as well.
             self._client.reconnect_delay_set(delay, delay)  # type: ignore[arg-type]
-        log.info("broker %s:%s: next attempt in %.1f s", self.address.host, self.address.port, delay)
+        log.info("%s: next attempt at %s:%s in %.1f s", self.client_id, self.address.host, self.address.port, delay)
 
     def _handle_connect_fail(self, client, userdata) -> None:
         self.last_error = f"cannot reach broker {self.address.host}:{self.address.port}"
@@ -340,7 +346,7 @@ class MqttTransport:
         # (measured: 1,000 cars failing over on refusals kept a cluster refusing for minutes).
         ceiling = min(SUBSCRIBE_RETRY_CAP_S, SUBSCRIBE_RETRY_BASE_S * 2 ** min(tries - 1, 16))
         delay = ceiling * self.reconnect.rng.random()
-        log.info("broker refused the subscription to %s; again in %.1f s", topic, delay)
+        log.info("%s: broker refused the subscription to %s; again in %.1f s", self.client_id, topic, delay)
         self._later(delay, lambda: self.subscribe(topic) if self.connected else None)
 
     def _later(self, delay_s: float, fn: Callable[[], None]) -> None:

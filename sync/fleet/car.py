@@ -89,6 +89,7 @@ class FleetCar:
         self._ticking = False
         self._carried = (0, 0, 0, 0)  # bytes, messages, connects, refusals of earlier transports
         self.connect_times: list[float] = []  # each CONNACK (the reconnect-storm measurement)
+        self._said: tuple[str, str] = ("", "")  # the state last logged
 
     def _transport(self) -> MqttTransport:
         return MqttTransport(
@@ -231,11 +232,16 @@ class FleetCar:
                     return
                 self.sync.applied()
             elif isinstance(a, Subscribe):
-                self.transport.subscribe(a.topic, resubscribe=a.resubscribe)
+                self.transport.subscribe(a.topic)
             elif isinstance(a, Unsubscribe):
                 self.transport.unsubscribe(a.topic)
             elif isinstance(a, SendRequest):
                 self.transport.publish(a.topic, a.request.to_json(), response_topic=a.request.reply_to)
                 self.requests_sent += 1
-            elif isinstance(a, (Reject, StateChanged)):
-                pass  # counted by the state machine; the report shows them
+            elif isinstance(a, StateChanged):
+                said = (a.status.state, a.status.detail)
+                if said != self._said:  # not every message's new last_contact
+                    self._said = said
+                    log.info("%s: %s (%s)", self.name, *said)
+            elif isinstance(a, Reject):
+                log.info("%s: refused a message on %s: %s", self.name, a.topic, a.reason)

@@ -100,7 +100,11 @@ class Worker:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="worker %(levelname)s %(name)s: %(message)s")
+    # IVI_FLEET_LOG=INFO puts every reconnect and refused subscription in the worker's log.
+    logging.basicConfig(
+        level=os.environ.get("IVI_FLEET_LOG", "WARNING").upper(),
+        format="%(asctime)s worker %(levelname)s %(name)s: %(message)s",
+    )
     loop = NetworkLoop()
     worker = Worker(loop)
     fd = sys.stdin.fileno()

@@ -84,7 +84,7 @@ class OccupancyFetch:
 
     def ask(self) -> list[Action]:
         """Subscribe (again): the broker sends the retained parts."""
-        return [Subscribe(self.topics.occupancy_filter, resubscribe=True)]
+        return [Subscribe(self.topics.occupancy_filter)]
 
     def resume(self, now: float) -> list[Action]:
         self.next_try = now + self.stall_s

@@ -70,13 +70,13 @@ class SnapshotFetch:
         if len(missing) * 2 > len(self.sha):
             out += [Unsubscribe(t) for t in sorted(self.subscribed - {whole})]
             self.subscribed = {whole}
-            return [*out, Subscribe(whole, resubscribe=True)]
+            return [*out, Subscribe(whole)]
         if whole in self.subscribed:
             self.subscribed.discard(whole)
             out.append(Unsubscribe(whole))
         for i in missing:
             self.subscribed.add(self.topics.chunk(i))
-            out.append(Subscribe(self.topics.chunk(i), resubscribe=True))
+            out.append(Subscribe(self.topics.chunk(i)))
         return out
 
     def resume(self, now: float) -> list[Action]:

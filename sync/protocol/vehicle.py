@@ -126,6 +126,12 @@ class VehicleSync:
         self._current = False  # the broker's retained manifest arrived since the last connect
         self._asked_current = False
         self._refused_manifest = ""  # why the last manifest was refused, while none is accepted
+        # A heartbeat announced a newer version than the manifest held (since when, and the
+        # waits between asking the broker for its retained manifest again).
+        self._head_ahead_since: float | None = None
+        self._head_version = 0
+        self._manifest_retry = Backoff(timing.gap_grace_s, timing.request_retry_cap_s, rng=self.rng)
+        self._manifest_ask_at = 0.0
         self._restored_stage = staged
         self._snap: SnapshotFetch | None = None
         self._held: dict[int, Delta] = {}
@@ -340,6 +346,9 @@ class VehicleSync:
             raise Rejected("older than the floor", f"published {_when(m.published_at)} < {_when(self.floor_s)}")
         self.manifest = m
         self._refused_manifest = ""
+        if m.version >= self._head_version:
+            self._head_ahead_since = None
+            self._manifest_retry.reset()
         out: list[Action] = []
         if retained:
             self._current = True
@@ -354,7 +363,21 @@ class VehicleSync:
         if self.manifest is not None and h.version < self.manifest.version:
             return []  # a heartbeat from before the manifest we hold: nothing new in it
         self.statuses.hear(h.status_seq, now)
+        if (self.manifest is None or h.version > self.manifest.version) and h.version > self._head_version:
+            self._head_version = h.version
+            if self._head_ahead_since is None:
+                self._head_ahead_since = now
+                self._manifest_ask_at = now + self.timing.gap_grace_s
         return []
+
+    def _tick_manifest(self, now: float) -> list[Action]:
+        """A heartbeat announced a version whose manifest has not come: the broker lost it on the
+        way (a node died as it was published) or this node's retained copy lags. After a grace
+        (it may be on its way) ask for the retained manifest again, with growing waits."""
+        if self._head_ahead_since is None or now < self._manifest_ask_at:
+            return []
+        self._manifest_ask_at = now + self._manifest_retry.next_delay()
+        return [Subscribe(self.topics.manifest)]
 
     def _plan(self, now: float) -> list[Action]:
         """Decide, from the manifest and the cache, whether to take the snapshot or deltas."""
@@ -399,7 +422,7 @@ class VehicleSync:
         else:
             out.append(BeginSnapshot(m.version, len(m.chunk_sha256)))
         snap.subscribed.add(self.topics.snapshot_filter)
-        out.append(Subscribe(self.topics.snapshot_filter, resubscribe=True))
+        out.append(Subscribe(self.topics.snapshot_filter))
         return out + self._maybe_commit()
 
     def _drop_snapshot(self) -> list[Action]:
@@ -545,6 +568,7 @@ class VehicleSync:
                 return self._changed()
             self._replan_at = None
             out += self._plan(now)
+        out += self._tick_manifest(now)
         out += self._tick_deltas(now)
         out += self._tick_statuses(now)
         out += self.occupancy.tick(now)

@@ -3,7 +3,10 @@ node, cars read from the others, and a node killed with SIGKILL and restarted lo
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from chargers.ocpi import read_feeds
 from chargers.store import ChargerStore
@@ -12,6 +15,12 @@ from sync.publisher import Publisher
 from tests.sync.helpers import assert_same_rows, ivi_sync, wait_for
 
 SYNC_TIMEOUT_S = 120  # generous: a loaded cluster refuses subscriptions for a while after a kill
+
+
+@pytest.fixture(autouse=True)
+def _log_reconnects(caplog) -> None:
+    """A failure shows when the car connected, where, and what the cluster refused."""
+    caplog.set_level(logging.INFO, logger="sync")
 
 
 def test_the_cluster_is_three_nodes_with_a_leader(nats_cluster) -> None:

@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from chargers.ocpi import read_feeds
 from sync.fleet.day import Day, DayOptions
 from sync.fleet.fleet import Fleet
@@ -15,6 +17,22 @@ from sync.publisher import Publisher
 from tests.sync.helpers import wait_for
 
 CARS = 50
+
+
+@pytest.fixture(autouse=True)
+def _workers_log_every_reconnect(monkeypatch) -> None:
+    """The workers' logs say when each car connected, where, and what was refused (for a failure)."""
+    monkeypatch.setenv("IVI_FLEET_LOG", "INFO")
+
+
+def _log_of(db_dir: Path, cars: list[str], lines: int = 12) -> str:
+    """The last log lines the workers wrote about these cars."""
+    text = "".join(p.read_text(errors="replace") for p in sorted(db_dir.glob("worker*.log")))
+    out = []
+    for car in cars:
+        mine = [ln for ln in text.splitlines() if car in ln]
+        out.append(f"--- {car}:\n" + "\n".join(mine[-lines:]))
+    return "\n".join(out)
 
 
 def _pubkey(signer, tmp_path: Path) -> Path:
@@ -46,7 +64,12 @@ def test_fifty_cars_converge_through_the_day_with_a_node_killed(
         final = fleet.report()
     finally:
         fleet.stop()
-    assert day.failures() == [], [p.to_json() for p in phases]
+    if day.failures():
+        late = sorted({c["car"] for p in phases for c in p.laggards})[:5]
+        pytest.fail(
+            f"{day.failures()}\n{[(p.name, p.note, p.laggards) for p in phases if p.laggards]}\n"
+            + _log_of(tmp_path / "cars", late)
+        )
     assert [p.converged for p in phases] == [True] * 5
     assert "SIGKILLed" in phases[0].note and "SIGKILLed" in phases[1].note
     checked = [p.digests_ok for p in phases if p.digests_ok is not None]
@@ -71,15 +94,27 @@ def _reconnect_spread(nats_cluster, signer, tmp_path: Path, jitter: str) -> list
         # Not the JetStream leader: its loss stalls every node 5-8 s, which would hide the jitter.
         leader = nats_cluster.leader()
         victim = next(i for i in range(3) if i != leader)
+        # The cars on the victim: about a third, fewer if a car found its first node not ready.
+        at = f"127.0.0.1:{nats_cluster.nodes[victim].mqtt_port}"
+        on_victim = {c["car"] for c in fleet.report().cars if c["node"] == at}
+        assert len(on_victim) >= 5
         killed_at = time.time()
         nats_cluster.kill(victim)
-        back = fleet.wait(
-            lambda r: r.count(lambda c: c["connect_times"]) >= 10 and r.count(lambda c: c["connected"]) == 30,
-            120,
-            connects_since=killed_at,
-        )
-        assert back[0], back[2].states()
+
+        def back_on_others(r) -> bool:
+            moved = {c["car"] for c in r.cars if c["connect_times"] and c["node"] != at}
+            return on_victim <= moved and r.count(lambda c: c["connected"]) == 30
+
+        back = fleet.wait(back_on_others, 120, connects_since=killed_at)
         rep = back[2]
+        assert back[0], (
+            f"{rep.count(lambda c: c['connected'])}/30 connected, {rep.count(lambda c: c['connect_times'])} "
+            f"reconnected since node {victim} was killed, {len(on_victim)} were on it; not connected: "
+            f"{[(c['car'], c['node'], c['last_error']) for c in rep.cars if not c['connected']][:10]}\n"
+            + _log_of(
+                tmp_path / f"cars-{jitter}", sorted(on_victim - {c["car"] for c in rep.cars if c["connect_times"]})[:5]
+            )
+        )
     finally:
         fleet.stop()
         nats_cluster.restart(victim)
@@ -90,7 +125,7 @@ def test_the_jitter_spreads_reconnects_after_a_node_dies(nats_cluster, signer, t
     storm = _reconnect_spread(nats_cluster, signer, tmp_path, "none")
     assert wait_for(lambda: nats_cluster.leader() is not None, 30)
     cure = _reconnect_spread(nats_cluster, signer, tmp_path, "full")
-    assert len(storm) >= 10 and len(cure) >= 10  # the third of the cars that were on the killed node
+    assert len(storm) >= 5 and len(cure) >= 5  # the cars that were on the killed node
     # Without jitter every car waits exactly the first backoff step (1 s) and they come back in
     # step; with full jitter the waits are spread over [0, 1 s].
     assert storm[0] >= 0.9 and cure[0] < 0.9

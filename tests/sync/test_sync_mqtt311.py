@@ -106,3 +106,25 @@ def test_publish_and_follow_over_mqtt_3_1_1(nats, signer, small_feeds, tmp_path:
         assert n == len(feed.locations) - 4
     finally:
         _stop(car)
+
+
+@pytest.mark.parametrize("kind", ["nats 3.1.1", "mosquitto 3.1.1", "mosquitto 5"])
+def test_a_repeated_subscribe_sends_the_retained_messages_again(kind, nats, broker) -> None:
+    """What asking again rests on (``Subscribe``): subscribing again to a filter the persistent
+    session already holds, with no UNSUBSCRIBE before it, brings the retained copies again."""
+    url, mqtt5 = (nats.url, False) if kind.startswith("nats") else (broker.url, kind.endswith("5"))
+    got: list[tuple[str, bool]] = []
+    pub = MqttTransport(url, "pub-rs", on_message=lambda m: None, mqtt5=mqtt5, persistent=False)
+    car = MqttTransport(url, "car-rs", on_message=lambda m: got.append((m.topic, m.retained)), mqtt5=mqtt5)
+    pub.connect()
+    car.connect()
+    try:
+        pub.publish("rs/snapshot/0", b"chunk", retain=True, wait_s=5)
+        car.subscribe("rs/snapshot/+")
+        assert wait_for(lambda: len(got) == 1, 10)
+        car.subscribe("rs/snapshot/+")  # again: the same filter, no UNSUBSCRIBE
+        assert wait_for(lambda: len(got) == 2, 10)
+        assert got == [("rs/snapshot/0", True)] * 2
+    finally:
+        pub.close()
+        car.close()

@@ -163,7 +163,7 @@ def test_an_unsigned_part_is_refused_and_the_real_one_asked_for_again(model_byte
     assert car.store.occupancy_model() is None
     assert car.sync.rejected["bad signature"] == len(fake) and not car.sync.synced
     car.retained.update(real)  # the publisher's repair puts the real ones back
-    car.wait(12)  # the car asks again (resubscribes) after its stall
+    car.wait(12)  # the car subscribes again after its stall
     model = car.store.occupancy_model()
     assert model is not None and encode_model(model) == model_bytes and car.sync.synced
 

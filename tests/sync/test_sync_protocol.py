@@ -76,6 +76,8 @@ class Car:
                 for t, p in sorted(self.retained.items()):
                     if "/snapshot/" in t and (a.topic.endswith("/+") or t == a.topic):
                         self.deliver(t, p, retained=True)
+            elif isinstance(a, Subscribe) and a.topic in self.retained:
+                self.deliver(a.topic, self.retained[a.topic], retained=True)
             elif isinstance(a, SendRequest):
                 self.requests.append(a)
                 if self.op:
@@ -169,6 +171,41 @@ def test_skipped_version_is_requested_and_answered() -> None:
     assert [r.request.want for r in car.requests] == ["deltas"]
     assert car.sync.synced and car.sync.version == 3
     assert_same_rows(car.store, op)
+
+
+def test_a_heartbeat_ahead_of_the_manifest_fetches_the_retained_manifest_again() -> None:
+    """Version 2 went out as a node died: the car missed its manifest and delta, the broker holds
+    the retained manifest. The next heartbeat says version 2; after the grace the car asks for the
+    retained manifest (once, then with growing waits while it still does not come) and catches up."""
+    op = _operator()
+    car = Car(op)
+    car.feed(op.publish_dataset(LOCS, TARIFFS, now=1000))
+    assert car.sync.version == 1
+    lost = op.publish_dataset(_changed(LOCS), TARIFFS, now=1001)
+    manifest = next(m for m in lost if m.topic.endswith("/manifest"))
+    head = op.head(1002)
+    car.deliver(head.topic, head.payload)
+    car.wait(GAP_GRACE_S / 2)
+    assert car.sync.version == 1  # not yet: the manifest may still be on its way
+    asked: list[str] = []
+    original = car.run
+
+    def run(actions) -> None:
+        actions = list(actions)
+        asked.extend(a.topic for a in actions if isinstance(a, Subscribe) and a.topic.endswith("/manifest"))
+        original(actions)
+
+    car.run = run  # type: ignore[method-assign]
+    car.wait(GAP_GRACE_S * 3)  # the broker's copy is still the old one: asked again, not every tick
+    assert 1 <= len(asked) <= 3
+    car.retained[manifest.topic] = manifest.payload  # the node catches up
+    car.wait(GAP_GRACE_S * 40)
+    assert car.sync.synced and car.sync.version == 2
+    assert_same_rows(car.store, op)
+    n = len(asked)
+    car.deliver(head.topic, head.payload)
+    car.wait(GAP_GRACE_S * 10)
+    assert len(asked) == n  # in step: a heartbeat of the held version asks for nothing
 
 
 def test_silent_publisher_means_the_retained_snapshot() -> None:
