@@ -232,7 +232,10 @@ class FleetCar:
                     return
                 self.sync.applied()
             elif isinstance(a, Subscribe):
-                self.transport.subscribe(a.topic)
+                # With one filter for the streams, the manifest comes through it: asking again
+                # re-subscribes that filter rather than adding a consumer for the manifest alone.
+                one = self.wildcard and a.topic == self.topics.manifest
+                self.transport.subscribe(self.topics.streams if one else a.topic)
             elif isinstance(a, Unsubscribe):
                 self.transport.unsubscribe(a.topic)
             elif isinstance(a, SendRequest):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,13 +30,17 @@ __all__ = ["Day", "DayOptions", "Faults", "Phase", "in_step"]
 
 log = logging.getLogger(__name__)
 
+RESTART_WAIT_S = 180.0  # at a phase's end, for a node being restarted
+
 
 class Faults(Protocol):
     """Node faults: SIGKILL node ``i``, start it again."""
 
     def kill(self, i: int) -> None: ...
 
-    def restart(self, i: int) -> None: ...
+    def restart(self, i: int) -> None:
+        """Start node ``i`` again and return once it is back; raise ``RuntimeError`` if it is not
+        back in time."""
 
 
 @dataclass
@@ -99,6 +104,8 @@ class Day:
         self.rng = random.Random(options.seed)
         self.pub: Publisher | None = None
         self._restart_at = 0.0
+        self._restarting: threading.Thread | None = None
+        self._restart_problem = ""
         self.sim = StatusSimulator((e.uid, e.status, e.last_updated) for loc in self.locations for e in loc.evses)
         self.phases: list[Phase] = []
         self._clock = time.time()  # the simulated statuses' time: it runs ahead of the wall clock
@@ -164,15 +171,21 @@ class Day:
                 self._restart_at = time.monotonic() + self.opt.restart_after_s
             if killed is not None and self._restart_at and time.monotonic() >= self._restart_at:
                 self._restart_at = 0.0
-                self.faults.restart(killed)  # type: ignore[union-attr]
+                self._restart(killed)
             return k == n
 
         if killed is None:
             self._restart_at = 0.0
         ok, _, rep = self.fleet.wait(done, self.opt.phase_timeout_s)
-        if killed is not None and self._restart_at:
-            self.faults.restart(killed)  # type: ignore[union-attr]
         seconds = time.monotonic() - t0
+        if killed is not None and self._restart_at:
+            self._restart(killed)
+        if self._restarting is not None:  # the next phase starts with every node back
+            self._restarting.join(RESTART_WAIT_S)
+            self._restarting = None
+        if self._restart_problem:
+            note += f"; {self._restart_problem}"
+            self._restart_problem = ""
         spent = sum(c["bytes"] - bytes0.get(c["car"], 0) for c in rep.cars)
         phase = Phase(name, seconds, ok, n, in_step(rep, version, seq), spent / max(1, n), note=note)
         if not ok:
@@ -189,6 +202,21 @@ class Day:
             + (f", rows equal the publisher's: {phase.digests_ok}/{n}" if digests else "")
         )
         return phase
+
+    def _restart(self, i: int) -> None:
+        """Restart node ``i`` on a thread of its own: the cars are watched meanwhile (a node that
+        recovers a thousand sessions' consumers can take a minute to be back), and a node that
+        does not come back is said in the phase's note, not a crash of the day."""
+
+        def run() -> None:
+            try:
+                self.faults.restart(i)  # type: ignore[union-attr]
+            except RuntimeError as exc:
+                self._restart_problem = f"node {i} not back: {exc}"
+                log.warning("%s", self._restart_problem)
+
+        self._restarting = threading.Thread(target=run, name=f"restart-node-{i}", daemon=True)
+        self._restarting.start()
 
     def check_digests(self) -> int:
         """Cars whose cache digest equals the publisher's."""

@@ -256,6 +256,8 @@ class VehicleSync:
         self.last_contact = now
         self._current = self._asked_current = False
         self._asking.forget()  # replies to requests from before the drop may never come
+        # The subscriptions bring the retained manifest within moments; ask again only if not.
+        self._manifest_ask_at = max(self._manifest_ask_at, now + self.timing.snapshot_stall_s)
         out: list[Action] = self._snap.resume(now) if self._snap else []
         out += self.occupancy.resume(now)
         return out + self._changed()
@@ -371,10 +373,12 @@ class VehicleSync:
         return []
 
     def _tick_manifest(self, now: float) -> list[Action]:
-        """A heartbeat announced a version whose manifest has not come: the broker lost it on the
-        way (a node died as it was published) or this node's retained copy lags. After a grace
-        (it may be on its way) ask for the retained manifest again, with growing waits."""
-        if self._head_ahead_since is None or now < self._manifest_ask_at:
+        """No manifest since the connection, or a heartbeat announced a version whose manifest has
+        not come: the broker lost it on the way (a node died as it was published) or this node's
+        retained copy lags. After a grace (it may be on its way) ask for the retained manifest
+        again, with growing waits (bounded: a publisher that never published costs a SUBSCRIBE
+        every few minutes)."""
+        if (self.manifest is not None and self._head_ahead_since is None) or now < self._manifest_ask_at:
             return []
         self._manifest_ask_at = now + self._manifest_retry.next_delay()
         return [Subscribe(self.topics.manifest)]

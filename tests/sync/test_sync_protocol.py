@@ -208,6 +208,33 @@ def test_a_heartbeat_ahead_of_the_manifest_fetches_the_retained_manifest_again()
     assert len(asked) == n  # in step: a heartbeat of the held version asks for nothing
 
 
+def test_a_car_that_hears_no_manifest_asks_again_with_growing_waits() -> None:
+    """The broker had no manifest when the car subscribed (a node's retained view lagging after a
+    failure, or nothing published yet): the car asks again after 5 s, then less and less often,
+    and syncs once the broker has it."""
+    op = _operator()
+    car = Car(op)
+    asked: list[float] = []
+    original = car.run
+
+    def run(actions) -> None:
+        actions = list(actions)
+        asked.extend(car.now for a in actions if isinstance(a, Subscribe) and a.topic.endswith("/manifest"))
+        original(actions)
+
+    car.run = run  # type: ignore[method-assign]
+    car.wait(120)
+    assert 3 <= len(asked) <= 9  # 5 s, then doubling waits: not every tick
+    gaps = [b - a for a, b in zip(asked, asked[1:], strict=False)]
+    assert gaps[-1] > gaps[0] and asked[0] >= 1000 + 5
+    for m in op.publish_dataset(LOCS, TARIFFS, now=1100):  # now the broker holds them
+        if m.retain:
+            car.retained[m.topic] = m.payload
+    car.wait(300)
+    assert car.sync.synced and car.sync.version == 1
+    assert_same_rows(car.store, op)
+
+
 def test_silent_publisher_means_the_retained_snapshot() -> None:
     op = _operator()
     car = Car(None)  # nobody answers requests (e.g. the publisher is down)
