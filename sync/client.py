@@ -139,7 +139,7 @@ class CacheApplier:
 
     def new_sync(self, client_id: str, **options: Any) -> VehicleSync:
         """A state machine that starts where the cache stands (``options``: ``floor_s``,
-        ``timing``, ``rng`` of :class:`VehicleSync`)."""
+        ``timing``, ``rng``, ``one_filter`` of :class:`VehicleSync`)."""
         version, status_seq, staged = self.ledger.position()
         return VehicleSync(
             self.verifier,
@@ -238,8 +238,12 @@ class VehicleClient:
         floor_s: float = 0.0,
         timing: Timing = Timing(),
         clock: Callable[[], float] = time.time,
+        one_filter: bool = True,
     ) -> None:
         self.applier = CacheApplier(store, verifier, dataset)
+        # The four streams under one subscription (on NATS one JetStream consumer, not four: the
+        # fleet's figures, docs/fleet.md); False subscribes to each, the manifest last.
+        self.one_filter = one_filter
         self.client_id = client_id
         self.topics = Topics(dataset)
         self._clock = clock
@@ -247,7 +251,7 @@ class VehicleClient:
         self._observers: list[Callable[[SyncStatus], None]] = []
         self._change_listeners: list[Callable[[list[str] | None], None]] = []
         self._synced = threading.Condition(self._lock)
-        self.sync = self.applier.new_sync(client_id, floor_s=floor_s, timing=timing)
+        self.sync = self.applier.new_sync(client_id, floor_s=floor_s, timing=timing, one_filter=one_filter)
         self._status = self.sync.status()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -327,7 +331,7 @@ class VehicleClient:
 
     def _on_connect(self) -> None:
         with self._lock:
-            for t in self.topics.car_subscriptions(self.client_id):
+            for t in self.topics.car_subscriptions(self.client_id, one_filter=self.one_filter):
                 self.transport.subscribe(t)
             self._run(self.sync.connected(self._clock()))
 

@@ -80,6 +80,7 @@ class FleetCar:
             staged=staged,
             rng=rng,
             decoding=decoding,
+            one_filter=wildcard,
         )
         self._backoff = Backoff(reconnect_base_s, reconnect_cap_s, rng=rng, jitter=jitter)
         self.transport = self._transport()
@@ -232,10 +233,7 @@ class FleetCar:
                     return
                 self.sync.applied()
             elif isinstance(a, Subscribe):
-                # With one filter for the streams, the manifest comes through it: asking again
-                # re-subscribes that filter rather than adding a consumer for the manifest alone.
-                one = self.wildcard and a.topic == self.topics.manifest
-                self.transport.subscribe(self.topics.streams if one else a.topic)
+                self.transport.subscribe(a.topic)
             elif isinstance(a, Unsubscribe):
                 self.transport.unsubscribe(a.topic)
             elif isinstance(a, SendRequest):

@@ -77,12 +77,13 @@ class Topics:
         return f"{self.base}/+"
 
     def car_subscriptions(self, client_id: str, *, one_filter: bool = False) -> tuple[str, ...]:
-        """What a car subscribes to on every connection. The manifest comes last: the broker sends a
-        subscription's retained copy after every message already queued for the session and after the
-        retained heartbeat, so when the current manifest arrives the car has heard of everything
-        published before it. ``one_filter`` takes the four streams with :attr:`streams` (one JetStream
-        consumer instead of four on NATS; the retained copies then come in the broker's order, which
-        the fleet's cars accept: they ask again for what a manifest names and they have not seen)."""
+        """What a car subscribes to on every connection. Per topic, the manifest comes last: the
+        broker sends a subscription's retained copy after every message already queued for the
+        session and after the retained heartbeat, so when the current manifest arrives the car has
+        heard of everything published before it. ``one_filter`` takes the four streams with
+        :attr:`streams` (one JetStream consumer instead of four on NATS); the retained copies then
+        come in the broker's order, and the car (``VehicleSync(one_filter=True)``) waits for the
+        retained heartbeat as well before it calls itself up to date."""
         if one_filter:
             return (self.response(client_id), self.streams)
         return (self.head, self.delta, self.status, self.response(client_id), self.manifest)

@@ -109,6 +109,7 @@ class VehicleSync:
         rng: random.Random | None = None,
         occupancy: tuple[int, str] | None = None,
         decoding: Decoding | None = None,
+        one_filter: bool = False,
     ) -> None:
         self.verifier = verifier
         self.decoding = decoding or Decoding()
@@ -123,7 +124,13 @@ class VehicleSync:
         self.online = False
         self.last_contact: float | None = None
         self.rejected: Counter[str] = Counter()
+        # One subscription for the four streams (:meth:`Topics.car_subscriptions`): the retained
+        # manifest and heartbeat then come in the broker's order, not the manifest last.
+        self.one_filter = one_filter
+        self._ask_topic = self.topics.streams if one_filter else self.topics.manifest
         self._current = False  # the broker's retained manifest arrived since the last connect
+        self._current_at = 0.0
+        self._retained_head = False  # … and its retained heartbeat
         self._asked_current = False
         self._refused_manifest = ""  # why the last manifest was refused, while none is accepted
         # A heartbeat announced a newer version than the manifest held (since when, and the
@@ -168,7 +175,7 @@ class VehicleSync:
         m = self.manifest
         return (
             m is not None
-            and self._current
+            and self._has_current()
             and not self._expired()
             and self._snap is None
             and self.version is not None
@@ -205,6 +212,8 @@ class VehicleSync:
             return self._snap.describe(self._now)
         if not self._current:
             return f"waiting for the broker's current manifest (version {m.version} seen)"
+        if not self._has_current():
+            return "waiting for the broker's current heartbeat"
         if self.occupancy.fetch is not None and self.version is not None and self.version >= m.version:
             return self.occupancy.fetch.describe()
         held = f", {len(self._held)} deltas held" if self._held else ""
@@ -254,7 +263,7 @@ class VehicleSync:
         self.online = True
         self._now = now
         self.last_contact = now
-        self._current = self._asked_current = False
+        self._current = self._asked_current = self._retained_head = False
         self._asking.forget()  # replies to requests from before the drop may never come
         # The subscriptions bring the retained manifest within moments; ask again only if not.
         self._manifest_ask_at = max(self._manifest_ask_at, now + self.timing.snapshot_stall_s)
@@ -310,6 +319,7 @@ class VehicleSync:
         if kind == "manifest":
             return self._on_manifest(Manifest.from_body(env.body), now, retained)
         if kind == "head":
+            self._retained_head = self._retained_head or retained
             return self._on_head(Head.from_body(env.body), now)
         if kind == "chunk":
             return self._on_chunk(env, payload, now)
@@ -353,12 +363,13 @@ class VehicleSync:
             self._manifest_retry.reset()
         out: list[Action] = []
         if retained:
-            self._current = True
+            if not self._current:
+                self._current, self._current_at = True, now
         elif not self._current and not self._asked_current:
             # A live or queued copy: ask for the retained one, which the broker sends after
             # everything already queued for us (once per connection).
             self._asked_current = True
-            out.append(Subscribe(self.topics.manifest))
+            out.append(Subscribe(self._ask_topic))
         return out + self._plan(now)
 
     def _on_head(self, h: Head, now: float) -> list[Action]:
@@ -372,16 +383,25 @@ class VehicleSync:
                 self._manifest_ask_at = now + self.timing.gap_grace_s
         return []
 
+    def _has_current(self) -> bool:
+        """The broker's current manifest arrived since the connection, and so did everything it
+        names as current: per topic the manifest is subscribed last and comes after the retained
+        heartbeat; under one filter the car waits for the retained heartbeat too, or a moment
+        (the gap grace) if the broker holds none (expired while the publisher is down)."""
+        if not self._current:
+            return False
+        return not self.one_filter or self._retained_head or self._now - self._current_at >= self.timing.gap_grace_s
+
     def _tick_manifest(self, now: float) -> list[Action]:
-        """No manifest since the connection, or a heartbeat announced a version whose manifest has
-        not come: the broker lost it on the way (a node died as it was published) or this node's
+        """No current (retained) manifest since the connection, or a heartbeat announced a version
+        whose manifest has not come: the broker lost it on the way (a node died as it was published) or this node's
         retained copy lags. After a grace (it may be on its way) ask for the retained manifest
         again, with growing waits (bounded: a publisher that never published costs a SUBSCRIBE
         every few minutes)."""
-        if (self.manifest is not None and self._head_ahead_since is None) or now < self._manifest_ask_at:
+        if (self._current and self._head_ahead_since is None) or now < self._manifest_ask_at:
             return []
         self._manifest_ask_at = now + self._manifest_retry.next_delay()
-        return [Subscribe(self.topics.manifest)]
+        return [Subscribe(self._ask_topic)]
 
     def _plan(self, now: float) -> list[Action]:
         """Decide, from the manifest and the cache, whether to take the snapshot or deltas."""

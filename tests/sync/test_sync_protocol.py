@@ -51,10 +51,10 @@ def _changed(locs):
 class Car:
     """A car: state machine + cache, with requests answered by ``op`` unless told otherwise."""
 
-    def __init__(self, op: Operator | None, store: ChargerStore | None = None) -> None:
+    def __init__(self, op: Operator | None, store: ChargerStore | None = None, *, one_filter: bool = False) -> None:
         self.store = store or ChargerStore.open(":memory:", seed=False)
         self.applier = CacheApplier(self.store, SIGNER.verifier)
-        self.sync = self.applier.new_sync(CAR)
+        self.sync = self.applier.new_sync(CAR, one_filter=one_filter)
         self.op = op
         self.subscribed_snapshot = False
         self.requests: list[SendRequest] = []
@@ -251,6 +251,39 @@ def test_rollback_and_replay_are_refused_and_logged() -> None:
     assert [r.reason for r in car.applier.rejections] == ["rollback", "stale version"]
     assert car.sync.version == 2
     assert_same_rows(car.store, op)
+
+
+def test_under_one_filter_up_to_date_waits_for_the_retained_heartbeat() -> None:
+    """One subscription for the four streams: the broker sends the retained manifest and heartbeat
+    in its own order. A car back from a garage that gets the manifest (its status sequence a day
+    old) first is not "up to date" until the heartbeat has told it how far the statuses went; if
+    the broker holds no heartbeat (expired while the publisher is down), after the gap grace."""
+    from sync.activity import StatusSimulator
+
+    op = _operator()
+    car = Car(op, one_filter=True)
+    car.feed(op.publish_dataset(LOCS, TARIFFS, now=1000))
+    head = op.head(1000)
+    car.deliver(head.topic, head.payload, retained=True)
+    assert car.sync.synced
+    car.run(car.sync.disconnected(car.now))
+    sim = StatusSimulator(((e.uid, e.status, e.last_updated) for loc in LOCS for e in loc.evses), seed=5)
+    op.publish_statuses(sim.changes(200, 1.8e9))  # while the car was away (its queue lost)
+    car.run(car.sync.connected(car.now))
+    manifest = op.manifest(1001)  # the retained copies, the manifest first
+    car.deliver(manifest.topic, manifest.payload, retained=True)
+    assert not car.sync.synced and "heartbeat" in car.sync.status().detail
+    head = op.head(1001)
+    car.deliver(head.topic, head.payload, retained=True)
+    assert not car.sync.synced  # now it knows the statuses went further: it asks for them
+    car.wait(GAP_GRACE_S * 3)
+    assert car.sync.synced and car.sync.status_seq == op.state.status_seq
+    assert_same_rows(car.store, op)
+    car.run(car.sync.connected(car.now))  # again, and the broker holds no heartbeat
+    car.deliver(manifest.topic, manifest.payload, retained=True)
+    assert not car.sync.synced
+    car.wait(GAP_GRACE_S * 2)
+    assert car.sync.synced
 
 
 def test_statuses_out_of_order_duplicated_and_with_gaps_converge() -> None:
