@@ -159,7 +159,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0, help="dataset scale (1 = 5,312 locations, 29,000 EVSEs)")
     ap.add_argument("--storm-cars", type=int, default=300, help="fleet size for the reconnect storm")
     ap.add_argument("--rate", type=float, default=20.0, help="new sessions a second, the whole fleet")
-    ap.add_argument("--per-topic", action="store_true", help="one subscription per stream (as the head unit)")
+    ap.add_argument("--per-topic", action="store_true", help="one subscription per stream (one_filter=False)")
     ap.add_argument("--compare", type=int, default=100, help="cars for the subscriptions comparison (0: skip)")
     args = ap.parse_args()
     wildcard = not args.per_topic
@@ -243,7 +243,7 @@ def main() -> None:
         for wc in (False, True):
             with tempfile.TemporaryDirectory(prefix="bench-subs-") as tmp:
                 r = run(args.compare, False, args.scale, Path(tmp), data, args.rate, wc, full_day=False)
-            crows.append(["one filter for the four streams" if wc else "one per stream (head unit)", _s(r["cold"])])
+            crows.append(["one filter for the four streams" if wc else "one per stream", _s(r["cold"])])
         print_table(
             f"Cold start of {args.compare} cars by subscriptions (each a replicated JetStream consumer on NATS)",
             ["subscriptions", "cold start s"],
