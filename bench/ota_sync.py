@@ -84,8 +84,19 @@ def car_process(url: str, db: Path, dataset: str, pubkey: Path) -> None:
     print(json.dumps(doc))
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def _script(*args: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), *args]
+    """The car and the reader run this module in processes of their own, as a module: run as a file, the child
+    could not import ``bench`` (its path would be ``bench/``, not the checkout)."""
+    return [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); import runpy; "
+        "runpy.run_module('bench.ota_sync', run_name='__main__')",
+        *args,
+    ]
 
 
 def ours_full_sync(url: str, tmp: Path, scale: float, keys: Path, feeds: Path | None = None) -> dict:
