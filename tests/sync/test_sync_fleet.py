@@ -45,8 +45,8 @@ def test_fifty_cars_converge_through_the_day_with_a_node_killed(
     nats_cluster, signer, small_feeds, tmp_path: Path
 ) -> None:
     feed = read_feeds([small_feeds])
-    # One filter for the four streams, as bench.fleet runs the cars (the head unit's per-topic
-    # subscriptions are checked on the cluster in test_sync_cluster).
+    # One filter for the four streams, as bench.fleet runs the cars and the head unit subscribes
+    # (the head unit itself is checked on the cluster in test_sync_cluster).
     fleet = Fleet(
         nats_cluster.urls, [_pubkey(signer, tmp_path)], CARS, db_dir=tmp_path / "cars", sqlite_cars=2, wildcard=True
     )
